@@ -1,0 +1,114 @@
+"""Every error legday raises on purpose.
+
+The tree::
+
+    LegdayError
+    ├── FileError                 a file could not be read (carries path, byte offset or line)
+    │   ├── CorruptFileError      the bytes break the format (bad CRC, bad header, bad XML…)
+    │   ├── TruncatedFileError    the file ends before the format says it should
+    │   ├── UnsupportedFileError  not a format legday reads, or not an activity (e.g. a FIT
+    │   │                         monitoring file)
+    │   └── UnsafeInputError      refused on purpose: too large, a zip bomb, an unsafe path,
+    │                             XML entities
+    ├── ConfigError               a bad setting in legday.toml or a bad profile key/value
+    ├── LogSyntaxError            a manual strength log entry that cannot be understood
+    └── NotFoundError             an id, exercise or file that does not exist
+
+Third-party errors are wrapped where they are raised (``raise CorruptFileError(...) from exc``),
+so callers only ever need ``except LegdayError``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+__all__ = [
+    "ConfigError",
+    "CorruptFileError",
+    "FileError",
+    "LegdayError",
+    "LogSyntaxError",
+    "NotFoundError",
+    "OnError",
+    "TruncatedFileError",
+    "UnsafeInputError",
+    "UnsupportedFileError",
+]
+
+
+class OnError(StrEnum):
+    """What a reader does when a file is damaged part-way.
+
+    ``WARN`` (the default) keeps what was decoded before the fault and records a warning;
+    ``RAISE`` raises the typed error; ``SKIP`` drops the damaged part silently except for the
+    warning list.
+    """
+
+    RAISE = "raise"
+    WARN = "warn"
+    SKIP = "skip"
+
+
+class LegdayError(Exception):
+    """The root of every error legday raises on purpose."""
+
+
+class FileError(LegdayError):
+    """A file could not be read. Says which file and where in it."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        offset: int | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.offset = offset
+        self.line = line
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = self.path or "<stream>"
+        if self.offset is not None:
+            where += f" @ byte {self.offset}"
+        if self.line is not None:
+            where += f" line {self.line}"
+        return f"{where}: {self.message}"
+
+    def with_path(self, path: str | Path) -> FileError:
+        """Return the same error naming ``path`` (for errors raised on an anonymous stream)."""
+        self.path = str(path)
+        self.args = (self._render(),)
+        return self
+
+
+class CorruptFileError(FileError):
+    """The bytes break the file format."""
+
+
+class TruncatedFileError(FileError):
+    """The file ends before the format says it should."""
+
+
+class UnsupportedFileError(FileError):
+    """Not a format legday reads, or a file that holds no activity."""
+
+
+class UnsafeInputError(FileError):
+    """Refused on purpose: too large, a zip bomb, an unsafe archive path, XML entities."""
+
+
+class ConfigError(LegdayError):
+    """A bad setting or profile value. The message names the key and the value."""
+
+
+class LogSyntaxError(LegdayError):
+    """A manual log entry that cannot be understood; the message shows where."""
+
+
+class NotFoundError(LegdayError):
+    """Something asked for by name or id does not exist."""

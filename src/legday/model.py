@@ -1,0 +1,427 @@
+"""The core data model: pure dataclasses, SI units, no I/O.
+
+Units inside legday are SI and are converted once, in the reader:
+
+* time stamps are POSIX seconds (UTC) in ``float64``; datetimes are timezone-aware UTC;
+* distances in metres, speeds in m/s, altitudes in metres, power in watts;
+* heart rate in beats per minute;
+* cadence in *steps* per minute (``cadence_spm``). FIT running files store cadence per
+  leg (strides/min) plus ``fractional_cadence``; readers double the sum for running and walking
+  sports. GPX/TCX running extensions (``RunCadence``, ``gpxtpx:cad``) likewise hold strides per
+  minute and are doubled. Cycling cadence (crank revolutions per minute) is kept as it is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from enum import StrEnum
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from legday.errors import ConfigError
+
+__all__ = [
+    "CHANNELS",
+    "EQUIPMENT",
+    "WEEKDAYS",
+    "Activity",
+    "AthleteProfile",
+    "Event",
+    "ExerciseSet",
+    "Lap",
+    "SessionTotals",
+    "SetType",
+    "Source",
+    "StrengthSession",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: The standard sample channels every reader fills (NaN where a value is missing).
+CHANNELS: tuple[str, ...] = (
+    "timestamp",
+    "elapsed_s",
+    "distance_m",
+    "speed_mps",
+    "altitude_m",
+    "heart_rate_bpm",
+    "cadence_spm",
+    "power_w",
+    "latitude_deg",
+    "longitude_deg",
+)
+
+#: Day keys, Monday first (ISO 8601 order).
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+#: Equipment a strength exercise may need, lightest first.
+EQUIPMENT: tuple[str, ...] = (
+    "bodyweight",
+    "bands",
+    "dumbbells",
+    "kettlebell",
+    "barbell",
+    "cables",
+    "machine",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a session came from."""
+
+    format: str
+    """The detected format: ``fit``, ``gpx``, ``tcx``, ``strong_csv``, ``hevy_csv``, ``manual``…"""
+    name: str | None = None
+    """The file name or archive member name, if any."""
+    compressed: bool = False
+    """True when the bytes were gzip-compressed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lap:
+    """A lap or workout step as the device recorded it."""
+
+    start: float
+    """POSIX seconds (UTC)."""
+    end: float
+    """POSIX seconds (UTC)."""
+    intensity: str | None = None
+    """FIT ``intensity``: active, rest, warmup, cooldown, recovery, interval…"""
+    trigger: str | None = None
+    """FIT ``lap_trigger``: manual, time, distance, position_start…"""
+    wkt_step_index: int | None = None
+    total_distance_m: float | None = None
+    total_timer_s: float | None = None
+    total_elapsed_s: float | None = None
+    sport: str | None = None
+
+    @property
+    def duration_s(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A device event, e.g. the timer starting or stopping."""
+
+    timestamp: float
+    """POSIX seconds (UTC)."""
+    event: str
+    """FIT event name: ``timer``, ``lap``, ``session``…"""
+    event_type: str
+    """FIT event type: ``start``, ``stop``, ``stop_all``, ``marker``…"""
+    data: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionTotals:
+    """A session's own summary as the device wrote it (None where absent)."""
+
+    total_elapsed_s: float | None = None
+    total_timer_s: float | None = None
+    total_distance_m: float | None = None
+    total_ascent_m: float | None = None
+    total_descent_m: float | None = None
+    avg_heart_rate_bpm: float | None = None
+    max_heart_rate_bpm: float | None = None
+    total_calories_kcal: float | None = None
+
+
+class SetType(StrEnum):
+    """The kind of a strength set."""
+
+    WARMUP = "warmup"
+    WORKING = "working"
+    DROP = "drop"
+    FAILURE = "failure"
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseSet:
+    """One set of one exercise."""
+
+    exercise: str
+    """The catalog key when the name was mapped, else the raw name."""
+    raw_name: str | None = None
+    """The name as the source wrote it."""
+    reps: int | None = None
+    load_kg: float | None = None
+    """External load in kg (per side for dumbbells when ``per_hand``)."""
+    duration_s: float | None = None
+    """For holds (planks) and timed sets."""
+    rir: float | None = None
+    """Repetitions in reserve."""
+    rpe: float | None = None
+    """Rating of perceived exertion (RIR-based, 1–10)."""
+    set_type: SetType = SetType.WORKING
+    distance_m: float | None = None
+    order: int | None = None
+    per_hand: bool = False
+    timestamp: float | None = None
+    """POSIX seconds of the set's start, when known."""
+    mapped: bool = False
+    """True when ``exercise`` is a catalog key."""
+    notes: str | None = None
+
+    @property
+    def effective_rir(self) -> float | None:
+        """RIR, or RIR derived from RPE (RPE 10 = 0 RIR; Zourdos et al. 2016)."""
+        if self.rir is not None:
+            return self.rir
+        if self.rpe is not None:
+            return max(0.0, 10.0 - self.rpe)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class StrengthSession:
+    """A lifting session: the sets in the order they were done."""
+
+    start: datetime
+    """Timezone-aware UTC."""
+    sets: tuple[ExerciseSet, ...]
+    name: str | None = None
+    duration_s: float | None = None
+    utc_offset_s: int | None = None
+    source: Source | None = None
+    notes: str | None = None
+
+    def __post_init__(self) -> None:
+        _require_utc(self.start, "StrengthSession.start")
+
+
+def _require_utc(value: datetime, what: str) -> None:
+    if value.tzinfo is None or value.utcoffset() != timedelta(0):
+        raise ValueError(f"{what} must be a timezone-aware UTC datetime, got {value!r}")
+
+
+@dataclass(slots=True)
+class Activity:
+    """One recorded session (a run, a ride, a strength workout on a watch…).
+
+    ``samples`` maps channel names to ``float64`` arrays of one common length, NaN where a value
+    is missing. The standard channels (:data:`CHANNELS`) are always present; readers may add
+    more under clear names (``temperature_c``, ``vertical_oscillation_mm``, developer fields as
+    ``dev_<name>``…).
+    """
+
+    sport: str
+    start: datetime
+    samples: dict[str, FloatArray]
+    sub_sport: str | None = None
+    utc_offset_s: int | None = None
+    """Local time minus UTC, in seconds, when known."""
+    device: str | None = None
+    source: Source | None = None
+    laps: tuple[Lap, ...] = ()
+    events: tuple[Event, ...] = ()
+    totals: SessionTotals | None = None
+    sets: tuple[ExerciseSet, ...] = ()
+    """Strength sets recorded by the watch (FIT ``set`` messages)."""
+    name: str | None = None
+    description: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    """Extra facts from the source (gear, Strava type, workout name…)."""
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        _require_utc(self.start, "Activity.start")
+        n: int | None = None
+        for key in CHANNELS:
+            if key not in self.samples:
+                raise ValueError(f"Activity.samples lacks the channel {key!r}")
+        for key, arr in self.samples.items():
+            if not isinstance(arr, np.ndarray) or arr.ndim != 1:
+                raise ValueError(f"channel {key!r} must be a 1-D numpy array")
+            if n is None:
+                n = arr.shape[0]
+            elif arr.shape[0] != n:
+                raise ValueError(f"channel {key!r} has {arr.shape[0]} samples, expected {n}")
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.samples["timestamp"].shape[0])
+
+    @property
+    def duration_s(self) -> float:
+        """Elapsed time from the first to the last sample (or the device total if larger)."""
+        ts = self.samples["timestamp"]
+        span = float(ts[-1] - ts[0]) if ts.size else 0.0
+        if self.totals and self.totals.total_elapsed_s:
+            return max(span, self.totals.total_elapsed_s)
+        return span
+
+    @property
+    def distance_m(self) -> float:
+        """The recorded distance: the device total, else the last finite distance sample."""
+        if self.totals and self.totals.total_distance_m is not None:
+            return self.totals.total_distance_m
+        d = self.samples["distance_m"]
+        finite = d[np.isfinite(d)]
+        return float(finite[-1] - finite[0]) if finite.size else 0.0
+
+    @property
+    def local_start(self) -> datetime:
+        """The start in the activity's local time (UTC when the offset is unknown)."""
+        offset = self.utc_offset_s or 0
+        return self.start.astimezone(timezone(timedelta(seconds=offset)))
+
+    def channel(self, name: str) -> FloatArray:
+        return self.samples[name]
+
+    @staticmethod
+    def empty_samples(n: int) -> dict[str, FloatArray]:
+        """All standard channels, ``n`` samples each, filled with NaN."""
+        return {key: np.full(n, np.nan) for key in CHANNELS}
+
+
+Sex = Literal["m", "f"]
+Units = Literal["metric", "imperial"]
+Experience = Literal["novice", "intermediate", "advanced"]
+
+
+@dataclass(frozen=True, slots=True)
+class AthleteProfile:
+    """What legday knows about the athlete. Every field is optional except the defaults."""
+
+    hr_max: int | None = None
+    """Maximum heart rate, bpm."""
+    hr_rest: int | None = None
+    """Resting heart rate, bpm."""
+    lthr: int | None = None
+    """Lactate-threshold heart rate, bpm (Friel's 30-min test)."""
+    sex: Sex | None = None
+    """For the TRIMP constants (Banister 1991)."""
+    birth_year: int | None = None
+    time_zone: str = "UTC"
+    """IANA time zone name, used when a file carries no offset."""
+    available_days: tuple[str, ...] = WEEKDAYS
+    """Days strength work can go on."""
+    minutes_per_day: int = 30
+    """Minutes available for strength on an available day."""
+    equipment: tuple[str, ...] = ("bodyweight", "bands", "dumbbells")
+    experience: Experience = "novice"
+    units: Units = "metric"
+    """How to display: metric (km, min/km, kg) or imperial (mi, min/mi, lb)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: _jsonable(getattr(self, name)) for name in PROFILE_KEYS}
+
+    def with_value(self, key: str, raw: str) -> AthleteProfile:
+        """Return a copy with ``key`` set from a user's string, validated.
+
+        Raises :class:`ConfigError` naming the bad key or value.
+        """
+        if key not in PROFILE_KEYS:
+            raise ConfigError(
+                f"unknown profile key {key!r}; valid keys: {', '.join(sorted(PROFILE_KEYS))}"
+            )
+        return replace(self, **{key: _parse_profile_value(key, raw)})
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AthleteProfile:
+        """Build a profile from a TOML table, validating each value."""
+        profile = cls()
+        for key, value in data.items():
+            if isinstance(value, list | tuple):
+                value = ",".join(str(v) for v in value)
+            profile = profile.with_value(key, str(value))
+        return profile
+
+    def age(self, year: int) -> int | None:
+        return None if self.birth_year is None else year - self.birth_year
+
+
+PROFILE_KEYS: tuple[str, ...] = (
+    "hr_max",
+    "hr_rest",
+    "lthr",
+    "sex",
+    "birth_year",
+    "time_zone",
+    "available_days",
+    "minutes_per_day",
+    "equipment",
+    "experience",
+    "units",
+)
+
+_INT_RANGES: dict[str, tuple[int, int]] = {
+    "hr_max": (100, 240),
+    "hr_rest": (25, 120),
+    "lthr": (80, 230),
+    "birth_year": (1900, 2030),
+    "minutes_per_day": (0, 600),
+}
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "sex": ("m", "f"),
+    "experience": ("novice", "intermediate", "advanced"),
+    "units": ("metric", "imperial"),
+}
+
+
+def _parse_profile_value(key: str, raw: str) -> Any:
+    raw = raw.strip()
+    if key in _INT_RANGES:
+        if raw.lower() in ("", "none", "null"):
+            if key == "minutes_per_day":
+                raise ConfigError(f"profile key {key!r} needs a number, got {raw!r}")
+            return None
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(f"profile key {key!r} needs a whole number, got {raw!r}") from None
+        lo, hi = _INT_RANGES[key]
+        if not lo <= value <= hi:
+            raise ConfigError(f"profile key {key!r} must be between {lo} and {hi}, got {value}")
+        return value
+    if key in _CHOICES:
+        value_s = raw.lower()
+        if key == "sex" and value_s in ("", "none", "null"):
+            return None
+        value_s = {"male": "m", "female": "f"}.get(value_s, value_s) if key == "sex" else value_s
+        if value_s not in _CHOICES[key]:
+            raise ConfigError(
+                f"profile key {key!r} must be one of {', '.join(_CHOICES[key])}, got {raw!r}"
+            )
+        return value_s
+    if key == "time_zone":
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(raw)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"profile key 'time_zone' is not a known time zone: {raw!r}") from None
+        return raw
+    if key == "available_days":
+        return _parse_list(key, raw, WEEKDAYS, sort=True)
+    if key == "equipment":
+        return _parse_list(key, raw, EQUIPMENT, sort=True)
+    raise ConfigError(f"unknown profile key {key!r}")  # pragma: no cover - guarded above
+
+
+def _parse_list(key: str, raw: str, valid: tuple[str, ...], *, sort: bool) -> tuple[str, ...]:
+    items = [p.strip().lower()[: 3 if key == "available_days" else None] for p in raw.split(",")]
+    items = [p for p in items if p]
+    bad = [p for p in items if p not in valid]
+    if bad:
+        raise ConfigError(
+            f"profile key {key!r}: unknown value(s) {', '.join(bad)}; valid: {', '.join(valid)}"
+        )
+    unique = set(items)
+    return tuple(v for v in valid if v in unique) if sort else tuple(dict.fromkeys(items))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value

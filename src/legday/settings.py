@@ -1,0 +1,123 @@
+"""Every default legday uses, in one place (DOMAIN.md rules R1–R12).
+
+A user changes any of them in ``legday.toml`` in the legday home, under ``[settings]``::
+
+    [settings]
+    cardio_band_pct_hrmax = [0.55, 0.85]
+    strength_sessions_per_week = [2, 3]
+
+Each field carries a ``#:`` comment with its meaning and source (see docs/science.md).
+This module is pure: :func:`Settings.from_mapping` validates a mapping; reading the file is
+done by :mod:`legday.home`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from legday.errors import ConfigError
+
+__all__ = ["Settings"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Defaults for analysis, verdict, week rules and planning."""
+
+    # --- heart rate (R2) -------------------------------------------------------------------
+    #: The cardio band as fractions of HRmax (R2; CDC/AHA target heart-rate zone 50–85 %).
+    cardio_band_pct_hrmax: tuple[float, float] = (0.50, 0.85)
+    #: Upper bounds of the five %HRmax zones Z1–Z4 (Z5 is above the last); common 5-zone model.
+    hr_zone_bounds_pct_hrmax: tuple[float, float, float, float] = (0.60, 0.70, 0.80, 0.90)
+    #: Percentile of 5-s smoothed HR taken as the observed HRmax (REFERENCES: robust maximum).
+    hr_max_percentile: float = 99.5
+
+    # --- training load -----------------------------------------------------------------------
+    #: CTL time constant, days (Banister impulse-response; Coggan PMC).
+    ctl_days: int = 42
+    #: ATL time constant, days.
+    atl_days: int = 7
+
+    # --- the week (R8–R11) ---------------------------------------------------------------------
+    #: Strength sessions a week, min and max (R8: 2–3 times a week).
+    strength_sessions_per_week: tuple[int, int] = (2, 3)
+    #: Shortest strength session worth planning, minutes (R8: 15–20 minutes).
+    min_strength_session_min: int = 15
+    #: Preferred strength session length when time allows, minutes (R8).
+    preferred_strength_session_min: int = 20
+    #: Hours with no hard lower-body lifting before a hard or long run (R11).
+    no_legs_before_hard_run_h: int = 24
+    #: Hours between hard lower-body sessions (R11; ACSM: ≥ 48 h per muscle group).
+    min_hours_between_leg_sessions: int = 48
+    #: Lower-body strength sessions planned by default (R10).
+    min_lower_body_sessions: int = 2
+
+    # --- strength prescription (R7) --------------------------------------------------------------
+    #: Repetition range for double progression (R7: 6–10 reps).
+    rep_range: tuple[int, int] = (6, 10)
+    #: Target repetitions in reserve (R7: leave 1–2 reps in reserve).
+    target_rir: tuple[int, int] = (1, 2)
+    #: Working sets per exercise (R7: 2–3 sets).
+    sets_per_exercise: tuple[int, int] = (2, 3)
+    #: Rest between sets, seconds (ACSM 2009: 1–3 min for multi-joint work; shorter for isolation).
+    rest_between_sets_s: int = 90
+    #: Barbell load step, kg (smallest common plate pair).
+    barbell_step_kg: float = 2.5
+    #: Dumbbell load step, kg.
+    dumbbell_step_kg: float = 2.0
+
+    # --- the verdict (R5–R7) -----------------------------------------------------------------------
+    #: A set is hard at this many reps in reserve or fewer (Baz-Valle 2022: sets near failure).
+    hard_set_max_rir: float = 3.0
+    #: … or at this RPE or above (Zourdos 2016: RPE 7 = 3 RIR).
+    hard_set_min_rpe: float = 7.0
+    #: … or at a load this close to the lifter's e1RM (fraction), RIR unknown.
+    hard_set_min_pct_e1rm: float = 0.70
+    #: Hard lower-body sets a session needs to count as leg day (R7).
+    leg_day_min_hard_sets: int = 4
+    #: Distinct lower-body exercises a session needs to count as leg day (R7, R9).
+    leg_day_min_exercises: int = 2
+    #: A run this many times the athlete's usual longest is a new overload (R4).
+    overload_ratio: float = 1.4
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> Settings:
+        """Defaults overridden by ``data``; raises :class:`ConfigError` on an unknown key or a
+        value of the wrong type."""
+        return cls().updated(data)
+
+    def updated(self, data: Mapping[str, Any]) -> Settings:
+        known = {f.name: f for f in fields(self)}
+        changes: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in known:
+                raise ConfigError(
+                    f"unknown setting {key!r}; valid settings: {', '.join(sorted(known))}"
+                )
+            changes[key] = _coerce(key, getattr(self, key), value)
+        return replace(self, **changes)
+
+
+def _coerce(key: str, default: Any, value: Any) -> Any:
+    if isinstance(default, tuple):
+        if not isinstance(value, list | tuple) or len(value) != len(default):
+            raise ConfigError(f"setting {key!r} needs a list of {len(default)} numbers, got {value!r}")
+        return tuple(_coerce(key, d, v) for d, v in zip(default, value, strict=True))
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"setting {key!r} needs true or false, got {value!r}")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"setting {key!r} needs a whole number, got {value!r}")
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"setting {key!r} needs a number, got {value!r}")
+        return float(value)
+    return value

@@ -1,0 +1,55 @@
+"""Shared test fixtures.
+
+Real third-party recordings are read in place from ``../shared/data/real`` (never copied into
+the repo). On a user's machine without ``../shared`` the tests that need them skip with a
+reason; in CI (``CI=true``) a missing ``../shared`` is an error, not a skip.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("LEGDAY_SHARED", ROOT.parent / "shared"))
+REAL = SHARED / "data" / "real"
+REFERENCE = SHARED / "data" / "reference"
+
+
+def real_manifest() -> list[dict[str, str]]:
+    """Rows of ../shared/data/real/MANIFEST.tsv ([] when absent)."""
+    path = REAL / "MANIFEST.tsv"
+    if not path.exists():
+        return []
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def real_files(kind: str | None = None) -> list[Path]:
+    """Paths of real files listed in the manifest, optionally of one kind (fit, gpx, tcx, csv)."""
+    return [REAL / row["path"] for row in real_manifest() if kind is None or row["kind"] == kind]
+
+
+def _require_real() -> Path:
+    if not REAL.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs the real data in {REAL}, which is missing")
+        pytest.skip(f"real data not found at {REAL} (clone ../shared beside the repo)")
+    return REAL
+
+
+@pytest.fixture
+def real_dir() -> Path:
+    """The folder of real recordings; skips (or fails in CI) when absent."""
+    return _require_real()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own LEGDAY_HOME so no test touches a real user's data."""
+    home = tmp_path_factory.mktemp("legday-home")
+    monkeypatch.setenv("LEGDAY_HOME", str(home))
+    monkeypatch.delenv("LEGDAY_DB", raising=False)
