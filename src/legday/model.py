@@ -398,7 +398,9 @@ def _parse_profile_value(key: str, raw: str) -> Any:
         try:
             ZoneInfo(raw)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ConfigError(f"profile key 'time_zone' is not a known time zone: {raw!r}") from None
+            raise ConfigError(
+                f"profile key 'time_zone' is not a known time zone: {raw!r}"
+            ) from None
         return raw
     if key == "available_days":
         return _parse_list(key, raw, WEEKDAYS, sort=True)

@@ -68,7 +68,7 @@ class Settings:
     #: Dumbbell load step, kg.
     dumbbell_step_kg: float = 2.0
 
-    # --- the verdict (R5–R7) -----------------------------------------------------------------------
+    # --- the verdict (R5–R7) ----------------------------------------------------------
     #: A set is hard at this many reps in reserve or fewer (Baz-Valle 2022: sets near failure).
     hard_set_max_rir: float = 3.0
     #: … or at this RPE or above (Zourdos 2016: RPE 7 = 3 RIR).
@@ -106,7 +106,9 @@ class Settings:
 def _coerce(key: str, default: Any, value: Any) -> Any:
     if isinstance(default, tuple):
         if not isinstance(value, list | tuple) or len(value) != len(default):
-            raise ConfigError(f"setting {key!r} needs a list of {len(default)} numbers, got {value!r}")
+            raise ConfigError(
+                f"setting {key!r} needs a list of {len(default)} numbers, got {value!r}"
+            )
         return tuple(_coerce(key, d, v) for d, v in zip(default, value, strict=True))
     if isinstance(default, bool):
         if not isinstance(value, bool):

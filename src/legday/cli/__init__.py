@@ -1,0 +1,52 @@
+"""The ``legday`` command line: a thin face over the library.
+
+Each command parses its arguments, calls the library, renders with Rich, and maps
+:class:`legday.LegdayError` to a one-line message and exit code 1.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from legday import __version__
+
+from . import demo as _demo
+from . import inspect as _inspect
+from . import profile as _profile
+from .common import example
+
+app = typer.Typer(
+    name="legday",
+    help="Does my run count as leg day? Import runs and lifts, judge them, plan the strength "
+    "work running does not give.",
+    epilog=example("legday demo", "legday inspect morning-run.fit"),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"legday {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Does my run count as leg day?"""
+
+
+app.command(epilog=_demo.EPILOG)(_demo.demo)
+app.command(epilog=_inspect.EPILOG)(_inspect.inspect)
+app.add_typer(_profile.app, name="profile")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,91 @@
+"""What every command shares: the consoles, error mapping, formatting for people."""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import sys
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from legday.errors import LegdayError
+from legday.home import Home
+
+__all__ = [
+    "console",
+    "err_console",
+    "example",
+    "fmt_distance",
+    "fmt_duration",
+    "guarded",
+    "home",
+    "print_json",
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+#: Metres in a statute mile.
+METRES_PER_MILE = 1609.344
+
+
+def example(*lines: str) -> str:
+    """The epilog that ends every command's --help: one or more example invocations."""
+    return "Example:\n\n" + "\n\n".join(f"  $ {line}" for line in lines)
+
+
+def guarded(fn: Callable[P, R]) -> Callable[P, R]:
+    """Map :class:`LegdayError` to one line on stderr and exit code 1 — never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except LegdayError as exc:
+            err_console.print(f"legday: error: {exc}", markup=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def home() -> Home:
+    return Home.resolve()
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def print_json(data: Any) -> None:
+    """Machine-readable output on stdout (NaN and inf become null)."""
+    sys.stdout.write(json.dumps(_clean(data), indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def fmt_duration(seconds: float | None) -> str:
+    if seconds is None or not math.isfinite(seconds):
+        return "–"
+    s = round(seconds)
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def fmt_distance(metres: float | None, units: str = "metric") -> str:
+    if metres is None or not math.isfinite(metres):
+        return "–"
+    if units == "imperial":
+        return f"{metres / METRES_PER_MILE:.2f} mi"
+    return f"{metres / 1000:.2f} km"

@@ -1,0 +1,62 @@
+"""``legday inspect``: what is in a file, before anything is stored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from legday.summary import activity_summary, channel_stats
+
+from .common import console, example, fmt_distance, fmt_duration, guarded, home, print_json
+
+
+@guarded
+def inspect(
+    file: Annotated[Path, typer.Argument(help="A .fit, .gpx or .tcx file, optionally .gz.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Report a file's format, device, sport, start, duration, records, channels, laps,
+    sessions and warnings. Exits 0 when the file was read (even with warnings)."""
+    from legday.io.reader import read_all
+
+    profile = home().profile()
+    activities = read_all(file, profile_tz=profile.time_zone)
+    sessions = []
+    for activity in activities:
+        info = activity_summary(activity)
+        info["channels"] = channel_stats(activity)
+        sessions.append(info)
+    if json_out:
+        print_json({"file": str(file), "sessions": sessions})
+        return
+    for i, info in enumerate(sessions, 1):
+        head = (
+            f"[bold]{file.name}[/] session {i}/{len(sessions)}: {info['format']} · "
+            f"{info['device'] or 'unknown device'} · {info['sport']}"
+            + (f"/{info['sub_sport']}" if info["sub_sport"] else "")
+        )
+        console.print(head)
+        console.print(
+            f"  start {info['local_start']}  duration {fmt_duration(info['duration_s'])}  "
+            f"distance {fmt_distance(info['distance_m'], profile.units)}  "
+            f"records {info['records']}  laps {len(info['laps'])}  sets {info['sets']}"
+        )
+        table = Table("channel", "count", "min", "max", "mean")
+        for name, st in info["channels"].items():
+            if st["count"]:
+                table.add_row(
+                    name,
+                    str(st["count"]),
+                    f"{st['min']:.6g}",
+                    f"{st['max']:.6g}",
+                    f"{st['mean']:.6g}",
+                )
+        console.print(table)
+        for warning in info["warnings"]:
+            console.print(f"  [yellow]warning:[/] {warning}", markup=True)
+
+
+EPILOG = example("legday inspect morning-run.fit", "legday inspect export/12345.gpx.gz --json")
