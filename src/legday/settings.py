@@ -34,6 +34,36 @@ class Settings:
     #: Percentile of 5-s smoothed HR taken as the observed HRmax (REFERENCES: robust maximum).
     hr_max_percentile: float = 99.5
 
+    #: Zone model reported by ``analyze``: ``hrmax`` (% HRmax), ``hrr`` (Karvonen, % heart-rate
+    #: reserve, same bounds as the %HRmax zones) or ``lthr`` (Friel's Z1–Z5c, % LTHR).
+    hr_zone_model: str = "hrmax"
+    #: HRmax used when neither profile, history nor birth year gives one, bpm (Tanaka, Monahan
+    #: & Seals 2001, 208 − 0.7·age, at age 33).
+    hr_max_default_bpm: float = 185.0
+    #: HRrest used when the profile has none, bpm (a typical resting rate of adult recreational
+    #: runners; a documented population default, not a measurement).
+    hr_rest_default_bpm: float = 60.0
+    #: LTHR as a fraction of HRmax when the profile has none (heuristic: LTHR falls at roughly
+    #: 85–92 % of HRmax in trained runners; Friel's field test is better).
+    lthr_fraction_of_hrmax: float = 0.89
+
+    # --- analysis (grade, moving time, kinds) -------------------------------------------------
+    #: Grade-adjusted speed model: ``minetti`` (Minetti et al. 2002) or ``strava`` (Strava 2017
+    #: empirical, HR-based curve).
+    grade_model: str = "minetti"
+    #: Longest interval between samples still counted as recorded time, s (longer = a gap).
+    max_sample_gap_s: float = 10.0
+    #: Below this speed (5-s mean) the athlete is stopped, m/s.
+    moving_speed_mps: float = 0.5
+    #: Altitude changes smaller than this are noise when summing ascent (REFERENCES: 3–5 m).
+    altitude_hysteresis_m: float = 4.0
+    #: Distance window over which grade is taken, m (REFERENCES: 50–100 m).
+    grade_window_m: float = 50.0
+    #: A run is long when it lasts this many times the athlete's median run (history).
+    long_run_ratio: float = 1.3
+    #: … or, with no usable history, when it lasts at least this long, s (90 min).
+    long_run_min_s: float = 5400.0
+
     # --- training load -----------------------------------------------------------------------
     #: CTL time constant, days (Banister impulse-response; Coggan PMC).
     ctl_days: int = 42
@@ -53,6 +83,12 @@ class Settings:
     min_hours_between_leg_sessions: int = 48
     #: Lower-body strength sessions planned by default (R10).
     min_lower_body_sessions: int = 2
+    #: Weekly minutes in the cardio band (R2; 2018 Physical Activity Guidelines for Americans:
+    #: 150–300 min of moderate activity a week, no minimum bout length).
+    weekly_cardio_band_min: int = 150
+    #: Acute:chronic load ratio above which a week is flagged as a load spike — descriptive only,
+    #: never an injury risk (Gabbett 2016; criticised by Impellizzeri et al. 2020).
+    acwr_spike: float = 1.5
 
     # --- strength prescription (R7) --------------------------------------------------------------
     #: Repetition range for double progression (R7: 6–10 reps).

@@ -1,0 +1,451 @@
+"""``legday import``: files, folders and export zips into the database, never twice, never lost.
+
+The pipeline:
+
+1. **Discover** the inputs: a file is one item; a folder is walked recursively; a zip (a Strava
+   or Garmin bulk export) is streamed member by member through the same bounded archive reader
+   ``legday.read_archive`` uses. Each item's bytes are hashed (SHA-256) here.
+2. **Skip** what is already stored: a known hash is reported as ``duplicate`` at once.
+3. **Decode, analyse and judge** the rest in worker processes (:mod:`legday.store.work`).
+4. **Persist** each file in its own transaction, in this process (one writer): the original
+   bytes go into the content-addressed store first, then the rows. A crash or ``kill -9``
+   leaves every file either fully stored or absent, and running the import again completes it.
+
+The same activity from two sources (say a Strava and a Garmin export) is recognised by sport
+and a start time within :data:`SAME_START_TOLERANCE_S`; the richer copy is kept.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from legday.errors import FileError, LegdayError, UnsafeInputError
+from legday.model import Activity, AthleteProfile
+from legday.settings import Settings
+
+from .blobs import BlobStore, sha256
+from .db import Database
+from .samples import pack_samples
+from .schema import ActivityRow, AthleteRow, FileRow, LapRow, SegmentRow, SetRow, StrengthSessionRow
+from .work import Decoded, DecodedActivity, WorkItem, decode_item, strength_fingerprint
+
+__all__ = ["FileReport", "ImportSummary", "Importer"]
+
+#: Two activities of one sport starting within this many seconds are the same session recorded
+#: twice (e.g. a Strava and a Garmin export of one run); clocks of two devices rarely differ more.
+SAME_START_TOLERANCE_S = 120.0
+
+Status = Literal["imported", "duplicate", "failed"]
+
+
+@dataclass
+class FileReport:
+    """What happened to one input file."""
+
+    path: str
+    status: Status
+    kind: Literal["activity", "strength_log"] | None = None
+    sessions: int = 0
+    sets: int = 0
+    skipped_rows: int = 0
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("warnings")
+        return data
+
+
+@dataclass
+class ImportSummary:
+    files: list[FileReport]
+
+    def count(self, status: Status) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return self.count("failed") == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "imported": self.count("imported"),
+            "duplicates": self.count("duplicate"),
+            "failed": self.count("failed"),
+            "files": [f.to_dict() for f in self.files],
+        }
+
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+class Importer:
+    """Imports inputs for one athlete into ``db``; originals go to ``blobs``."""
+
+    def __init__(
+        self,
+        db: Database,
+        blobs: BlobStore,
+        *,
+        profile: AthleteProfile | None = None,
+        settings: Settings | None = None,
+        athlete: str = "default",
+        workers: int | None = None,
+    ) -> None:
+        self.db = db
+        self.blobs = blobs
+        self.profile = profile or AthleteProfile()
+        self.settings = settings or Settings()
+        self.athlete = athlete
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+
+    # -- discovery --------------------------------------------------------------------------
+    def discover(self, paths: Iterable[str | Path]) -> Iterator[WorkItem | FileReport]:
+        """Yield a work item per input file (or a failure report for what cannot be read)."""
+        for raw in paths:
+            path = Path(raw)
+            if path.is_dir():
+                for sub in sorted(path.rglob("*")):
+                    if sub.is_file() and not any(p.startswith(".") for p in sub.parts):
+                        if sub.name.endswith(".truth.json"):
+                            continue
+                        yield from self._items_for_file(sub)
+            elif path.is_file():
+                yield from self._items_for_file(path)
+            else:
+                yield FileReport(str(path), "failed", error=f"{path}: no such file or folder")
+
+    def _items_for_file(self, path: Path) -> Iterator[WorkItem | FileReport]:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            yield FileReport(str(path), "failed", error=f"{path}: {exc.strerror or exc}")
+            return
+        if data[:4] == b"PK\x03\x04":
+            yield from self._items_for_zip(path)
+            return
+        yield WorkItem(name=str(path), data=data, sha256=sha256(data))
+
+    def _items_for_zip(self, path: Path) -> Iterator[WorkItem | FileReport]:
+        from legday.io.archive import iter_archive_members
+
+        try:
+            for member, data in iter_archive_members(path):
+                yield WorkItem(name=f"{path}!{member}", data=data, sha256=sha256(data))
+        except UnsafeInputError as exc:
+            yield FileReport(str(path), "failed", error=str(exc))
+        except FileError as exc:
+            yield FileReport(str(path), "failed", error=str(exc))
+
+    # -- the run ----------------------------------------------------------------------------
+    def run(self, paths: Iterable[str | Path], progress: ProgressFn | None = None) -> ImportSummary:
+        items: list[WorkItem] = []
+        reports: list[FileReport] = []
+        with self.db.session() as session:
+            athlete_id = self._athlete_id(session)
+            known = set(session.scalars(select(FileRow.sha256)))
+        seen: set[str] = set()
+        for entry in self.discover(paths):
+            if isinstance(entry, FileReport):
+                reports.append(entry)
+            elif entry.sha256 in known or entry.sha256 in seen:
+                reports.append(FileReport(entry.name, "duplicate"))
+            else:
+                seen.add(entry.sha256)
+                items.append(entry)
+        total = len(items) + len(reports)
+        done = len(reports)
+        if progress:
+            progress(done, total, "")
+        history = self._history(athlete_id)
+        for decoded in self._decode_all(items, history):
+            reports.append(self._persist(decoded, athlete_id))
+            done += 1
+            if progress:
+                progress(done, total, decoded.name)
+        return ImportSummary(reports)
+
+    def _decode_all(
+        self, items: list[WorkItem], history: list[dict[str, Any]]
+    ) -> Iterator[Decoded]:
+        args = [(item, self.profile, self.settings, history) for item in items]
+        if self.workers <= 1 or len(items) <= 2:
+            for a in args:
+                yield decode_item(*a)
+            return
+        with ProcessPoolExecutor(max_workers=self.workers) as pool:
+            yield from pool.map(decode_item, *zip(*args, strict=True), chunksize=4)
+
+    def _athlete_id(self, session: Session) -> int:
+        row = session.scalar(select(AthleteRow).where(AthleteRow.name == self.athlete))
+        if row is None:
+            row = AthleteRow(name=self.athlete, profile=self.profile.to_dict())
+            session.add(row)
+            session.flush()
+        return row.id
+
+    def _history(self, athlete_id: int) -> list[dict[str, Any]]:
+        """The athlete's stored runs, summarised, for relative judgements (long, overload)."""
+        with self.db.session() as session:
+            rows = session.execute(
+                select(
+                    ActivityRow.start,
+                    ActivityRow.duration_s,
+                    ActivityRow.distance_m,
+                    ActivityRow.kind,
+                    ActivityRow.sport,
+                ).where(ActivityRow.athlete_id == athlete_id)
+            ).all()
+        return [
+            {
+                "start": _utc(r.start),
+                "duration_s": r.duration_s,
+                "distance_m": r.distance_m,
+                "kind": r.kind,
+                "sport": r.sport,
+            }
+            for r in rows
+        ]
+
+    # -- persistence --------------------------------------------------------------------------
+    def _persist(self, decoded: Decoded, athlete_id: int) -> FileReport:
+        if decoded.error is not None:
+            return FileReport(decoded.name, "failed", kind=decoded.kind, error=decoded.error)
+        report = FileReport(
+            decoded.name,
+            "imported",
+            kind=decoded.kind,
+            skipped_rows=decoded.skipped_rows,
+            warnings=list(decoded.warnings),
+        )
+        # The original first: a crash after this and before the commit leaves only an orphan
+        # blob, which the re-run reuses.
+        self.blobs.put(decoded.data, decoded.sha256)
+        try:
+            with self.db.session() as session:
+                file_row = FileRow(
+                    sha256=decoded.sha256,
+                    name=decoded.name,
+                    size=len(decoded.data),
+                    kind=decoded.kind or "activity",
+                    format=decoded.format,
+                    imported_at=datetime.now(UTC),
+                    warnings={"warnings": decoded.warnings},
+                )
+                session.add(file_row)
+                session.flush()
+                for index, item in enumerate(decoded.activities):
+                    if self._store_activity(session, athlete_id, file_row.id, index, item):
+                        report.sessions += 1
+                new_sessions, new_sets = self._store_strength(
+                    session, athlete_id, file_row.id, decoded
+                )
+                report.sessions += new_sessions
+                report.sets += new_sets
+        except LegdayError as exc:
+            return FileReport(decoded.name, "failed", kind=decoded.kind, error=str(exc))
+        if report.sessions == 0 and (decoded.activities or decoded.strength):
+            report.status = "duplicate"
+        return report
+
+    def _store_activity(
+        self, session: Session, athlete_id: int, file_id: int, index: int, item: DecodedActivity
+    ) -> bool:
+        activity = item.activity
+        start = activity.start
+        tol = timedelta(seconds=SAME_START_TOLERANCE_S)
+        same = session.scalars(
+            select(ActivityRow).where(
+                ActivityRow.athlete_id == athlete_id,
+                ActivityRow.sport == activity.sport,
+                ActivityRow.start >= start - tol,
+                ActivityRow.start <= start + tol,
+            )
+        ).first()
+        richness = _richness(activity)
+        if same is not None:
+            if richness <= same.n_samples * same.n_channels:
+                return False
+            session.delete(same)
+            session.flush()
+        row = ActivityRow(
+            athlete_id=athlete_id,
+            file_id=file_id,
+            session_index=index,
+            sport=activity.sport,
+            sub_sport=activity.sub_sport,
+            start=start,
+            utc_offset_s=activity.utc_offset_s,
+            duration_s=activity.duration_s,
+            distance_m=activity.distance_m,
+            n_samples=activity.n_samples,
+            n_channels=_filled_channels(activity),
+            device=activity.device,
+            name=activity.name,
+            description=activity.description,
+            source_format=activity.source.format if activity.source else "unknown",
+            kind=item.kind,
+            category=item.category,
+            counts_as_leg_day=item.counts_as_leg_day,
+            trimp=item.trimp,
+            meta=_jsonable_meta(activity.metadata),
+            analysis=item.analysis,
+            verdict=item.verdict,
+            samples=pack_samples(activity.samples),
+        )
+        row.laps = [
+            LapRow(
+                index=i,
+                start=lap.start,
+                end=lap.end,
+                intensity=lap.intensity,
+                trigger=lap.trigger,
+                wkt_step_index=lap.wkt_step_index,
+                total_distance_m=lap.total_distance_m,
+                total_timer_s=lap.total_timer_s,
+            )
+            for i, lap in enumerate(activity.laps)
+        ]
+        row.segments = [
+            SegmentRow(index=i, start_s=s["start_s"], end_s=s["end_s"], role=s["role"])
+            for i, s in enumerate((item.analysis or {}).get("segments", []))
+        ]
+        session.add(row)
+        session.flush()
+        if activity.sets:
+            session.add(
+                _strength_row(
+                    athlete_id,
+                    file_id,
+                    strength_fingerprint(activity.start, activity.sets),
+                    activity.start,
+                    activity.utc_offset_s,
+                    activity.name,
+                    activity.duration_s,
+                    "fit",
+                    activity.sets,
+                    item.strength_verdict,
+                    activity_id=row.id,
+                )
+            )
+        return True
+
+    def _store_strength(
+        self, session: Session, athlete_id: int, file_id: int, decoded: Decoded
+    ) -> tuple[int, int]:
+        if not decoded.strength:
+            return 0, 0
+        existing = set(
+            session.scalars(
+                select(StrengthSessionRow.fingerprint).where(
+                    StrengthSessionRow.athlete_id == athlete_id
+                )
+            )
+        )
+        n_sessions = n_sets = 0
+        for item in decoded.strength:
+            s = item.session
+            if item.fingerprint in existing:
+                continue
+            existing.add(item.fingerprint)
+            session.add(
+                _strength_row(
+                    athlete_id,
+                    file_id,
+                    item.fingerprint,
+                    s.start,
+                    s.utc_offset_s,
+                    s.name,
+                    s.duration_s,
+                    decoded.format,
+                    s.sets,
+                    item.verdict,
+                )
+            )
+            n_sessions += 1
+            n_sets += len(s.sets)
+        return n_sessions, n_sets
+
+
+def _strength_row(
+    athlete_id: int,
+    file_id: int | None,
+    fingerprint: str,
+    start: datetime,
+    utc_offset_s: int | None,
+    name: str | None,
+    duration_s: float | None,
+    source_format: str,
+    sets: Iterable[Any],
+    verdict: dict[str, Any] | None,
+    activity_id: int | None = None,
+) -> StrengthSessionRow:
+    v = (verdict or {}).get("verdict", {})
+    row = StrengthSessionRow(
+        athlete_id=athlete_id,
+        file_id=file_id,
+        activity_id=activity_id,
+        fingerprint=fingerprint,
+        start=start,
+        utc_offset_s=utc_offset_s,
+        name=name,
+        duration_s=duration_s,
+        source_format=source_format,
+        category=v.get("category"),
+        counts_as_leg_day=bool(v.get("counts_as_leg_day", False)),
+        verdict=verdict,
+    )
+    row.sets = [
+        SetRow(
+            index=i,
+            exercise=s.exercise,
+            raw_name=s.raw_name,
+            mapped=s.mapped,
+            reps=s.reps,
+            load_kg=s.load_kg,
+            duration_s=s.duration_s,
+            distance_m=s.distance_m,
+            rir=s.rir,
+            rpe=s.rpe,
+            set_type=str(s.set_type),
+            per_hand=s.per_hand,
+            timestamp=s.timestamp,
+            notes=s.notes,
+        )
+        for i, s in enumerate(sets)
+    ]
+    return row
+
+
+def _filled_channels(activity: Activity) -> int:
+    import numpy as np
+
+    return sum(1 for arr in activity.samples.values() if np.isfinite(arr).any())
+
+
+def _richness(activity: Activity) -> int:
+    return activity.n_samples * _filled_channels(activity)
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _jsonable_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in meta.items():
+        if isinstance(value, str | int | float | bool) or value is None:
+            out[key] = value
+        elif isinstance(value, list | tuple) and len(value) < 1000:
+            out[key] = [v if isinstance(v, str | int | float | bool) else str(v) for v in value]
+    return out

@@ -1,0 +1,195 @@
+"""The database tables (SQLAlchemy 2 declarative models).
+
+One row per stored file (by content hash), per activity (a session of a file), per lap and
+segment, per strength session and set, and per plan. Samples are stored compactly: one
+compressed columnar blob per activity (see :mod:`legday.store.samples`), never a row per second.
+Analysis results and verdicts are JSON so that ``legday reanalyze`` can rewrite them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = [
+    "ActivityRow",
+    "AthleteRow",
+    "Base",
+    "FileRow",
+    "LapRow",
+    "PlanRow",
+    "SegmentRow",
+    "SetRow",
+    "StrengthSessionRow",
+]
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dict[str, Any]: JSON,
+        datetime: DateTime(timezone=True),
+    }
+
+
+class AthleteRow(Base):
+    __tablename__ = "athletes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    profile: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class FileRow(Base):
+    """An imported file, by content hash. Its original bytes live in the blob store."""
+
+    __tablename__ = "files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(20))
+    """``activity`` or ``strength_log``."""
+    format: Mapped[str] = mapped_column(String(20))
+    imported_at: Mapped[datetime]
+    warnings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ActivityRow(Base):
+    __tablename__ = "activities"
+    __table_args__ = (
+        UniqueConstraint("file_id", "session_index", name="uq_activity_file_session"),
+        Index("ix_activity_athlete_start", "athlete_id", "start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"))
+    session_index: Mapped[int] = mapped_column(Integer, default=0)
+    sport: Mapped[str] = mapped_column(String(40))
+    sub_sport: Mapped[str | None] = mapped_column(String(40))
+    start: Mapped[datetime]
+    utc_offset_s: Mapped[int | None]
+    duration_s: Mapped[float] = mapped_column(Float)
+    distance_m: Mapped[float] = mapped_column(Float)
+    n_samples: Mapped[int] = mapped_column(Integer)
+    n_channels: Mapped[int] = mapped_column(Integer)
+    device: Mapped[str | None] = mapped_column(String(120))
+    name: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    source_format: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str | None] = mapped_column(String(20))
+    category: Mapped[str | None] = mapped_column(String(20))
+    counts_as_leg_day: Mapped[bool] = mapped_column(default=False)
+    trimp: Mapped[float | None] = mapped_column(Float)
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    analysis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    samples: Mapped[bytes] = mapped_column(LargeBinary)
+
+    laps: Mapped[list[LapRow]] = relationship(
+        cascade="all, delete-orphan", order_by="LapRow.index", lazy="selectin"
+    )
+    segments: Mapped[list[SegmentRow]] = relationship(
+        cascade="all, delete-orphan", order_by="SegmentRow.index", lazy="selectin"
+    )
+
+
+class LapRow(Base):
+    __tablename__ = "laps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    index: Mapped[int] = mapped_column(Integer)
+    start: Mapped[float] = mapped_column(Float)
+    end: Mapped[float] = mapped_column(Float)
+    intensity: Mapped[str | None] = mapped_column(String(20))
+    trigger: Mapped[str | None] = mapped_column(String(30))
+    wkt_step_index: Mapped[int | None]
+    total_distance_m: Mapped[float | None] = mapped_column(Float)
+    total_timer_s: Mapped[float | None] = mapped_column(Float)
+
+
+class SegmentRow(Base):
+    __tablename__ = "segments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    index: Mapped[int] = mapped_column(Integer)
+    start_s: Mapped[float] = mapped_column(Float)
+    end_s: Mapped[float] = mapped_column(Float)
+    role: Mapped[str] = mapped_column(String(20))
+
+
+class StrengthSessionRow(Base):
+    __tablename__ = "strength_sessions"
+    __table_args__ = (
+        UniqueConstraint("athlete_id", "fingerprint", name="uq_strength_fingerprint"),
+        Index("ix_strength_athlete_start", "athlete_id", "start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("files.id", ondelete="SET NULL"))
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    """Start time and content: the same session from two exports is stored once."""
+    start: Mapped[datetime]
+    utc_offset_s: Mapped[int | None]
+    name: Mapped[str | None] = mapped_column(Text)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    source_format: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str | None] = mapped_column(String(20))
+    counts_as_leg_day: Mapped[bool] = mapped_column(default=False)
+    verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    sets: Mapped[list[SetRow]] = relationship(
+        cascade="all, delete-orphan", order_by="SetRow.index", lazy="selectin"
+    )
+
+
+class SetRow(Base):
+    __tablename__ = "strength_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("strength_sessions.id", ondelete="CASCADE"))
+    index: Mapped[int] = mapped_column(Integer)
+    exercise: Mapped[str] = mapped_column(String(200))
+    raw_name: Mapped[str | None] = mapped_column(Text)
+    mapped: Mapped[bool] = mapped_column(default=False)
+    reps: Mapped[int | None]
+    load_kg: Mapped[float | None] = mapped_column(Float)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    rir: Mapped[float | None] = mapped_column(Float)
+    rpe: Mapped[float | None] = mapped_column(Float)
+    set_type: Mapped[str] = mapped_column(String(10))
+    per_hand: Mapped[bool] = mapped_column(default=False)
+    timestamp: Mapped[float | None] = mapped_column(Float)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class PlanRow(Base):
+    __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("athlete_id", "week", name="uq_plan_week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    week: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime]
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -1,0 +1,338 @@
+"""The week's rules (DOMAIN.md R2, R4, R8–R11) as objects, shared by the week check and the planner.
+
+Each rule has an ``id``, a ``sentence`` that explains it to a runner, and
+``check(week) -> list[Violation]``. A :class:`WeekSessions` is what the rules look at: sessions
+placed on days (0 = Monday) with an order within the day, so the same objects judge a week that
+happened and a week that is planned.
+"""
+
+from __future__ import annotations
+
+import itertools
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from legday.model import WEEKDAYS
+from legday.settings import Settings
+
+__all__ = [
+    "HARD_KINDS",
+    "RULES",
+    "CardioMinutes",
+    "Coverage",
+    "HardDaysHard",
+    "NewOverload",
+    "Recovery",
+    "Rule",
+    "StrengthFrequency",
+    "Violation",
+    "WeekSession",
+    "WeekSessions",
+    "check_week",
+]
+
+#: Run kinds that count as hard for R10/R11 (issue: intervals, tempo, hill repeats, sprints,
+#: race and long runs).
+HARD_KINDS: frozenset[str] = frozenset(
+    {"intervals", "tempo", "hill_repeats", "sprints", "race", "long"}
+)
+
+#: Coverage items of R9, in the order they are reported.
+COVERAGE_ITEMS: tuple[str, ...] = ("compound", "isolation", "single_leg", "core", "upper")
+
+SessionType = Literal["run", "strength", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class WeekSession:
+    """One session as the week rules see it."""
+
+    day: int
+    """0 = Monday … 6 = Sunday (the athlete's local calendar)."""
+    type: SessionType
+    hour: float = 12.0
+    """Local start hour; orders sessions within a day (a lift "after the run" has a larger hour)."""
+    kind: str | None = None
+    """Run kind from the analysis (easy, long, intervals…), None for other sessions."""
+    minutes: float = 0.0
+    lower_body: bool = False
+    """A strength session with hard lower-body work."""
+    counts_as_leg_day: bool = False
+    coverage: frozenset[str] = frozenset()
+    """Which of R9's items a strength session covers (compound, isolation, single_leg, core,
+    upper)."""
+    cardio_band_min: float = 0.0
+    overload: bool = False
+    """A run much longer than usual (R4)."""
+    id: int | str | None = None
+
+    @property
+    def time(self) -> float:
+        """Hours since Monday 00:00."""
+        return self.day * 24.0 + self.hour
+
+    @property
+    def is_hard_run(self) -> bool:
+        return self.type == "run" and self.kind in HARD_KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class WeekSessions:
+    """The sessions of one Monday-to-Sunday week, plus the days either side for R10/R11.
+
+    ``before`` holds the previous week's sessions (days −7…−1) and ``after`` the next week's
+    (days 7…13), so a Monday lift after a Sunday long run is judged correctly.
+    """
+
+    sessions: tuple[WeekSession, ...]
+    context: tuple[WeekSession, ...] = ()
+
+    @property
+    def strength(self) -> list[WeekSession]:
+        return [s for s in self.sessions if s.type == "strength"]
+
+    @property
+    def runs(self) -> list[WeekSession]:
+        return [s for s in self.sessions if s.type == "run"]
+
+    def all_sessions(self) -> list[WeekSession]:
+        return sorted([*self.context, *self.sessions], key=lambda s: s.time)
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    rule: str
+    text: str
+    day: str | None = None
+    """Weekday key (mon…sun) the violation is about, when it is about one day."""
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"rule": self.rule, "text": self.text, "day": self.day}
+
+
+class Rule(ABC):
+    """A week rule. ``hard`` rules must hold in a plan; soft ones are reported but may give."""
+
+    id: ClassVar[str]
+    sentence: ClassVar[str]
+    hard: ClassVar[bool]
+
+    @abstractmethod
+    def check(self, week: WeekSessions, settings: Settings) -> list[Violation]:
+        """Every way ``week`` breaks this rule."""
+
+    def __repr__(self) -> str:
+        return f"<{self.id} {type(self).__name__}>"
+
+
+def _day(day: int) -> str:
+    return WEEKDAYS[day % 7]
+
+
+class StrengthFrequency(Rule):
+    """R8: lift 2–3 times a week, sessions of at least 15 minutes."""
+
+    id: ClassVar[str] = "R8"
+    sentence: ClassVar[str] = "Runners should lift 2–3 times a week; 15–20 minutes is enough."
+    hard: ClassVar[bool] = True
+
+    def check(self, week: WeekSessions, settings: Settings) -> list[Violation]:
+        lo, hi = settings.strength_sessions_per_week
+        n = len(week.strength)
+        if n < lo:
+            missing = lo - n
+            return [
+                Violation(
+                    self.id,
+                    f"{n} strength session{'s' if n != 1 else ''} this week: add {missing} "
+                    f"(at least {settings.min_strength_session_min} minutes each).",
+                )
+            ]
+        if n > hi:
+            return [
+                Violation(
+                    self.id,
+                    f"{n} strength sessions: more than {hi} leaves little "
+                    "room to recover (R8, R11).",
+                )
+            ]
+        return []
+
+
+class Coverage(Rule):
+    """R9: compound, isolation, single-leg, core and upper-body work over the week."""
+
+    id: ClassVar[str] = "R9"
+    sentence: ClassVar[str] = (
+        "Include compound, isolation and single-leg exercises, plus core and upper body."
+    )
+    hard: ClassVar[bool] = True
+
+    #: What to add for each missing item (DOMAIN.md R9 examples).
+    SUGGEST: ClassVar[dict[str, str]] = {
+        "compound": "a compound lift such as a deadlift or squat",
+        "isolation": "an isolation exercise such as banded clamshells or calf raises",
+        "single_leg": "a single-leg exercise such as Bulgarian split squats or step-ups",
+        "core": "core work such as forearm planks, side planks or bird dogs",
+        "upper": "upper-body work such as chest presses, biceps curls or triceps kickbacks",
+    }
+
+    def covered(self, week: WeekSessions) -> dict[str, bool]:
+        have: set[str] = set()
+        for s in week.strength:
+            have |= s.coverage
+        return {item: item in have for item in COVERAGE_ITEMS}
+
+    def check(self, week: WeekSessions, settings: Settings) -> list[Violation]:
+        return [
+            Violation(
+                self.id, f"No {item.replace('_', '-')} work this week: add {self.SUGGEST[item]}."
+            )
+            for item, ok in self.covered(week).items()
+            if not ok
+        ]
+
+
+class HardDaysHard(Rule):
+    """R10: a lower-body session goes on a hard-run day after the run, or the day after."""
+
+    id: ClassVar[str] = "R10"
+    sentence: ClassVar[str] = (
+        "Keep hard days hard: lift legs after a hard run the same day, or the day after it."
+    )
+    hard: ClassVar[bool] = False
+
+    def check(self, week: WeekSessions, settings: Settings) -> list[Violation]:
+        everything = week.all_sessions()
+        out: list[Violation] = []
+        for lift in week.strength:
+            if not lift.lower_body:
+                continue
+            ok = any(
+                r.is_hard_run
+                and ((r.day == lift.day and r.hour <= lift.hour) or r.day == lift.day - 1)
+                for r in everything
+            )
+            if not ok:
+                out.append(
+                    Violation(
+                        self.id,
+                        f"Leg session on {_day(lift.day)} is not on or the day after a hard run: "
+                        "move it after a hard run or to the next day.",
+                        _day(lift.day),
+                    )
+                )
+        return out
+
+
+class Recovery(Rule):
+    """R11: no hard legs within 24 h before a hard or long run; 48 h between leg sessions."""
+
+    id: ClassVar[str] = "R11"
+    sentence: ClassVar[str] = (
+        "Recover: no hard leg session in the 24 hours before a hard or long run, and 48 hours "
+        "between hard leg sessions."
+    )
+    hard: ClassVar[bool] = True
+
+    def check(self, week: WeekSessions, settings: Settings) -> list[Violation]:
+        everything = week.all_sessions()
+        legs = [s for s in everything if s.type == "strength" and s.lower_body]
+        mine = {id(s) for s in week.sessions}
+        out: list[Violation] = []
+        before_h = settings.no_legs_before_hard_run_h
+        for lift in legs:
+            if id(lift) not in mine:
+                continue
+            lift_end = lift.time + lift.minutes / 60.0
+            for run in everything:
+                if run.is_hard_run and 0 < run.time - lift_end < before_h:
+                    out.append(
+                        Violation(
+                            self.id,
+                            f"Leg session on {_day(lift.day)} is less than {before_h} h before "
+                            f"the {run.kind} run on {_day(run.day)}: legs will still be sore.",
+                            _day(lift.day),
+                        )
+                    )
+                    break
+        gap_h = settings.min_hours_between_leg_sessions
+        for a, b in itertools.pairwise(legs):
+            if id(b) in mine and b.time - a.time < gap_h:
+                out.append(
+                    Violation(
+                        self.id,
+                        f"Leg sessions on {_day(a.day)} and {_day(b.day)} are less than "
+                        f"{gap_h} h apart: give the muscles time to adapt.",
+                        _day(b.day),
+                    )
+                )
+        return out
+
+
+class CardioMinutes(Rule):
+    """R2: weekly minutes in the 50–85 % HRmax cardio band."""
+
+    id: ClassVar[str] = "R2"
+    sentence: ClassVar[str] = (
+        "Cardio is heart rate at 50–85 % of max; aim for the weekly guideline minutes."
+    )
+    hard: ClassVar[bool] = False
+
+    def minutes(self, week: WeekSessions) -> float:
+        return sum(s.cardio_band_min for s in week.sessions)
+
+    def check(self, week: WeekSessions, settings: Settings) -> list[Violation]:
+        got = self.minutes(week)
+        need = settings.weekly_cardio_band_min
+        if got < need:
+            return [
+                Violation(
+                    self.id,
+                    f"{got:.0f} minutes in the cardio band this week, under the "
+                    f"{need} of the guidelines.",
+                )
+            ]
+        return []
+
+
+class NewOverload(Rule):
+    """R4: a run much longer than the runner's usual is a new overload — flag it."""
+
+    id: ClassVar[str] = "R4"
+    sentence: ClassVar[str] = (
+        "Steady running builds little strength, unless a run is much longer than usual."
+    )
+    hard: ClassVar[bool] = False
+
+    def check(self, week: WeekSessions, settings: Settings) -> list[Violation]:
+        return [
+            Violation(
+                self.id,
+                f"The run on {_day(s.day)} was much longer than usual: a new overload; "
+                "keep the next days easy.",
+                _day(s.day),
+            )
+            for s in week.runs
+            if s.overload
+        ]
+
+
+#: Every week rule, in the order they are reported.
+RULES: tuple[Rule, ...] = (
+    StrengthFrequency(),
+    Coverage(),
+    HardDaysHard(),
+    Recovery(),
+    CardioMinutes(),
+    NewOverload(),
+)
+
+
+def check_week(
+    week: WeekSessions, settings: Settings, rules: Sequence[Rule] = RULES
+) -> list[Violation]:
+    """Every violation of ``rules`` in ``week``."""
+    return [v for rule in rules for v in rule.check(week, settings)]
