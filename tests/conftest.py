@@ -66,3 +66,30 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.longrepr = f"skipped in CI, which must run every test: {reason}"
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> str:
+    """A PostgreSQL server URL from $LEGDAY_TEST_PG_URL (started by .ci/run in CI)."""
+    url = os.environ.get("LEGDAY_TEST_PG_URL")
+    if not url:
+        pytest.skip('PostgreSQL not configured: run `eval "$(bash .ci/postgres.sh)"` first')
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database on each back end."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'legday.sqlite'}"
+    server = request.getfixturevalue("pg_server_url")
+    import uuid
+
+    import psycopg
+
+    name = f"legday_test_{uuid.uuid4().hex[:12]}"
+    conninfo = server.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = server.rsplit("/", 1)[0]
+    return f"{base}/{name}"

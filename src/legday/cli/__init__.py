@@ -13,8 +13,10 @@ import typer
 from legday import __version__
 
 from . import demo as _demo
+from . import importing as _importing
 from . import inspect as _inspect
 from . import profile as _profile
+from . import week as _week
 from .common import example
 
 app = typer.Typer(
@@ -45,6 +47,8 @@ def _root(
 
 app.command(epilog=_demo.EPILOG)(_demo.demo)
 app.command(epilog=_inspect.EPILOG)(_inspect.inspect)
+app.command(name="import", epilog=_importing.EPILOG)(_importing.import_)
+app.command(epilog=_week.EPILOG)(_week.week)
 app.add_typer(_profile.app, name="profile")
 
 

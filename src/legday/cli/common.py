@@ -7,7 +7,7 @@ import json
 import math
 import sys
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -15,7 +15,11 @@ from rich.console import Console
 from legday.errors import LegdayError
 from legday.home import Home
 
+if TYPE_CHECKING:
+    from legday.store.library import Library
+
 __all__ = [
+    "DbOption",
     "console",
     "err_console",
     "example",
@@ -23,6 +27,7 @@ __all__ = [
     "fmt_duration",
     "guarded",
     "home",
+    "library",
     "print_json",
 ]
 
@@ -57,6 +62,24 @@ def guarded(fn: Callable[P, R]) -> Callable[P, R]:
 
 def home() -> Home:
     return Home.resolve()
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (default: $LEGDAY_DB, else SQLite in the legday home). "
+        "PostgreSQL: postgresql+psycopg://user@host/db",
+        show_default=False,
+    ),
+]
+
+
+def library(db_url: str | None = None) -> Library:
+    """The athlete's library on the chosen database."""
+    from legday.store.library import Library
+
+    return Library.open(home(), db_url)
 
 
 def _clean(value: Any) -> Any:

@@ -179,6 +179,15 @@ class Coverage(Rule):
         "upper": "upper-body work such as chest presses, biceps curls or triceps kickbacks",
     }
 
+    #: How each item is named in a sentence.
+    LABEL: ClassVar[dict[str, str]] = {
+        "compound": "compound",
+        "isolation": "isolation",
+        "single_leg": "single-leg",
+        "core": "core",
+        "upper": "upper-body",
+    }
+
     def covered(self, week: WeekSessions) -> dict[str, bool]:
         have: set[str] = set()
         for s in week.strength:
@@ -187,9 +196,7 @@ class Coverage(Rule):
 
     def check(self, week: WeekSessions, settings: Settings) -> list[Violation]:
         return [
-            Violation(
-                self.id, f"No {item.replace('_', '-')} work this week: add {self.SUGGEST[item]}."
-            )
+            Violation(self.id, f"No {self.LABEL[item]} work this week: add {self.SUGGEST[item]}.")
             for item, ok in self.covered(week).items()
             if not ok
         ]

@@ -1,0 +1,76 @@
+"""``legday import``: files, folders and export zips into the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .common import DbOption, console, err_console, example, guarded, library, print_json
+
+EPILOG = example(
+    "legday import ~/Downloads/export_12345.zip",
+    "legday import runs/ strong.csv --json",
+)
+
+
+@guarded
+def import_(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files (.fit .gpx .tcx, .gz, Strong/Hevy .csv), folders, "
+            "Strava or Garmin export zips."
+        ),
+    ],
+    json_out: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default: one per core).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Import activities and lifting logs. A file imported twice is stored once; the same run
+    from two exports is recognised as one. Exits 1 if any file failed."""
+    lib = library(db)
+    try:
+        if json_out:
+            summary = lib.import_paths(paths, workers=workers)
+        else:
+            with Progress(
+                TextColumn("[bold]importing"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.description}"),
+                console=err_console,
+                transient=True,
+            ) as bar:
+                task = bar.add_task("", total=None)
+
+                def progress(done: int, total: int, name: str) -> None:
+                    bar.update(
+                        task, completed=done, total=total, description=escape(Path(name).name)
+                    )
+
+                summary = lib.import_paths(paths, workers=workers, progress=progress)
+    finally:
+        lib.close()
+    data = summary.to_dict()
+    if json_out:
+        print_json(data)
+    else:
+        for f in summary.files:
+            if f.status == "failed":
+                err_console.print(f"[red]failed[/] {escape(f.error or f.path)}")
+        console.print(
+            f"{data['imported']} imported, {data['duplicates']} duplicates, "
+            f"{data['failed']} failed; "
+            f"{sum(f.sessions for f in summary.files)} sessions, "
+            f"{sum(f.sets for f in summary.files)} sets, "
+            f"{sum(f.skipped_rows for f in summary.files)} rows skipped"
+        )
+    if not summary.ok:
+        raise typer.Exit(1)

@@ -1,0 +1,122 @@
+"""Stored rows reduced to the facts the week check needs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from legday.model import AthleteProfile, ExerciseSet, SetType
+from legday.settings import Settings
+from legday.week.check import SessionFacts
+
+from .schema import StrengthSessionRow
+
+__all__ = ["activity_facts", "local_time", "strength_coverage", "strength_facts"]
+
+#: FIT sports that are runs for the week rules.
+RUN_SPORTS = frozenset({"running", "trail_running", "treadmill_running"})
+#: Categories of the verdict that mark a strength session.
+STRENGTH_CATEGORIES = frozenset({"strength"})
+
+
+def local_time(start: datetime, utc_offset_s: int | None, profile: AthleteProfile) -> datetime:
+    """Naive local wall-clock time: the file's own offset, else the profile's time zone."""
+    start = start if start.tzinfo else start.replace(tzinfo=UTC)
+    if utc_offset_s is not None:
+        return (start + timedelta(seconds=utc_offset_s)).replace(tzinfo=None)
+    from zoneinfo import ZoneInfo
+
+    return start.astimezone(ZoneInfo(profile.time_zone)).replace(tzinfo=None)
+
+
+def _muscles(verdict: dict[str, Any] | None) -> dict[str, float]:
+    stim = ((verdict or {}).get("verdict") or {}).get("stimulus") or {}
+    muscles = stim.get("muscles") or {}
+    return {k: float(v) for k, v in muscles.items()}
+
+
+def _strength_load(verdict: dict[str, Any] | None) -> float:
+    stim = ((verdict or {}).get("verdict") or {}).get("stimulus") or {}
+    return float(stim.get("strength") or 0.0)
+
+
+def activity_facts(row: Any, profile: AthleteProfile) -> SessionFacts:
+    """An activity row (the columns selected by :meth:`Library.session_facts`)."""
+    analysis = row.analysis or {}
+    hr = analysis.get("hr") or {}
+    is_run = row.sport in RUN_SPORTS
+    category = row.category
+    type_ = "run" if is_run else ("strength" if category in STRENGTH_CATEGORIES else "other")
+    return SessionFacts(
+        id=row.id,
+        local_start=local_time(row.start, row.utc_offset_s, profile),
+        type=type_,
+        minutes=(row.duration_s or 0.0) / 60.0,
+        kind=row.kind if is_run else None,
+        category=category,
+        counts_as_leg_day=bool(row.counts_as_leg_day),
+        lower_body=bool(row.counts_as_leg_day),
+        cardio_band_s=float(hr.get("cardio_band_s") or 0.0),
+        trimp=float(row.trimp or 0.0),
+        strength_load=_strength_load(row.verdict),
+        overload=bool(analysis.get("overload", False)),
+        sport=row.sport,
+        muscles=_muscles(row.verdict),
+    )
+
+
+def strength_coverage(sets: list[ExerciseSet], settings: Settings) -> tuple[frozenset[str], bool]:
+    """Which of R9's items the sets cover, and whether they hold hard lower-body work."""
+    from legday.strength import is_hard_set, load_catalog
+
+    catalog = load_catalog()
+    covered: set[str] = set()
+    lower = False
+    for s in sets:
+        if s.set_type == SetType.WARMUP:
+            continue
+        ex = catalog.get(s.exercise) if s.mapped else None
+        if ex is None:
+            continue
+        covered.add(ex.mechanic)
+        if ex.region == "lower" and ex.unilateral:
+            covered.add("single_leg")
+        if ex.region == "core":
+            covered.add("core")
+        if ex.region == "upper":
+            covered.add("upper")
+        if ex.region == "lower" and is_hard_set(s, settings):
+            lower = True
+    return frozenset(covered), lower
+
+
+def strength_facts(
+    row: StrengthSessionRow, profile: AthleteProfile, settings: Settings
+) -> SessionFacts:
+    sets = [
+        ExerciseSet(
+            exercise=r.exercise,
+            raw_name=r.raw_name,
+            reps=r.reps,
+            load_kg=r.load_kg,
+            duration_s=r.duration_s,
+            rir=r.rir,
+            rpe=r.rpe,
+            set_type=SetType(r.set_type),
+            mapped=r.mapped,
+        )
+        for r in row.sets
+    ]
+    coverage, lower = strength_coverage(sets, settings)
+    return SessionFacts(
+        id=f"s{row.id}",
+        local_start=local_time(row.start, row.utc_offset_s, profile),
+        type="strength",
+        minutes=(row.duration_s or 0.0) / 60.0,
+        category=row.category or "strength",
+        counts_as_leg_day=bool(row.counts_as_leg_day),
+        lower_body=lower,
+        coverage=coverage,
+        strength_load=_strength_load(row.verdict),
+        muscles=_muscles(row.verdict),
+    )
