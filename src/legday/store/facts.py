@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from legday.model import AthleteProfile, ExerciseSet, SetType
 from legday.settings import Settings
@@ -46,7 +46,9 @@ def activity_facts(row: Any, profile: AthleteProfile) -> SessionFacts:
     hr = analysis.get("hr") or {}
     is_run = row.sport in RUN_SPORTS
     category = row.category
-    type_ = "run" if is_run else ("strength" if category in STRENGTH_CATEGORIES else "other")
+    type_: Literal["run", "strength", "other"] = (
+        "run" if is_run else ("strength" if category in STRENGTH_CATEGORIES else "other")
+    )
     return SessionFacts(
         id=row.id,
         local_start=local_time(row.start, row.utc_offset_s, profile),
@@ -75,7 +77,7 @@ def strength_coverage(sets: list[ExerciseSet], settings: Settings) -> tuple[froz
     for s in sets:
         if s.set_type == SetType.WARMUP:
             continue
-        ex = catalog.get(s.exercise) if s.mapped else None
+        ex = catalog.find(s.exercise) if s.mapped else None
         if ex is None:
             continue
         covered.add(ex.mechanic)

@@ -1,0 +1,482 @@
+"""Strong and Hevy CSV exports → :class:`~legday.model.StrengthSession`.
+
+The format is detected from the header (:data:`StrengthFormat`):
+
+* **Strong** — ``Date, Workout Name, Duration, Exercise Name, Set Order, Weight, Reps,
+  Distance, Seconds[, Notes, Workout Notes], RPE``, comma- or semicolon-separated, units either
+  absent or in the headers (``Weight (kg)``, ``Weight (lbs)``, ``Distance (km)``, ``(mi)``) or in
+  ``Weight Unit``/``Distance Unit`` columns; 24- or 12-hour times; durations like ``2h 18m``;
+  ``Set Order`` W/D/F for warm-up, drop and failure sets and ``Rest Timer`` rows.
+* **Hevy** — ``title, start_time, end_time, description, exercise_title, superset_id,
+  exercise_notes, set_index, set_type, weight_kg|weight_lbs, reps, distance_km|distance_miles,
+  duration_seconds, rpe``; set types warmup/normal/failure/dropset.
+
+Times in both are local wall-clock times without an offset: they are read in ``profile_tz``
+(default UTC), stored as UTC and the offset kept in ``utc_offset_s``. Loads become kilograms
+(lb × 0.45359237), distances metres. Exercise names are mapped to catalog keys
+(:func:`legday.strength.names.match_exercise`); an unknown name is kept raw (``mapped=False``)
+with a warning naming the closest catalog exercises.
+
+Every data row becomes either a set or a :class:`SkippedRow` with its reason. Rows with values
+that cannot be read follow ``on_error`` (:class:`~legday.errors.OnError`); a file that is not a
+CSV, has no recognised header or breaks the CSV syntax raises a typed error naming the line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import BinaryIO, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from legday.errors import (
+    ConfigError,
+    CorruptFileError,
+    NotFoundError,
+    OnError,
+    UnsupportedFileError,
+)
+from legday.io.csv_values import (
+    METRES_PER_UNIT,
+    BadValue,
+    local_to_utc,
+    parse_duration,
+    parse_number,
+    unit_name,
+)
+from legday.model import ExerciseSet, SetType, Source, StrengthSession
+from legday.strength.catalog import Catalog, load_catalog
+from legday.strength.grammar import KG_PER_LB
+from legday.strength.names import Match, match_exercise
+
+__all__ = ["SkippedRow", "StrengthFormat", "StrengthImport", "read_strength_csv"]
+
+StrengthFormat = Literal["strong", "hevy"]
+WeightUnit = Literal["kg", "lb"]
+
+#: Bytes looked at for NUL bytes before deciding a file is binary.
+SNIFF_BYTES: int = 4096
+
+#: Strong ``Set Order`` letters (Strong app exports: W warm-up, D drop set, F failure).
+STRONG_SET_TYPES: dict[str, SetType] = {
+    "w": SetType.WARMUP,
+    "d": SetType.DROP,
+    "f": SetType.FAILURE,
+}
+#: Hevy ``set_type`` values.
+HEVY_SET_TYPES: dict[str, SetType] = {
+    "normal": SetType.WORKING,
+    "warmup": SetType.WARMUP,
+    "failure": SetType.FAILURE,
+    "dropset": SetType.DROP,
+}
+#: A header with its unit in parentheses, e.g. ``Weight (kg)``.
+_UNIT_RE = re.compile(r"^(?P<base>.*?)\s*\((?P<unit>[^)]*)\)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedRow:
+    """A data row that holds no set, and why."""
+
+    line: int
+    """1-based line of the row in the file (the header is line 1)."""
+    reason: str
+
+
+@dataclass(slots=True)
+class StrengthImport:
+    """What :func:`read_strength_csv` read."""
+
+    format: StrengthFormat
+    sessions: list[StrengthSession] = field(default_factory=list)
+    skipped_rows: list[SkippedRow] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def sets(self) -> int:
+        """Number of sets read (over all sessions)."""
+        return sum(len(s.sets) for s in self.sessions)
+
+
+@dataclass(slots=True)
+class _SessionBuilder:
+    start: datetime
+    utc_offset_s: int
+    name: str | None
+    duration_s: float | None
+    notes: str | None
+    sets: list[ExerciseSet] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    session_key: tuple[str, ...]
+    start_text: str
+    end_text: str | None
+    workout: str | None
+    duration_text: str | None
+    session_notes: str | None
+    exercise: str
+    set_type: SetType
+    weight: float | None
+    weight_unit: str
+    reps: float | None
+    distance: float | None
+    distance_unit: str
+    seconds: float | None
+    rpe: float | None
+    notes: str | None
+
+
+def read_strength_csv(
+    source: str | os.PathLike[str] | BinaryIO,
+    *,
+    name: str | None = None,
+    profile_tz: str | None = None,
+    catalog: Catalog | None = None,
+    on_error: OnError = OnError.WARN,
+    weight_unit: WeightUnit | None = None,
+) -> StrengthImport:
+    """Read a Strong or Hevy CSV export.
+
+    ``profile_tz`` is the IANA zone the export's wall-clock times are in (default UTC).
+    ``weight_unit`` is the unit of a ``Weight`` column that names none (default kg, with a
+    warning). ``on_error`` says what to do with a row whose values cannot be read: raise
+    :class:`CorruptFileError` (RAISE), skip it with a warning (WARN, default) or skip it with
+    only a :class:`SkippedRow` (SKIP).
+
+    Raises :class:`NotFoundError` for a missing path, :class:`UnsupportedFileError` for a file
+    that is not a Strong or Hevy CSV, :class:`CorruptFileError` (with the line) for broken CSV
+    syntax, and :class:`ConfigError` for an unknown time zone.
+    """
+    data, path = _read_bytes(source)
+    label = name or path
+    tz = _zone(profile_tz)
+    if b"\x00" in data[:SNIFF_BYTES]:
+        raise UnsupportedFileError("binary data, not a CSV export", path=label, line=1)
+    warnings: list[str] = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        warnings.append("the file is not UTF-8; read as Windows-1252")
+    if not text.strip():
+        raise UnsupportedFileError("empty file", path=label, line=1)
+    delimiter = _delimiter(text.splitlines()[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise CorruptFileError(f"bad CSV header: {exc}", path=label, line=1) from exc
+    columns = _columns(header)
+    fmt: StrengthFormat
+    if {"exercise_title", "start_time"} <= columns.keys():
+        fmt = "hevy"
+        parse_row = _hevy_parser(columns)
+    elif {"date", "exercise name"} <= columns.keys():
+        fmt = "strong"
+        try:
+            parse_row = _strong_parser(columns, weight_unit, warnings)
+        except BadValue as exc:
+            raise CorruptFileError(f"bad header: {exc}", path=label, line=1) from None
+    else:
+        shown = ", ".join(h.strip() for h in header[:8])
+        raise UnsupportedFileError(
+            f"not a Strong or Hevy export (header: {shown})", path=label, line=1
+        )
+    result = StrengthImport(format=fmt, warnings=warnings)
+    builders: dict[tuple[str, ...], _SessionBuilder] = {}
+    matches: dict[str, Match] = {}
+    cat = catalog if catalog is not None else load_catalog()
+    line = reader.line_num
+    while True:
+        start_line = line + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise CorruptFileError(f"bad CSV: {exc}", path=label, line=start_line) from exc
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            result.skipped_rows.append(SkippedRow(start_line, "empty row"))
+            continue
+        try:
+            if len(row) != len(header):
+                raise BadValue(f"expected {len(header)} fields, got {len(row)}")
+            parsed = parse_row(row)
+            if isinstance(parsed, str):
+                result.skipped_rows.append(SkippedRow(start_line, parsed))
+                continue
+            builder = builders.get(parsed.session_key)
+            fresh = builder is None
+            if builder is None:
+                builder = _new_session(parsed, tz, warnings)
+            exercise_set = _make_set(parsed, len(builder.sets) + 1, cat, matches, warnings)
+            if fresh:
+                builders[parsed.session_key] = builder
+        except BadValue as exc:
+            if on_error is OnError.RAISE:
+                raise CorruptFileError(str(exc), path=label, line=start_line) from None
+            result.skipped_rows.append(SkippedRow(start_line, str(exc)))
+            if on_error is OnError.WARN:
+                warnings.append(f"line {start_line}: {exc}; row skipped")
+            continue
+        builder.sets.append(exercise_set)
+    source_info = Source(format=f"{fmt}_csv", name=label)
+    result.sessions = sorted(
+        (
+            StrengthSession(
+                start=b.start,
+                sets=tuple(b.sets),
+                name=b.name,
+                duration_s=b.duration_s,
+                utc_offset_s=b.utc_offset_s,
+                source=source_info,
+                notes=b.notes,
+            )
+            for b in builders.values()
+        ),
+        key=lambda s: s.start,
+    )
+    return result
+
+
+# --- per-format row parsers -------------------------------------------------------------------
+
+
+def _strong_parser(
+    columns: dict[str, tuple[int, str | None]],
+    default_unit: WeightUnit | None,
+    warnings: list[str],
+) -> Callable[[list[str]], _Row | str]:
+    weight_unit = _unit_of(columns, "weight")
+    distance_unit = _unit_of(columns, "distance")
+    if weight_unit is None and "weight unit" not in columns and default_unit is None:
+        warnings.append("the Weight column names no unit; read as kg")
+    default_weight = default_unit or "kg"
+
+    def parse(row: list[str]) -> _Row | str:
+        get = _getter(columns, row)
+        order = get("set order").strip()
+        if order.lower().replace(" ", "") == "resttimer":
+            return "rest timer row"
+        if order.lower().startswith("note"):
+            return "note row"
+        if order.isdigit() or not order:
+            set_type = SetType.WORKING
+        elif order.lower() in STRONG_SET_TYPES:
+            set_type = STRONG_SET_TYPES[order.lower()]
+        else:
+            raise BadValue(f"unknown Set Order {order!r}")
+        exercise = get("exercise name").strip()
+        weight = parse_number(get("weight"), "Weight")
+        reps = parse_number(get("reps"), "Reps")
+        distance = parse_number(get("distance"), "Distance")
+        seconds = parse_number(get("seconds"), "Seconds")
+        if not exercise:
+            if any(v for v in (weight, reps, distance, seconds)):
+                raise BadValue("a set without an exercise name")
+            return "no exercise and no set data"
+        if not any(v for v in (weight, reps, distance, seconds)):
+            return "no set data (weight, reps, distance and time all empty or zero)"
+        date = get("date").strip()
+        workout = get("workout name").strip() or None
+        return _Row(
+            session_key=(date, workout or ""),
+            start_text=date,
+            end_text=None,
+            workout=workout,
+            duration_text=get("duration") or get("workout duration") or None,
+            session_notes=get("workout notes").strip() or None,
+            exercise=exercise,
+            set_type=set_type,
+            weight=weight,
+            weight_unit=weight_unit or unit_name(get("weight unit"), "weight", default_weight),
+            reps=reps,
+            distance=distance,
+            distance_unit=distance_unit or unit_name(get("distance unit"), "distance", "km"),
+            seconds=seconds,
+            rpe=_rpe(get("rpe")),
+            notes=get("notes").strip() or None,
+        )
+
+    return parse
+
+
+def _hevy_parser(columns: dict[str, tuple[int, str | None]]) -> Callable[[list[str]], _Row | str]:
+    weight_col = "weight_lbs" if "weight_lbs" in columns else "weight_kg"
+    weight_unit = "lb" if weight_col == "weight_lbs" else "kg"
+    distance_col = "distance_miles" if "distance_miles" in columns else "distance_km"
+    distance_unit = "mi" if distance_col == "distance_miles" else "km"
+
+    def parse(row: list[str]) -> _Row | str:
+        get = _getter(columns, row)
+        kind = get("set_type").strip().lower()
+        if kind not in HEVY_SET_TYPES and kind:
+            raise BadValue(f"unknown set_type {kind!r}")
+        exercise = get("exercise_title").strip()
+        weight = parse_number(get(weight_col), weight_col)
+        reps = parse_number(get("reps"), "reps")
+        distance = parse_number(get(distance_col), distance_col)
+        seconds = parse_number(get("duration_seconds"), "duration_seconds")
+        if not exercise:
+            raise BadValue("a set without an exercise_title")
+        if not any(v for v in (weight, reps, distance, seconds)):
+            return "no set data (weight, reps, distance and time all empty or zero)"
+        start = get("start_time").strip()
+        end = get("end_time").strip()
+        title = get("title").strip() or None
+        return _Row(
+            session_key=(start, end, title or ""),
+            start_text=start,
+            end_text=end or None,
+            workout=title,
+            duration_text=None,
+            session_notes=get("description").strip() or None,
+            exercise=exercise,
+            set_type=HEVY_SET_TYPES.get(kind, SetType.WORKING),
+            weight=weight,
+            weight_unit=weight_unit,
+            reps=reps,
+            distance=distance,
+            distance_unit=distance_unit,
+            seconds=seconds,
+            rpe=_rpe(get("rpe")),
+            notes=get("exercise_notes").strip() or None,
+        )
+
+    return parse
+
+
+# --- building sessions and sets ---------------------------------------------------------------
+
+
+def _new_session(row: _Row, tz: ZoneInfo, warnings: list[str]) -> _SessionBuilder:
+    start_utc, offset = local_to_utc(row.start_text, tz)
+    duration: float | None = None
+    if row.end_text:
+        end_utc, _ = local_to_utc(row.end_text, tz)
+        duration = (end_utc - start_utc).total_seconds()
+        if duration < 0:
+            warnings.append(f"session {row.start_text!r} ends before it starts; no duration")
+            duration = None
+    elif row.duration_text:
+        duration = parse_duration(row.duration_text)
+        if duration is None:
+            warnings.append(
+                f"session {row.start_text!r}: cannot read duration {row.duration_text!r}"
+            )
+    return _SessionBuilder(
+        start=start_utc,
+        utc_offset_s=offset,
+        name=row.workout,
+        duration_s=duration,
+        notes=row.session_notes,
+    )
+
+
+def _make_set(
+    row: _Row, order: int, catalog: Catalog, matches: dict[str, Match], warnings: list[str]
+) -> ExerciseSet:
+    match = matches.get(row.exercise)
+    if match is None:
+        match = matches[row.exercise] = match_exercise(row.exercise, catalog)
+        if match.key is None:
+            close = ", ".join(catalog.get(k).name for k in match.suggestions[:3])
+            hint = f" (closest: {close})" if close else ""
+            warnings.append(
+                f"exercise {row.exercise!r} is not in the catalog{hint}; kept as written"
+            )
+    if row.reps is not None and row.reps < 0:
+        raise BadValue(f"negative reps {row.reps:g}")
+    load = row.weight
+    if load is not None and row.weight_unit == "lb":
+        load *= KG_PER_LB
+    distance = row.distance
+    if distance is not None:
+        distance *= METRES_PER_UNIT[row.distance_unit]
+    return ExerciseSet(
+        exercise=match.key or row.exercise,
+        raw_name=row.exercise,
+        reps=round(row.reps) if row.reps else None,
+        load_kg=load,
+        duration_s=row.seconds or None,
+        rpe=row.rpe,
+        set_type=row.set_type,
+        distance_m=distance or None,
+        order=order,
+        mapped=match.key is not None,
+        notes=row.notes,
+    )
+
+
+# --- small parsers ----------------------------------------------------------------------------
+
+
+def _read_bytes(source: str | os.PathLike[str] | BinaryIO) -> tuple[bytes, str | None]:
+    if isinstance(source, str | os.PathLike):
+        path = os.fspath(source)
+        try:
+            with open(path, "rb") as fh:
+                return fh.read(), path
+        except FileNotFoundError:
+            raise NotFoundError(f"no such file: {path}") from None
+        except IsADirectoryError:
+            raise UnsupportedFileError("a directory, not a CSV file", path=path) from None
+    label = getattr(source, "name", None)
+    return source.read(), label if isinstance(label, str) else None
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"unknown time zone {name!r}") from None
+
+
+def _delimiter(header_line: str) -> str:
+    try:
+        return csv.Sniffer().sniff(header_line, delimiters=",;\t").delimiter
+    except csv.Error:
+        counts = {d: header_line.count(d) for d in ",;\t"}
+        return max(counts, key=lambda d: counts[d])
+
+
+def _columns(header: list[str]) -> dict[str, tuple[int, str | None]]:
+    """Header name (lower case, unit removed) → (index, unit in the header or None)."""
+    out: dict[str, tuple[int, str | None]] = {}
+    for i, raw in enumerate(header):
+        text = raw.strip().lstrip("\ufeff").strip().lower()
+        unit: str | None = None
+        m = _UNIT_RE.match(text)
+        if m:
+            text, unit = m.group("base").strip(), m.group("unit").strip()
+        out.setdefault(text, (i, unit))
+    return out
+
+
+def _unit_of(columns: dict[str, tuple[int, str | None]], column: str) -> str | None:
+    if column not in columns or columns[column][1] is None:
+        return None
+    return unit_name(columns[column][1] or "", column, None)
+
+
+def _getter(columns: dict[str, tuple[int, str | None]], row: list[str]) -> Callable[[str], str]:
+    def get(column: str) -> str:
+        entry = columns.get(column)
+        return row[entry[0]] if entry is not None else ""
+
+    return get
+
+
+def _rpe(text: str) -> float | None:
+    value = parse_number(text, "RPE")
+    if value is not None and not 0 <= value <= 10:
+        raise BadValue(f"RPE {value:g} is outside 0–10")
+    return value or None

@@ -1,0 +1,428 @@
+"""Exercise history, double progression (R7), stalls, deloads and personal records.
+
+**Double progression** (DOMAIN.md R7: 2–3 sets of 6–10 reps with 1–2 reps in reserve; ACSM
+2009, Ratamess et al., *Med Sci Sports Exerc* 41:687: add load once the target is beaten): keep
+the load and add a repetition each session until *every* working set reaches the top of the rep
+range (``Settings.rep_range``) with at least the lower target RIR left (``Settings.target_rir``;
+RIR unknown counts as on target). Then raise the load by the equipment's smallest step
+(barbell ``Settings.barbell_step_kg``, dumbbells ``Settings.dumbbell_step_kg`` per hand, see
+:data:`~legday.strength.catalog.LOAD_STEP_KG` for the rest), move to the next band, or — for
+bodyweight work — to the catalog's harder variation, and start again at the bottom of the range.
+
+**Stall**: no e1RM gain over :data:`STALL_EXPOSURES` normal sessions of the exercise. The
+target then takes :data:`STALL_RESET_FRACTION` off the load to build back up.
+
+**Deload**: an exposure whose top load is below :data:`DELOAD_LOAD_RATIO` or whose work is below
+:data:`DELOAD_WORK_RATIO` of the median of the previous normal exposures. Deloads are skipped
+when judging stalls and when choosing the next target.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from enum import StrEnum
+
+from legday.model import ExerciseSet, SetType, StrengthSession
+from legday.settings import Settings
+from legday.strength.catalog import LOAD_STEP_KG, Exercise
+from legday.strength.e1rm import set_e1rm
+from legday.strength.volume import volume_load
+
+__all__ = [
+    "DELOAD_LOAD_RATIO",
+    "DELOAD_WORK_RATIO",
+    "STALL_EXPOSURES",
+    "STALL_RESET_FRACTION",
+    "Action",
+    "ExerciseHistory",
+    "Exposure",
+    "PersonalRecords",
+    "Target",
+    "deload_sessions",
+    "exercise_history",
+    "is_stalled",
+    "load_step_kg",
+    "next_target",
+]
+
+#: Sessions without an e1RM gain that make a stall (the brief for issue 6: "3 exposures").
+STALL_EXPOSURES: int = 3
+#: Fraction of the load taken off after a stall (ACSM 2009 progression steps are 2–10 %).
+STALL_RESET_FRACTION: float = 0.10
+#: A top load below this fraction of the recent median marks a deload (a typical deload cuts
+#: load by 10–20 % or volume by 40–50 %; legday's own threshold).
+DELOAD_LOAD_RATIO: float = 0.85
+#: Work (volume load, or reps for bodyweight) below this fraction of the recent median marks a
+#: deload.
+DELOAD_WORK_RATIO: float = 0.60
+#: Previous normal exposures the deload test compares with (the recent norm).
+DELOAD_NORM_EXPOSURES: int = 4
+#: Fewest previous normal exposures before a deload can be recognised.
+DELOAD_MIN_HISTORY: int = 2
+#: Longest hold, seconds, before a harder variation is suggested (legday's own default).
+HOLD_TARGET_S: float = 60.0
+#: Seconds added to a hold each session.
+HOLD_STEP_S: float = 5.0
+#: Loads closer than this are the same load, kg (float noise after unit conversion).
+SAME_LOAD_KG: float = 0.01
+#: A stall needs the e1RM to rise by more than this fraction to count as a gain.
+E1RM_GAIN_EPS: float = 0.001
+
+
+class Action(StrEnum):
+    """What the next target changes."""
+
+    START = "start"
+    ADD_REPS = "add_reps"
+    ADD_LOAD = "add_load"
+    NEXT_BAND = "next_band"
+    HARDER_VARIATION = "harder_variation"
+    HOLD_LONGER = "hold_longer"
+    RESET_AFTER_STALL = "reset_after_stall"
+    LESS_ASSISTANCE = "less_assistance"
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """One session's sets of one exercise."""
+
+    start: datetime
+    """The session start (UTC)."""
+    sets: tuple[ExerciseSet, ...]
+    utc_offset_s: int | None = None
+    deload: bool = False
+
+    @property
+    def working(self) -> tuple[ExerciseSet, ...]:
+        """The sets that are not warm-ups."""
+        return tuple(s for s in self.sets if s.set_type is not SetType.WARMUP)
+
+    @property
+    def top_load_kg(self) -> float | None:
+        loads = [s.load_kg for s in self.working if s.load_kg is not None and s.load_kg > 0]
+        return max(loads) if loads else None
+
+    @property
+    def best_e1rm_kg(self) -> float | None:
+        values = [v for v in (set_e1rm(s) for s in self.working) if v is not None]
+        return max(values) if values else None
+
+    @property
+    def volume_load_kg(self) -> float:
+        return volume_load(self.sets)
+
+    @property
+    def work(self) -> float:
+        """Volume load, or total reps (or seconds) when nothing was loaded."""
+        if self.top_load_kg is not None:
+            return self.volume_load_kg
+        return float(sum(s.reps or s.duration_s or 0 for s in self.working))
+
+    @property
+    def local_date(self) -> str:
+        offset = timezone(timedelta(seconds=self.utc_offset_s or 0))
+        return self.start.astimezone(offset).date().isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalRecords:
+    """Best values of an exercise over its history (None where never recorded)."""
+
+    max_load_kg: float | None = None
+    max_e1rm_kg: float | None = None
+    max_reps: int | None = None
+    max_volume_load_kg: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseHistory:
+    """Every exposure of one exercise, oldest first, deloads flagged."""
+
+    key: str
+    exposures: tuple[Exposure, ...] = field(default_factory=tuple)
+
+    @property
+    def normal(self) -> tuple[Exposure, ...]:
+        """Exposures with working sets that are not deloads."""
+        return tuple(e for e in self.exposures if not e.deload and e.working)
+
+    @property
+    def last(self) -> Exposure | None:
+        return self.exposures[-1] if self.exposures else None
+
+    @property
+    def current_e1rm_kg(self) -> float | None:
+        """Best e1RM of the latest normal exposure that has one."""
+        for e in reversed(self.normal):
+            if e.best_e1rm_kg is not None:
+                return e.best_e1rm_kg
+        return None
+
+    def records(self) -> PersonalRecords:
+        """Personal records: heaviest load, best e1RM, most reps in a set, biggest session."""
+        working = [s for e in self.exposures for s in e.working]
+        loads = [s.load_kg for s in working if s.load_kg]
+        e1rms = [v for v in (set_e1rm(s) for s in working) if v is not None]
+        reps = [s.reps for s in working if s.reps]
+        volumes = [e.volume_load_kg for e in self.exposures if e.volume_load_kg > 0]
+        return PersonalRecords(
+            max_load_kg=max(loads) if loads else None,
+            max_e1rm_kg=max(e1rms) if e1rms else None,
+            max_reps=max(reps) if reps else None,
+            max_volume_load_kg=max(volumes) if volumes else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What to do next time for one exercise."""
+
+    sets: int
+    reps: int | None
+    """Repetitions per set (None for holds)."""
+    load_kg: float | None
+    """External load (per hand when ``per_hand``); None for bodyweight or bands."""
+    rir: int
+    """Repetitions to leave in reserve."""
+    reason: str
+    action: Action = Action.ADD_REPS
+    exercise: str | None = None
+    """The catalog key to do (differs from the history's when moving to a harder variation)."""
+    duration_s: float | None = None
+    """Seconds per set for holds."""
+    per_hand: bool = False
+
+
+def exercise_history(
+    sessions: Iterable[StrengthSession], key: str, *, assisted: bool = False
+) -> ExerciseHistory:
+    """The exposures of exercise ``key`` in ``sessions`` (any order), oldest first.
+
+    ``assisted`` (see :attr:`Exercise.assisted`): the load is assistance, so deloads are
+    judged on repetitions only.
+    """
+    found = [
+        Exposure(start=s.start, sets=sets, utc_offset_s=s.utc_offset_s)
+        for s in sessions
+        if (sets := tuple(x for x in s.sets if x.exercise == key))
+    ]
+    found.sort(key=lambda e: e.start)
+    flagged: list[Exposure] = []
+    for exposure in found:
+        norm = [e for e in flagged if not e.deload and e.working][-DELOAD_NORM_EXPOSURES:]
+        flagged.append(replace(exposure, deload=_is_deload(exposure, norm, assisted)))
+    return ExerciseHistory(key=key, exposures=tuple(flagged))
+
+
+def is_stalled(history: ExerciseHistory, window: int = STALL_EXPOSURES) -> bool:
+    """True when the last ``window`` normal exposures did not beat the e1RM before them."""
+    values = [e.best_e1rm_kg for e in history.normal]
+    e1rms = [v for v in values if v is not None]
+    if len(e1rms) < window + 1:
+        return False
+    before = e1rms[-window - 1]
+    return max(e1rms[-window:]) <= before * (1.0 + E1RM_GAIN_EPS)
+
+
+def load_step_kg(exercise: Exercise, settings: Settings) -> float:
+    """The smallest load step for the exercise (settings override barbell and dumbbells)."""
+    if exercise.equipment == "barbell":
+        return settings.barbell_step_kg
+    if exercise.equipment in ("dumbbells", "bodyweight"):
+        return settings.dumbbell_step_kg
+    return LOAD_STEP_KG[exercise.equipment]
+
+
+def next_target(history: ExerciseHistory, exercise: Exercise, settings: Settings) -> Target:
+    """The next session's target by double progression (see the module docstring)."""
+    lo, hi = settings.rep_range
+    rir_lo, rir_hi = settings.target_rir
+    sets_lo, sets_hi = settings.sets_per_exercise
+    normal = history.normal
+    if not normal:
+        return Target(
+            sets=sets_lo,
+            reps=lo,
+            load_kg=None,
+            rir=rir_hi,
+            reason=f"no history: pick a load you can lift {lo} times with {rir_hi} reps to spare",
+            action=Action.START,
+            exercise=exercise.key,
+        )
+    base = normal[-1]
+    after_deload = (
+        "after the deload, back to your last normal session: "
+        if (history.last is not None and history.last.deload)
+        else ""
+    )
+    working = base.working
+    n_sets = min(max(len(working), sets_lo), sets_hi)
+    if all(s.reps is None for s in working):
+        return _hold_target(working, exercise, n_sets, rir_lo, after_deload)
+    top = base.top_load_kg
+    main = [s for s in working if s.reps and _same_load(s.load_kg, top)] or [
+        s for s in working if s.reps
+    ]
+    per_hand = any(s.per_hand for s in main)
+    reps_done = [s.reps or 0 for s in main]
+    step = load_step_kg(exercise, settings)
+
+    def make(action: Action, load_kg: float | None, reason: str, key: str = exercise.key) -> Target:
+        after_increase = action is not Action.ADD_REPS
+        return Target(
+            sets=n_sets,
+            reps=lo if after_increase else want,
+            load_kg=load_kg,
+            rir=rir_hi if after_increase else rir_lo,
+            reason=after_deload + reason,
+            action=action,
+            exercise=key,
+            per_hand=per_hand,
+        )
+
+    want = min(max(min(reps_done) + 1, lo), hi)
+    if top is not None and not exercise.assisted and is_stalled(history):
+        reduced = _round_to(top * (1.0 - STALL_RESET_FRACTION), step)
+        return make(
+            Action.RESET_AFTER_STALL,
+            reduced,
+            f"no e1RM gain in the last {STALL_EXPOSURES} sessions: take about "
+            f"{STALL_RESET_FRACTION:.0%} off ({_kg(reduced)}) and build back up; check sleep "
+            "and recovery between sessions (R11), or swap to a variation",
+        )
+    at_target = all(
+        (s.reps or 0) >= hi and (s.effective_rir is None or s.effective_rir >= rir_lo) for s in main
+    )
+    if not at_target:
+        below = f" (below the {lo}–{hi} range at this load)" if min(reps_done) < lo else ""
+        return make(
+            Action.ADD_REPS,
+            top,
+            f"same load{below}: aim for {want} reps on every set with {rir_lo}–{rir_hi} reps "
+            f"in reserve; the load goes up once every set reaches {hi}",
+        )
+    done = f"every set reached {hi} reps at {rir_lo}–{rir_hi} RIR"
+    if exercise.assisted:
+        return _less_assistance(make, exercise, top, step, done)
+    if exercise.equipment == "bands":
+        return make(Action.NEXT_BAND, top, f"{done}: move to the next heavier band")
+    if top is None and exercise.harder is not None:
+        return make(
+            Action.HARDER_VARIATION,
+            None,
+            f"{done}: move to the harder variation {exercise.harder!r}",
+            exercise.harder,
+        )
+    if top is None:
+        first = settings.dumbbell_step_kg
+        return make(Action.ADD_LOAD, first, f"{done}: add load, e.g. hold a {_kg(first)} dumbbell")
+    new_load = round(top + step, 2)
+    hand = " per hand" if per_hand else ""
+    return make(
+        Action.ADD_LOAD,
+        new_load,
+        f"{done}: add {_kg(step)}{hand} ({_kg(new_load)}) and start again at {lo} reps",
+    )
+
+
+def deload_sessions(sessions: Sequence[StrengthSession]) -> list[bool]:
+    """For each session (in the given order), True when most of its exercises with enough
+    history were deload exposures."""
+    keys = {s.exercise for session in sessions for s in session.sets if s.mapped}
+    flags: dict[tuple[datetime, str], bool] = {}
+    for key in keys:
+        for e in exercise_history(sessions, key).exposures:
+            flags[(e.start, key)] = e.deload
+    out: list[bool] = []
+    for session in sessions:
+        mine = {s.exercise for s in session.sets if s.mapped}
+        votes = [flags.get((session.start, k), False) for k in mine]
+        out.append(bool(votes) and sum(votes) * 2 > len(votes))
+    return out
+
+
+def _less_assistance(
+    make: Callable[..., Target], exercise: Exercise, top: float | None, step: float, done: str
+) -> Target:
+    """Assisted work progresses by taking assistance off, then by the unassisted exercise."""
+    if exercise.equipment == "bands" and top is not None and top > 0:
+        return make(Action.NEXT_BAND, top, f"{done}: move to the next lighter band")
+    if top is None or top <= step or exercise.equipment == "bands":
+        if exercise.harder is not None:
+            return make(
+                Action.HARDER_VARIATION,
+                None,
+                f"{done}: try the unassisted {exercise.harder!r}",
+                exercise.harder,
+            )
+        return make(Action.ADD_REPS, top, f"{done}: keep going without assistance")
+    less = round(top - step, 2)
+    return make(
+        Action.LESS_ASSISTANCE, less, f"{done}: take {_kg(step)} of assistance off ({_kg(less)})"
+    )
+
+
+def _hold_target(
+    working: Sequence[ExerciseSet], exercise: Exercise, n_sets: int, rir: int, prefix: str
+) -> Target:
+    shortest = min((s.duration_s or 0.0) for s in working)
+    if shortest >= HOLD_TARGET_S and exercise.harder is not None:
+        return Target(
+            sets=n_sets,
+            reps=None,
+            load_kg=None,
+            rir=rir,
+            duration_s=HOLD_TARGET_S / 2,
+            action=Action.HARDER_VARIATION,
+            exercise=exercise.harder,
+            reason=f"{prefix}every hold reached {HOLD_TARGET_S:.0f} s: move to the harder "
+            f"variation {exercise.harder!r}",
+        )
+    want = shortest + HOLD_STEP_S
+    return Target(
+        sets=n_sets,
+        reps=None,
+        load_kg=None,
+        rir=rir,
+        duration_s=want,
+        action=Action.HOLD_LONGER,
+        exercise=exercise.key,
+        reason=f"{prefix}hold each set {want:.0f} s",
+    )
+
+
+def _is_deload(exposure: Exposure, norm: Sequence[Exposure], assisted: bool) -> bool:
+    if len(norm) < DELOAD_MIN_HISTORY or not exposure.working:
+        return False
+    if assisted:
+        reps = statistics.median(_reps(e) for e in norm)
+        return reps > 0 and _reps(exposure) < DELOAD_WORK_RATIO * reps
+    loads = [e.top_load_kg for e in norm if e.top_load_kg is not None]
+    top = exposure.top_load_kg
+    if top is not None and loads and top < DELOAD_LOAD_RATIO * statistics.median(loads):
+        return True
+    work = statistics.median(e.work for e in norm)
+    return work > 0 and exposure.work < DELOAD_WORK_RATIO * work
+
+
+def _reps(exposure: Exposure) -> float:
+    return float(sum(s.reps or 0 for s in exposure.working))
+
+
+def _same_load(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) < SAME_LOAD_KG
+
+
+def _round_to(value: float, step: float) -> float:
+    if step <= 0:
+        return round(value, 2)
+    return round(round(value / step) * step, 2)
+
+
+def _kg(value: float) -> str:
+    return f"{value:g} kg"

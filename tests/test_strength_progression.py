@@ -1,0 +1,255 @@
+"""Double progression (R7), stalls, deloads, records and the strength report."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from legday.errors import NotFoundError
+from legday.model import ExerciseSet, SetType, StrengthSession
+from legday.settings import Settings
+from legday.strength.catalog import Catalog, load_catalog
+from legday.strength.progression import (
+    Action,
+    deload_sessions,
+    exercise_history,
+    is_stalled,
+    next_target,
+)
+from legday.strength.report import strength_report
+
+S = Settings()
+DAY0 = datetime(2025, 9, 1, 17, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def _sets(key: str, reps: list[int], load: float | None = None, **kw: object) -> list[ExerciseSet]:
+    return [
+        ExerciseSet(exercise=key, reps=r, load_kg=load, mapped=True, **kw)  # type: ignore[arg-type]
+        for r in reps
+    ]
+
+
+def _session(day: int, sets: list[ExerciseSet]) -> StrengthSession:
+    return StrengthSession(start=DAY0 + timedelta(days=day), sets=tuple(sets), utc_offset_s=7200)
+
+
+def _target(catalog: Catalog, key: str, *exposures: list[ExerciseSet], settings: Settings = S):
+    sessions = [_session(3 * i, sets) for i, sets in enumerate(exposures)]
+    return next_target(exercise_history(sessions, key), catalog.get(key), settings)
+
+
+def test_no_history_starts_at_the_bottom_of_the_range(catalog: Catalog) -> None:
+    t = _target(catalog, "back_squat")
+    assert (t.action, t.sets, t.reps, t.load_kg, t.rir) == (Action.START, 2, 6, None, 2)
+
+
+def test_below_the_top_keeps_the_load_and_adds_a_rep(catalog: Catalog) -> None:
+    t = _target(catalog, "back_squat", _sets("back_squat", [8, 8, 7], 80.0, rir=2.0))
+    assert (t.action, t.sets, t.reps, t.load_kg, t.rir) == (Action.ADD_REPS, 3, 8, 80.0, 1)
+
+
+def test_one_set_short_of_the_top_is_not_enough(catalog: Catalog) -> None:
+    t = _target(catalog, "back_squat", _sets("back_squat", [10, 10, 9], 80.0, rir=1.0))
+    assert (t.action, t.reps, t.load_kg) == (Action.ADD_REPS, 10, 80.0)
+
+
+def test_top_of_the_range_at_failure_is_not_at_target(catalog: Catalog) -> None:
+    t = _target(catalog, "back_squat", _sets("back_squat", [10, 10], 80.0, rpe=10.0))
+    assert (t.action, t.reps, t.load_kg) == (Action.ADD_REPS, 10, 80.0)
+
+
+def test_every_set_at_the_top_adds_the_barbell_step(catalog: Catalog) -> None:
+    t = _target(catalog, "back_squat", _sets("back_squat", [10, 10, 10], 80.0, rir=2.0))
+    assert (t.action, t.sets, t.reps, t.load_kg, t.rir) == (Action.ADD_LOAD, 3, 6, 82.5, 2)
+    heavy_steps = S.updated({"barbell_step_kg": 5.0})
+    t = _target(catalog, "back_squat", _sets("back_squat", [10, 10], 80.0), settings=heavy_steps)
+    assert t.load_kg == 85.0
+
+
+def test_warmups_and_drop_sets_do_not_hold_progress_back(catalog: Catalog) -> None:
+    sets = (
+        _sets("back_squat", [5], 40.0, set_type=SetType.WARMUP)
+        + _sets("back_squat", [10, 10], 80.0, rir=1.0)
+        + _sets("back_squat", [6], 60.0, set_type=SetType.DROP)
+    )
+    t = _target(catalog, "back_squat", sets)
+    assert (t.action, t.load_kg) == (Action.ADD_LOAD, 82.5)
+
+
+@pytest.mark.parametrize(
+    ("key", "load", "expected"),
+    [
+        ("goblet_squat", 12.0, 14.0),  # dumbbells: 2 kg
+        ("kettlebell_swing", 16.0, 20.0),  # kettlebells: 4 kg
+        ("lat_pulldown", 50.0, 52.5),  # cable stack
+        ("leg_press", 100.0, 105.0),  # machine
+        ("pull_up", 10.0, 12.0),  # weighted bodyweight work: dumbbell step
+    ],
+)
+def test_load_steps_follow_the_equipment(
+    catalog: Catalog, key: str, load: float, expected: float
+) -> None:
+    t = _target(catalog, key, _sets(key, [10, 10], load))
+    assert (t.action, t.load_kg) == (Action.ADD_LOAD, expected)
+
+
+def test_per_hand_dumbbells_step_per_hand(catalog: Catalog) -> None:
+    t = _target(
+        catalog,
+        "bulgarian_split_squat",
+        _sets("bulgarian_split_squat", [10, 10], 12.0, per_hand=True),
+    )
+    assert (t.load_kg, t.per_hand) == (14.0, True)
+    assert "per hand" in t.reason
+
+
+def test_bodyweight_moves_to_the_harder_variation(catalog: Catalog) -> None:
+    t = _target(catalog, "glute_bridge", _sets("glute_bridge", [10, 10, 10]))
+    assert (t.action, t.exercise, t.reps, t.load_kg) == (
+        Action.HARDER_VARIATION,
+        "single_leg_glute_bridge",
+        6,
+        None,
+    )
+
+
+def test_bodyweight_without_a_harder_variation_adds_a_dumbbell(catalog: Catalog) -> None:
+    assert catalog.get("bird_dog").harder is None
+    t = _target(catalog, "bird_dog", _sets("bird_dog", [10, 10]))
+    assert (t.action, t.load_kg) == (Action.ADD_LOAD, S.dumbbell_step_kg)
+
+
+def test_bands_move_to_the_next_band(catalog: Catalog) -> None:
+    t = _target(catalog, "banded_clamshell", _sets("banded_clamshell", [10, 10]))
+    assert (t.action, t.load_kg) == (Action.NEXT_BAND, None)
+    assert "next heavier band" in t.reason
+
+
+def test_assisted_work_takes_assistance_off(catalog: Catalog) -> None:
+    assert catalog.get("assisted_pull_up").assisted
+    t = _target(catalog, "assisted_pull_up", _sets("assisted_pull_up", [10, 10], 30.0))
+    assert (t.action, t.load_kg, t.reps) == (Action.LESS_ASSISTANCE, 25.0, 6)
+    t = _target(catalog, "assisted_pull_up", _sets("assisted_pull_up", [10, 10], 5.0))
+    assert (t.action, t.exercise) == (Action.HARDER_VARIATION, "pull_up")
+    t = _target(catalog, "band_assisted_pull_up", _sets("band_assisted_pull_up", [10, 10]))
+    assert (t.action, t.exercise) == (Action.HARDER_VARIATION, "pull_up")
+    # Less assistance is progress, not a deload; and no e1RM is reported for assistance.
+    sessions = [
+        _session(3 * i, _sets("assisted_pull_up", [8, 8, 8], load))
+        for i, load in enumerate([40.0, 35.0, 30.0, 25.0])
+    ]
+    history = exercise_history(sessions, "assisted_pull_up", assisted=True)
+    assert not any(e.deload for e in history.exposures)
+    row = strength_report(sessions, catalog, S)["exercises"][0]
+    assert row["e1rm_kg"] is None and row["next"]["load_kg"] == 25.0
+
+
+def test_rep_range_comes_from_settings(catalog: Catalog) -> None:
+    higher = S.updated({"rep_range": [8, 12], "target_rir": [2, 3]})
+    sets = _sets("back_squat", [10, 10], 80.0, rir=2.0)
+    assert _target(catalog, "back_squat", sets, settings=higher).action is Action.ADD_REPS
+    t = _target(catalog, "back_squat", _sets("back_squat", [12, 12], 80.0), settings=higher)
+    assert (t.action, t.reps, t.rir) == (Action.ADD_LOAD, 8, 3)
+
+
+def test_holds_get_longer_then_harder(catalog: Catalog) -> None:
+    hold = [ExerciseSet(exercise="side_plank", duration_s=30.0, mapped=True)] * 2
+    t = _target(catalog, "side_plank", hold)
+    assert (t.action, t.duration_s, t.reps) == (Action.HOLD_LONGER, 35.0, None)
+    long = [ExerciseSet(exercise="side_plank", duration_s=60.0, mapped=True)] * 2
+    t = _target(catalog, "side_plank", long)
+    assert (t.action, t.exercise) == (Action.HARDER_VARIATION, "side_plank_leg_raise")
+
+
+def test_stall_after_three_sessions_without_e1rm_gain(catalog: Catalog) -> None:
+    same = _sets("back_squat", [8, 8, 8], 100.0, rir=1.0)
+    sessions = [_session(3 * i, same) for i in range(4)]
+    history = exercise_history(sessions, "back_squat")
+    assert is_stalled(history)
+    assert not is_stalled(exercise_history(sessions[:3], "back_squat"))
+    t = next_target(history, catalog.get("back_squat"), S)
+    assert (t.action, t.load_kg, t.reps) == (Action.RESET_AFTER_STALL, 90.0, 6)
+    assert "no e1RM gain" in t.reason
+
+
+def test_a_gain_in_the_window_is_not_a_stall(catalog: Catalog) -> None:
+    sessions = [
+        _session(0, _sets("back_squat", [8, 8], 100.0)),
+        _session(3, _sets("back_squat", [8, 8], 100.0)),
+        _session(6, _sets("back_squat", [9, 8], 100.0)),
+        _session(9, _sets("back_squat", [8, 8], 100.0)),
+    ]
+    assert not is_stalled(exercise_history(sessions, "back_squat"))
+
+
+def test_deload_is_detected_and_skipped(catalog: Catalog) -> None:
+    normal = _sets("back_squat", [8, 8, 8], 100.0, rir=2.0)
+    light = _sets("back_squat", [8, 8, 8], 70.0, rir=5.0)
+    sessions = [_session(3 * i, normal) for i in range(3)] + [_session(9, light)]
+    history = exercise_history(sessions, "back_squat")
+    assert [e.deload for e in history.exposures] == [False, False, False, True]
+    assert history.current_e1rm_kg == pytest.approx(100 * (1 + 10 / 30))
+    t = next_target(history, catalog.get("back_squat"), S)
+    assert (t.action, t.load_kg, t.reps) == (Action.ADD_REPS, 100.0, 9)
+    assert t.reason.startswith("after the deload")
+    # Fewer sets at the same load is a volume deload.
+    short = _sets("back_squat", [8], 100.0)
+    flags = exercise_history([*sessions[:3], _session(9, short)], "back_squat").exposures
+    assert flags[-1].deload
+    assert deload_sessions([*sessions[:3], _session(9, short)]) == [False, False, False, True]
+
+
+def test_records(catalog: Catalog) -> None:
+    sessions = [
+        _session(0, _sets("back_squat", [5, 5], 100.0)),
+        _session(3, _sets("back_squat", [12], 80.0)),
+    ]
+    records = exercise_history(sessions, "back_squat").records()
+    assert records.max_load_kg == 100.0
+    assert records.max_reps == 12
+    assert records.max_e1rm_kg == pytest.approx(100 * (1 + 5 / 30))  # beats 80 kg × 12
+    assert records.max_volume_load_kg == 1000.0
+
+
+def test_report_shape(catalog: Catalog) -> None:
+    sessions = [
+        _session(0, _sets("back_squat", [8, 8], 80.0, rir=2.0) + _sets("push_up", [12, 12])),
+        _session(3, _sets("back_squat", [9, 8], 80.0, rir=2.0)),
+        _session(4, [ExerciseSet(exercise="Zorbing", reps=3)]),
+    ]
+    report = strength_report(sessions, catalog, S)
+    assert list(report) == ["exercises"]
+    rows = report["exercises"]
+    assert [r["key"] for r in rows] == ["back_squat", "push_up"]  # sorted by name
+    squat = rows[0]
+    assert set(squat) == {"key", "name", "sessions", "e1rm_kg", "last", "next"}
+    assert set(squat["next"]) == {"sets", "reps", "load_kg", "rir"}
+    assert squat["sessions"] == 2
+    assert squat["last"] == {
+        "date": "2025-09-04",
+        "sets": 2,
+        "reps": [9, 8],
+        "load_kg": 80.0,
+        "rir": 2.0,
+    }
+    assert squat["next"] == {"sets": 2, "reps": 9, "load_kg": 80.0, "rir": 1}
+    assert squat["e1rm_kg"] == round(80 * (1 + 11 / 30), 1)
+    assert rows[1]["e1rm_kg"] is None  # push-ups: bodyweight, no external-load e1RM
+    assert json.loads(json.dumps(report)) == report
+
+
+def test_report_for_one_exercise_by_key_or_name(catalog: Catalog) -> None:
+    sessions = [_session(0, _sets("back_squat", [8], 80.0))]
+    by_key = strength_report(sessions, catalog, S, exercise="back_squat")
+    assert by_key == strength_report(sessions, catalog, S, exercise="Squat (Barbell)")
+    never = strength_report(sessions, catalog, S, exercise="goblet_squat")
+    assert never["exercises"][0]["sessions"] == 0 and never["exercises"][0]["last"] is None
+    with pytest.raises(NotFoundError):
+        strength_report(sessions, catalog, S, exercise="zorbing")
