@@ -1,0 +1,141 @@
+"""From program to what happened: the true 1-Hz streams of a run (no device yet)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from legday.synth.athlete import SyntheticAthlete
+from legday.synth.physiology import (
+    cadence_spm,
+    exp_filter,
+    grade_speed_factor,
+    heart_rate_bpm,
+    running_power_w,
+)
+from legday.synth.terrain import Terrain, make_terrain
+from legday.synth.workouts import SPRINT_ACCEL_TAU_S, Program
+
+__all__ = ["Course", "simulate"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+#: Day-to-day variation of heart rate at the same effort, bpm (1 SD; hydration, sleep, heat).
+DAILY_HR_SD_BPM = 2.0
+#: Home elevation above sea level per metre of hilliness, plus a base, m (a crude link: hilly
+#: places tend to be higher).
+HOME_ELEVATION_BASE_M = 30.0
+#: See :data:`HOME_ELEVATION_BASE_M`.
+HOME_ELEVATION_PER_HILLINESS = 8.0
+#: Most passes of the speed–grade fixed point (each is a few vectorised operations).
+MAX_PASSES = 8
+#: The fixed point has converged when no route position moves by more than this, m.
+CONVERGED_M = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    """The true streams of a run, one sample per second from 0 to ``n - 1``."""
+
+    bounds: IntArray
+    """Start second of each program step, plus the end (length = steps + 1)."""
+    speed_mps: FloatArray
+    distance_m: FloatArray
+    route_m: FloatArray
+    """Route position (falls when the runner turns back)."""
+    grade: FloatArray
+    """Experienced grade in the direction of travel, fraction."""
+    elevation_m: FloatArray
+    latitude_deg: FloatArray
+    longitude_deg: FloatArray
+    heart_rate_bpm: FloatArray
+    cadence_spm: FloatArray
+    power_w: FloatArray
+    terrain: Terrain
+
+    @property
+    def n(self) -> int:
+        return int(self.speed_mps.shape[0])
+
+
+def _per_second(values: FloatArray, seconds: IntArray) -> FloatArray:
+    return np.repeat(values, seconds)
+
+
+def simulate(program: Program, athlete: SyntheticAthlete, rng: np.random.Generator) -> Course:
+    """Integrate the program over the terrain: speeds with accelerations, grade-adjusted pace,
+    route position, then heart rate, cadence and power."""
+    steps = program.steps
+    planned = np.array([s.duration_s for s in steps])
+    edges = np.round(np.concatenate([[0.0], np.cumsum(planned)])).astype(np.int64)
+    secs = np.maximum(np.diff(edges), 1)
+    bounds = np.concatenate([[0], np.cumsum(secs)]).astype(np.int64)
+    # Scale the speed of each step so that its planned distance is covered in whole seconds.
+    stretch = planned / secs
+    direction = _per_second(np.array([float(s.direction) for s in steps]), secs)
+    effort = _per_second(np.array([s.effort_mps for s in steps]) * stretch, secs)
+    fixed = _per_second(
+        np.array([np.nan if s.fixed_grade is None else s.fixed_grade for s in steps]), secs
+    )
+    fast = np.array([s.accel_tau_s <= SPRINT_ACCEL_TAU_S for s in steps])
+    fast_or_after = fast | np.concatenate([[False], fast[:-1]])
+    use_fast = _per_second(fast_or_after.astype(np.float64), secs) > 0.5
+    tau_normal = max(s.accel_tau_s for s in steps)
+
+    def velocity(grade_guess: FloatArray) -> FloatArray:
+        target = direction * effort * grade_speed_factor(grade_guess)
+        slow = exp_filter(target, tau_normal, y0=0.0)
+        quick = exp_filter(target, SPRINT_ACCEL_TAU_S, y0=0.0)
+        return np.where(use_fast, quick, slow)
+
+    def position(v: FloatArray) -> FloatArray:
+        return np.concatenate([[0.0], np.cumsum(v[:-1])])
+
+    v1 = velocity(np.where(np.isnan(fixed), 0.0, fixed))
+    p1 = position(v1)
+    length = float(np.abs(v1).sum()) if program.loop else float(p1.max())
+    terrain = make_terrain(
+        rng,
+        length_m=max(length, 100.0) * 1.05,
+        home_lat_deg=athlete.home_lat_deg,
+        home_lon_deg=athlete.home_lon_deg,
+        home_elevation_m=HOME_ELEVATION_BASE_M + HOME_ELEVATION_PER_HILLINESS * athlete.hilliness_m,
+        hilliness_m=athlete.hilliness_m,
+        climbs=program.climbs,
+        hill=program.hill,
+        loop=program.loop,
+    )
+    # Speed depends on grade and grade on position: iterate to a fixed point (a few passes).
+    p, v = p1, v1
+    for _ in range(MAX_PASSES):
+        guess = np.where(np.isnan(fixed), direction * terrain.grade_at(p), fixed)
+        v = velocity(guess)
+        p_next = position(v)
+        moved = float(np.max(np.abs(p_next - p)))
+        p = p_next
+        if moved < CONVERGED_M:
+            break
+    speed = np.abs(v)
+    distance = position(speed)
+    heading = np.where(np.abs(v) > 1e-6, np.sign(v), direction)
+    grade = heading * terrain.grade_at(p)
+    lat, lon = terrain.position_at(p)
+    hr = heart_rate_bpm(athlete, speed, grade) + rng.normal(0.0, DAILY_HR_SD_BPM)
+    hr = np.clip(hr, athlete.hr_rest, athlete.hr_max)
+    return Course(
+        bounds=bounds,
+        speed_mps=speed,
+        distance_m=distance,
+        route_m=p,
+        grade=grade,
+        elevation_m=terrain.elevation_at(p),
+        latitude_deg=lat,
+        longitude_deg=lon,
+        heart_rate_bpm=hr,
+        cadence_spm=cadence_spm(athlete, speed),
+        power_w=running_power_w(athlete, speed, grade),
+        terrain=terrain,
+    )
