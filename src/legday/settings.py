@@ -79,6 +79,9 @@ class Settings:
     preferred_strength_session_min: int = 20
     #: Hours with no hard lower-body lifting before a hard or long run (R11).
     no_legs_before_hard_run_h: int = 24
+    #: Hours with no hard lower-body lifting before a race (R11; taper practice: no heavy legs
+    #: in the 48–72 h before a race).
+    no_legs_before_race_h: int = 72
     #: Hours between hard lower-body sessions (R11; ACSM: ≥ 48 h per muscle group).
     min_hours_between_leg_sessions: int = 48
     #: Lower-body strength sessions planned by default (R10).

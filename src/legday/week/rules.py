@@ -235,12 +235,13 @@ class HardDaysHard(Rule):
 
 
 class Recovery(Rule):
-    """R11: no hard legs within 24 h before a hard or long run; 48 h between leg sessions."""
+    """R11: no hard legs within 24 h before a hard or long run (72 h before a race); 48 h between
+    leg sessions."""
 
     id: ClassVar[str] = "R11"
     sentence: ClassVar[str] = (
-        "Recover: no hard leg session in the 24 hours before a hard or long run, and 48 hours "
-        "between hard leg sessions."
+        "Recover: no hard leg session in the 24 hours before a hard or long run (72 before a "
+        "race), and 48 hours between hard leg sessions."
     )
     hard: ClassVar[bool] = True
 
@@ -255,11 +256,12 @@ class Recovery(Rule):
                 continue
             lift_end = lift.time + lift.minutes / 60.0
             for run in everything:
-                if run.is_hard_run and 0 < run.time - lift_end < before_h:
+                limit = settings.no_legs_before_race_h if run.kind == "race" else before_h
+                if run.is_hard_run and 0 < run.time - lift_end < limit:
                     out.append(
                         Violation(
                             self.id,
-                            f"Leg session on {_day(lift.day)} is less than {before_h} h before "
+                            f"Leg session on {_day(lift.day)} is less than {limit} h before "
                             f"the {run.kind} run on {_day(run.day)}: legs will still be sore.",
                             _day(lift.day),
                         )

@@ -1,0 +1,212 @@
+"""A multi-week block: weekly plans with rising loads, deload weeks and lighter race weeks.
+
+* **Progression.** After each week the loads and reps move on by the double progression of
+  :func:`legday.strength.progression.next_target` (R7; ACSM 2009), assuming the athlete did
+  the week as planned. The first week's compound lifts become "own lifts" for the rest of the
+  block, so the main lifts repeat and progress while the accessories rotate for variety.
+* **Deloads.** Every :data:`DELOAD_EVERY`-th week is a deload: one set fewer per exercise, a
+  lighter load and one more rep in reserve; the progression pauses.
+* **Race weeks.** A week holding a race is lighter for the legs (as a deload, legs only), and
+  R11 keeps heavy legs out of the 72 h before the race (``Settings.no_legs_before_race_h``).
+* **Search.** Weeks interact only through the rules' few days of context, so each week is
+  searched exhaustively (:mod:`legday.plan.placement`) with a one-week look-ahead: for each
+  ending (which of the last days hold legs), the fewest rules the next week would have to give.
+  That is one search per week plus one per distinct ending, cached when weeks repeat — linear
+  in the number of weeks, where a joint search would face 1 156^weeks assignments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from legday.errors import ConfigError
+from legday.model import WEEKDAYS, AthleteProfile, ExerciseSet
+from legday.settings import Settings
+from legday.strength.catalog import Catalog, load_catalog
+from legday.strength.progression import ExerciseHistory, Exposure, next_target
+from legday.week.rules import Rule, WeekSession
+
+from .placement import (
+    LIFT_HOUR,
+    PLAN_RULES,
+    WeekSetup,
+    assemble,
+    best_leaf,
+    context_days,
+    make_menu,
+    resolve_budget,
+    run_context,
+    search_week,
+)
+from .result import Block, Plan, PlannedExercise
+from .runs import validate_runs
+from .sessions import Dose
+
+__all__ = ["BLOCK_WEEKS", "DELOAD_EVERY", "plan_block"]
+
+#: Shortest and longest block, weeks (the issue: 4–12).
+BLOCK_WEEKS: tuple[int, int] = (4, 12)
+#: Every n-th week is a deload (the common 3:1 loading-to-deload pattern of periodised
+#: programmes; legday's default).
+DELOAD_EVERY: int = 4
+#: Minutes of an assumed leg session in the look-ahead's context.
+_LOOKAHEAD_MIN: float = 45.0
+
+
+@dataclass
+class _Progress:
+    """Targets carried from week to week."""
+
+    targets: dict[str, tuple[float | None, int]]
+    keep: set[str] = field(default_factory=set)
+
+    def advance(
+        self,
+        exercises: Sequence[PlannedExercise],
+        when: datetime,
+        lower_only_paused: bool,
+        catalog: Catalog,
+        settings: Settings,
+    ) -> None:
+        for e in exercises:
+            if e.hold_s or (lower_only_paused and e.region == "lower"):
+                continue
+            done = tuple(
+                ExerciseSet(exercise=e.key, reps=e.reps, load_kg=e.load_kg, rir=float(e.rir))
+                for _ in range(e.sets)
+            )
+            history = ExerciseHistory(e.key, (Exposure(start=when, sets=done),))
+            target = next_target(history, catalog.get(e.key), settings)
+            key = target.exercise or e.key
+            unknown_load = e.load_kg is None and e.equipment != "bodyweight"
+            load = None if unknown_load else target.load_kg
+            self.targets[key] = (load, target.reps or e.reps)
+            if key != e.key and e.key in self.keep:
+                self.keep.discard(e.key)
+                self.keep.add(key)
+
+
+def _weeks_of_runs(
+    runs: Mapping[str, str] | Sequence[Mapping[str, str]], weeks: int
+) -> list[dict[str, str]]:
+    if isinstance(runs, Mapping):
+        one = validate_runs(runs)
+        return [dict(one) for _ in range(weeks)]
+    listed = [validate_runs(r) for r in runs]
+    if len(listed) != weeks:
+        raise ConfigError(f"a {weeks}-week block needs {weeks} run weeks, got {len(listed)}")
+    return listed
+
+
+def _shifted(plan: Plan) -> tuple[WeekSession, ...]:
+    """The plan's strength sessions as the next week's context (days −7…−1)."""
+    return tuple(
+        replace(s.week_session(i), day=i - 7)
+        for i, day in enumerate(plan.days)
+        for s in day.sessions
+        if s.type == "strength"
+    )
+
+
+def plan_block(
+    weeks: int,
+    runs: Mapping[str, str] | Sequence[Mapping[str, str]],
+    *,
+    start: date,
+    profile: AthleteProfile | None = None,
+    settings: Settings | None = None,
+    catalog: Catalog | None = None,
+    available_days: Sequence[str] | None = None,
+    minutes_per_day: int | Mapping[str, int] | None = None,
+    equipment: Sequence[str] | None = None,
+    own_lifts: Collection[str] = (),
+    last_week: Collection[str] = (),
+    targets: Mapping[str, tuple[float | None, int]] | None = None,
+    deload_every: int = DELOAD_EVERY,
+    rules: Sequence[Rule] = PLAN_RULES,
+) -> Block:
+    """Plan ``weeks`` (4–12) consecutive weeks from the Monday ``start``.
+
+    ``runs`` is one run week repeated, or one per week (a race week holds ``race``). The other
+    parameters are those of :func:`~legday.plan.placement.plan_week`. Raises
+    :class:`ConfigError` for a block length outside 4–12, a start that is not a Monday, or a
+    bad day, kind or equipment.
+    """
+    lo, hi = BLOCK_WEEKS
+    if not lo <= weeks <= hi:
+        raise ConfigError(f"a block has {lo}–{hi} weeks, got {weeks}")
+    if start.weekday() != 0:
+        raise ConfigError(f"a block starts on a Monday, got {start.isoformat()}")
+    if deload_every < 2:
+        raise ConfigError(f"deload_every must be at least 2 weeks, got {deload_every}")
+    profile = profile or AthleteProfile()
+    settings = settings or Settings()
+    catalog = catalog if catalog is not None else load_catalog()
+    week_runs = _weeks_of_runs(runs, weeks)
+    budget = resolve_budget(profile, available_days, minutes_per_day, settings)
+    n_ctx = context_days(settings)
+    deloads = tuple(i for i in range(weeks) if (i + 1) % deload_every == 0)
+    races = tuple(i for i, r in enumerate(week_runs) if "race" in r.values())
+    progress = _Progress(dict(targets or {}), set(own_lifts))
+    probe_menu = make_menu(profile, settings, catalog, equipment, own_lifts, (), targets)
+    lookahead_cache: dict[tuple[object, ...], int] = {}
+
+    def dose(i: int) -> Dose:
+        return Dose.DELOAD if i in deloads else Dose.RACE if i in races else Dose.NORMAL
+
+    def runs_by_day(r: Mapping[str, str]) -> dict[int, str]:
+        return {WEEKDAYS.index(d): k for d, k in r.items()}
+
+    def neighbours(i: int) -> tuple[WeekSession, ...]:
+        prev = week_runs[i - 1] if i > 0 else week_runs[0]
+        nxt = week_runs[i + 1] if i + 1 < weeks else week_runs[i]
+        return run_context(prev, nxt, n_ctx)
+
+    def lookahead(i: int, tail: tuple[int, ...]) -> int:
+        """Fewest things week ``i`` must give when the week before has leg sessions on the
+        ``tail`` days."""
+        key = (tuple(week_runs[i].items()), neighbours(i), dose(i), tail)
+        if key not in lookahead_cache:
+            legs = tuple(
+                WeekSession(day - 7, "strength", LIFT_HOUR, minutes=_LOOKAHEAD_MIN, lower_body=True)
+                for day in tail
+            )
+            setup = WeekSetup(
+                runs_by_day(week_runs[i]), budget, neighbours(i) + legs, probe_menu, dose(i)
+            )
+            _, leaves = search_week(setup, settings, rules)
+            lookahead_cache[key] = min(leaf.given_up for leaf in leaves)
+        return lookahead_cache[key]
+
+    plans: list[Plan] = []
+    previous: tuple[WeekSession, ...] = ()
+    done_keys: Collection[str] = tuple(last_week)
+    for i in range(weeks):
+        monday = start + timedelta(weeks=i)
+        menu = make_menu(
+            profile, settings, catalog, equipment, progress.keep, done_keys, progress.targets
+        )
+        setup = WeekSetup(
+            runs_by_day(week_runs[i]), budget, neighbours(i) + previous, menu, dose(i)
+        )
+        search, leaves = search_week(setup, settings, rules)
+        ahead = (
+            {t: lookahead(i + 1, t) for t in {leaf.tail for leaf in leaves}}
+            if i + 1 < weeks
+            else None
+        )
+        plan = assemble(monday, setup, best_leaf(leaves, ahead), settings, rules, search)
+        plans.append(plan)
+        exercises = [e for _, s in plan.strength_sessions for e in s.exercises]
+        if i == 0:
+            progress.keep |= {
+                e.key for e in exercises if e.mechanic == "compound" and e.region != "core"
+            }
+        if i not in deloads:
+            when = datetime.combine(monday, time(18), tzinfo=UTC)
+            progress.advance(exercises, when, i in races, catalog, settings)
+        previous = _shifted(plan)
+        done_keys = {e.key for e in exercises}
+    return Block(tuple(plans), deloads, races)

@@ -1,0 +1,475 @@
+"""Plan next week: which days get a strength session, of what focus, judged by the week rules.
+
+**Why an exhaustive search.** Each of the 7 days holds no session or one of three foci
+(``lower``, ``upper_core``, ``full``); a session on a run day goes after the run (lifting legs
+before a run on the same day would make the run the second, tired session, the opposite of R10
+and of the concurrent-training advice in REFERENCES.md). That is 4⁷ = 16 384 assignments, of
+which only those with at most 3 sessions (``Settings.strength_sessions_per_week``) matter:
+1 + 7·3 + 21·9 + 35·27 = 1 156. A depth-first search over the days prunes every partial week
+that already breaks a *monotone* hard rule — R11 (:class:`~legday.week.rules.Recovery`): adding
+a session never removes a "too close to a hard run" or "less than 48 h apart" violation, because
+sessions are added in day order — so a week evaluates a few hundred leaves (376 for a
+four-run week with two hard runs and a long run, 812 with no hard run), each judged by
+the *same* rule objects the week check uses. A solver (CP-SAT) would need the rules re-encoded as
+constraints, a second home for R10/R11; enumeration keeps one.
+
+**Multi-week.** A block of 12 weeks has 1 156¹² assignments, but weeks interact only through
+the rules' few days of context (:func:`context_days`: 3 with the default 72 h before a race),
+and the only *planned* thing that crosses the boundary is which of the last days hold a leg
+session (R11's 48 h between leg sessions). :mod:`legday.plan.block` therefore searches each
+week exhaustively, given the weeks before, with a one-week look-ahead: for each such "tail" of
+leg days among the week's leaves, the fewest rules the next week would have to give (one more
+search per distinct tail, cached). That is linear in the number of weeks.
+
+**Objective**, lexicographic: (1) the number of things that must give — missing sessions (R8),
+missing coverage items (R9), missing leg sessions (``Settings.min_lower_body_sessions``) and any
+other hard violation; R11 never gives; (2) soft preferences — legs after a hard run the same
+day, else the day after (R10), sessions with upper body and core not on consecutive days, long
+enough sessions (``Settings.preferred_strength_session_min``), the upper end of R8's range.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from legday.errors import ConfigError
+from legday.model import EQUIPMENT, WEEKDAYS, AthleteProfile
+from legday.settings import Settings
+from legday.strength.catalog import Catalog, load_catalog
+from legday.week.check import iso_week
+from legday.week.rules import (
+    RULES,
+    CardioMinutes,
+    NewOverload,
+    Recovery,
+    Rule,
+    Violation,
+    WeekSession,
+    WeekSessions,
+)
+
+from .result import Check, Focus, Infeasibility, Plan, PlannedDay, PlannedSession
+from .runs import validate_runs
+from .sessions import Dose, Menu, build_session
+
+__all__ = [
+    "FOCI",
+    "LIFT_HOUR",
+    "PLAN_RULES",
+    "RUN_HOUR",
+    "RUN_MIN",
+    "WeekSetup",
+    "assemble",
+    "best_leaf",
+    "context_days",
+    "make_menu",
+    "plan_week",
+    "resolve_budget",
+    "run_context",
+    "search_week",
+]
+
+#: The rules a plan is checked with: every week rule except those about the runs themselves
+#: (R2 cardio minutes and R4 overload), which the planner takes as given.
+PLAN_RULES: tuple[Rule, ...] = tuple(
+    r for r in RULES if not isinstance(r, CardioMinutes | NewOverload)
+)
+
+#: Strength session foci, the options per day besides none.
+FOCI: tuple[Focus, ...] = ("lower", "full", "upper_core")
+#: Assumed start of a run, local hour (a morning run; the runs' real times are not known).
+RUN_HOUR: float = 7.0
+#: Assumed run duration, minutes (only orders sessions; the rules use start times).
+RUN_MIN: float = 45.0
+#: Planned start of a strength session, local hour: at least 6 h after a morning run
+#: (REFERENCES.md, concurrent training: a heavy leg session ≥ 6 h after quality running).
+LIFT_HOUR: float = 18.0
+
+#: Soft costs (legday's own weights; only their order matters much): a leg session that is
+#: not on or the day after a hard run (R10), one on the day after rather than the same day,
+#: two sessions with upper body and core on consecutive days, any two sessions on consecutive
+#: days, a session shorter than the preferred length, a session fewer than R8's upper bound.
+C_R10, C_DAY_AFTER, C_UPPER_ADJACENT, C_ADJACENT, C_SHORT, C_FEWER = 4.0, 1.0, 1.5, 0.5, 1.0, 0.8
+#: Cost of each leg session beyond ``Settings.min_lower_body_sessions`` (R11: recovery; the
+#: third session of the week is better spent on upper body and core).
+C_EXTRA_LEGS: float = 0.3
+#: Run kinds whose day gets no strength session: a race day is for the race.
+NO_LIFT_KINDS: frozenset[str] = frozenset({"race"})
+#: Reward per planned minute (fills the time budget; small against the costs above).
+C_MINUTE: float = -0.01
+
+
+@dataclass(frozen=True, slots=True)
+class _Leaf:
+    picks: tuple[tuple[int, PlannedSession], ...]
+    given_up: int
+    soft: float
+    hard: tuple[Violation, ...]
+    lower_short: int
+
+    tail: tuple[int, ...]
+    """Days of leg sessions within the next week's context (what its rules will see)."""
+
+
+@dataclass(frozen=True)
+class WeekSetup:
+    """One week's fixed inputs for the search."""
+
+    runs: Mapping[int, str]
+    """Day (0 = Monday) → run kind."""
+    budget: Mapping[int, int]
+    """Day → minutes available for strength (available days only)."""
+    context: tuple[WeekSession, ...]
+    menu: Menu
+    dose: Dose = Dose.NORMAL
+
+    def run_sessions(self) -> tuple[WeekSession, ...]:
+        return tuple(
+            WeekSession(day=d, type="run", hour=RUN_HOUR, kind=k, minutes=RUN_MIN)
+            for d, k in sorted(self.runs.items())
+        )
+
+
+def context_days(settings: Settings) -> int:
+    """Days of the neighbouring weeks the rules need: the longest R11 window, in whole days."""
+    longest = max(
+        settings.no_legs_before_hard_run_h,
+        settings.no_legs_before_race_h,
+        settings.min_hours_between_leg_sessions,
+    )
+    return min(7, -(-longest // 24))
+
+
+def run_context(
+    previous_runs: Mapping[str, str], next_runs: Mapping[str, str], days: int = 2
+) -> tuple[WeekSession, ...]:
+    """Runs of the last ``days`` days of the previous week and the first of the next."""
+    out = []
+    for i in range(7 - days, 7):
+        if WEEKDAYS[i] in previous_runs:
+            out.append(
+                WeekSession(i - 7, "run", RUN_HOUR, previous_runs[WEEKDAYS[i]], minutes=RUN_MIN)
+            )
+    for i in range(days):
+        if WEEKDAYS[i] in next_runs:
+            out.append(WeekSession(i + 7, "run", RUN_HOUR, next_runs[WEEKDAYS[i]], minutes=RUN_MIN))
+    return tuple(out)
+
+
+class _Search:
+    """Depth-first enumeration of a week's placements (see the module docstring)."""
+
+    def __init__(self, setup: WeekSetup, settings: Settings, rules: Sequence[Rule]) -> None:
+        self.setup = setup
+        self.settings = settings
+        self.rules = rules
+        self.prune = [r for r in rules if r.hard and isinstance(r, Recovery)]
+        self.judge = [r for r in rules if not (r.hard and isinstance(r, Recovery))]
+        self.runs = setup.run_sessions()
+        self.hard_days = {
+            d for d, k in setup.runs.items() if WeekSession(d, "run", kind=k).is_hard_run
+        }
+        for s in setup.context:
+            if s.is_hard_run:
+                self.hard_days.add(s.day)
+        self._cache: dict[tuple[int, Focus, int], PlannedSession | None] = {}
+
+    def session(self, day: int, focus: Focus, ordinal: int) -> PlannedSession | None:
+        key = (day, focus, ordinal)
+        if key not in self._cache:
+            self._cache[key] = build_session(
+                self.setup.menu,
+                focus,
+                self.setup.budget[day],
+                ordinal=ordinal,
+                dose=self.setup.dose,
+                after_run=day in self.setup.runs,
+                hour=LIFT_HOUR,
+            )
+        return self._cache[key]
+
+    def week(self, picks: Sequence[tuple[int, PlannedSession]]) -> WeekSessions:
+        lifts = tuple(s.week_session(d) for d, s in picks)
+        return WeekSessions(self.runs + lifts, self.setup.context)
+
+    def leaves(self) -> list[_Leaf]:
+        hi = self.settings.strength_sessions_per_week[1]
+        days = [d for d in sorted(self.setup.budget) if self.setup.runs.get(d) not in NO_LIFT_KINDS]
+        out: list[_Leaf] = []
+
+        def dfs(i: int, picks: list[tuple[int, PlannedSession]]) -> None:
+            if i == len(days):
+                out.append(self.score(tuple(picks)))
+                return
+            dfs(i + 1, picks)
+            if len(picks) >= hi:
+                return
+            day = days[i]
+            for focus in FOCI:
+                session = self.session(day, focus, len(picks))
+                if session is None:
+                    continue
+                picks.append((day, session))
+                if not (session.lower_body and self._breaks(picks)):
+                    dfs(i + 1, picks)
+                picks.pop()
+
+        dfs(0, [])
+        return out
+
+    def _breaks(self, picks: Sequence[tuple[int, PlannedSession]]) -> bool:
+        week = self.week(picks)
+        return any(r.check(week, self.settings) for r in self.prune)
+
+    def score(self, picks: tuple[tuple[int, PlannedSession], ...]) -> _Leaf:
+        st = self.settings
+        week = self.week(picks)
+        hard: list[Violation] = []
+        soft = 0.0
+        given_up = 0
+        lo, hi = st.strength_sessions_per_week
+        for rule in self.judge:
+            found = rule.check(week, st)
+            if rule.hard:
+                hard.extend(found)
+                given_up += max(lo - len(picks), 1) * len(found) if rule.id == "R8" else len(found)
+            else:
+                soft += C_R10 * len(found) if rule.id == "R10" else len(found)
+        n_legs = sum(s.lower_body for _, s in picks)
+        lower_short = max(0, st.min_lower_body_sessions - n_legs)
+        soft += C_EXTRA_LEGS * max(0, n_legs - st.min_lower_body_sessions)
+        given_up += lower_short
+        for d, s in picks:
+            if s.lower_body and d - 1 in self.hard_days and d not in self.hard_days:
+                soft += C_DAY_AFTER
+            if s.minutes < st.preferred_strength_session_min:
+                soft += C_SHORT
+            soft += C_MINUTE * s.minutes
+        for (d1, s1), (d2, s2) in itertools.pairwise(picks):
+            if d2 - d1 == 1:
+                soft += C_ADJACENT
+                if "upper" in s1.coverage and "upper" in s2.coverage:
+                    soft += C_UPPER_ADJACENT
+        soft += C_FEWER * (hi - len(picks))
+        first = 7 - context_days(st)
+        tail = tuple(d for d, s in picks if s.lower_body and d >= first)
+        return _Leaf(picks, given_up, soft, tuple(hard), lower_short, tail)
+
+
+def _why(day: int, session: PlannedSession, setup: WeekSetup, hard_days: set[int]) -> str:
+    kind = setup.runs.get(day)
+    if session.lower_body:
+        if day in hard_days and kind is not None:
+            return f"Legs after the {kind} run: keep hard days hard (R10)."
+        if day - 1 in hard_days:
+            prev = WEEKDAYS[(day - 1) % 7]
+            return (
+                f"Legs the day after {prev}'s hard run, with 24 h before the next one (R10, R11)."
+            )
+        return "Legs on the best free day left; no hard run before it to pair with (R10 gives)."
+    where = f"after the {kind} run" if kind else "on a rest day"
+    return (
+        f"Upper body and core {where}: running leans on them to stabilise the trunk and swing "
+        "the arms but does not make them stronger (R9)."
+    )
+
+
+def _reasons(setup: WeekSetup, search: _Search, settings: Settings) -> str:
+    """Why days could not take a leg session: no time, a race, too short, or R11."""
+    no_time = [WEEKDAYS[d] for d in range(7) if d not in setup.budget]
+    parts = []
+    if no_time:
+        parts.append(
+            f"no time for strength on {', '.join(no_time)} (not available or under "
+            f"{settings.min_strength_session_min} min)"
+        )
+    for day in sorted(setup.budget):
+        name = WEEKDAYS[day]
+        if setup.runs.get(day) in NO_LIFT_KINDS:
+            parts.append(f"{name} is a {setup.runs[day]} day")
+            continue
+        legs = search.session(day, "lower", 0)
+        if legs is None:
+            parts.append(f"{name} is too short for a leg session")
+            continue
+        week = search.week([(day, legs)])
+        found = [v.text for r in search.prune for v in r.check(week, settings)]
+        if found:
+            parts.append(found[0].rstrip("."))
+    return "; ".join(parts)
+
+
+def assemble(
+    monday: date,
+    setup: WeekSetup,
+    leaf: _Leaf,
+    settings: Settings,
+    rules: Sequence[Rule],
+    search: _Search,
+) -> Plan:
+    """The :class:`Plan` of a chosen leaf, checked once more by every rule."""
+    picks = {d: replace(s, why=_why(d, s, setup, search.hard_days)) for d, s in leaf.picks}
+    days = []
+    for d in range(7):
+        sessions: list[PlannedSession] = []
+        if d in setup.runs:
+            sessions.append(
+                PlannedSession(type="run", kind=setup.runs[d], hour=RUN_HOUR, minutes=int(RUN_MIN))
+            )
+        if d in picks:
+            sessions.append(picks[d])
+        days.append(PlannedDay(monday + timedelta(days=d), tuple(sessions)))
+    plan = Plan(iso_week(monday), monday, tuple(days), (), (), setup.context)
+    week = plan.week_sessions()
+    checks = []
+    infeasible = []
+    reasons = ""
+    for rule in rules:
+        found = rule.check(week, settings)
+        text = " ".join(v.text for v in found) if found else rule.sentence
+        checks.append(Check(rule.id, not found, text))
+        if found and rule.hard:
+            reasons = reasons or _reasons(setup, search, settings)
+            infeasible.append(Infeasibility(rule.id, f"{text} Why: {reasons}."))
+    if leaf.lower_short:
+        reasons = reasons or _reasons(setup, search, settings)
+        n = settings.min_lower_body_sessions - leaf.lower_short
+        infeasible.append(
+            Infeasibility(
+                "R10",
+                f"Only {n} of {settings.min_lower_body_sessions} leg sessions fit without "
+                f"breaking R11. Why: {reasons}.",
+            )
+        )
+    return replace(plan, checks=tuple(checks), infeasible=tuple(infeasible))
+
+
+def best_leaf(
+    leaves: Sequence[_Leaf], lookahead: Mapping[tuple[int, ...], int] | None = None
+) -> _Leaf:
+    """The leaf that gives up least (this week plus, with ``lookahead``, the next), then the
+    lowest soft cost; ties go to the first enumerated (earliest days)."""
+
+    def key(leaf: _Leaf) -> tuple[int, float]:
+        ahead = lookahead.get(leaf.tail, 0) if lookahead else 0
+        return (leaf.given_up + ahead, leaf.soft)
+
+    return min(leaves, key=key)
+
+
+def resolve_budget(
+    profile: AthleteProfile,
+    available_days: Sequence[str] | None,
+    minutes_per_day: int | Mapping[str, int] | None,
+    settings: Settings,
+) -> dict[int, int]:
+    """Day → minutes for strength, from the profile and the overrides (validated)."""
+    days = profile.available_days if available_days is None else tuple(available_days)
+    bad = [d for d in days if d not in WEEKDAYS]
+    if bad:
+        raise ConfigError(f"unknown day(s) {', '.join(bad)}; valid days: {', '.join(WEEKDAYS)}")
+    minutes = profile.minutes_per_day if minutes_per_day is None else minutes_per_day
+    if isinstance(minutes, Mapping):
+        bad = [d for d in minutes if d not in WEEKDAYS]
+        if bad:
+            raise ConfigError(f"unknown day(s) {', '.join(bad)}; valid days: {', '.join(WEEKDAYS)}")
+        per_day = {d: int(minutes.get(d, profile.minutes_per_day)) for d in days}
+    else:
+        per_day = dict.fromkeys(days, int(minutes))
+    negative = [d for d, m in per_day.items() if m < 0]
+    if negative:
+        raise ConfigError(f"minutes per day must be ≥ 0, got a negative value on {negative[0]}")
+    return {
+        WEEKDAYS.index(d): m for d, m in per_day.items() if m >= settings.min_strength_session_min
+    }
+
+
+def make_menu(
+    profile: AthleteProfile,
+    settings: Settings,
+    catalog: Catalog | None,
+    equipment: Sequence[str] | None,
+    own_lifts: Collection[str],
+    last_week: Collection[str],
+    targets: Mapping[str, tuple[float | None, int]] | None,
+) -> Menu:
+    """The ranked exercise menu for the athlete (validates ``equipment``)."""
+    kit = profile.equipment if equipment is None else tuple(equipment)
+    bad = [e for e in kit if e not in EQUIPMENT]
+    if bad:
+        raise ConfigError(f"unknown equipment {', '.join(bad)}; valid: {', '.join(EQUIPMENT)}")
+    return Menu.build(
+        catalog if catalog is not None else load_catalog(),
+        settings,
+        equipment=kit,
+        experience=profile.experience,
+        own_lifts=own_lifts,
+        last_week=last_week,
+        targets=targets,
+    )
+
+
+def search_week(
+    setup: WeekSetup, settings: Settings, rules: Sequence[Rule] = PLAN_RULES
+) -> tuple[_Search, list[_Leaf]]:
+    """Every R11-legal placement of the week, scored."""
+    search = _Search(setup, settings, rules)
+    return search, search.leaves()
+
+
+def plan_week(
+    runs: Mapping[str, str],
+    *,
+    monday: date,
+    profile: AthleteProfile | None = None,
+    settings: Settings | None = None,
+    catalog: Catalog | None = None,
+    available_days: Sequence[str] | None = None,
+    minutes_per_day: int | Mapping[str, int] | None = None,
+    equipment: Sequence[str] | None = None,
+    own_lifts: Collection[str] = (),
+    last_week: Collection[str] = (),
+    targets: Mapping[str, tuple[float | None, int]] | None = None,
+    previous_runs: Mapping[str, str] | None = None,
+    next_runs: Mapping[str, str] | None = None,
+    previous_lifts: Sequence[WeekSession] = (),
+    dose: Dose = Dose.NORMAL,
+    rules: Sequence[Rule] = PLAN_RULES,
+) -> Plan:
+    """Plan the strength sessions of the week starting ``monday`` around ``runs``.
+
+    ``runs`` maps weekday keys to run kinds (a missing day is a rest day). The profile's
+    available days, minutes and equipment can be overridden (``minutes_per_day`` may be a
+    per-day mapping). ``own_lifts`` (catalog keys) are preferred, ``last_week``'s exercises
+    avoided for variety, and ``targets`` (key → (load_kg, reps)) give the loads. The rules also
+    see the previous week's last two days and the next week's first two (``previous_runs`` and
+    ``next_runs`` default to ``runs``: a repeating week) plus ``previous_lifts`` (the previous
+    week's strength sessions, days −7…−1).
+
+    Every hard rule of ``rules`` holds, or the plan's ``infeasible`` says which gave and why;
+    R11 never gives. Raises :class:`ConfigError` on an unknown day, kind or equipment.
+    """
+    if monday.weekday() != 0:
+        raise ConfigError(
+            f"a plan starts on a Monday, got {monday.isoformat()} ({WEEKDAYS[monday.weekday()]})"
+        )
+    profile = profile or AthleteProfile()
+    settings = settings or Settings()
+    runs = validate_runs(runs)
+    context = run_context(
+        validate_runs(previous_runs) if previous_runs is not None else runs,
+        validate_runs(next_runs) if next_runs is not None else runs,
+        context_days(settings),
+    )
+    setup = WeekSetup(
+        runs={WEEKDAYS.index(d): k for d, k in runs.items()},
+        budget=resolve_budget(profile, available_days, minutes_per_day, settings),
+        context=context + tuple(previous_lifts),
+        menu=make_menu(profile, settings, catalog, equipment, own_lifts, last_week, targets),
+        dose=dose,
+    )
+    search, leaves = search_week(setup, settings, rules)
+    return assemble(monday, setup, best_leaf(leaves), settings, rules, search)

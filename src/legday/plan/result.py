@@ -1,0 +1,277 @@
+"""What the planner returns: a week (or block) of days holding runs and strength sessions.
+
+Every result has ``to_dict()`` (the JSON shape of ``legday plan --json``) and ``lines()`` (a
+plain-text view; the CLI renders its own Rich table).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from legday.model import WEEKDAYS
+from legday.week.rules import WeekSession, WeekSessions
+
+__all__ = [
+    "Block",
+    "Check",
+    "Focus",
+    "Infeasibility",
+    "Plan",
+    "PlannedDay",
+    "PlannedExercise",
+    "PlannedSession",
+]
+
+#: What a strength session trains: legs, upper body and core, or both.
+Focus = Literal["lower", "upper_core", "full"]
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedExercise:
+    """One exercise of a planned session: what to do and how hard."""
+
+    key: str
+    name: str
+    sets: int
+    reps: int
+    """Repetitions per set (per side when ``unilateral``); 1 for a hold."""
+    rir: int
+    """Target repetitions in reserve (R7)."""
+    load_kg: float | None
+    """External load from the athlete's progression; None when unknown or bodyweight."""
+    equipment: str
+    mechanic: str
+    unilateral: bool
+    region: str
+    primary: tuple[str, ...]
+    secondary: tuple[str, ...]
+    hold_s: int | None = None
+    """Seconds per set for an isometric hold (planks), else None."""
+    guide: str | None = None
+    """How to pick the load when ``load_kg`` is unknown."""
+    duration_s: float = 0.0
+    """Estimated time: sets, rests and the changeover to the next exercise."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "name": self.name,
+            "sets": self.sets,
+            "reps": self.reps,
+            "rir": self.rir,
+            "load_kg": self.load_kg,
+            "equipment": self.equipment,
+            "mechanic": self.mechanic,
+            "unilateral": self.unilateral,
+            "region": self.region,
+            "muscles": {"primary": list(self.primary), "secondary": list(self.secondary)},
+            "hold_s": self.hold_s,
+            "guide": self.guide,
+        }
+
+    def line(self) -> str:
+        """``Goblet squat: 3 × 8 @ RIR 2, 16 kg``."""
+        side = " per side" if self.unilateral else ""
+        amount = f"{self.hold_s} s hold" if self.hold_s else f"{self.reps}"
+        load = (
+            f", {self.load_kg:g} kg"
+            if self.load_kg
+            else f" ({self.guide})"
+            if self.guide
+            else ", bodyweight"
+            if self.equipment == "bodyweight"
+            else ""
+        )
+        return f"{self.name}: {self.sets} × {amount}{side} @ RIR {self.rir}{load}"
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedSession:
+    """A run (fixed input) or a planned strength session."""
+
+    type: Literal["run", "strength"]
+    kind: str | None = None
+    """The run kind; None for strength."""
+    focus: Focus | None = None
+    """The strength session's focus; None for a run."""
+    minutes: int = 0
+    after_run: bool = False
+    """The strength session comes after the same day's run."""
+    hour: float = 12.0
+    """Planned local start hour (what the week rules were checked with)."""
+    why: str = ""
+    exercises: tuple[PlannedExercise, ...] = ()
+    coverage: frozenset[str] = frozenset()
+    """R9 items the session covers (compound, isolation, single_leg, core, upper)."""
+
+    @property
+    def lower_body(self) -> bool:
+        return self.focus in ("lower", "full")
+
+    def week_session(self, day: int) -> WeekSession:
+        """The session as the week rules see it, on day ``day`` (0 = this Monday)."""
+        return WeekSession(
+            day=day,
+            type=self.type,
+            hour=self.hour,
+            kind=self.kind,
+            minutes=float(self.minutes),
+            lower_body=self.lower_body,
+            coverage=self.coverage,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.type == "run":
+            return {"type": "run", "kind": self.kind}
+        return {
+            "type": "strength",
+            "focus": self.focus,
+            "minutes": self.minutes,
+            "after": "run" if self.after_run else None,
+            "why": self.why,
+            "exercises": [e.to_dict() for e in self.exercises],
+        }
+
+    def lines(self) -> list[str]:
+        if self.type == "run":
+            return [f"run: {self.kind}"]
+        where = ", after the run" if self.after_run else ""
+        head = f"strength {self.minutes} min ({(self.focus or '').replace('_', ' + ')}{where})"
+        return [head, f"  why: {self.why}", *(f"  - {e.line()}" for e in self.exercises)]
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedDay:
+    date: date
+    sessions: tuple[PlannedSession, ...]
+
+    @property
+    def weekday(self) -> str:
+        return WEEKDAYS[self.date.weekday()]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.date.isoformat(),
+            "weekday": self.weekday,
+            "sessions": [s.to_dict() for s in self.sessions],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One rule of the week check on the planned week."""
+
+    rule: str
+    ok: bool
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "ok": self.ok, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Infeasibility:
+    """A rule the plan could not meet, and why."""
+
+    rule: str
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A Monday-to-Sunday plan."""
+
+    week: str
+    """ISO week, e.g. ``2026-W49``."""
+    monday: date
+    days: tuple[PlannedDay, ...]
+    checks: tuple[Check, ...]
+    infeasible: tuple[Infeasibility, ...] = ()
+    context: tuple[WeekSession, ...] = ()
+    """The neighbouring weeks' sessions the rules were checked with (days < 0 and > 6)."""
+
+    @property
+    def strength_sessions(self) -> list[tuple[PlannedDay, PlannedSession]]:
+        return [(d, s) for d in self.days for s in d.sessions if s.type == "strength"]
+
+    @property
+    def ok(self) -> bool:
+        """True when no rule had to give."""
+        return not self.infeasible
+
+    def week_sessions(self) -> WeekSessions:
+        """The planned week as the week rules see it (with its context)."""
+        return WeekSessions(
+            tuple(s.week_session(i) for i, d in enumerate(self.days) for s in d.sessions),
+            self.context,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "week": self.week,
+            "days": [d.to_dict() for d in self.days],
+            "checks": [c.to_dict() for c in self.checks],
+            "infeasible": [i.to_dict() for i in self.infeasible],
+        }
+
+    def lines(self) -> list[str]:
+        out = [f"Plan for {self.week} (week of {self.monday.isoformat()})"]
+        for day in self.days:
+            label = f"{day.weekday.capitalize()} {day.date.isoformat()}"
+            if not day.sessions:
+                out.append(f"{label}  rest")
+            for i, session in enumerate(day.sessions):
+                for j, text in enumerate(session.lines()):
+                    prefix = label if i == 0 and j == 0 else " " * len(label)
+                    out.append(f"{prefix}  {text}")
+        out.append("Checks:")
+        out.extend(f"  {c.rule} {'ok ' if c.ok else 'NO '} {c.text}" for c in self.checks)
+        if self.infeasible:
+            out.append("Could not meet:")
+            out.extend(f"  {i.rule}: {i.text}" for i in self.infeasible)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Several consecutive weekly plans with progressive loads."""
+
+    plans: tuple[Plan, ...]
+    deload_weeks: tuple[int, ...]
+    """Indices (0-based) of the deload weeks."""
+    race_weeks: tuple[int, ...]
+    """Indices (0-based) of the weeks holding a race."""
+
+    @property
+    def ok(self) -> bool:
+        return all(p.ok for p in self.plans)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "weeks": [
+                {
+                    **p.to_dict(),
+                    "deload": i in self.deload_weeks,
+                    "race": i in self.race_weeks,
+                }
+                for i, p in enumerate(self.plans)
+            ],
+        }
+
+    def lines(self) -> list[str]:
+        out: list[str] = []
+        for i, plan in enumerate(self.plans):
+            tags = [
+                t
+                for t, weeks in (("deload", self.deload_weeks), ("race", self.race_weeks))
+                if i in weeks
+            ]
+            label = f" ({', '.join(tags)})" if tags else ""
+            out.append(f"== Week {i + 1} of {len(self.plans)}{label}")
+            out.extend(plan.lines())
+        return out

@@ -1,0 +1,217 @@
+"""One strength session: exercises, sets × reps at an RIR, loads, timing."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from legday.model import EQUIPMENT
+from legday.plan.sessions import (
+    CHANGEOVER_S,
+    HOLD_EXERCISES,
+    ISOLATION_REST_S,
+    MAX_SESSION_MIN,
+    TEMPO_S_PER_REP,
+    WARMUP_S,
+    Dose,
+    Menu,
+    build_session,
+    exercise_seconds,
+)
+from legday.settings import Settings
+from legday.strength.catalog import Catalog, Exercise, load_catalog
+
+S = Settings()
+CATALOG = load_catalog()
+
+
+def menu(equipment: tuple[str, ...] = ("bodyweight", "bands", "dumbbells"), **kw: object) -> Menu:
+    return Menu.build(CATALOG, S, equipment=equipment, **kw)  # type: ignore[arg-type]
+
+
+def test_timing_follows_tempo_rest_and_changeover() -> None:
+    # 3 sets of 8 at 3.5 s a rep, 2 rests of 90 s, one changeover.
+    assert exercise_seconds(3, 8, False, True, S) == 3 * 8 * TEMPO_S_PER_REP + 2 * 90 + CHANGEOVER_S
+    # Unilateral: both sides per set; isolation rests less.
+    assert (
+        exercise_seconds(2, 10, True, False, S) == 2 * 20 * TEMPO_S_PER_REP + ISOLATION_REST_S + 60
+    )
+    assert exercise_seconds(2, 1, False, False, S, hold_s=30) == 60 + ISOLATION_REST_S + 60
+    slow = Settings(rest_between_sets_s=180)
+    assert exercise_seconds(3, 8, False, True, slow) > exercise_seconds(3, 8, False, True, S)
+
+
+def test_a_leg_session_holds_a_compound_lift_and_a_single_leg_exercise() -> None:
+    s = build_session(menu(), "lower", 30)
+    assert s is not None and s.lower_body
+    assert any(
+        e.mechanic == "compound" and not e.unilateral and e.region == "lower" for e in s.exercises
+    )
+    assert any(
+        e.unilateral and e.region == "lower" and e.mechanic == "compound" for e in s.exercises
+    )
+    assert {"compound", "single_leg"} <= s.coverage
+    total = WARMUP_S + sum(e.duration_s for e in s.exercises)
+    assert s.minutes == max(math.ceil(total / 60), S.min_strength_session_min) <= 30
+
+
+def test_upper_and_full_sessions_cover_upper_body_and_core() -> None:
+    upper = build_session(menu(), "upper_core", 25)
+    full = build_session(menu(), "full", 40)
+    assert upper is not None and full is not None
+    assert {"upper", "core"} <= upper.coverage and not upper.lower_body
+    assert {"upper", "core", "single_leg", "compound"} <= full.coverage and full.lower_body
+
+
+@given(
+    focus=st.sampled_from(["lower", "upper_core", "full"]),
+    minutes=st.integers(0, 90),
+    kit=st.sets(st.sampled_from(EQUIPMENT)),
+    experience=st.sampled_from(["novice", "intermediate", "advanced"]),
+    ordinal=st.integers(0, 2),
+)
+@settings(max_examples=150, deadline=None)
+def test_sessions_fit_the_day_and_the_equipment(
+    focus: str, minutes: int, kit: set[str], experience: str, ordinal: int
+) -> None:
+    s = build_session(menu(tuple(kit), experience=experience), focus, minutes, ordinal=ordinal)  # type: ignore[arg-type]
+    if minutes < S.min_strength_session_min:
+        assert s is None
+        return
+    if s is None:  # the required exercises do not fit (a full session in 15 minutes)
+        assert focus == "full"
+        return
+    assert S.min_strength_session_min <= s.minutes <= min(minutes, MAX_SESSION_MIN)
+    assert WARMUP_S + sum(e.duration_s for e in s.exercises) <= min(minutes, MAX_SESSION_MIN) * 60
+    assert all(e.equipment in kit | {"bodyweight"} for e in s.exercises)
+    assert len({e.key for e in s.exercises}) == len(s.exercises)
+    lo, hi = S.sets_per_exercise
+    assert all(lo <= e.sets <= hi for e in s.exercises)
+    assert all(e.rir in S.target_rir for e in s.exercises)
+    assert all((e.hold_s is not None) == (e.key in HOLD_EXERCISES) for e in s.exercises)
+
+
+def test_more_time_gives_more_work_never_more_than_the_cap() -> None:
+    short = build_session(menu(), "lower", 15)
+    long = build_session(menu(), "lower", 45)
+    huge = build_session(menu(), "lower", 120)
+    assert short is not None and long is not None and huge is not None
+    work = [sum(e.sets for e in s.exercises) for s in (short, long)]
+    assert work[0] < work[1]
+    assert huge.minutes <= MAX_SESSION_MIN
+
+
+def test_targets_give_the_load_else_a_starting_guide() -> None:
+    m = menu(own_lifts=("goblet_squat",), targets={"goblet_squat": (16.0, 8)})
+    s = build_session(m, "lower", 30)
+    assert s is not None
+    squat = next(e for e in s.exercises if e.key == "goblet_squat")
+    assert (squat.load_kg, squat.reps, squat.guide) == (16.0, 8, None)
+    new = [
+        e for e in s.exercises if e.key != "goblet_squat" and e.equipment in ("dumbbells", "bands")
+    ]
+    assert new and all(e.load_kg is None and e.guide and "times" in e.guide for e in new)
+
+
+def test_own_lifts_are_preferred_and_last_week_is_avoided() -> None:
+    plain = build_session(menu(), "lower", 30)
+    assert plain is not None
+    first = plain.exercises[0].key
+    again = build_session(menu(last_week=[e.key for e in plain.exercises]), "lower", 30)
+    assert again is not None and first not in {e.key for e in again.exercises}
+    mine = build_session(menu(own_lifts=("sumo_squat",)), "lower", 30)
+    assert mine is not None and mine.exercises[0].key == "sumo_squat"
+
+
+def test_two_sessions_of_a_week_differ() -> None:
+    a = build_session(menu(), "lower", 30, ordinal=0)
+    b = build_session(menu(), "lower", 30, ordinal=1)
+    assert a is not None and b is not None
+    assert a.exercises[0].key != b.exercises[0].key
+    assert a.exercises[1].key != b.exercises[1].key
+
+
+def test_deload_and_race_doses_are_lighter() -> None:
+    m = menu(targets={"goblet_squat": (20.0, 8)}, own_lifts=("goblet_squat",))
+    normal = build_session(m, "full", 40)
+    deload = build_session(m, "full", 40, dose=Dose.DELOAD)
+    race = build_session(m, "full", 40, dose=Dose.RACE)
+    assert normal is not None and deload is not None and race is not None
+    assert sum(e.sets for e in deload.exercises) < sum(e.sets for e in normal.exercises)
+    squat = {
+        s: next(e for e in x.exercises if e.key == "goblet_squat")
+        for s, x in (("n", normal), ("d", deload), ("r", race))
+    }
+    assert squat["d"].load_kg is not None and squat["d"].load_kg < 20.0
+    assert squat["r"].load_kg == squat["d"].load_kg
+    # Race weeks spare the legs only.
+    upper_n = [e.sets for e in normal.exercises if e.region == "upper"]
+    upper_r = [e.sets for e in race.exercises if e.region == "upper"]
+    assert upper_n == upper_r
+
+
+def _ex(key: str, region: str, mechanic: str, unilateral: bool, pattern: str) -> Exercise:
+    return Exercise(key, key, ("glutes",), (), mechanic, unilateral, region, "bodyweight", pattern)  # type: ignore[arg-type]
+
+
+def test_no_session_when_the_catalog_lacks_a_required_exercise() -> None:
+    tiny = Catalog(
+        [
+            _ex("squat", "lower", "compound", False, "squat"),
+            _ex("plank", "core", "isolation", False, "core_anti_extension"),
+            _ex("push", "upper", "compound", False, "push"),
+        ]
+    )
+    m = Menu.build(tiny, S, equipment=())
+    assert build_session(m, "lower", 40) is None  # no single-leg exercise
+    up = build_session(m, "upper_core", 40)
+    assert up is not None and [e.key for e in up.exercises] == ["push", "plank"]
+
+
+def test_to_dict_shape() -> None:
+    s = build_session(menu(), "lower", 30, after_run=True, why="because")
+    assert s is not None
+    d = s.to_dict()
+    assert set(d) == {"type", "focus", "minutes", "after", "why", "exercises"}
+    assert d["after"] == "run" and d["type"] == "strength"
+    ex = d["exercises"][0]
+    assert set(ex) >= {
+        "key",
+        "name",
+        "sets",
+        "reps",
+        "rir",
+        "load_kg",
+        "equipment",
+        "mechanic",
+        "unilateral",
+        "region",
+        "muscles",
+    }
+    assert set(ex["muscles"]) == {"primary", "secondary"}
+
+
+@pytest.mark.parametrize("experience", ["novice", "advanced"])
+def test_experience_steers_equipment(experience: str) -> None:
+    s = build_session(menu(EQUIPMENT, experience=experience), "lower", 45)
+    assert s is not None
+    kit = {e.equipment for e in s.exercises}
+    if experience == "novice":
+        assert "barbell" not in kit
+    else:
+        assert kit & {"barbell", "dumbbells", "kettlebell"}
+
+
+def test_every_named_exercise_is_in_the_catalog() -> None:
+    from legday.plan.sessions import ADVANCED_EXERCISES, RUNNER_STAPLES
+
+    for name, keys in (
+        ("HOLD_EXERCISES", HOLD_EXERCISES),
+        ("RUNNER_STAPLES", RUNNER_STAPLES),
+        ("ADVANCED_EXERCISES", ADVANCED_EXERCISES),
+    ):
+        missing = sorted(k for k in keys if k not in CATALOG)
+        assert not missing, f"{name} names keys the catalog lacks: {missing}"
