@@ -36,7 +36,7 @@ def test_root_help_lists_commands() -> None:
 
 @pytest.mark.parametrize("path", _command_paths(), ids=lambda p: " ".join(p) or "legday")
 def test_help_ends_with_example(path: list[str]) -> None:
-    result = runner.invoke(app, [*path, "--help"], terminal_width=100)
+    result = runner.invoke(app, [*path, "--help"], terminal_width=120)
     assert result.exit_code == 0, result.output
     lines = [ln.strip() for ln in result.output.splitlines() if ln.strip()]
     example_at = max(i for i, ln in enumerate(lines) if ln.startswith("Example"))

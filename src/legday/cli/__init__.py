@@ -15,7 +15,10 @@ from legday import __version__
 from . import demo as _demo
 from . import importing as _importing
 from . import inspect as _inspect
+from . import plan as _plan
 from . import profile as _profile
+from . import session as _session
+from . import strength as _strength
 from . import week as _week
 from .common import example
 
@@ -48,7 +51,13 @@ def _root(
 app.command(epilog=_demo.EPILOG)(_demo.demo)
 app.command(epilog=_inspect.EPILOG)(_inspect.inspect)
 app.command(name="import", epilog=_importing.EPILOG)(_importing.import_)
+app.command(name="reanalyze", epilog=_importing.REANALYZE_EPILOG)(_importing.reanalyze)
+app.command(epilog=_session.ANALYZE_EPILOG)(_session.analyze)
+app.command(epilog=_session.VERDICT_EPILOG)(_session.verdict)
+app.command(epilog=_strength.LOG_EPILOG)(_strength.log)
+app.command(epilog=_strength.STRENGTH_EPILOG)(_strength.strength)
 app.command(epilog=_week.EPILOG)(_week.week)
+app.command(epilog=_plan.EPILOG)(_plan.plan)
 app.add_typer(_profile.app, name="profile")
 
 

@@ -1,15 +1,25 @@
-"""``legday demo``: a synthetic runner, end to end, on the embedded defaults."""
+"""``legday demo``: a synthetic runner, end to end, on the embedded defaults.
+
+The demo never touches the user's own data: it writes into ``<home>/demo/seed-N/`` with its own
+SQLite database and the synthetic athlete's profile.
+"""
 
 from __future__ import annotations
 
 import shutil
 import time
-from typing import Annotated
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from .common import console, example, fmt_distance, fmt_duration, guarded, home
+from .common import console, example, fmt_duration, guarded, home
+from .week import render_week
+
+if TYPE_CHECKING:
+    from legday.store.library import Library
 
 EPILOG = example("legday demo", "legday demo --weeks 4 --seed 7")
 
@@ -21,65 +31,75 @@ def demo(
         int, typer.Option(help="Random seed: the same seed gives the same runner.")
     ] = 0,
 ) -> None:
-    """Generate a sample runner (FIT, GPX and TCX runs, a Strong CSV of lifts) into a fresh
-    folder in the legday home, then read every file and show the sessions."""
-    from legday.io.reader import read
-    from legday.io.strength_csv import read_strength_csv
+    """Generate a sample runner (FIT, GPX and TCX runs, a Strong CSV of lifts), import it into
+    a demo database, judge every session, check the last week and plan the next one."""
+    from legday.store.blobs import BlobStore
+    from legday.store.db import open_database
+    from legday.store.library import Library
     from legday.synth import generate_history, write_history
 
     t0 = time.perf_counter()
-    folder = home().path / "demo" / f"seed-{seed}"
+    h = home()
+    folder = h.path / "demo" / f"seed-{seed}"
     if folder.exists():
         shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+    files = folder / "files"
+    files.mkdir(parents=True)
     history = generate_history(weeks=weeks, seed=seed)
-    paths = write_history(history, folder, formats=("fit", "gpx", "tcx"))
-    t_gen = time.perf_counter() - t0
+    write_history(history, files, formats=("fit", "gpx", "tcx"))
+    athlete = history.athlete
     console.print(
-        f"Generated {len(history.runs)} runs and {len(history.strength)} strength sessions "
-        f"for {history.athlete.name} in {folder} ({t_gen:.1f} s)"
+        f"[bold]1. A sample runner:[/] {athlete.name}, {len(history.runs)} runs and "
+        f"{len(history.strength)} strength sessions over {weeks} weeks, written as real files "
+        f"to {files} ({time.perf_counter() - t0:.1f} s)"
     )
 
-    table = Table(title="Sessions read back from the files")
-    for col in ("date", "file", "sport", "duration", "distance", "avg HR"):
-        table.add_column(
-            col, justify="right" if col in ("duration", "distance", "avg HR") else "left"
+    # The clock stands at the evening of the history's last day.
+    last = history.last_day
+    now = datetime(last.year, last.month, last.day, 21, tzinfo=UTC)
+    lib = Library(
+        db=open_database(f"sqlite:///{folder / 'legday.sqlite'}"),
+        blobs=BlobStore(folder / "originals"),
+        profile=athlete.profile(),
+        settings=h.settings(),
+        athlete=athlete.name,
+        clock=lambda: now,
+    )
+    try:
+        t1 = time.perf_counter()
+        summary = lib.import_paths([files])
+        data = summary.to_dict()
+        console.print(
+            f"[bold]2. Imported[/] {data['imported']} files ({data['failed']} failed) into "
+            f"{folder / 'legday.sqlite'}: analysed and judged in {time.perf_counter() - t1:.1f} s"
         )
-    rows: list[tuple[str, str, str, str, str, str]] = []
-    for path in sorted(paths):
-        if path.name.endswith(".truth.json"):
-            continue
-        if path.suffix == ".csv":
-            imported = read_strength_csv(path)
-            for session in imported.sessions:
-                minutes = fmt_duration(session.duration_s)
-                rows.append(
-                    (
-                        session.start.date().isoformat(),
-                        path.name,
-                        "strength",
-                        minutes,
-                        f"{len(session.sets)} sets",
-                        "–",
-                    )
-                )
-            continue
-        activity = read(path)
-        hr = activity.samples["heart_rate_bpm"]
-        import numpy as np
+        report = lib.week(last)
+        _sessions_table(lib, last - timedelta(days=13), last)
+        console.print("[bold]3. The week check[/]")
+        render_week(report)
+        console.print("[bold]4. Next week's plan[/]")
+        plan = lib.plan(last)
+        for line in plan.lines():
+            console.print(escape(line))
+    finally:
+        lib.close()
+    console.print(f"Done in {time.perf_counter() - t0:.1f} s. Try: legday --help")
 
-        finite = hr[np.isfinite(hr)]
-        rows.append(
-            (
-                activity.local_start.date().isoformat(),
-                path.name,
-                activity.sport,
-                fmt_duration(activity.duration_s),
-                fmt_distance(activity.distance_m),
-                f"{finite.mean():.0f}" if finite.size else "–",
-            )
+
+def _sessions_table(lib: Library, first: date, last: date) -> None:
+    facts = sorted(lib.session_facts(first, last), key=lambda f: f.local_start)
+    table = Table(title="The last two weeks, judged")
+    for col in ("date", "session", "minutes", "category", "leg day?"):
+        table.add_column(col)
+    for f in facts:
+        label = f.kind or f.sport or f.type
+        if f.type == "strength":
+            label = "strength"
+        table.add_row(
+            f.local_start.strftime("%a %d %b %H:%M"),
+            label,
+            fmt_duration(f.minutes * 60),
+            f.category or "–",
+            "[green]yes[/]" if f.counts_as_leg_day else "no",
         )
-    for row in sorted(rows):
-        table.add_row(*row)
     console.print(table)
-    console.print(f"Done in {time.perf_counter() - t0:.1f} s.")

@@ -74,3 +74,18 @@ def import_(
         )
     if not summary.ok:
         raise typer.Exit(1)
+
+
+REANALYZE_EPILOG = example("legday reanalyze")
+
+
+@guarded
+def reanalyze(db: DbOption = None) -> None:
+    """Recompute every stored analysis and verdict from the original files (after an upgrade
+    of legday's models or a change to your profile or settings)."""
+    lib = library(db)
+    try:
+        n = lib.reanalyze()
+    finally:
+        lib.close()
+    console.print(f"Reanalysed {n} sessions.")

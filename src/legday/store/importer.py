@@ -28,7 +28,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from legday.errors import FileError, LegdayError, UnsafeInputError
+from legday.errors import LegdayError
 from legday.model import Activity, AthleteProfile
 from legday.settings import Settings
 
@@ -38,7 +38,13 @@ from .samples import pack_samples
 from .schema import ActivityRow, AthleteRow, FileRow, LapRow, SegmentRow, SetRow, StrengthSessionRow
 from .work import Decoded, DecodedActivity, WorkItem, decode_item, strength_fingerprint
 
-__all__ = ["FileReport", "ImportSummary", "Importer"]
+__all__ = [
+    "FileReport",
+    "ImportSummary",
+    "Importer",
+    "stored_history",
+    "strength_row",
+]
 
 #: Two activities of one sport starting within this many seconds are the same session recorded
 #: twice (e.g. a Strava and a Garmin export of one run); clocks of two devices rarely differ more.
@@ -140,11 +146,13 @@ class Importer:
         from legday.io.archive import iter_archive_members
 
         try:
-            for member, data in iter_archive_members(path):
-                yield WorkItem(name=f"{path}!{member}", data=data, sha256=sha256(data))
-        except UnsafeInputError as exc:
-            yield FileReport(str(path), "failed", error=str(exc))
-        except FileError as exc:
+            for m in iter_archive_members(path):
+                if m.error is not None:
+                    yield FileReport(m.name, "failed", error=str(m.error))
+                else:
+                    data = m.data or b""
+                    yield WorkItem(name=m.name, data=data, sha256=sha256(data), strava=m.strava)
+        except LegdayError as exc:
             yield FileReport(str(path), "failed", error=str(exc))
 
     # -- the run ----------------------------------------------------------------------------
@@ -195,27 +203,7 @@ class Importer:
         return row.id
 
     def _history(self, athlete_id: int) -> list[dict[str, Any]]:
-        """The athlete's stored runs, summarised, for relative judgements (long, overload)."""
-        with self.db.session() as session:
-            rows = session.execute(
-                select(
-                    ActivityRow.start,
-                    ActivityRow.duration_s,
-                    ActivityRow.distance_m,
-                    ActivityRow.kind,
-                    ActivityRow.sport,
-                ).where(ActivityRow.athlete_id == athlete_id)
-            ).all()
-        return [
-            {
-                "start": _utc(r.start),
-                "duration_s": r.duration_s,
-                "distance_m": r.distance_m,
-                "kind": r.kind,
-                "sport": r.sport,
-            }
-            for r in rows
-        ]
+        return stored_history(self.db, athlete_id)
 
     # -- persistence --------------------------------------------------------------------------
     def _persist(self, decoded: Decoded, athlete_id: int) -> FileReport:
@@ -298,6 +286,7 @@ class Importer:
             category=item.category,
             counts_as_leg_day=item.counts_as_leg_day,
             trimp=item.trimp,
+            max_hr=item.max_hr,
             meta=_jsonable_meta(activity.metadata),
             analysis=item.analysis,
             verdict=item.verdict,
@@ -324,7 +313,7 @@ class Importer:
         session.flush()
         if activity.sets:
             session.add(
-                _strength_row(
+                strength_row(
                     athlete_id,
                     file_id,
                     strength_fingerprint(activity.start, activity.sets),
@@ -359,7 +348,7 @@ class Importer:
                 continue
             existing.add(item.fingerprint)
             session.add(
-                _strength_row(
+                strength_row(
                     athlete_id,
                     file_id,
                     item.fingerprint,
@@ -377,7 +366,33 @@ class Importer:
         return n_sessions, n_sets
 
 
-def _strength_row(
+def stored_history(db: Database, athlete_id: int) -> list[dict[str, Any]]:
+    """The athlete's stored sessions, summarised, for relative judgements (long, overload)."""
+    with db.session() as session:
+        rows = session.execute(
+            select(
+                ActivityRow.start,
+                ActivityRow.duration_s,
+                ActivityRow.distance_m,
+                ActivityRow.kind,
+                ActivityRow.sport,
+                ActivityRow.max_hr,
+            ).where(ActivityRow.athlete_id == athlete_id)
+        ).all()
+    return [
+        {
+            "start": _utc(r.start),
+            "duration_s": r.duration_s,
+            "distance_m": r.distance_m,
+            "kind": r.kind,
+            "sport": r.sport,
+            "max_hr": r.max_hr,
+        }
+        for r in rows
+    ]
+
+
+def strength_row(
     athlete_id: int,
     file_id: int | None,
     fingerprint: str,

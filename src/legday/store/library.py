@@ -7,29 +7,91 @@ tests run it in-process with no real user data and no real clock.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from legday.errors import NotFoundError
 from legday.home import Home
-from legday.model import AthleteProfile
+from legday.model import Activity, AthleteProfile, ExerciseSet, SetType, Source, StrengthSession
 from legday.settings import Settings
-from legday.week.check import TREND_DAYS, SessionFacts, WeekReport, check_week_of, week_start
+from legday.week.check import (
+    TREND_DAYS,
+    SessionFacts,
+    WeekReport,
+    check_week_of,
+    context_days,
+    week_start,
+)
 
 from .blobs import BlobStore
 from .db import Database, open_database
 from .facts import activity_facts, strength_facts
-from .importer import Importer, ImportSummary
+from .importer import Importer, ImportSummary, stored_history, strength_row
 from .schema import ActivityRow, AthleteRow, StrengthSessionRow
+from .work import strength_fingerprint, summaries_before
 
-__all__ = ["Library"]
+if TYPE_CHECKING:
+    from legday.analysis import HistorySummary
+    from legday.plan import Block, Plan
+
+__all__ = ["Library", "LoggedSession", "session_from_row"]
 
 Clock = Callable[[], datetime]
+
+#: Analysed kinds the planner does not take, and what it should treat them as: a "mixed" run
+#: holds quality work of more than one pattern, so it is planned around as a hard (tempo) day,
+#: which keeps heavy legs away from it the day before (R11).
+PLANNING_KIND: dict[str, str] = {"mixed": "tempo"}
+
+
+@dataclass(frozen=True)
+class LoggedSession:
+    id: int
+    session: StrengthSession
+    verdict: dict[str, Any]
+
+
+def session_from_row(row: StrengthSessionRow) -> StrengthSession:
+    start = row.start if row.start.tzinfo else row.start.replace(tzinfo=UTC)
+    return StrengthSession(
+        start=start,
+        sets=tuple(
+            ExerciseSet(
+                exercise=r.exercise,
+                raw_name=r.raw_name,
+                reps=r.reps,
+                load_kg=r.load_kg,
+                duration_s=r.duration_s,
+                rir=r.rir,
+                rpe=r.rpe,
+                set_type=SetType(r.set_type),
+                distance_m=r.distance_m,
+                order=r.index,
+                per_hand=r.per_hand,
+                timestamp=r.timestamp,
+                mapped=r.mapped,
+                notes=r.notes,
+            )
+            for r in row.sets
+        ),
+        name=row.name,
+        duration_s=row.duration_s,
+        utc_offset_s=row.utc_offset_s,
+        source=Source(format=row.source_format),
+    )
+
+
+def _offset(start: datetime, profile: AthleteProfile) -> int:
+    from zoneinfo import ZoneInfo
+
+    offset = start.astimezone(ZoneInfo(profile.time_zone)).utcoffset()
+    return int(offset.total_seconds()) if offset else 0
 
 
 def _utc_now() -> datetime:
@@ -132,8 +194,152 @@ class Library:
         """The week check for the Monday-to-Sunday week holding ``day`` (default: today)."""
         day = day or self.today()
         monday = week_start(day)
-        facts = self.session_facts(monday - timedelta(days=TREND_DAYS), monday + timedelta(days=8))
+        facts = self.session_facts(
+            monday - timedelta(days=TREND_DAYS),
+            monday + timedelta(days=6 + context_days(self.settings)),
+        )
         return check_week_of(day, facts, self.settings)
+
+    # -- strength -------------------------------------------------------------------------------
+    def strength_sessions(self) -> list[StrengthSession]:
+        """Every stored strength session, oldest first, as model objects."""
+        athlete_id = self._athlete_id()
+        if athlete_id is None:
+            return []
+        with self.db.session() as s:
+            rows = s.scalars(
+                select(StrengthSessionRow)
+                .where(StrengthSessionRow.athlete_id == athlete_id)
+                .order_by(StrengthSessionRow.start)
+            ).all()
+            return [session_from_row(r) for r in rows]
+
+    def strength_report(self, exercise: str | None = None) -> dict[str, Any]:
+        from legday.strength import load_catalog, strength_report
+
+        return strength_report(self.strength_sessions(), load_catalog(), self.settings, exercise)
+
+    def log(self, text: str, when: datetime | None = None) -> LoggedSession:
+        """Parse a manual log entry, judge it, and store it. Nothing is stored half-way."""
+        from legday.assess import verdict_payload
+        from legday.stimulus import judge_strength
+        from legday.strength import load_catalog, parse_log
+
+        catalog = load_catalog()
+        sets = tuple(parse_log(text, catalog))
+        start = (when or self.clock()).astimezone(UTC).replace(microsecond=0)
+        session = StrengthSession(
+            start=start,
+            sets=sets,
+            name="Manual log",
+            utc_offset_s=_offset(start, self.profile),
+            source=Source(format="manual"),
+        )
+        verdict = verdict_payload(
+            judge_strength(session, catalog, self.settings), self.profile.units
+        )
+        with self.db.session() as s:
+            athlete_id = self._ensure_athlete(s)
+            fingerprint = strength_fingerprint(session.start, session.sets)
+            row = strength_row(
+                athlete_id,
+                None,
+                fingerprint,
+                session.start,
+                session.utc_offset_s,
+                session.name,
+                None,
+                "manual",
+                session.sets,
+                verdict,
+            )
+            s.add(row)
+            s.flush()
+            row_id = row.id
+        return LoggedSession(row_id, session, verdict)
+
+    # -- plan -----------------------------------------------------------------------------------
+    def plan(
+        self,
+        day: date | None = None,
+        *,
+        runs: Mapping[str, str] | None = None,
+        weeks: int = 1,
+        available_days: Sequence[str] | None = None,
+        minutes_per_day: int | None = None,
+        equipment: Sequence[str] | None = None,
+    ) -> Plan | Block:
+        """Next week's plan (or a block of ``weeks``), from the Monday after ``day``."""
+        from legday.plan import infer_run_week, plan_block, plan_week
+        from legday.strength import exercise_history, load_catalog, next_target
+
+        day = day or self.today()
+        this_monday = week_start(day)
+        monday = this_monday + timedelta(days=7)
+        if runs is None:
+            recent = [
+                (f.local_start.date(), PLANNING_KIND.get(f.kind, f.kind))
+                for f in self.session_facts(monday - timedelta(days=28), monday - timedelta(days=1))
+                if f.type == "run" and f.kind
+            ]
+            runs = infer_run_week(recent, today=monday - timedelta(days=1)) if recent else {}
+        catalog = load_catalog()
+        sessions = self.strength_sessions()
+        own = {st.exercise for ss in sessions for st in ss.sets if st.mapped}
+        last_week_start = datetime(this_monday.year, this_monday.month, this_monday.day, tzinfo=UTC)
+        last_week = {
+            st.exercise for ss in sessions if ss.start >= last_week_start for st in ss.sets
+        }
+        targets: dict[str, tuple[float | None, int]] = {}
+        for key in own:
+            exercise = catalog.find(key)
+            history = exercise_history(sessions, key)
+            if exercise is None or not history.exposures:
+                continue
+            target = next_target(history, exercise, self.settings)
+            if target.reps is not None:
+                targets[target.exercise or key] = (target.load_kg, target.reps)
+        common: dict[str, Any] = dict(
+            profile=self.profile,
+            settings=self.settings,
+            catalog=catalog,
+            available_days=available_days,
+            minutes_per_day=minutes_per_day,
+            equipment=equipment,
+            own_lifts=own,
+            last_week=last_week,
+            targets=targets,
+        )
+        if weeks > 1:
+            return plan_block(weeks, runs, start=monday, **common)
+        previous = [
+            f.to_week_session(monday)
+            for f in self.session_facts(this_monday, monday - timedelta(days=1))
+            if f.type == "strength"
+        ]
+        return plan_week(runs, monday=monday, previous_lifts=previous, **common)
+
+    # -- reanalysis -----------------------------------------------------------------------------
+    def reanalyze(self, progress: Callable[[int, int, str], None] | None = None) -> int:
+        """Recompute every stored result from the original files (after a model improvement)."""
+        from .reanalysis import reanalyze_all
+
+        return reanalyze_all(self, progress)
+
+    def _ensure_athlete(self, session: Session) -> int:
+        row = session.scalar(select(AthleteRow).where(AthleteRow.name == self.athlete))
+        if row is None:
+            row = AthleteRow(name=self.athlete, profile=self.profile.to_dict())
+            session.add(row)
+            session.flush()
+        return row.id
+
+    def history_for(self, activity: Activity) -> list[HistorySummary]:
+        """Stored sessions of the same sport before ``activity`` (for "long" and R4)."""
+        athlete_id = self._athlete_id()
+        if athlete_id is None:
+            return []
+        return summaries_before(stored_history(self.db, athlete_id), activity)
 
     def activity(self, activity_id: int) -> dict[str, Any]:
         with self.db.session() as s:

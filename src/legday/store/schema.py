@@ -97,6 +97,8 @@ class ActivityRow(Base):
     category: Mapped[str | None] = mapped_column(String(20))
     counts_as_leg_day: Mapped[bool] = mapped_column(default=False)
     trimp: Mapped[float | None] = mapped_column(Float)
+    max_hr: Mapped[float | None] = mapped_column(Float)
+    """The run's robust observed maximum heart rate (feeds the HRmax estimate)."""
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
     analysis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)

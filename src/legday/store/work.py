@@ -10,11 +10,17 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from legday.errors import LegdayError, OnError, UnsupportedFileError
 from legday.model import Activity, AthleteProfile, ExerciseSet, StrengthSession
 from legday.settings import Settings
+
+if TYPE_CHECKING:
+    from legday.analysis import HistorySummary
+
+#: FIT sports judged as runs (the others get R12's per-sport map).
+RUN_SPORTS = frozenset({"running", "trail_running", "treadmill_running"})
 
 __all__ = [
     "Decoded",
@@ -23,6 +29,7 @@ __all__ = [
     "WorkItem",
     "decode_item",
     "strength_fingerprint",
+    "summaries_before",
 ]
 
 
@@ -31,6 +38,8 @@ class WorkItem:
     name: str
     data: bytes
     sha256: str
+    strava: dict[str, str] | None = None
+    """The file's row of a Strava export's activities.csv, when it came from one."""
 
 
 @dataclass
@@ -43,6 +52,7 @@ class DecodedActivity:
     category: str | None = None
     counts_as_leg_day: bool = False
     trimp: float | None = None
+    max_hr: float | None = None
 
 
 @dataclass
@@ -91,7 +101,7 @@ def decode_item(
         if _looks_like_csv(item.data[:4096]):
             _decode_strength_csv(out, profile, settings)
         else:
-            _decode_activity(out, profile, settings, history)
+            _decode_activity(out, profile, settings, history, item.strava)
     except LegdayError as exc:
         out.error = str(exc)
     return out
@@ -110,19 +120,27 @@ def _decode_strength_csv(out: Decoded, profile: AthleteProfile, settings: Settin
             DecodedStrength(
                 session=session,
                 fingerprint=strength_fingerprint(session.start, session.sets),
-                verdict=_judge_strength(session, settings),
+                verdict=_judge_strength(session, settings, profile.units),
             )
         )
 
 
 def _decode_activity(
-    out: Decoded, profile: AthleteProfile, settings: Settings, history: list[dict[str, Any]]
+    out: Decoded,
+    profile: AthleteProfile,
+    settings: Settings,
+    history: list[dict[str, Any]],
+    strava: dict[str, str] | None,
 ) -> None:
-    from legday.io.reader import read_all
+    from legday.io.archive import apply_strava
+    from legday.io.reader import read_bytes
 
-    activities = read_all(
-        io.BytesIO(out.data), name=out.name, on_error=OnError.WARN, profile_tz=profile.time_zone
+    activities = read_bytes(
+        out.data, name=out.name, on_error=OnError.WARN, profile_tz=profile.time_zone
     )
+    if strava is not None:
+        for activity in activities:
+            apply_strava(activity, strava)
     if not activities:
         raise UnsupportedFileError("no activity in the file", path=out.name)
     out.kind = "activity"
@@ -133,12 +151,51 @@ def _decode_activity(
         out.activities.append(_analyse(activity, profile, settings, history))
 
 
+def summaries_before(history: list[dict[str, Any]], activity: Activity) -> list[HistorySummary]:
+    """The athlete's earlier sessions of the same sport, as the analysis takes them."""
+    from legday.analysis import HistorySummary
+
+    return [
+        HistorySummary(
+            start=h["start"],
+            duration_s=h["duration_s"],
+            distance_m=h["distance_m"],
+            kind=h["kind"],
+            max_hr=h["max_hr"],
+        )
+        for h in history
+        if h["sport"] == activity.sport and h["start"] < activity.start
+    ]
+
+
 def _analyse(
     activity: Activity, profile: AthleteProfile, settings: Settings, history: list[dict[str, Any]]
 ) -> DecodedActivity:
-    """Analysis and verdict for one activity (filled in as those layers land)."""
-    return DecodedActivity(activity=activity)
+    """Analysis and verdict for one activity, with the athlete's history for R4 and "long"."""
+    from legday.assess import assess
+
+    result = assess(activity, profile, summaries_before(history, activity), settings)
+    analysis = result.analysis
+    verdict_dict = result.verdict_dict(profile.units)
+    is_run = activity.sport in RUN_SPORTS
+    return DecodedActivity(
+        activity=activity,
+        analysis=analysis.to_dict(),
+        verdict=verdict_dict,
+        strength_verdict=verdict_dict if activity.sets else None,
+        kind=analysis.kind.value if is_run and analysis.kind is not None else None,
+        category=result.verdict.category,
+        counts_as_leg_day=result.verdict.counts_as_leg_day,
+        trimp=analysis.load.trimp,
+        max_hr=analysis.hr.observed_max,
+    )
 
 
-def _judge_strength(session: StrengthSession, settings: Settings) -> dict[str, Any] | None:
-    return None
+def _judge_strength(
+    session: StrengthSession, settings: Settings, units: str
+) -> dict[str, Any] | None:
+    from legday.assess import verdict_payload
+    from legday.stimulus import judge_strength
+    from legday.strength import load_catalog
+
+    return verdict_payload(judge_strength(session, load_catalog(), settings), units)

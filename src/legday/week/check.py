@@ -13,7 +13,14 @@ from legday.settings import Settings
 from .load import LoadTrend, load_trend
 from .rules import RULES, Coverage, Rule, Violation, WeekSession, WeekSessions
 
-__all__ = ["SessionFacts", "WeekReport", "check_week_of", "iso_week", "week_start"]
+__all__ = [
+    "SessionFacts",
+    "WeekReport",
+    "check_week_of",
+    "context_days",
+    "iso_week",
+    "week_start",
+]
 
 #: The sixteen muscle keys every output carries (DOMAIN.md).
 MUSCLES: tuple[str, ...] = (
@@ -75,6 +82,11 @@ class SessionFacts:
             overload=self.overload,
             id=self.id,
         )
+
+
+def context_days(settings: Settings) -> int:
+    """Days after the week that R11 can reach (a race 72 h after a Sunday lift)."""
+    return max(2, -(-max(settings.no_legs_before_race_h, settings.no_legs_before_hard_run_h) // 24))
 
 
 def week_start(day: date) -> date:
@@ -169,11 +181,12 @@ def check_week_of(
         (s for s in sessions if monday <= s.local_start.date() <= sunday),
         key=lambda s: s.local_start,
     )
+    ahead = timedelta(days=context_days(settings))
     context = [
         s.to_week_session(monday)
         for s in sessions
         if monday - timedelta(days=2) <= s.local_start.date() < monday
-        or sunday < s.local_start.date() <= sunday + timedelta(days=2)
+        or sunday < s.local_start.date() <= sunday + ahead
     ]
     week = WeekSessions(tuple(s.to_week_session(monday) for s in inside), tuple(context))
     violations = [v for rule in rules for v in rule.check(week, settings)]

@@ -1,0 +1,336 @@
+"""Score legday's run classification: kinds, tags and repetition counts.
+
+Two sets:
+
+* **synthetic** — seeded sessions from :mod:`legday.synth` across athletes, devices and noise
+  levels, each with a short history of the athlete's usual runs (durations of the programs
+  their weekly pattern holds) and their profile. The activity's name, which the synthetic
+  runner fills from the truth, is replaced with a neutral "Morning Run".
+* **real** — third-party recordings in ``../shared/data/real``, labelled by hand in
+  ``tests/data/labels.toml`` (with the evidence for each label).
+
+Prints per-class precision and recall, the confusion matrix, macro-F1, the share of runs
+whose kind *and* tags are right, and the share of interval, hill and stride sessions whose
+work-repetition count is within ±1.
+
+    .venv/bin/python bench/classify.py --n 550 --seed 0
+    .venv/bin/python bench/classify.py --real-only
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import tomllib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from legday.analysis import HistorySummary, RunAnalysis, analyze
+from legday.model import Activity, AthleteProfile
+
+ROOT = Path(__file__).resolve().parent.parent
+LABELS = ROOT / "tests" / "data" / "labels.toml"
+REAL = ROOT.parent / "shared" / "data" / "real"
+
+#: The synthetic kinds drawn, in turn (``strides`` is an easy run with strides).
+SYNTH_KINDS = (
+    "easy",
+    "strides",
+    "recovery",
+    "long",
+    "tempo",
+    "intervals",
+    "hill_repeats",
+    "sprints",
+    "fartlek",
+    "race",
+    "mixed",
+)
+#: Patterns whose repetition count is scored.
+REP_PATTERNS = ("intervals", "hill_repeats", "strides")
+#: The weekly quality session of the history rotates through these kinds.
+QUALITY_KINDS = ("intervals", "tempo", "hill_repeats", "fartlek", "sprints", "mixed")
+#: Weeks of history built for each synthetic athlete.
+HISTORY_WEEKS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One labelled session: the truth and what legday found."""
+
+    name: str
+    kind: str
+    tags: tuple[str, ...]
+    reps: dict[str, int]
+    """Work repetitions per scored pattern (truth)."""
+    got_kind: str
+    got_tags: tuple[str, ...]
+    got_reps: dict[str, int]
+    overload: bool | None = None
+    got_overload: bool = False
+    note: str = ""
+    """Why a truth is doubtful (e.g. synthetic hill repeats that missed the climb)."""
+
+
+def _reps(blocks: Sequence[Any], key: str = "pattern") -> dict[str, int]:
+    out: dict[str, int] = {}
+    for b in blocks:
+        pattern = b[key] if isinstance(b, dict) else getattr(b, key)
+        pattern = str(getattr(pattern, "value", pattern))
+        if pattern in REP_PATTERNS:
+            out[pattern] = out.get(pattern, 0) + int(b["reps"] if isinstance(b, dict) else b.reps)
+    return out
+
+
+def case_from(name: str, truth: dict[str, Any], result: RunAnalysis) -> Case:
+    """A scored case from a truth dict (kind, tags, blocks with tag/pattern and reps)."""
+    truth_reps: dict[str, int] = {}
+    for b in truth.get("blocks", []):
+        tag = b.get("tag") or b.get("pattern")
+        if tag in REP_PATTERNS:
+            truth_reps[tag] = truth_reps.get(tag, 0) + int(b["reps"])
+    note = ""
+    for b in truth.get("blocks", []):
+        if b.get("tag") == "hill_repeats" and float(b.get("avg_grade_pct", 99.0)) < 2.0:
+            note = f"truth hill reps averaged {b['avg_grade_pct']} % grade (off the climb)"
+    return Case(
+        name=name,
+        kind=truth["kind"],
+        tags=tuple(sorted(truth.get("tags", ()))),
+        reps=truth_reps,
+        got_kind=result.kind.value,
+        got_tags=tuple(sorted(t.value for t in result.tags)),
+        got_reps=_reps(result.blocks),
+        overload=truth.get("overload"),
+        got_overload=result.overload,
+        note=note,
+    )
+
+
+# --- synthetic --------------------------------------------------------------------------------
+
+
+def _program_history(athlete: Any, rng: np.random.Generator, end: datetime) -> list[HistorySummary]:
+    """The athlete's usual runs: durations of the programs their weekly pattern holds."""
+    from legday.synth.workouts import build_program
+
+    out: list[HistorySummary] = []
+    for day in range(HISTORY_WEEKS * 7):
+        plan = athlete.day_plan(day % 7)
+        if plan == "rest":
+            continue
+        week = day // 7
+        kind = QUALITY_KINDS[week % len(QUALITY_KINDS)] if plan == "quality" else plan
+        program = build_program(kind, athlete, rng)
+        duration = float(sum(s.duration_s for s in program.steps))
+        start = end - timedelta(days=HISTORY_WEEKS * 7 - day)
+        out.append(HistorySummary(start, duration, 0.0, kind, None))
+    return out
+
+
+def synthetic_sessions(
+    n: int, seed: int
+) -> Iterator[tuple[str, Activity, dict[str, Any], AthleteProfile, list[HistorySummary]]]:
+    """``n`` seeded sessions cycling through :data:`SYNTH_KINDS`, a new athlete and device
+    for each, with that athlete's profile and usual runs."""
+    from legday.synth import Device, SyntheticAthlete, make_run
+
+    start = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
+    for i in range(n):
+        kind = SYNTH_KINDS[i % len(SYNTH_KINDS)]
+        rng = np.random.default_rng([seed, i])
+        athlete = SyntheticAthlete.sample(rng)
+        device = Device.sample(rng)
+        history = _program_history(athlete, np.random.default_rng([seed, i, 1]), start)
+        run = make_run(kind, athlete, device, start + timedelta(days=i), rng)
+        activity = replace(run.activity, name="Morning Run")
+        truth = run.truth.to_dict()
+        # the truth's blocks name their pattern ("6x400m"); the tag is what we score
+        tag_by_intensity = {
+            "stride": "strides",
+            "sprint": "sprints",
+            "interval": "intervals",
+            "tempo": "tempo",
+            "hill": "hill_repeats",
+            "fartlek": "fartlek",
+            "race": "race",
+        }
+        for b in truth["blocks"]:
+            b["tag"] = tag_by_intensity.get(b["intensity"], b["intensity"])
+        yield f"synthetic-{i:04d}-{kind}", activity, truth, athlete.profile(), history
+
+
+def run_synthetic(n: int, seed: int) -> tuple[list[Case], list[float]]:
+    cases: list[Case] = []
+    times: list[float] = []
+    for name, activity, truth, profile, history in synthetic_sessions(n, seed):
+        t0 = time.perf_counter()
+        result = analyze(activity, profile, history)
+        times.append(time.perf_counter() - t0)
+        cases.append(case_from(name, truth, result))
+    return cases, times
+
+
+# --- real -----------------------------------------------------------------------------------
+
+
+def load_labels(path: Path = LABELS) -> list[dict[str, Any]]:
+    """The hand labels: one table per real run (path, kind, tags, blocks, evidence)."""
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    return list(data.get("run", []))
+
+
+def run_real(real: Path = REAL, labels: Path = LABELS) -> list[Case]:
+    """Analyse each labelled real run, read in place. Runs that share a ``group`` (one
+    athlete) are each other's history."""
+    from legday.analysis import summarize
+    from legday.io.reader import read
+
+    rows = load_labels(labels)
+    activities = [read(real / row["path"]) for row in rows]
+    summaries = [summarize(analyze(a)) for a in activities]
+    cases: list[Case] = []
+    for i, (row, activity) in enumerate(zip(rows, activities, strict=True)):
+        group = row.get("group")
+        history = [
+            summaries[j]
+            for j, other in enumerate(rows)
+            if group is not None and j != i and other.get("group") == group
+        ]
+        cases.append(case_from(row["path"], row, analyze(activity, None, history)))
+    return cases
+
+
+# --- scoring ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    classes: tuple[str, ...]
+    confusion: np.ndarray[Any, np.dtype[np.int64]]
+    """Rows: truth; columns: prediction."""
+    precision: dict[str, float]
+    recall: dict[str, float]
+    f1: dict[str, float]
+    macro_f1: float
+    kind_accuracy: float
+    kind_and_tags: float
+    rep_within_1: float | None
+    rep_cases: int
+
+
+def score(cases: Sequence[Case]) -> Scores:
+    """Per-class precision/recall/F1 over kinds, macro-F1, exact kind+tags share and the
+    share of scored repetition counts within ±1."""
+    classes = tuple(sorted({c.kind for c in cases} | {c.got_kind for c in cases}))
+    index = {k: i for i, k in enumerate(classes)}
+    conf = np.zeros((len(classes), len(classes)), dtype=np.int64)
+    for c in cases:
+        conf[index[c.kind], index[c.got_kind]] += 1
+    precision, recall, f1 = {}, {}, {}
+    for k, i in index.items():
+        tp = conf[i, i]
+        p = tp / conf[:, i].sum() if conf[:, i].sum() else 0.0
+        r = tp / conf[i, :].sum() if conf[i, :].sum() else 0.0
+        precision[k], recall[k] = float(p), float(r)
+        f1[k] = float(2 * p * r / (p + r)) if p + r else 0.0
+    truth_classes = [k for k in classes if conf[index[k], :].sum() > 0]
+    macro = float(np.mean([f1[k] for k in truth_classes])) if truth_classes else 0.0
+    rep_hits = rep_total = 0
+    for c in cases:
+        for pattern, reps in c.reps.items():
+            rep_total += 1
+            rep_hits += abs(c.got_reps.get(pattern, 0) - reps) <= 1
+    return Scores(
+        classes=classes,
+        confusion=conf,
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        macro_f1=macro,
+        kind_accuracy=float(np.mean([c.kind == c.got_kind for c in cases])) if cases else 0.0,
+        kind_and_tags=(
+            float(np.mean([c.kind == c.got_kind and c.tags == c.got_tags for c in cases]))
+            if cases
+            else 0.0
+        ),
+        rep_within_1=rep_hits / rep_total if rep_total else None,
+        rep_cases=rep_total,
+    )
+
+
+def report(title: str, cases: Sequence[Case], *, show_errors: int = 15) -> str:
+    s = score(cases)
+    lines = [f"== {title}: {len(cases)} sessions =="]
+    lines.append(f"{'class':14s} {'prec':>6s} {'recall':>6s} {'f1':>6s} {'n':>5s}")
+    for k in s.classes:
+        n = int(s.confusion[s.classes.index(k), :].sum())
+        lines.append(f"{k:14s} {s.precision[k]:6.3f} {s.recall[k]:6.3f} {s.f1[k]:6.3f} {n:5d}")
+    short = [k[:5] for k in s.classes]
+    lines.append("confusion (rows truth, columns predicted):")
+    lines.append(" " * 14 + " ".join(f"{k:>5s}" for k in short))
+    for k, row in zip(s.classes, s.confusion, strict=True):
+        lines.append(f"{k:14s}" + " ".join(f"{v:5d}" for v in row))
+    lines.append(f"macro-F1 (kinds): {s.macro_f1:.3f}")
+    lines.append(f"kind accuracy: {s.kind_accuracy:.3f}")
+    lines.append(f"kind and tags right: {s.kind_and_tags:.3f}")
+    if s.rep_within_1 is not None:
+        lines.append(
+            f"work reps within ±1 (interval, hill, stride blocks): {s.rep_within_1:.3f} "
+            f"of {s.rep_cases}"
+        )
+    with_overload = [c for c in cases if c.overload is not None]
+    if with_overload:
+        right = sum(c.overload == c.got_overload for c in with_overload)
+        flagged = sum(bool(c.overload) for c in with_overload)
+        hits = sum(bool(c.overload) and c.got_overload for c in with_overload)
+        lines.append(
+            f"overload (R4) right: {right / len(with_overload):.3f} "
+            f"(found {hits} of {flagged} true overloads)"
+        )
+    doubtful = [c for c in cases if c.note]
+    if doubtful:
+        ok = sum(c.kind == c.got_kind for c in doubtful)
+        lines.append(
+            f"note: {len(doubtful)} sessions have a doubtful truth ({doubtful[0].note}); "
+            f"{ok} of them classified as the truth says"
+        )
+        clean = [c for c in cases if not c.note]
+        lines.append(f"macro-F1 without them: {score(clean).macro_f1:.3f}")
+    wrong = [c for c in cases if c.kind != c.got_kind or c.tags != c.got_tags]
+    for c in wrong[:show_errors]:
+        lines.append(
+            f"  wrong: {c.name}: truth {c.kind} {list(c.tags)} {c.reps} -> "
+            f"{c.got_kind} {list(c.got_tags)} {c.got_reps}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=550, help="synthetic sessions (default 550)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--real-only", action="store_true")
+    parser.add_argument("--synthetic-only", action="store_true")
+    args = parser.parse_args(argv)
+    if not args.real_only:
+        cases, times = run_synthetic(args.n, args.seed)
+        print(report(f"synthetic (seed {args.seed})", cases))
+        print(f"analyze(): median {1000 * float(np.median(times)):.1f} ms per session")
+    if not args.synthetic_only:
+        if not REAL.is_dir():
+            print(f"real runs: {REAL} not found, skipped")
+        else:
+            print(report("real (hand-labelled)", run_real(), show_errors=50))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,379 @@
+"""Effort patterns: efforts grouped into blocks, each named strides, sprints, hill repeats,
+intervals, fartlek or tempo, and its repetitions counted.
+
+The rules (thresholds are the ``#:`` constants below; sources in docs/science.md, section 1.6):
+
+* **hill repeats**: 3+ efforts climbing that start on the same ground (within ~40 m by GPS, or
+  at the same altitude), with downhill recoveries (GoldenCheetah's climb idea).
+* **sprints**: short efforts (≤ 42 s) near top speed (peak ≥ ``SPRINT_RATIO`` × easy speed)
+  with long rests.
+* **strides**: 3+ short efforts at 5-km pace or faster, of one pace, with recoveries.
+* **tempo**: efforts of ≥ ``TEMPO_MIN_M`` or ≥ ``TEMPO_MIN_S`` at threshold heart rate.
+* **fartlek**: 3+ efforts of irregular length or recovery, or with "float" recoveries.
+* **intervals**: 3+ regular efforts longer than a stride and shorter than a tempo rep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+from .moving import haversine_m, rolling_mean
+from .result import Block, RunKind
+from .segments import Signals, Stretch, fill_short, hysteresis, range_mean, runs, stretch
+
+__all__ = [
+    "QUALITY",
+    "Classified",
+    "build_blocks",
+    "classified",
+    "cv",
+    "hard_enough",
+    "make_block",
+    "refine_reps",
+]
+
+#: Longest short effort (strides, sprints), s (REFERENCES: strides 8–40 s, sprints ≤ 30 s).
+SHORT_MAX_S = 42.0
+#: A short effort whose 5-s peak reaches this multiple of the easy speed is a sprint (top
+#: speed ≈ 2.3–2.8 × easy pace; strides at 5-km to mile pace ≈ 1.5–1.9 ×).
+SPRINT_RATIO = 2.05
+#: Fewest repetitions for a strides, sprints or hill-repeats block.
+MIN_SHORT_REPS = 3
+#: Fewest repetitions for an intervals block.
+MIN_INTERVAL_REPS = 3
+#: Sustained efforts (tempo, race) average at least this fraction of LTHR when HR is known
+#: (threshold running sits at ~95–100 % of LTHR; easy running near 80 %).
+SUSTAINED_MIN_HR_LTHR = 0.9
+#: Fewest repetitions for a fartlek block.
+MIN_FARTLEK_REPS = 3
+#: Efforts further apart than ``RECOVERY_WORK_RATIO`` × the previous effort (at least
+#: ``MIN_RECOVERY_LIMIT_S``, at most ``MAX_RECOVERY_S``) belong to different blocks.
+RECOVERY_WORK_RATIO = 2.5
+#: See :data:`RECOVERY_WORK_RATIO`, s.
+MIN_RECOVERY_LIMIT_S = 300.0
+#: See :data:`RECOVERY_WORK_RATIO`, s.
+MAX_RECOVERY_S = 600.0
+#: Efforts at a group's ends slower than this fraction of its median effort are dropped.
+TRIM_FRACTION = 0.85
+#: Fewest efforts for an irregular mix of short and long surges to count as one fartlek.
+IRREGULAR_MIN = 5
+#: Coefficient of variation of effort durations *and* distances from which a block is fartlek,
+#: not intervals (interval repetitions are of one set distance and recovery) …
+FARTLEK_CV = 0.25
+#: … or of the recoveries' durations …
+FARTLEK_RECOVERY_CV = 0.25
+#: … or recoveries run at this fraction of the easy speed or faster (fartlek "floats").
+FARTLEK_RECOVERY_RATIO = 0.95
+#: How many of these three signs make a fartlek.
+FARTLEK_SIGNS = 2
+#: A fartlek's surges add up to at least this long, s.
+FARTLEK_MIN_WORK_S = 300.0
+#: Interval and fartlek efforts average at least this multiple of the easy speed (they run
+#: at 10-km pace or faster, ≥ ~1.3 × easy pace).
+QUALITY_MIN_RATIO = 1.35
+#: … and at least this fast, m/s (≈ 6:00/km: slower "efforts" are the jogs of a run/walk;
+#: the slowest synthetic runner's threshold pace is 2.9 m/s).
+QUALITY_MIN_MPS = 2.8
+#: … and every one of them at least this multiple of the easy speed.
+STRIDE_EACH_RATIO = 1.35
+#: Strides are run at one pace: coefficient of variation of their speeds at most this (GPS
+#: speed glitches in a steady run are not).
+STRIDE_MAX_SPEED_CV = 0.15
+#: Strides last at least this long, s (shorter bursts are GPS speed noise).
+STRIDE_MIN_S = 10.0
+#: Sprints rest long (work:rest ≈ 1:5 or more); with a shorter median recovery, s, only a
+#: peak of ``SPRINT_CLEAR_RATIO`` × easy speed makes a sprint.
+SPRINT_MIN_RECOVERY_S = 80.0
+#: See :data:`SPRINT_MIN_RECOVERY_S`.
+SPRINT_CLEAR_RATIO = 2.4
+#: Strides are at 5-km pace or faster: at least this multiple of the easy speed. Slower short
+#: repeats on the same ground with no usable altitude are taken as hill repeats.
+STRIDE_MIN_RATIO = 1.45
+#: A hill repeat's recovery (jogging back down) lasts at most this many times the climb.
+HILL_MAX_RECOVERY_RATIO = 3.0
+#: Longest repetition of such a hill repeat without altitude, s.
+HILL_NO_ALTITUDE_MAX_S = 75.0
+#: Altitude noise above which grades over one repetition are unreliable, m.
+HILL_NOISY_ALTITUDE_M = 1.0
+#: Tempo repetitions are at least this long, m (1 mile ≈ 1609 m) …
+TEMPO_MIN_M = 1450.0
+#: … or at least this long, s.
+TEMPO_MIN_S = 480.0
+#: Hill repeats climb at least this grade on average (REFERENCES: ≥ 4–6 %).
+HILL_MIN_GRADE = 0.03
+#: Hill repeats start within this distance of each other, m (REFERENCES: ~30 m; GPS noise).
+HILL_SAME_GROUND_M = 40.0
+#: … or, without GPS, within this altitude of each other, m.
+HILL_SAME_ALTITUDE_M = 6.0
+#: Share of repetitions that must start on the same ground.
+HILL_SAME_SHARE = 0.6
+#: Patterns whose repetitions are counted again with a block-level threshold.
+REFINED = frozenset({RunKind.HILL_REPEATS, RunKind.STRIDES, RunKind.INTERVALS})
+#: The refined switch turns on at this fraction of the block's median effort speed …
+REFINE_ON = 0.8
+#: … and off below this fraction of that (REFERENCES: ~92 %).
+EFFORT_OFF = 0.92
+#: Dips shorter than this inside a repetition are closed, s.
+REFINE_GAP_S = 5.0
+#: Refined repetitions last between these multiples of the block's median repetition …
+REFINE_MIN_SHARE = 0.4
+#: See :data:`REFINE_MIN_SHARE`.
+REFINE_MAX_SHARE = 2.5
+#: … and average at least this fraction of its median effort speed.
+REFINE_MIN_LEVEL = 0.85
+
+QUALITY = frozenset(
+    {RunKind.TEMPO, RunKind.INTERVALS, RunKind.HILL_REPEATS, RunKind.SPRINTS, RunKind.FARTLEK}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Classified:
+    """A block of efforts with its pattern."""
+
+    pattern: RunKind
+    efforts: tuple[Stretch, ...]
+    block: Block
+
+
+def cv(x: Sequence[float]) -> float:
+    a = np.asarray(x, dtype=np.float64)
+    return float(a.std() / a.mean()) if a.size > 1 and a.mean() > 0 else 0.0
+
+
+def _same_ground(sig: Signals, efforts: Sequence[Stretch]) -> bool:
+    lat = np.asarray([sig.latitude_deg[e.start] for e in efforts])
+    lon = np.asarray([sig.longitude_deg[e.start] for e in efforts])
+    if np.isfinite(lat).all() and np.isfinite(lon).all():
+        ref_lat = np.full_like(lat, float(np.median(lat)))
+        ref_lon = np.full_like(lon, float(np.median(lon)))
+        d = haversine_m(np.ravel(np.c_[lat, ref_lat]), np.ravel(np.c_[lon, ref_lon]))[::2]
+        return float(np.mean(d <= HILL_SAME_GROUND_M)) >= HILL_SAME_SHARE
+    alt = np.asarray([sig.altitude_m[e.start] for e in efforts])
+    return float(np.mean(np.abs(alt - np.median(alt)) <= HILL_SAME_ALTITUDE_M)) >= HILL_SAME_SHARE
+
+
+def _is_short(e: Stretch) -> bool:
+    return e.duration_s <= SHORT_MAX_S
+
+
+def _runs_by_class(group: list[Stretch]) -> list[list[Stretch]]:
+    """Split a group into runs of short or long efforts; a lone effort of the other class
+    between two of one class joins them (a fartlek's short surge)."""
+    cls = [_is_short(e) for e in group]
+    for i in range(1, len(cls) - 1):
+        if cls[i - 1] == cls[i + 1] != cls[i]:
+            cls[i] = cls[i - 1]
+    out: list[list[Stretch]] = []
+    for e, c in zip(group, cls, strict=True):
+        if out and _is_short(out[-1][0]) == c:
+            out[-1].append(e)
+        else:
+            out.append([e])
+    # keep each run's class as decided above
+    return out
+
+
+def hard_enough(sig: Signals, efforts: Sequence[Stretch]) -> bool:
+    """Sustained efforts must show in heart rate (near LTHR) when both are known."""
+    timed = [(e.hr_bpm, e.duration_s) for e in efforts if np.isfinite(e.hr_bpm)]
+    if not timed or sig.lthr_bpm is None:
+        return True
+    hr = float(np.average([h for h, _ in timed], weights=[d for _, d in timed]))
+    return hr >= SUSTAINED_MIN_HR_LTHR * sig.lthr_bpm
+
+
+def _recoveries(sig: Signals, efforts: Sequence[Stretch]) -> tuple[list[float], list[float]]:
+    """Durations, s, and mean effort speeds of the gaps between consecutive efforts."""
+    durations = [b.start_s - a.end_s for a, b in pairwise(efforts)]
+    if not durations:
+        return [], []
+    starts = np.asarray([a.end for a in efforts[:-1]], dtype=np.intp)
+    ends = np.asarray([b.start for b in efforts[1:]], dtype=np.intp)
+    speeds = range_mean(sig.effort_mps, starts, np.maximum(ends, starts + 1))
+    return durations, [float(v) for v in speeds]
+
+
+def _grade(efforts: Sequence[Stretch]) -> float:
+    """Mean grade over the efforts, weighted by distance (total climb over total distance)."""
+    dist = sum(max(e.distance_m, 0.0) for e in efforts)
+    return sum(e.climb_m for e in efforts) / dist if dist > 1.0 else 0.0
+
+
+def _pattern(sig: Signals, efforts: list[Stretch], v_ref: float) -> RunKind | None:
+    n = len(efforts)
+    grade = _grade(efforts)
+    dur = float(np.median([e.duration_s for e in efforts]))
+    dist = float(np.median([e.distance_m for e in efforts]))
+    ratio = float(np.mean([e.effort_mps for e in efforts])) / v_ref
+    rec_s, rec_v = _recoveries(sig, efforts)
+    if n >= MIN_SHORT_REPS and grade >= HILL_MIN_GRADE and _same_ground(sig, efforts):
+        return RunKind.HILL_REPEATS
+    if (
+        n >= MIN_SHORT_REPS
+        and sig.altitude_noise_m > HILL_NOISY_ALTITUDE_M
+        and grade >= 0.0
+        and ratio < STRIDE_MIN_RATIO
+        and dur <= HILL_NO_ALTITUDE_MAX_S
+        and bool(rec_s)
+        and float(np.median(rec_s)) <= HILL_MAX_RECOVERY_RATIO * dur
+        and (not np.isfinite(sig.latitude_deg).any() or _same_ground(sig, efforts))
+    ):
+        return RunKind.HILL_REPEATS
+    if grade >= HILL_MIN_GRADE and dur > SHORT_MAX_S:
+        return None  # the climbs of a hilly route, not a pace workout
+    if dur <= SHORT_MAX_S:
+        if n < MIN_SHORT_REPS:
+            return None
+        peak = float(np.median([e.peak_effort_mps for e in efforts])) / v_ref
+        rest = float(np.median(rec_s)) if rec_s else 0.0
+        sprint = peak >= SPRINT_CLEAR_RATIO or (
+            peak >= SPRINT_RATIO and rest >= SPRINT_MIN_RECOVERY_S
+        )
+        if sprint:
+            return RunKind.SPRINTS
+        steady = cv([e.effort_mps for e in efforts]) <= STRIDE_MAX_SPEED_CV
+        each = min(e.effort_mps for e in efforts) / v_ref >= STRIDE_EACH_RATIO
+        ok = ratio >= STRIDE_MIN_RATIO and dur >= STRIDE_MIN_S and steady and each
+        return RunKind.STRIDES if ok else None
+    if dist >= TEMPO_MIN_M or dur >= TEMPO_MIN_S:
+        return RunKind.TEMPO if hard_enough(sig, efforts) else None
+    irregular = (
+        min(cv([e.duration_s for e in efforts]), cv([e.distance_m for e in efforts])) >= FARTLEK_CV
+    )
+    signs = (
+        int(irregular)
+        + int(cv(rec_s) >= FARTLEK_RECOVERY_CV)
+        + int(bool(rec_v) and float(np.median(rec_v)) >= FARTLEK_RECOVERY_RATIO * v_ref)
+    )
+    slowest = min(
+        float(np.mean([e.effort_mps for e in efforts])),
+        float(np.mean([e.speed_mps for e in efforts])),
+    )
+    if ratio < QUALITY_MIN_RATIO or slowest < QUALITY_MIN_MPS:
+        return None
+    work_s = float(sum(e.duration_s for e in efforts))
+    if (
+        n >= MIN_FARTLEK_REPS
+        and signs >= FARTLEK_SIGNS
+        and work_s >= FARTLEK_MIN_WORK_S
+        and not sig.trail
+    ):
+        return RunKind.FARTLEK
+    if n >= MIN_INTERVAL_REPS:
+        return RunKind.INTERVALS
+    return None
+
+
+def _trim(group: list[Stretch]) -> list[Stretch]:
+    """Drop efforts at either end of a group that were much easier than its median effort
+    (a brisk bit of the warm-up next to the first repetition)."""
+    if len(group) < 2:
+        return group
+    floor = TRIM_FRACTION * max(
+        float(np.median([e.effort_mps for e in group])),
+        float(np.average([e.effort_mps for e in group], weights=[e.duration_s for e in group])),
+    )
+    lo, hi = 0, len(group)
+    while lo < hi and group[lo].effort_mps < floor:
+        lo += 1
+    while hi > lo and group[hi - 1].effort_mps < floor:
+        hi -= 1
+    return group[lo:hi]
+
+
+def make_block(pattern: RunKind, efforts: list[Stretch], v_ref: float) -> Block:
+    rec = [b.start_s - a.end_s for a, b in pairwise(efforts)]
+    return Block(
+        pattern=pattern,
+        reps=len(efforts),
+        work_s=float(np.median([e.duration_s for e in efforts])),
+        recovery_s=float(np.median(rec)) if rec else None,
+        work_distance_m=float(np.median([e.distance_m for e in efforts])),
+        avg_grade_pct=100.0 * _grade(efforts),
+        intensity=float(np.mean([e.effort_mps for e in efforts])) / v_ref if v_ref > 0 else 0.0,
+    )
+
+
+def classified(pattern: RunKind, efforts: list[Stretch], v_ref: float) -> Classified:
+    """A :class:`Classified` block of ``efforts`` with its measured :class:`Block`."""
+    return Classified(pattern, tuple(efforts), make_block(pattern, efforts, v_ref))
+
+
+def _recovery_limit(effort: Stretch) -> float:
+    """Longest gap after ``effort`` that still counts as its recovery, s."""
+    return min(MAX_RECOVERY_S, max(MIN_RECOVERY_LIMIT_S, RECOVERY_WORK_RATIO * effort.duration_s))
+
+
+def build_blocks(
+    sig: Signals, efforts: Sequence[Stretch], v_ref: float, race_effort: Stretch | None
+) -> list[Classified]:
+    """Group efforts into blocks (close together, same length class) and name each pattern."""
+    groups: list[list[Stretch]] = []
+    for e in efforts:
+        if race_effort is not None and e.start == race_effort.start:
+            groups.append([e])
+            continue
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and e.start_s - last.end_s <= _recovery_limit(last)
+            and (race_effort is None or last.start != race_effort.start)
+        ):
+            groups[-1].append(e)
+        else:
+            groups.append([e])
+    out: list[Classified] = []
+    for group in groups:
+        if race_effort is not None and group[0].start == race_effort.start:
+            out.append(
+                Classified(RunKind.RACE, (group[0],), make_block(RunKind.RACE, group, v_ref))
+            )
+            continue
+        group = _trim(group)
+        parts = _runs_by_class(group)
+        if len(parts) > 2 and max(len(p) for p in parts) <= 2 and len(group) >= IRREGULAR_MIN:
+            parts = [group]  # irregular alternation of short and long: one fartlek
+        for part in map(_trim, parts):
+            if not part:
+                continue
+            pattern = _pattern(sig, part, v_ref)
+            if pattern in REFINED:
+                part = refine_reps(sig, part, v_ref)
+            if pattern is not None:
+                out.append(classified(pattern, part, v_ref))
+    return out
+
+
+def refine_reps(sig: Signals, part: list[Stretch], v_ref: float) -> list[Stretch]:
+    """Count the repetitions of a block again with a threshold set from the block itself.
+
+    The run-wide threshold (1.25 × easy) can miss a short climb or stride whose smoothed speed
+    barely reached it; around the block (one repetition period either side) the switch now
+    turns on at ``REFINE_ON`` × the block's median effort speed (never below the easy speed)
+    and keeps repetitions of a similar length. The refined list replaces the block's only
+    when it finds more repetitions.
+    """
+    level = float(np.median([e.effort_mps for e in part]))
+    dur = float(np.median([e.duration_s for e in part]))
+    starts = [e.start for e in part]
+    period = int(np.median(np.diff(starts))) if len(part) > 1 else sig.points(2 * dur)
+    a = max(0, part[0].start - period)
+    b = min(sig.n, part[-1].end + period)
+    on = max(REFINE_ON * level, v_ref)
+    smooth = rolling_mean(sig.effort_mps[a:b], sig.points(5.0))
+    mask = hysteresis(smooth, on, EFFORT_OFF * on)
+    mask = fill_short(mask, sig.points(REFINE_GAP_S), sig.points(REFINE_MIN_SHARE * dur))
+    s0, s1 = runs(mask)
+    found = [stretch(sig, a + int(i), a + int(j)) for i, j in zip(s0, s1, strict=True)]
+    found = [
+        e
+        for e in found
+        if REFINE_MIN_SHARE * dur <= e.duration_s <= REFINE_MAX_SHARE * dur
+        and e.effort_mps >= REFINE_MIN_LEVEL * level
+    ]
+    return found if len(found) > len(part) else part

@@ -1,0 +1,330 @@
+"""``analyze``: one pass over an activity, from samples to a :class:`RunAnalysis`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from legday.model import Activity, AthleteProfile
+from legday.settings import Settings
+
+from . import grade as grade_mod
+from .kinds import (
+    RACE_HR_FRACTION_LTHR,
+    RACE_MIN_S,
+    decide_kind,
+    find_race_effort,
+    is_long,
+    is_overload,
+    race_metadata,
+    stop_intervals,
+)
+from .load import banister_trimp, edwards_trimp, hr_stress, session_rpe
+from .moving import Grid, build_grid, moving_mask
+from .patterns import QUALITY, Classified, build_blocks, classified
+from .result import (
+    HistorySummary,
+    HrSummary,
+    LoadSummary,
+    Role,
+    RunAnalysis,
+    RunKind,
+    Segment,
+)
+from .segments import (
+    CPD_REFERENCE_PENALTY_BIC,
+    Signals,
+    easy_reference,
+    find_efforts,
+    level_segments,
+    stretch,
+)
+from .zones import (
+    HrAnchors,
+    ZoneModel,
+    clean_hr,
+    hr_anchors,
+    observed_hr_max,
+    time_in_band,
+    time_in_zones,
+    zone_bounds,
+)
+
+__all__ = ["analyze", "signals", "summarize"]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Leftover stretches shorter than this before the first or after the last block are folded
+#: into the neighbouring segment, s.
+MIN_EDGE_SEGMENT_S = 30.0
+#: Grades beyond ±15 % are walked or scrambled more than run: the effort speed used to find
+#: efforts stops adjusting there (the reported grade-adjusted speed does not).
+EFFORT_GRADE_LIMIT = 0.15
+#: Sub-sports where pace follows the terrain (FIT ``sub_sport``).
+TRAIL_SUB_SPORTS = frozenset({"trail", "mountain", "ultra"})
+#: Metadata key holding a session RPE on the CR-10 scale (Foster et al. 2001).
+RPE_KEY = "rpe"
+
+
+def signals(
+    grid: Grid,
+    settings: Settings,
+    model: grade_mod.GradeModel,
+    lthr_bpm: float | None = None,
+    trail: bool = False,
+) -> Signals:
+    """The derived streams: moving mask, smoothed altitude, grade, grade-adjusted speed, HR."""
+    g = grade_mod.grade(grid.altitude_m, grid.distance_m, settings.grade_window_m, grid.step_s)
+    gas = grade_mod.grade_adjusted_speed(grid.speed_mps, g, model)
+    gas = np.where(grid.counted, gas, 0.0)
+    g_effort = np.clip(g, -EFFORT_GRADE_LIMIT, EFFORT_GRADE_LIMIT)
+    effort = grade_mod.grade_adjusted_speed(grid.speed_mps, g_effort, grade_mod.GradeModel.STRAVA)
+    effort = np.where(grid.counted, effort, 0.0)
+    alt = grade_mod.smooth_altitude(grid.altitude_m, grid.step_s, grade_mod.ALTITUDE_SMOOTH_S)
+    return Signals(
+        step_s=grid.step_s,
+        elapsed_s=grid.elapsed_s,
+        counted=grid.counted,
+        moving=moving_mask(grid, settings.moving_speed_mps),
+        gas_mps=gas,
+        effort_mps=effort,
+        speed_mps=grid.speed_mps,
+        hr_bpm=clean_hr(grid.heart_rate_bpm, grid.cadence_spm, grid.step_s),
+        grade_frac=g,
+        altitude_m=alt,
+        distance_m=grid.distance_m,
+        latitude_deg=grid.latitude_deg,
+        longitude_deg=grid.longitude_deg,
+        altitude_noise_m=(
+            grade_mod.altitude_noise_m(grid.altitude_m, grid.step_s)
+            if np.isfinite(grid.altitude_m).sum() >= 2
+            else float("inf")
+        ),
+        lthr_bpm=lthr_bpm,
+        trail=trail,
+    )
+
+
+def _segment(sig: Signals, a: int, b: int, role: Role) -> Segment:
+    s = stretch(sig, a, b)
+    return Segment(
+        start_s=s.start_s,
+        end_s=s.end_s,
+        role=role,
+        avg_speed_mps=s.speed_mps,
+        avg_grade_adjusted_speed_mps=s.gas_mps,
+        avg_hr=None if not np.isfinite(s.hr_bpm) else s.hr_bpm,
+        grade_pct=100.0 * s.grade_frac,
+    )
+
+
+def _segments(sig: Signals, blocks: Sequence[Classified]) -> tuple[Segment, ...]:
+    """Roles over the whole run: warm-up (or steady), work and recoveries, cool-down."""
+    if sig.n == 0:
+        return ()
+    if not blocks:
+        return (_segment(sig, 0, sig.n, Role.STEADY),)
+    spans: list[tuple[int, int, Role]] = []
+    quality_first = blocks[0].pattern not in (RunKind.STRIDES,)
+    cursor = 0
+    for k, blk in enumerate(blocks):
+        first = blk.efforts[0].start
+        if first - cursor > 0:
+            role = Role.RECOVERY if k > 0 else (Role.WARMUP if quality_first else Role.STEADY)
+            spans.append((cursor, first, role))
+        for i, e in enumerate(blk.efforts):
+            if i > 0 and e.start > cursor:
+                spans.append((cursor, e.start, Role.RECOVERY))
+            spans.append((e.start, e.end, Role.WORK))
+            cursor = e.end
+    if sig.n - cursor > 0:
+        spans.append((cursor, sig.n, Role.COOLDOWN))
+    min_pts = sig.points(MIN_EDGE_SEGMENT_S)
+    if len(spans) > 1 and spans[0][1] - spans[0][0] < min_pts:
+        a, _, _ = spans.pop(0)
+        spans[0] = (a, spans[0][1], spans[0][2])
+    if len(spans) > 1 and spans[-1][1] - spans[-1][0] < min_pts:
+        _, b, _ = spans.pop()
+        spans[-1] = (spans[-1][0], b, spans[-1][2])
+    return tuple(_segment(sig, a, b, r) for a, b, r in spans)
+
+
+def analyze(
+    activity: Activity,
+    profile: AthleteProfile | None = None,
+    history: Sequence[HistorySummary] | None = None,
+    settings: Settings | None = None,
+) -> RunAnalysis:
+    """Analyse one run: moving time, elevation, heart-rate zones, segments, kind and load.
+
+    ``history`` (the athlete's earlier runs, newest last or in any order) makes "long",
+    "overload" and the HRmax estimate relative to the athlete. Raises
+    :class:`~legday.errors.ConfigError` for an unknown grade or zone model in ``settings``.
+    """
+    settings = settings or Settings()
+    history = tuple(history or ())
+    model = grade_mod.GradeModel.parse(settings.grade_model)
+    zone_model = ZoneModel.parse(settings.hr_zone_model)
+    grid = build_grid(activity, settings.max_sample_gap_s)
+    ascent, descent = grade_mod.ascent_descent(
+        grid.altitude_m, settings.altitude_hysteresis_m, grid.step_s
+    )
+
+    observed = observed_hr_max(
+        grid.heart_rate_bpm, grid.cadence_spm, grid.step_s, settings.hr_max_percentile
+    )
+    anchors = hr_anchors(profile, history, settings, activity.start.year, observed)
+    trail = (activity.sub_sport or "").lower() in TRAIL_SUB_SPORTS
+    sig = signals(grid, settings, model, anchors.lthr, trail)
+    moving_s = float(sig.moving.sum()) * grid.step_s
+    hr_summary = _hr_summary(sig, grid, anchors, zone_model, settings, observed)
+    load = _load(sig, grid, anchors, profile, activity, moving_s)
+    blocks = _blocks(sig, activity, anchors)
+    hr_counted = sig.hr_bpm[grid.counted & np.isfinite(sig.hr_bpm)]
+    hr_frac = (
+        (float(np.median(hr_counted)) - anchors.hr_rest) / (anchors.lthr - anchors.hr_rest)
+        if hr_counted.size
+        else None
+    )
+    duration = _duration(activity, grid)
+    kind, tags, reasons = decide_kind(
+        blocks,
+        long_run=is_long(duration, history, settings),
+        hr_reserve_lthr=hr_frac,
+        duration_s=duration,
+    )
+    return RunAnalysis(
+        sport=activity.sport,
+        start=activity.start,
+        duration_s=duration,
+        moving_s=moving_s,
+        distance_m=activity.distance_m or float(grid.distance_m[-1] if grid.n else 0.0),
+        ascent_m=ascent,
+        descent_m=descent,
+        hr=hr_summary,
+        kind=kind,
+        tags=tags,
+        blocks=tuple(b.block for b in blocks),
+        overload=is_overload(duration, history, settings),
+        segments=_segments(sig, blocks),
+        load=load,
+        reasons=tuple(reasons),
+        elapsed_s=grid.elapsed_s,
+        grade_adjusted_speed_mps=sig.gas_mps,
+        grade_pct=100.0 * sig.grade_frac,
+    )
+
+
+def _hr_summary(
+    sig: Signals,
+    grid: Grid,
+    anchors: HrAnchors,
+    zone_model: ZoneModel,
+    settings: Settings,
+    observed: float | None,
+) -> HrSummary:
+    """Average and maximum HR, the anchors used, time in zones and in the cardio band (R2)."""
+    hr, weight = sig.hr_bpm, grid.weight_s
+    counted = hr[grid.counted & np.isfinite(hr)]
+    names, bounds = zone_bounds(zone_model, anchors, settings)
+    low, high = settings.cardio_band_pct_hrmax
+    return HrSummary(
+        avg=float(counted.mean()) if counted.size else None,
+        max=float(counted.max()) if counted.size else None,
+        hr_max_used=anchors.hr_max,
+        hr_max_source=anchors.hr_max_source,
+        hr_rest_used=anchors.hr_rest,
+        lthr_used=anchors.lthr,
+        cardio_band_s=time_in_band(hr, weight, low * anchors.hr_max, high * anchors.hr_max),
+        zones_s=time_in_zones(hr, weight, names, bounds),
+        zone_model=zone_model.value,
+        observed_max=observed,
+    )
+
+
+def _load(
+    sig: Signals,
+    grid: Grid,
+    anchors: HrAnchors,
+    profile: AthleteProfile | None,
+    activity: Activity,
+    moving_s: float,
+) -> LoadSummary:
+    """TRIMP (Banister, Edwards), HR stress and session RPE; None where data is missing."""
+    hr, weight = sig.hr_bpm, grid.weight_s
+    has_hr = bool(np.isfinite(hr[grid.counted]).any())
+    sex = profile.sex if profile else None
+    trimp = banister_trimp(hr, weight, anchors.hr_rest, anchors.hr_max, sex) if has_hr else None
+    rpe = activity.metadata.get(RPE_KEY)
+    return LoadSummary(
+        trimp=trimp,
+        edwards_trimp=edwards_trimp(hr, weight, anchors.hr_max) if has_hr else None,
+        hr_stress=(
+            hr_stress(trimp, anchors.lthr, anchors.hr_rest, anchors.hr_max, sex)
+            if trimp is not None
+            else None
+        ),
+        srpe=session_rpe(float(rpe) if isinstance(rpe, int | float) else None, moving_s),
+    )
+
+
+def _blocks(sig: Signals, activity: Activity, anchors: HrAnchors) -> list[Classified]:
+    """Efforts found, a race singled out, and the efforts grouped into named blocks."""
+    if sig.n == 0:
+        return []
+    v_ref = easy_reference(sig, *level_segments(sig, CPD_REFERENCE_PENALTY_BIC))
+    if v_ref is None or v_ref <= 0:
+        return []
+    meta_race = race_metadata(activity)
+    efforts = find_efforts(sig, v_ref, *level_segments(sig))
+    race = find_race_effort(sig, efforts, meta_race)
+    hr = sig.hr_bpm[sig.counted & np.isfinite(sig.hr_bpm)]
+    if race is None and not efforts and _whole_run_hard(sig, hr, anchors, meta_race):
+        whole = stretch(sig, *_moving_span(sig))
+        efforts = [whole]
+        race = whole if meta_race else None
+    blocks = build_blocks(sig, efforts, v_ref, race)
+    if not any(b.pattern in QUALITY or b.pattern is RunKind.RACE for b in blocks):
+        reps = stop_intervals(sig)
+        if reps:
+            blocks = [classified(RunKind.INTERVALS, reps, v_ref)]
+    return blocks
+
+
+def _duration(activity: Activity, grid: Grid) -> float:
+    """Elapsed time: the sample span, or the device's total when that is longer (a file cut
+    short), ignoring corrupt stamps that the grid dropped."""
+    span = float(grid.elapsed_s[-1] + grid.step_s) if grid.n else 0.0
+    total = activity.totals.total_elapsed_s if activity.totals else None
+    return max(span, total) if total else span
+
+
+def _moving_span(sig: Signals) -> tuple[int, int]:
+    idx = np.flatnonzero(sig.moving)
+    return int(idx[0]), int(idx[-1]) + 1
+
+
+def _whole_run_hard(sig: Signals, hr: FloatArray, anchors: HrAnchors, meta_race: bool) -> bool:
+    """No easy part at all, and either the file says race, or HR stayed near threshold as the
+    athlete's profile sets it (estimated anchors are too uncertain): one sustained effort."""
+    if not sig.moving.any():
+        return False
+    a, b = _moving_span(sig)
+    if (b - a) * sig.step_s < RACE_MIN_S:
+        return False
+    own = anchors.hr_max_source == "profile" or anchors.lthr_source == "profile"
+    hard = hr.size > 0 and float(np.median(hr)) >= RACE_HR_FRACTION_LTHR * anchors.lthr
+    return meta_race or (own and hard)
+
+
+def summarize(analysis: RunAnalysis) -> HistorySummary:
+    """The :class:`HistorySummary` of an analysed run, to pass as history to later runs."""
+    return HistorySummary(
+        start=analysis.start,
+        duration_s=analysis.duration_s,
+        distance_m=analysis.distance_m,
+        kind=analysis.kind.value,
+        max_hr=analysis.hr.observed_max,
+    )

@@ -1,0 +1,70 @@
+"""``legday plan``: next week's strength sessions, placed around the runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from .common import DbOption, console, example, guarded, library, print_json
+
+EPILOG = example(
+    "legday plan",
+    'legday plan --runs "mon=easy,tue=intervals,sat=long" --minutes 25 --json',
+    "legday plan --weeks 8 --ics block.ics",
+)
+
+
+def _split(value: str | None) -> list[str] | None:
+    return None if value is None else [v.strip() for v in value.split(",") if v.strip()]
+
+
+@guarded
+def plan(
+    runs: Annotated[
+        str | None,
+        typer.Option(
+            help='The week\'s runs, e.g. "mon=easy,tue=intervals,sat=long" (days without a run '
+            "are rest). Default: inferred from your last 4 weeks."
+        ),
+    ] = None,
+    weeks: Annotated[int, typer.Option(min=1, max=12, help="Plan a progressive block.")] = 1,
+    available: Annotated[
+        str | None, typer.Option(help="Days free for lifting, e.g. mon,wed,fri.")
+    ] = None,
+    minutes: Annotated[int | None, typer.Option(min=10, help="Minutes per session.")] = None,
+    equipment: Annotated[
+        str | None,
+        typer.Option(help="bodyweight,bands,dumbbells,kettlebell,barbell,cables,machine"),
+    ] = None,
+    ics: Annotated[Path | None, typer.Option(help="Also write an iCalendar file.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Plan next week's 2–3 strength sessions around your runs (R8–R11): legs after or the day
+    after hard runs, never the day before one, with compound, single-leg, isolation, core and
+    upper-body work, loads from your progression. Rules that cannot be met are listed."""
+    from legday.plan import parse_runs, to_ics
+
+    lib = library(db)
+    try:
+        result = lib.plan(
+            runs=parse_runs(runs) if runs is not None else None,
+            weeks=weeks,
+            available_days=_split(available),
+            minutes_per_day=minutes,
+            equipment=_split(equipment),
+        )
+    finally:
+        lib.close()
+    if ics is not None:
+        ics.write_bytes(to_ics(result, time_zone=lib.profile.time_zone))
+    if json_out:
+        print_json(result.to_dict())
+        return
+    for line in result.lines():
+        console.print(escape(line))
+    if ics is not None:
+        console.print(f"Calendar written to {ics}")

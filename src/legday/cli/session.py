@@ -1,0 +1,180 @@
+"""``legday analyze`` and ``legday verdict``: one session, explained."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from legday.errors import NotFoundError
+from legday.model import AthleteProfile
+
+from .common import (
+    DbOption,
+    console,
+    example,
+    fmt_distance,
+    fmt_duration,
+    guarded,
+    home,
+    library,
+    print_json,
+)
+
+ANALYZE_EPILOG = example(
+    "legday analyze morning-run.fit", "legday analyze hills.gpx --hr-max 188 --sex f --json"
+)
+VERDICT_EPILOG = example("legday verdict morning-run.fit", "legday verdict 42 --json")
+
+HrMax = Annotated[int | None, typer.Option("--hr-max", help="Maximum heart rate, bpm.")]
+HrRest = Annotated[int | None, typer.Option("--hr-rest", help="Resting heart rate, bpm.")]
+Lthr = Annotated[int | None, typer.Option("--lthr", help="Lactate-threshold heart rate, bpm.")]
+Sex = Annotated[str | None, typer.Option("--sex", help="m or f (for the TRIMP constants).")]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _profile(
+    hr_max: int | None, hr_rest: int | None, lthr: int | None, sex: str | None
+) -> AthleteProfile:
+    profile = home().profile()
+    for key, value in (("hr_max", hr_max), ("hr_rest", hr_rest), ("lthr", lthr), ("sex", sex)):
+        if value is not None:
+            profile = profile.with_value(key, str(value))
+    return profile
+
+
+def _assess_file(path: Path, profile: AthleteProfile, db: str | None) -> list[Any]:
+    from legday.assess import assess
+    from legday.io.reader import read_all
+
+    activities = read_all(path, profile_tz=profile.time_zone)
+    lib = library(db)
+    try:
+        lib = replace(lib, profile=profile)
+        return [assess(a, profile, lib.history_for(a), lib.settings) for a in activities]
+    finally:
+        lib.close()
+
+
+@guarded
+def analyze(
+    file: Annotated[Path, typer.Argument(help="A .fit, .gpx or .tcx file (optionally .gz).")],
+    hr_max: HrMax = None,
+    hr_rest: HrRest = None,
+    lthr: Lthr = None,
+    sex: Sex = None,
+    json_out: Json = False,
+    db: DbOption = None,
+) -> None:
+    """Analyse a run: moving time, heart-rate zones, grade-adjusted pace, segments, the kind of
+    run, its blocks, training load, and the verdict. Options override the profile; your stored
+    history makes "long" and "overload" relative to you."""
+    profile = _profile(hr_max, hr_rest, lthr, sex)
+    results = _assess_file(file, profile, db)
+    if json_out:
+        data = [r.to_dict(profile.units) for r in results]
+        print_json(data[0] if len(data) == 1 else data)
+        return
+    for r in results:
+        render_analysis(r.to_dict(profile.units), profile.units)
+
+
+def render_analysis(d: dict[str, Any], units: str) -> None:
+    v = d["verdict"]
+    console.print(f"[bold]{escape(v['headline'])}[/]")
+    hr = d["hr"]
+    console.print(
+        f"{d['sport']} · {d['start']} · {fmt_duration(d['duration_s'])} "
+        f"(moving {fmt_duration(d['moving_s'])}) · {fmt_distance(d['distance_m'], units)} · "
+        f"ascent {d['ascent_m'] or 0:.0f} m"
+    )
+    tags = f" (tags: {', '.join(d['tags'])})" if d["tags"] else ""
+    console.print(f"Kind: [bold]{d['kind']}[/]{tags} · category: {v['category']}")
+    if hr["avg"] is not None:
+        console.print(
+            f"Heart rate: avg {hr['avg']:.0f}, max {hr['max']:.0f}, HRmax used "
+            f"{hr['hr_max_used']:.0f} ({hr['hr_max_source']}); "
+            f"{fmt_duration(hr['cardio_band_s'])} in the cardio band"
+        )
+        zones = " · ".join(f"{k} {fmt_duration(s)}" for k, s in hr["zones_s"].items())
+        console.print(f"Zones: {zones}")
+    for b in d["blocks"]:
+        console.print(
+            f"Block: {b['pattern']} × {b['reps']}, work {fmt_duration(b['work_s'])}, "
+            f"recovery {fmt_duration(b['recovery_s'])}"
+        )
+    if d["segments"]:
+        table = Table("segment", "from", "to", "pace-ish m/s", "GAP m/s", "HR", "grade %")
+        for s in d["segments"]:
+            table.add_row(
+                s["role"],
+                fmt_duration(s["start_s"]),
+                fmt_duration(s["end_s"]),
+                _num(s["avg_speed_mps"], 2),
+                _num(s["avg_grade_adjusted_speed_mps"], 2),
+                _num(s["avg_hr"], 0),
+                _num(s["grade_pct"], 1),
+            )
+        console.print(table)
+    load = d["load"]
+    console.print(f"Load: TRIMP {_num(load['trimp'], 0)} · HR stress {_num(load['hr_stress'], 0)}")
+    for reason in v["reasons"]:
+        console.print(f"  {reason['rule']}: {escape(reason['text'])}")
+
+
+def _num(value: float | None, digits: int) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+@guarded
+def verdict(
+    target: Annotated[str, typer.Argument(help="A file, or the id of a stored activity.")],
+    hr_max: HrMax = None,
+    hr_rest: HrRest = None,
+    sex: Sex = None,
+    json_out: Json = False,
+    db: DbOption = None,
+) -> None:
+    """Does this session count as leg day? The answer first, then the reasons (rule ids) and the
+    stimulus: cardio load, strength, type 2 share and the load on each muscle group."""
+    profile = _profile(hr_max, hr_rest, None, sex)
+    path = Path(target)
+    if not path.exists() and target.isdigit():
+        lib = library(db)
+        try:
+            stored = lib.activity(int(target))
+        finally:
+            lib.close()
+        data = stored["verdict"]
+        if data is None:
+            raise NotFoundError(f"activity {target} has no verdict yet: run `legday reanalyze`")
+    else:
+        from legday.stimulus import judge_combined
+
+        results = _assess_file(path, profile, db)
+        judged = (
+            results[0].verdict
+            if len(results) == 1
+            else judge_combined([r.verdict for r in results])
+        )
+        from legday.assess import verdict_payload
+
+        data = verdict_payload(judged, profile.units)
+    if json_out:
+        print_json(data)
+        return
+    v = data["verdict"]
+    console.print(f"[bold]{escape(v['headline'])}[/]")
+    for reason in v["reasons"]:
+        console.print(f"  {reason['rule']}: {escape(reason['text'])}")
+    stim = v["stimulus"]
+    console.print(
+        f"Stimulus: cardio {stim['cardio']:.0f} · strength {stim['strength']:.1f} hard-set eq. · "
+        f"type 2 share {stim['type2_share']:.0%}"
+    )
+    top = sorted(stim["muscles"].items(), key=lambda kv: -kv[1])[:6]
+    console.print("Most worked: " + ", ".join(f"{k} {v:.1f}" for k, v in top))

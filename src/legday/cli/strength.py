@@ -1,0 +1,117 @@
+"""``legday log`` and ``legday strength``: lifting, by hand and over time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from legday.strength.grammar import LOG_GRAMMAR_HELP
+
+from .common import DbOption, console, example, guarded, library, print_json
+
+LOG_EPILOG = example(
+    'legday log "back squat 3x8 @ 80kg rir 2; split squat 2x10 @ 2x12kg rir 2"',
+    'legday log "side plank 2x30s; bird dog 2x10" --date 2026-11-24T18:30 --json',
+)
+STRENGTH_EPILOG = example("legday strength", "legday strength --exercise 'back squat' --json")
+
+
+def _when(value: str | None, tz: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, got {value!r}"
+        ) from None
+    if len(value) == 10:
+        parsed = parsed.replace(hour=18)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=ZoneInfo(tz))
+    return parsed.astimezone(UTC)
+
+
+@guarded
+def log(
+    text: Annotated[str, typer.Argument(help="What you lifted (see the grammar above).")],
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="When, in your time zone: YYYY-MM-DD[THH:MM] (default: now)."),
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    lib = library(db)
+    try:
+        logged = lib.log(text, _when(date, lib.profile.time_zone))
+    finally:
+        lib.close()
+    exercises = list(dict.fromkeys(s.exercise for s in logged.session.sets))
+    if json_out:
+        print_json(
+            {
+                "id": logged.id,
+                "sets": len(logged.session.sets),
+                "exercises": exercises,
+                "verdict": logged.verdict["verdict"],
+            }
+        )
+        return
+    console.print(f"[bold]{escape(logged.verdict['verdict']['headline'])}[/]")
+    table = Table("exercise", "reps", "load", "effort", title=f"Logged session {logged.id}")
+    for s in logged.session.sets:
+        load = "–" if s.load_kg is None else f"{s.load_kg:g} kg" + (" each" if s.per_hand else "")
+        reps = f"{s.duration_s:g} s" if s.reps is None and s.duration_s else str(s.reps)
+        effort = f"RIR {s.rir:g}" if s.rir is not None else (f"RPE {s.rpe:g}" if s.rpe else "–")
+        table.add_row(s.exercise, reps, load, effort)
+    console.print(table)
+
+
+log.__doc__ = "Log a strength session by hand and see its verdict.\n\n" + escape(LOG_GRAMMAR_HELP)
+
+
+@guarded
+def strength(
+    exercise: Annotated[
+        str | None, typer.Option("--exercise", help="One exercise (name or catalog key).")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Your lifts: history, estimated 1RM trend, last session and the next session's target
+    (double progression in 6–10 reps at 1–2 reps in reserve, R7)."""
+    lib = library(db)
+    try:
+        report = lib.strength_report(exercise)
+    finally:
+        lib.close()
+    if json_out:
+        print_json(report)
+        return
+    table = Table("exercise", "sessions", "e1RM kg", "last", "next")
+    for ex in report["exercises"]:
+        last = ex.get("last") or {}
+        nxt = ex.get("next") or {}
+        table.add_row(
+            escape(ex["name"]),
+            str(ex["sessions"]),
+            "–" if ex.get("e1rm_kg") is None else f"{ex['e1rm_kg']:.1f}",
+            escape(_fmt_sets(last)),
+            escape(_fmt_sets(nxt)),
+        )
+    console.print(table)
+
+
+def _fmt_sets(d: dict[str, object]) -> str:
+    if not d:
+        return "–"
+    load = d.get("load_kg")
+    at = f" @ {load:g} kg" if isinstance(load, int | float) else ""
+    rir = d.get("rir")
+    return f"{d.get('sets')}×{d.get('reps')}{at}" + (f" RIR {rir}" if rir is not None else "")

@@ -1,0 +1,96 @@
+"""The reasons a verdict gives, worded: each one cites the rule it applies (DOMAIN.md).
+
+:mod:`legday.stimulus.judge` decides which rules apply; these functions fill in the numbers.
+"""
+
+from __future__ import annotations
+
+from legday.settings import Settings
+from legday.stimulus.strength_model import StrengthStimulus
+from legday.stimulus.verdict import Outcome, Reason
+from legday.stimulus.wording import band_share, duration_text, join_names, pct_text
+
+__all__ = ["band_reason", "fibre_reason", "overload_text", "steady_reason", "strength_text"]
+
+
+def band_reason(
+    band_s: float | None, duration_s: float, band: tuple[float, float], rule: str
+) -> Reason:
+    lo, hi = (pct_text(b) for b in band)
+    if band_s is None or duration_s <= 0:
+        return Reason(
+            rule,
+            f"No heart rate was recorded, so the time at {lo}–{hi} % of your max heart rate is "
+            "unknown; the cardio load is estimated from pace and duration.",
+        )
+    return Reason(
+        rule,
+        f"{pct_text(band_share(band_s, duration_s))} % of it "
+        f"({duration_text(min(band_s, duration_s))}) was at {lo}–{hi} % of your max heart rate: "
+        "the cardio band.",
+    )
+
+
+def fibre_reason(share: float, power_share: float) -> Reason:
+    """R3: how much of the work was forceful (type 2), against the share that makes power."""
+    if share < power_share:
+        text = (
+            f"Only {pct_text(share)} % of the work was forceful: mainly type 1 (slow-twitch) "
+            "fibres, aerobic work."
+        )
+    else:
+        text = f"{pct_text(share)} % of the work was forceful enough to recruit type 2 fibres."
+    return Reason("R3", text)
+
+
+def steady_reason(strength: float, groups: str, rule: str, what: str) -> Reason:
+    worked = f"It worked your {groups} but gave them" if groups else "It gave your muscles"
+    return Reason(
+        rule,
+        f"{what} at a pace you can hold builds little strength. {worked} hardly any overload "
+        f"({strength:.1f} hard-set equivalents).",
+    )
+
+
+def overload_text(distance_m: float, usual_m: float | None) -> str:
+    km = distance_m / 1000.0
+    if usual_m:
+        return (
+            f"At {km:.1f} km, {distance_m / usual_m:.1f} × your usual longest run "
+            f"({usual_m / 1000.0:.1f} km), this run was a new overload for your legs."
+        )
+    return f"At {km:.1f} km, much longer than your usual runs, this was a new overload."
+
+
+def strength_text(ss: StrengthStimulus, outcome: Outcome, settings: Settings) -> str:
+    n, k = ss.hard_lower_sets, len(ss.lower_exercises)
+    hard = f"≤ {settings.hard_set_max_rir:g} reps in reserve or RPE ≥ {settings.hard_set_min_rpe:g}"
+    need = (
+        f"a leg day needs at least {settings.leg_day_min_hard_sets} across "
+        f"{settings.leg_day_min_exercises} exercises"
+    )
+    if outcome == "leg_day":
+        return (
+            f"{n} hard lower-body sets ({hard}) across {k} exercises "
+            f"({join_names(ss.lower_exercises)}): real lower-body strength work."
+        )
+    if outcome == "no_lower":
+        return (
+            f"No lower-body exercise among {ss.working_sets} working sets: strength training, "
+            "but not a leg day."
+        )
+    if outcome == "too_easy":
+        rir = ss.min_lower_rir
+        far = f" (at least {rir:g} reps in reserve)" if rir is not None else ""
+        return (
+            f"{ss.lower_working_sets} lower-body sets, none close to failure{far}: muscular "
+            f"endurance, not strength; {need}, each at {hard}."
+        )
+    if outcome == "unknown_effort":
+        return (
+            f"{ss.lower_working_sets} lower-body sets with no RIR, RPE or e1RM to judge them by, "
+            f"so none counts as hard; log RIR or RPE. {need.capitalize()}."
+        )
+    return f"Only {n} hard lower-body set{'s' if n != 1 else ''} across {k} exercise" + (
+        f"{'s' if k != 1 else ''}; {need}."
+    )

@@ -1,0 +1,100 @@
+"""Classification quality held above a floor (a regression fails CI), and analysis speed.
+
+The full evaluation is ``bench/classify.py`` (550 synthetic sessions plus every labelled real
+run); these tests run a smaller seeded sample so they take seconds.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, real_manifest
+from legday.analysis import RunKind, analyze
+
+#: Floors a little under the measured scores (bench/classify.py prints the full numbers).
+SYNTH_MACRO_F1_FLOOR = 0.88
+SYNTH_REP_FLOOR = 0.85
+REAL_KIND_AND_TAGS_FLOOR = 0.85
+#: A generous ceiling for one hour-long analysis on a loaded CI machine, ms (target: < 30).
+SPEED_CEILING_MS = 150.0
+
+
+def _bench() -> ModuleType:
+    path = ROOT / "bench" / "classify.py"
+    spec = importlib.util.spec_from_file_location("legday_bench_classify", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    return _bench()
+
+
+def test_synthetic_scores_stay_above_the_floor(bench: ModuleType) -> None:
+    cases, _ = bench.run_synthetic(66, seed=7)
+    s = bench.score(cases)
+    assert s.macro_f1 >= SYNTH_MACRO_F1_FLOOR, bench.report("synthetic", cases)
+    assert s.rep_within_1 is not None and s.rep_within_1 >= SYNTH_REP_FLOOR
+
+
+def test_scoring_counts_what_it_should(bench: ModuleType) -> None:
+    Case = bench.Case
+    cases = [
+        Case("a", "easy", (), {}, "easy", (), {}),
+        Case("b", "intervals", ("intervals",), {"intervals": 6}, "intervals", ("intervals",),
+             {"intervals": 8}),
+        Case("c", "tempo", ("tempo",), {}, "easy", (), {}),
+    ]  # fmt: skip
+    s = bench.score(cases)
+    assert s.kind_accuracy == pytest.approx(2 / 3)
+    assert s.rep_within_1 == 0.0 and s.rep_cases == 1
+    assert s.recall["tempo"] == 0.0 and s.precision["easy"] == 0.5
+
+
+def test_labels_are_valid_and_name_real_files() -> None:
+    with (ROOT / "tests" / "data" / "labels.toml").open("rb") as fh:
+        labels = tomllib.load(fh)["run"]
+    kinds = {k.value for k in RunKind}
+    listed = {row["path"] for row in real_manifest()}
+    assert len(labels) >= 20
+    for row in labels:
+        assert row["kind"] in kinds and set(row["tags"]) <= kinds, row
+        assert row["evidence"].strip(), row
+        if listed:
+            assert row["path"] in listed, row["path"]
+
+
+@pytest.mark.real
+def test_real_runs_stay_above_the_floor(bench: ModuleType, real_dir: Path) -> None:
+    cases = bench.run_real(real_dir)
+    s = bench.score(cases)
+    assert s.kind_and_tags >= REAL_KIND_AND_TAGS_FLOOR, bench.report("real", cases)
+
+
+def test_an_hour_long_run_analyses_fast() -> None:
+    from legday.synth import Device, SyntheticAthlete, make_run
+
+    rng = np.random.default_rng(11)
+    athlete = SyntheticAthlete.default()
+    run = make_run("easy", athlete, Device(), datetime(2026, 5, 1, 7, tzinfo=UTC), rng,
+                   duration_s=3600.0)  # fmt: skip
+    analyze(run.activity, athlete.profile())  # warm up
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        analyze(run.activity, athlete.profile())
+        times.append(time.perf_counter() - t0)
+    assert 1000 * float(np.median(times)) < SPEED_CEILING_MS

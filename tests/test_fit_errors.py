@@ -1,0 +1,238 @@
+"""Damaged, odd and non-activity FIT files behave as specified, under each ``OnError``."""
+
+from __future__ import annotations
+
+import struct
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from conftest import REAL
+from legday.errors import (
+    CorruptFileError,
+    LegdayError,
+    OnError,
+    TruncatedFileError,
+    UnsupportedFileError,
+)
+from legday.io.fit import is_fit, read_fit
+
+FENIX_RUN = "python-fitparse/tests/files/garmin-fenix-5-run.fit"
+FENIX_WALK = "python-fitparse/tests/files/garmin-fenix-5-walk.fit"
+
+
+def _real(relative: str) -> bytes:
+    path = REAL / relative
+    if not path.exists():
+        pytest.skip(f"real data not found: {relative}")
+    return path.read_bytes()
+
+
+def _sdk_crc(data: bytes) -> int:
+    """The FIT CRC by the official SDK's own implementation (independent of legday's)."""
+    from garmin_fit_sdk import CrcCalculator
+
+    return int(CrcCalculator.calculate_crc(bytearray(data), 0, len(data)))
+
+
+def _refit(body: bytes, header_size: int = 14, header_crc: bool = True) -> bytes:
+    """A FIT file around the data section ``body``, with correct CRCs."""
+    header = struct.pack("<BBHI4s", header_size, 0x20, 2132, len(body), b".FIT")
+    if header_size == 14:
+        header += struct.pack("<H", _sdk_crc(header) if header_crc else 0)
+    return header + body + struct.pack("<H", _sdk_crc(header + body))
+
+
+def _body(data: bytes) -> bytes:
+    size = data[0]
+    (data_size,) = struct.unpack_from("<I", data, 4)
+    return data[size : size + data_size]
+
+
+# --- not FIT, empty, not an activity -------------------------------------------------------
+
+
+def test_an_empty_file_is_truncated(real_dir: Path) -> None:
+    data = _real("sports-lib/src/specs/fixtures/others/empty-sessions.fit")
+    assert data == b""
+    with pytest.raises(TruncatedFileError) as info:
+        read_fit(data, name="empty-sessions.fit")
+    assert info.value.path == "empty-sessions.fit" and info.value.offset == 0
+
+
+@pytest.mark.parametrize("data", [b"<?xml version='1.0'?><gpx/>", b"\x0e" * 40, b"PK\x03\x04"])
+def test_bytes_that_are_not_fit_are_unsupported(data: bytes) -> None:
+    assert not is_fit(data)
+    with pytest.raises(UnsupportedFileError):
+        read_fit(data, name="x.bin")
+
+
+def test_a_header_cut_short_is_truncated() -> None:
+    with pytest.raises(TruncatedFileError):
+        read_fit(b"\x0e\x20\x54\x08", name="short.fit")
+
+
+@pytest.mark.parametrize(
+    ("relative", "kind"),
+    [
+        ("python-fitparse/tests/files/MonitoringFile.fit", "monitoring_b"),
+        ("python-fitparse/tests/files/WorkoutRepeatSteps.fit", "workout"),
+    ],
+)
+def test_fit_files_without_an_activity_are_unsupported(
+    real_dir: Path, relative: str, kind: str
+) -> None:
+    with pytest.raises(UnsupportedFileError, match=f"not an activity file: {kind}"):
+        read_fit(_real(relative), name=relative)
+
+
+# --- damaged files under each OnError ---------------------------------------------------------
+
+DAMAGED = [
+    # (file, error class, byte offset, records kept)
+    ("fitdecode/tests/files/invalid/activity-unexpected-eof.fit", TruncatedFileError, 751, 14),
+    (
+        "fitdecode/tests/files/invalid/activity-settings-corruptheader.fit",
+        CorruptFileError,
+        771,
+        14,
+    ),
+    ("fitdecode/tests/files/invalid/activity-filecrc.fit", CorruptFileError, 769, 14),
+    ("python-fitparse/tests/files/nick.fit", TruncatedFileError, 403437, 14391),
+    (
+        "python-fitparse/tests/files/strava-android-app-201.10-b1218918.fit",
+        CorruptFileError,
+        7471,
+        473,
+    ),
+    (
+        "gpsbabel/reference/track/lezyne_super_gps-garmin_fit-sample-bad-endian.fit",
+        CorruptFileError,
+        22227,
+        804,
+    ),
+]
+
+
+@pytest.mark.parametrize(("relative", "error", "offset", "kept"), DAMAGED)
+def test_damaged_files_raise_with_the_byte_offset(
+    real_dir: Path, relative: str, error: type[LegdayError], offset: int, kept: int
+) -> None:
+    with pytest.raises(error) as info:
+        read_fit(_real(relative), name=relative, on_error=OnError.RAISE)
+    assert info.value.offset == offset  # type: ignore[attr-defined]
+    assert relative in str(info.value) and f"byte {offset}" in str(info.value)
+
+
+@pytest.mark.parametrize("on_error", [OnError.WARN, OnError.SKIP])
+@pytest.mark.parametrize(("relative", "error", "offset", "kept"), DAMAGED)
+def test_damaged_files_keep_what_came_before_the_fault(
+    real_dir: Path,
+    relative: str,
+    error: type[LegdayError],
+    offset: int,
+    kept: int,
+    on_error: OnError,
+) -> None:
+    activities = read_fit(_real(relative), name=relative, on_error=on_error)
+    assert sum(a.n_samples for a in activities) == kept
+    for activity in activities:
+        assert any(f"byte {offset}" in w for w in activity.warnings)
+
+
+def test_warn_is_the_default(real_dir: Path) -> None:
+    data = _real("fitdecode/tests/files/invalid/activity-filecrc.fit")
+    assert read_fit(data)[0].warnings
+
+
+def test_a_bad_header_crc_is_reported_and_zero_means_not_computed(real_dir: Path) -> None:
+    body = _body(_real(FENIX_RUN))
+    good = read_fit(_refit(body), on_error=OnError.RAISE)
+    zero = read_fit(_refit(body, header_crc=False), on_error=OnError.RAISE)
+    assert zero[0].warnings == [] and zero[0].n_samples == good[0].n_samples
+    bad = bytearray(_refit(body))
+    bad[12] ^= 0xFF
+    with pytest.raises(CorruptFileError, match="header CRC") as info:
+        read_fit(bytes(bad), on_error=OnError.RAISE)
+    assert info.value.offset == 12
+    assert read_fit(bytes(bad))[0].n_samples == good[0].n_samples
+
+
+def test_a_12_byte_header_reads_the_same(real_dir: Path) -> None:
+    body = _body(_real(FENIX_RUN))
+    long = read_fit(_refit(body), on_error=OnError.RAISE)[0]
+    short = read_fit(_refit(body, header_size=12), on_error=OnError.RAISE)[0]
+    assert short.n_samples == long.n_samples == 21
+    assert (short.samples["heart_rate_bpm"] == long.samples["heart_rate_bpm"]).all()
+
+
+def test_a_header_claiming_4_gb_allocates_nothing_of_the_sort(real_dir: Path) -> None:
+    data = bytearray(_real(FENIX_RUN))
+    data[4:8] = struct.pack("<I", 0xFFFFFFF0)
+    data[12:14] = b"\0\0"
+    tracemalloc.start()
+    try:
+        activities = read_fit(bytes(data), name="huge.fit")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 2**20
+    assert activities[0].n_samples == 21
+    assert any("declared end at byte 4294967296" in w for w in activities[0].warnings)
+    with pytest.raises((TruncatedFileError, CorruptFileError)):
+        read_fit(bytes(data), on_error=OnError.RAISE)
+
+
+# --- chained files, byte order, compressed timestamps ----------------------------------------
+
+
+def test_chained_files_give_one_activity_per_session(real_dir: Path) -> None:
+    run, walk = _real(FENIX_RUN), _real(FENIX_WALK)
+    activities = read_fit(run + walk, on_error=OnError.RAISE)
+    # Activities come in time order; the walk was recorded first.
+    assert [a.sport for a in activities] == ["walking", "running"]
+    assert [a.n_samples for a in activities] == [17, 21]
+    assert activities[0].start < activities[1].start
+    assert all(len(a.laps) == 1 for a in activities)
+
+
+def _definition(
+    local: int, global_num: int, fields: list[tuple[int, int, int]], big: bool
+) -> bytes:
+    order = ">" if big else "<"
+    out = struct.pack(order + "BBBHB", 0x40 | local, 0, int(big), global_num, len(fields))
+    return out + b"".join(struct.pack("BBB", *f) for f in fields)
+
+
+def test_big_and_little_endian_definitions_agree() -> None:
+    """One file, two local types: the same record layout in each byte order."""
+    fields = [(253, 4, 0x86), (3, 1, 0x02), (5, 4, 0x86), (6, 2, 0x84)]
+    t0 = 1_000_000_000
+    body = _definition(0, 20, fields, big=False) + _definition(1, 20, fields, big=True)
+    body += b"\x00" + struct.pack("<IBIH", t0, 150, 1234, 3000)
+    body += b"\x01" + struct.pack(">IBIH", t0 + 1, 151, 1534, 3100)
+    activity = read_fit(_refit(body), on_error=OnError.RAISE)[0]
+    assert list(activity.samples["timestamp"]) == [t0 + 631065600, t0 + 631065601]
+    assert list(activity.samples["heart_rate_bpm"]) == [150, 151]
+    assert list(activity.samples["distance_m"]) == [12.34, 15.34]
+    assert list(activity.samples["speed_mps"]) == [3.0, 3.1]
+
+
+def test_compressed_timestamps_roll_over_every_32_seconds() -> None:
+    t0 = 1_000_000_030  # low 5 bits: 30
+    body = _definition(0, 20, [(253, 4, 0x86), (3, 1, 0x02)], big=False)
+    body += _definition(1, 20, [(3, 1, 0x02)], big=False)
+    body += b"\x00" + struct.pack("<IB", t0, 100)
+    # Compressed header: bit 7, local type 1 in bits 5-6, time offset in bits 0-4.
+    for offset, hr in ((31, 101), (1, 102), (1, 103), (10, 104)):
+        body += bytes([0x80 | (1 << 5) | offset, hr])
+    activity = read_fit(_refit(body), on_error=OnError.RAISE)[0]
+    assert list(activity.samples["elapsed_s"]) == [0, 1, 3, 3, 12]
+    assert list(activity.samples["heart_rate_bpm"]) == [100, 101, 102, 103, 104]
+
+
+def test_a_file_with_records_and_no_session_gives_one_activity(real_dir: Path) -> None:
+    activities = read_fit(_real("muktihari-fit/testdata/from_official_sdk/activity_truncated.fit"))
+    assert len(activities) == 1 and activities[0].n_samples == 14
+    assert activities[0].totals is None

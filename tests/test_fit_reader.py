@@ -1,0 +1,172 @@
+"""What ``read_fit`` returns for real files: channels, sessions, laps, events, sets, devices."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import legday.io.fit as fit_package
+from conftest import REAL, real_files
+from legday.errors import LegdayError, OnError
+from legday.io.fit import is_fit, read_fit
+from legday.model import CHANNELS, Activity, SetType
+
+pytestmark = pytest.mark.real
+
+STAMINA = "fit-parser-js/test/garmin-stamina.fit"
+
+
+@cache
+def _read(relative: str) -> list[Activity]:
+    path = REAL / relative
+    if not path.exists():
+        pytest.skip(f"real data not found: {relative}")
+    return read_fit(path.read_bytes(), name=relative)
+
+
+def test_the_public_surface_is_pinned() -> None:
+    assert fit_package.__all__ == ["is_fit", "read_fit"]
+
+
+def test_is_fit_sniffs_the_header(real_dir: Path) -> None:
+    head = (REAL / STAMINA).read_bytes()[:12]
+    assert is_fit(head)
+    assert not is_fit(head[:11]) and not is_fit(b"") and not is_fit(b"\x0e" + head[1:8] + b"FIT.")
+
+
+def test_an_hour_long_run_gives_float64_channels_of_one_length(real_dir: Path) -> None:
+    (activity,) = _read(STAMINA)
+    n = activity.n_samples
+    assert n == 4488
+    for key, values in activity.samples.items():
+        assert values.dtype == np.float64 and values.shape == (n,), key
+        assert values.flags.c_contiguous, key
+    assert set(CHANNELS) <= set(activity.samples)
+    assert activity.samples["elapsed_s"][0] == 0
+    assert np.all(np.diff(activity.samples["distance_m"]) >= 0)
+
+
+def test_session_facts_are_read(real_dir: Path) -> None:
+    (activity,) = _read(STAMINA)
+    assert activity.sport == "running" and activity.sub_sport == "generic"
+    assert activity.start == datetime(2026, 5, 14, 4, 5, 59, tzinfo=UTC)
+    assert activity.device == "garmin fr965"
+    assert activity.utc_offset_s == 8 * 3600
+    assert activity.source is not None and activity.source.format == "fit"
+    assert activity.totals is not None
+    assert activity.totals.total_distance_m == pytest.approx(11232.7)
+    assert activity.totals.avg_heart_rate_bpm == 143
+
+
+def test_running_cadence_is_doubled_to_steps_per_minute(real_dir: Path) -> None:
+    (activity,) = _read(STAMINA)
+    moving = activity.samples["speed_mps"] > 2.5
+    assert 150 < np.nanmedian(activity.samples["cadence_spm"][moving]) < 200
+
+
+def test_laps_and_timer_events_of_a_structured_workout(real_dir: Path) -> None:
+    (activity,) = _read(STAMINA)
+    laps = activity.laps
+    assert len(laps) == 12
+    assert all(lap.end > lap.start for lap in laps)
+    assert {lap.intensity for lap in laps} <= {"active", "rest", "warmup", "cooldown", "interval"}
+    assert sum(lap.total_distance_m or 0 for lap in laps) == pytest.approx(11232.7, rel=1e-3)
+    kinds = [(e.event, e.event_type) for e in activity.events]
+    assert kinds[0] == ("timer", "start") and ("timer", "stop_all") in kinds
+
+
+def test_device_names_use_the_profile_product_names(real_dir: Path) -> None:
+    assert _read("python-fitparse/tests/files/garmin-fenix-5-run.fit")[0].device == "garmin fenix5"
+    suunto = _read("sports-lib/src/specs/fixtures/runs/fit/6910052863.fit")[0]
+    assert suunto.device == "suunto Suunto 9 Baro"
+
+
+def test_multisport_sessions_split_the_records(real_dir: Path) -> None:
+    activities = _read("muktihari-fit/testdata/from_garmin_forums/triathlon_summary_first.fit")
+    assert [a.sport for a in activities] == [
+        "swimming",
+        "transition",
+        "cycling",
+        "transition",
+        "running",
+    ]
+    assert sum(a.n_samples for a in activities) == 4043
+    starts = [a.start for a in activities]
+    assert starts == sorted(starts)
+    for a, b in itertools.pairwise(activities):
+        assert a.samples["timestamp"][-1] < b.samples["timestamp"][0]
+
+
+def test_strength_sets_are_read_and_rest_sets_skipped(real_dir: Path) -> None:
+    (activity,) = _read("fit-analyzer/tests/fixtures/20474406937_ACTIVITY.fit")
+    sets = activity.sets
+    assert len(sets) == 38  # 76 set messages: 38 active, 38 rest
+    assert all(s.set_type is SetType.WORKING and not s.mapped for s in sets)
+    assert all(s.exercise == s.raw_name and ":" in s.exercise for s in sets)
+    assert all(s.reps is not None and s.reps > 0 for s in sets)
+    assert [s.order for s in sets] == list(range(38))
+
+
+def test_hrv_rr_intervals_go_to_metadata(real_dir: Path) -> None:
+    (activity,) = _read("sports-lib/src/specs/fixtures/runs/fit/6860622783.fit")
+    rr = np.asarray(activity.metadata["hrv_rr_s"])
+    assert rr.size > 3000 and np.isfinite(rr).all()
+    assert 0.25 < np.median(rr) < 1.5
+
+
+def test_stored_heart_rate_is_merged_into_swim_records(real_dir: Path) -> None:
+    (activity,) = _read("muktihari-fit/testdata/from_official_sdk/activity_poolswim_with_hr.fit")
+    hr = activity.samples["heart_rate_bpm"]
+    assert np.isfinite(hr).mean() > 0.5
+    assert 60 < np.nanmedian(hr) < 200
+
+
+def test_developer_fields_become_dev_channels(real_dir: Path) -> None:
+    (activity,) = _read("python-fitparse/tests/files/developer-types-sample.fit")
+    dev = {k for k in activity.samples if k.startswith("dev_")}
+    assert {"dev_form_power", "dev_leg_spring_stiffness"} <= dev
+    assert activity.metadata["dev_units"]["dev_form_power"] == "Watts"
+    assert set(activity.metadata["dev_units"]) == dev
+    assert np.nanmax(activity.samples["power_w"]) > 100
+
+
+def test_extra_record_fields_get_unit_names(real_dir: Path) -> None:
+    (activity,) = _read("sports-lib/src/specs/fixtures/runs/fit/6860622783.fit")
+    for key in ("temperature_c", "vertical_oscillation_mm", "stance_time_ms", "step_length_mm"):
+        assert key in activity.samples
+
+
+def test_device_relative_times_are_flagged(real_dir: Path) -> None:
+    (activity,) = _read("python-fitparse/tests/files/compressed-speed-distance.fit")
+    assert activity.start.year == 1990  # 17 M s after the FIT epoch: seconds since power-on
+    assert any("device-relative" in w for w in activity.warnings)
+    assert activity.utc_offset_s is None  # its local time gives no plausible offset
+
+
+RUNNING = [
+    p for p in real_files("fit") if p.exists() and p.stat().st_size and "invalid" not in p.parts
+]
+
+
+@pytest.mark.parametrize("path", RUNNING, ids=lambda p: str(p.relative_to(REAL)))
+def test_running_distance_matches_the_session_total(path: Path) -> None:
+    try:
+        activities = read_fit(path.read_bytes(), on_error=OnError.RAISE)
+    except LegdayError:  # damaged, empty and non-activity files: see test_fit_errors
+        pytest.skip("not a readable activity file")
+    runs = [
+        a for a in activities if a.sport == "running" and a.totals and a.totals.total_distance_m
+    ]
+    if not runs:
+        pytest.skip("no complete running session with a distance total")
+    for run in runs:
+        distance = run.samples["distance_m"]
+        finite = distance[np.isfinite(distance)]
+        assert run.totals is not None and run.totals.total_distance_m
+        covered = finite[-1] - (finite[0] if run is not activities[0] else 0.0)
+        assert covered == pytest.approx(run.totals.total_distance_m, rel=0.01)
