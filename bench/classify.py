@@ -76,6 +76,8 @@ class Case:
     got_overload: bool = False
     note: str = ""
     """Why a truth is doubtful (e.g. synthetic hill repeats that missed the climb)."""
+    role_agreement: float | None = None
+    """Share of the run's seconds whose segment role (warm-up, work…) matches the truth."""
 
 
 def _reps(blocks: Sequence[Any], key: str = "pattern") -> dict[str, int]:
@@ -110,14 +112,31 @@ def case_from(name: str, truth: dict[str, Any], result: RunAnalysis) -> Case:
         overload=truth.get("overload"),
         got_overload=result.overload,
         note=note,
+        role_agreement=_role_agreement(truth.get("segments", []), result),
     )
+
+
+def _role_agreement(truth_segments: Sequence[dict[str, Any]], result: RunAnalysis) -> float | None:
+    """Share of seconds where the predicted segment role equals the truth's."""
+    if not truth_segments or not result.segments:
+        return None
+    end = int(max(float(s["end_s"]) for s in truth_segments))
+    t = np.arange(end) + 0.5
+    truth = np.full(end, "", dtype=object)
+    got = np.full(end, "", dtype=object)
+    for seg in truth_segments:
+        truth[(t >= float(seg["start_s"])) & (t < float(seg["end_s"]))] = seg["role"]
+    for g in result.segments:
+        got[(t >= g.start_s) & (t < g.end_s)] = g.role.value
+    return float(np.mean(truth == got))
 
 
 # --- synthetic --------------------------------------------------------------------------------
 
 
 def _program_history(athlete: Any, rng: np.random.Generator, end: datetime) -> list[HistorySummary]:
-    """The athlete's usual runs: durations of the programs their weekly pattern holds."""
+    """The athlete's usual runs: durations and flat-ground distances of the programs their
+    weekly pattern holds (what a history of analysed runs would summarise)."""
     from legday.synth.workouts import build_program
 
     out: list[HistorySummary] = []
@@ -129,8 +148,10 @@ def _program_history(athlete: Any, rng: np.random.Generator, end: datetime) -> l
         kind = QUALITY_KINDS[week % len(QUALITY_KINDS)] if plan == "quality" else plan
         program = build_program(kind, athlete, rng)
         duration = float(sum(s.duration_s for s in program.steps))
+        distance = float(sum(s.duration_s * s.effort_mps for s in program.steps))
         start = end - timedelta(days=HISTORY_WEEKS * 7 - day)
-        out.append(HistorySummary(start, duration, 0.0, kind, None))
+        recorded = "easy" if kind == "strides" else kind
+        out.append(HistorySummary(start, duration, distance, recorded, None))
     return out
 
 
@@ -286,6 +307,9 @@ def report(title: str, cases: Sequence[Case], *, show_errors: int = 15) -> str:
             f"work reps within ±1 (interval, hill, stride blocks): {s.rep_within_1:.3f} "
             f"of {s.rep_cases}"
         )
+    roles = [c.role_agreement for c in cases if c.role_agreement is not None]
+    if roles:
+        lines.append(f"segment roles right (share of seconds): {float(np.mean(roles)):.3f}")
     with_overload = [c for c in cases if c.overload is not None]
     if with_overload:
         right = sum(c.overload == c.got_overload for c in with_overload)

@@ -130,6 +130,17 @@ def test_recovery_run_by_heart_rate() -> None:
     assert r.kind is RunKind.RECOVERY
 
 
+def test_recovery_run_by_pace_against_history() -> None:
+    history = [
+        HistorySummary(START - timedelta(days=i), 2700.0, 2700.0 * 3.0, "easy", None)
+        for i in range(6)
+    ]
+    slow = analyze(activity(piecewise([(1800, 2.5)]), np.full(1800, 150.0)), PROFILE, history)
+    assert slow.kind is RunKind.RECOVERY  # 83 % of the usual 3.0 m/s, despite a higher HR
+    usual = analyze(activity(piecewise([(1800, 3.0)]), np.full(1800, 115.0)), PROFILE, history)
+    assert usual.kind is RunKind.EASY  # the usual pace, however low the HR
+
+
 def test_to_dict_is_json_and_complete() -> None:
     strides = [(20, 5.0), (70, 1.4)] * 6
     r = _run([(2400, EASY), *strides, (240, 2.7)])

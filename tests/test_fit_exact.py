@@ -68,19 +68,40 @@ def _close(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> npt.NDArra
     return np.isclose(a, b, rtol=1e-12, atol=1e-9, equal_nan=True)
 
 
-def _sdk_or_skip(path: Path) -> dict[str, Any]:
+def _sdk_messages(path: Path) -> dict[str, Any]:
     messages = _sdk(path)
-    if messages is None:
-        pytest.skip("the official SDK reports an error for this file")
+    assert messages is not None, "selected for the SDK but the SDK reports an error"
     return messages
 
 
-@pytest.mark.parametrize("path", FIT_FILES, ids=_id)
+def _select(has: Any) -> list[Path]:
+    """The real files the SDK decodes without error that hold what a test compares.
+
+    Files are chosen when the tests are collected, so a test is never generated for a file that
+    lacks the feature (no skips: in CI every generated test must run). The SDK's decodes are
+    cached, so the tests reuse them.
+    """
+    return [p for p in FIT_FILES if (m := _sdk(p)) is not None and has(m)]
+
+
+WITH_RECORDS = _select(lambda m: m.get("record_mesgs"))
+WITH_DEV_FIELDS = _select(lambda m: any("developer_fields" in r for r in m.get("record_mesgs", [])))
+WITH_SESSIONS = _select(lambda m: m.get("session_mesgs"))
+WITH_SETS_OR_HRV = _select(
+    lambda m: (
+        m.get("hrv_mesgs") or any(s.get("set_type") == "active" for s in m.get("set_mesgs", []))
+    )
+)
+
+
+def test_the_selections_are_not_empty(real_dir: Path) -> None:
+    assert len(WITH_RECORDS) >= 20 and WITH_DEV_FIELDS and WITH_SESSIONS and WITH_SETS_OR_HRV
+
+
+@pytest.mark.parametrize("path", WITH_RECORDS, ids=_id)
 def test_records_equal_the_official_sdk(path: Path) -> None:
-    messages = _sdk_or_skip(path)
-    records = messages.get("record_mesgs", [])
-    if not records:
-        pytest.skip("no record messages")
+    messages = _sdk_messages(path)
+    records = messages["record_mesgs"]
     activities = _ours(path)
     ours = _concat(activities)
     assert ours["timestamp"].shape[0] == len(records)
@@ -117,12 +138,10 @@ def test_records_equal_the_official_sdk(path: Path) -> None:
         assert same.all(), (channel, np.flatnonzero(~same)[:5], ours[channel][~same][:5])
 
 
-@pytest.mark.parametrize("path", FIT_FILES, ids=_id)
+@pytest.mark.parametrize("path", WITH_DEV_FIELDS, ids=_id)
 def test_developer_fields_equal_the_official_sdk(path: Path) -> None:
-    messages = _sdk_or_skip(path)
-    records = messages.get("record_mesgs", [])
-    if not any("developer_fields" in m for m in records):
-        pytest.skip("no developer fields in records")
+    messages = _sdk_messages(path)
+    records = messages["record_mesgs"]
     # The SDK keys developer values by description number; a file that re-sends its
     # descriptions (mornindew-broken.fit does) gets new keys for the same fields.
     keys_by_name: dict[str, list[int]] = {}
@@ -153,12 +172,10 @@ def _optional(value: Any) -> Any:
     return None if value is None else pytest.approx(value, rel=1e-12)
 
 
-@pytest.mark.parametrize("path", FIT_FILES, ids=_id)
+@pytest.mark.parametrize("path", WITH_SESSIONS, ids=_id)
 def test_sessions_and_laps_equal_the_official_sdk(path: Path) -> None:
-    messages = _sdk_or_skip(path)
-    sessions = messages.get("session_mesgs", [])
-    if not sessions:
-        pytest.skip("no session messages")
+    messages = _sdk_messages(path)
+    sessions = messages["session_mesgs"]
     activities = _ours(path)
     assert len(activities) == len(sessions)
     by_start = sorted(sessions, key=lambda s: s["start_time"].timestamp())
@@ -190,13 +207,11 @@ def test_sessions_and_laps_equal_the_official_sdk(path: Path) -> None:
         assert lap.wkt_step_index == theirs.get("wkt_step_index")
 
 
-@pytest.mark.parametrize("path", FIT_FILES, ids=_id)
+@pytest.mark.parametrize("path", WITH_SETS_OR_HRV, ids=_id)
 def test_strength_sets_and_hrv_equal_the_official_sdk(path: Path) -> None:
-    messages = _sdk_or_skip(path)
+    messages = _sdk_messages(path)
     sets = [s for s in messages.get("set_mesgs", []) if s.get("set_type") == "active"]
     hrv = messages.get("hrv_mesgs", [])
-    if not sets and not hrv:
-        pytest.skip("no set or hrv messages")
     activities = _ours(path)
     ours = [s for a in activities for s in a.sets]
     assert [s.reps for s in ours] == [s.get("repetitions") for s in sets]
@@ -229,10 +244,8 @@ def _fitdecode_records(data: bytes) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("relative", COMPRESSED)
-def test_compressed_timestamp_files_equal_fitdecode(relative: str) -> None:
-    path = REAL / relative
-    if not path.exists():
-        pytest.skip("file missing")
+def test_compressed_timestamp_files_equal_fitdecode(relative: str, real_dir: Path) -> None:
+    path = real_dir / relative
     theirs = _fitdecode_records(path.read_bytes())
     ours = _concat(_ours(path))
     assert ours["timestamp"].shape[0] == len(theirs)
@@ -248,7 +261,7 @@ def test_compressed_timestamp_files_equal_fitdecode(relative: str) -> None:
         assert _close(ours[channel], _column(theirs, field)).all(), field
 
 
-def test_bad_endian_file_where_the_oracles_decode_garbage() -> None:
+def test_bad_endian_file_where_the_oracles_decode_garbage(real_dir: Path) -> None:
     """Evidence that stopping at byte 22227 is right and the oracles are wrong.
 
     At byte 22225 a definition message claims architecture byte 229 (only 0 and 1 exist);
@@ -256,9 +269,7 @@ def test_bad_endian_file_where_the_oracles_decode_garbage() -> None:
     and 14090 with developer data indices that were never declared and field sizes that are
     not multiples of their base types: the bytes from there on are not FIT messages.
     """
-    path = REAL / COMPRESSED[1]
-    if not path.exists():
-        pytest.skip("file missing")
+    path = real_dir / COMPRESSED[1]
     data = path.read_bytes()
     assert data[22225] & 0xC0 == 0x40 and data[22227] == 229
     activity = _ours(path)[0]

@@ -148,25 +148,37 @@ def test_device_relative_times_are_flagged(real_dir: Path) -> None:
     assert activity.utc_offset_s is None  # its local time gives no plausible offset
 
 
+def _complete_runs(path: Path) -> list[Activity]:
+    """Running sessions with a distance total, or [] for damaged and non-activity files
+    (those are covered by test_fit_errors)."""
+    try:
+        activities = read_fit(path.read_bytes(), on_error=OnError.RAISE)
+    except LegdayError:
+        return []
+    return [
+        a for a in activities if a.sport == "running" and a.totals and a.totals.total_distance_m
+    ]
+
+
+#: Real FIT files holding complete running sessions, chosen at collection (no skips in CI).
 RUNNING = [
-    p for p in real_files("fit") if p.exists() and p.stat().st_size and "invalid" not in p.parts
+    p
+    for p in real_files("fit")
+    if p.exists() and p.stat().st_size and "invalid" not in p.parts and _complete_runs(p)
 ]
+
+
+def test_there_are_running_files(real_dir: Path) -> None:
+    assert len(RUNNING) >= 10
 
 
 @pytest.mark.parametrize("path", RUNNING, ids=lambda p: str(p.relative_to(REAL)))
 def test_running_distance_matches_the_session_total(path: Path) -> None:
-    try:
-        activities = read_fit(path.read_bytes(), on_error=OnError.RAISE)
-    except LegdayError:  # damaged, empty and non-activity files: see test_fit_errors
-        pytest.skip("not a readable activity file")
-    runs = [
-        a for a in activities if a.sport == "running" and a.totals and a.totals.total_distance_m
-    ]
-    if not runs:
-        pytest.skip("no complete running session with a distance total")
+    activities = read_fit(path.read_bytes(), on_error=OnError.RAISE)
+    runs = _complete_runs(path)
     for run in runs:
         distance = run.samples["distance_m"]
         finite = distance[np.isfinite(distance)]
         assert run.totals is not None and run.totals.total_distance_m
-        covered = finite[-1] - (finite[0] if run is not activities[0] else 0.0)
+        covered = finite[-1] - (finite[0] if run.start != activities[0].start else 0.0)
         assert covered == pytest.approx(run.totals.total_distance_m, rel=0.01)

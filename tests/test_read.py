@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import importlib
 import io
 import zipfile
 import zlib
@@ -42,10 +41,6 @@ GPX_MIN = (
 )
 
 
-def has_fit_reader() -> bool:
-    return hasattr(importlib.import_module("legday.io.fit"), "read_fit")
-
-
 def assert_contract(act: Activity) -> None:
     """What every reader promises, for every file."""
     n = act.n_samples
@@ -56,7 +51,10 @@ def assert_contract(act: Activity) -> None:
         assert arr.shape == (n,), key
     ts = act.samples["timestamp"]
     assert np.isfinite(ts).all()
-    assert np.all(np.diff(ts) > 0), "timestamps strictly increase"
+    # Never backwards. Real watches do write two records with the same second (test2.fit has
+    # 924 such pairs, the pool swim 13); the FIT reader keeps every record as written, exactly
+    # as the official SDK reads it, and the analysis weights samples by the time between them.
+    assert np.all(np.diff(ts) >= 0), "timestamps never decrease"
     if n:
         assert act.start.timestamp() <= ts[0] + 1e-6
         assert act.samples["elapsed_s"][0] == 0
@@ -85,24 +83,16 @@ def test_every_real_xml_file_meets_the_contract(real_dir: Path, path: Path) -> N
 
 @pytest.mark.parametrize("path", real_files("fit"), ids=lambda p: p.name)
 def test_every_real_fit_file_meets_the_contract(real_dir: Path, path: Path) -> None:
-    if not has_fit_reader():
-        pytest.skip("legday.io.fit.read_fit is not there yet")
     try:
         activities = read_all(path)
     except LegdayError as exc:  # the FIT reader's own tests judge which files it refuses
         assert str(path) in str(exc)
         return
     for act in activities:
-        try:
-            assert_contract(act)
-        except AssertionError as exc:  # owned by the FIT reader; shown by -ra, not hidden
-            first_line = str(exc).splitlines()[0] if str(exc) else "assertion"
-            pytest.xfail(f"FIT reader breaks the reader contract: {first_line}")
+        assert_contract(act)
 
 
 def test_same_run_as_fit_and_as_tcx(real_dir: Path) -> None:
-    if not has_fit_reader():
-        pytest.skip("legday.io.fit.read_fit is not there yet")
     base = real_dir / "sports-lib/src/specs/fixtures/runs"
     fit, tcx = read(base / "fit/6860622783.fit"), read(base / "tcx/6860622783.tcx")
     assert abs(fit.start.timestamp() - tcx.start.timestamp()) <= 5
@@ -118,8 +108,6 @@ def test_same_run_as_fit_and_as_gpx(real_dir: Path) -> None:
     """GPX holds positions only. The watch's own distance (4,489 m) fuses its accelerometer and
     is 2.1 % above the great-circle length of the very same fixes (4,395 m), so the GPX is
     compared with the fixes at 1 % and with the watch at 3 %."""
-    if not has_fit_reader():
-        pytest.skip("legday.io.fit.read_fit is not there yet")
     base = real_dir / "sports-lib/src/specs/fixtures/runs"
     fit, gpx = read(base / "fit/2067489619.fit"), read(base / "gpx/2067489619.gpx")
     assert abs(fit.start.timestamp() - gpx.start.timestamp()) <= 5

@@ -34,6 +34,7 @@ __all__ = [
     "race_metadata",
     "stop_intervals",
     "usual_durations",
+    "usual_speed",
 ]
 
 #: A race effort lasts at least this long, s.
@@ -49,8 +50,11 @@ RACE_STANDING_S = 60.0
 RACE_HR_FRACTION_LTHR = 0.97
 #: Recovery runs: heart-rate reserve fraction (HRrest→LTHR) at most …
 RECOVERY_MAX_LTHR_RESERVE = 0.655
-#: … and duration at most, s.
+#: … and duration at most, s; …
 RECOVERY_MAX_S = 2700.0
+#: … or, when the history tells the athlete's usual pace, an average speed at most this
+#: fraction of it (recovery runs are ~10–20 % slower than easy runs).
+RECOVERY_MAX_PACE_RATIO = 0.9
 #: History runs needed before "long" and "overload" are relative to the athlete.
 MIN_HISTORY = 5
 #: Fraction of the usual longest run from which a run counts as long ("the top of usual");
@@ -166,6 +170,18 @@ def usual_durations(history: Sequence[HistorySummary]) -> tuple[float, float] | 
     return float(np.median(d)), float(np.median(top))
 
 
+def usual_speed(history: Sequence[HistorySummary]) -> float | None:
+    """The athlete's usual average speed, m/s: the median of distance over duration of the
+    history's runs that are neither races nor workouts; None with fewer than ``MIN_HISTORY``."""
+    plain = {RunKind.EASY.value, RunKind.LONG.value, RunKind.RECOVERY.value, None}
+    v = [
+        h.distance_m / h.duration_s
+        for h in history
+        if h.duration_s > 0 and h.distance_m > 0 and h.kind in plain
+    ]
+    return float(np.median(v)) if len(v) >= MIN_HISTORY else None
+
+
 def is_long(duration_s: float, history: Sequence[HistorySummary], settings: Settings) -> bool:
     """Long relative to the athlete's usual runs when there is a history, else absolute."""
     usual = usual_durations(history)
@@ -187,10 +203,13 @@ def decide_kind(
     long_run: bool,
     hr_reserve_lthr: float | None,
     duration_s: float,
+    pace_ratio: float | None = None,
 ) -> tuple[RunKind, tuple[RunKind, ...], list[str]]:
     """The kind, the tags and the reasons, from the blocks and the run's facts.
 
-    ``hr_reserve_lthr`` is mean HR as a fraction of the way from HRrest to LTHR.
+    ``hr_reserve_lthr`` is median HR as a fraction of the way from HRrest to LTHR;
+    ``pace_ratio`` the run's average speed over the athlete's usual (see :func:`usual_speed`).
+    A short run is a recovery run by pace when the usual pace is known, else by heart rate.
     """
     patterns = {b.pattern for b in blocks}
     tags = tuple(sorted(patterns, key=lambda k: k.value))
@@ -209,12 +228,13 @@ def decide_kind(
     if long_run:
         reasons.append("longer than the athlete's usual runs")
         return RunKind.LONG, tags, reasons
-    if (
-        hr_reserve_lthr is not None
-        and hr_reserve_lthr <= RECOVERY_MAX_LTHR_RESERVE
-        and duration_s <= RECOVERY_MAX_S
-    ):
-        reasons.append("short and at low heart rate")
-        return RunKind.RECOVERY, tags, reasons
+    if duration_s <= RECOVERY_MAX_S:
+        if pace_ratio is not None:
+            if pace_ratio <= RECOVERY_MAX_PACE_RATIO:
+                reasons.append("short and clearly slower than the athlete's usual pace")
+                return RunKind.RECOVERY, tags, reasons
+        elif hr_reserve_lthr is not None and hr_reserve_lthr <= RECOVERY_MAX_LTHR_RESERVE:
+            reasons.append("short and at low heart rate")
+            return RunKind.RECOVERY, tags, reasons
     reasons.append("steady running at an easy effort")
     return RunKind.EASY, tags, reasons

@@ -78,7 +78,7 @@ QUALITY_MIN_RATIO = 1.35
 #: … and at least this fast, m/s (≈ 6:00/km: slower "efforts" are the jogs of a run/walk;
 #: the slowest synthetic runner's threshold pace is 2.9 m/s).
 QUALITY_MIN_MPS = 2.8
-#: … and every one of them at least this multiple of the easy speed.
+#: Every single stride runs at least this multiple of the easy speed.
 STRIDE_EACH_RATIO = 1.35
 #: Strides are run at one pace: coefficient of variation of their speeds at most this (GPS
 #: speed glitches in a steady run are not).
@@ -125,7 +125,7 @@ REFINE_MIN_SHARE = 0.4
 REFINE_MAX_SHARE = 2.5
 #: … and average at least this fraction of its median effort speed.
 REFINE_MIN_LEVEL = 0.85
-
+#: The quality-work patterns: one of them names the run's kind.
 QUALITY = frozenset(
     {RunKind.TEMPO, RunKind.INTERVALS, RunKind.HILL_REPEATS, RunKind.SPRINTS, RunKind.FARTLEK}
 )
@@ -141,11 +141,14 @@ class Classified:
 
 
 def cv(x: Sequence[float]) -> float:
+    """Coefficient of variation (SD over mean); 0 for fewer than two values."""
     a = np.asarray(x, dtype=np.float64)
     return float(a.std() / a.mean()) if a.size > 1 and a.mean() > 0 else 0.0
 
 
 def _same_ground(sig: Signals, efforts: Sequence[Stretch]) -> bool:
+    """Most efforts start near their median start: by GPS when every start has a fix, else
+    by altitude."""
     lat = np.asarray([sig.latitude_deg[e.start] for e in efforts])
     lon = np.asarray([sig.longitude_deg[e.start] for e in efforts])
     if np.isfinite(lat).all() and np.isfinite(lon).all():
@@ -205,6 +208,8 @@ def _grade(efforts: Sequence[Stretch]) -> float:
 
 
 def _pattern(sig: Signals, efforts: list[Stretch], v_ref: float) -> RunKind | None:
+    """The pattern of a run of efforts by the module's rules, in order; None when they are
+    no recognisable workout (noise, the hills of a route, too few repetitions)."""
     n = len(efforts)
     grade = _grade(efforts)
     dur = float(np.median([e.duration_s for e in efforts]))
@@ -287,6 +292,7 @@ def _trim(group: list[Stretch]) -> list[Stretch]:
 
 
 def make_block(pattern: RunKind, efforts: list[Stretch], v_ref: float) -> Block:
+    """The measured :class:`Block`: medians of repetition and recovery, mean grade, intensity."""
     rec = [b.start_s - a.end_s for a, b in pairwise(efforts)]
     return Block(
         pattern=pattern,

@@ -20,6 +20,7 @@ from .kinds import (
     is_overload,
     race_metadata,
     stop_intervals,
+    usual_speed,
 )
 from .load import banister_trimp, edwards_trimp, hr_stress, session_rpe
 from .moving import Grid, build_grid, moving_mask
@@ -194,6 +195,7 @@ def analyze(
         long_run=is_long(duration, history, settings),
         hr_reserve_lthr=hr_frac,
         duration_s=duration,
+        pace_ratio=_pace_ratio(activity, grid, duration, history),
     )
     return RunAnalysis(
         sport=activity.sport,
@@ -291,6 +293,15 @@ def _blocks(sig: Signals, activity: Activity, anchors: HrAnchors) -> list[Classi
         if reps:
             blocks = [classified(RunKind.INTERVALS, reps, v_ref)]
     return blocks
+
+
+def _pace_ratio(
+    activity: Activity, grid: Grid, duration: float, history: Sequence[HistorySummary]
+) -> float | None:
+    """This run's distance over duration relative to the athlete's usual (None unknown)."""
+    usual = usual_speed(history)
+    distance = activity.distance_m or (float(grid.distance_m[-1]) if grid.n else 0.0)
+    return distance / duration / usual if usual and duration > 0 else None
 
 
 def _duration(activity: Activity, grid: Grid) -> float:

@@ -1,6 +1,7 @@
 """Finding efforts in a run: change points, hysteresis thresholds and per-stretch statistics.
 
-Two complementary tools, both vectorised:
+:func:`find_efforts` finds the stretches clearly faster than the run's easy reference
+(:func:`easy_reference`) with two complementary tools, both vectorised:
 
 * :func:`change_points` — exact-cost *binary segmentation* of a piecewise-constant signal under
   a squared-error cost with a penalty per change (the greedy relative of PELT; Killick,
@@ -11,6 +12,10 @@ Two complementary tools, both vectorised:
 * :func:`hysteresis` — a two-threshold switch: on at the target, off at a lower level (~92 %),
   then minimum on/off durations. It finds the short repetitions (strides, intervals, hills)
   whose edges the change points blur.
+
+Heart rate refines both: a stretch held at threshold heart rate without a recovery is one
+sustained effort, and a slower stretch between two efforts during which heart rate stayed up
+is no recovery (a climb the altitude data did not show).
 """
 
 from __future__ import annotations
@@ -24,12 +29,18 @@ import numpy.typing as npt
 from .moving import rolling_mean
 
 __all__ = [
+    "Signals",
     "Stretch",
+    "binned",
     "change_points",
+    "easy_reference",
     "fill_short",
+    "find_efforts",
     "hysteresis",
+    "level_segments",
     "range_mean",
     "runs",
+    "stretch",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -206,11 +217,6 @@ CPD_MIN_SIGMA = 0.05
 GAS_SMOOTH_S = 5.0
 #: A long, steady stretch (for the easy reference and sustained efforts) lasts at least, s.
 SUSTAINED_MIN_S = 240.0
-#: The start of a run, s from the start (skipping the first minute), whose running speed
-#: stands for the warm-up …
-HEAD_WINDOW_S = (60.0, 480.0)
-#: … when at least this much of it was running, s.
-HEAD_MIN_S = 180.0
 #: The last steady level (a cool-down) may be this short, s.
 LAST_STEADY_MIN_S = 150.0
 #: Long stretches slower than this fraction of the fastest are walking, not the easy pace …
@@ -329,15 +335,6 @@ def easy_reference(sig: Signals, bounds: IntArray, levels: FloatArray) -> float 
         return ref
     running = moving[moving >= WALK_MAX_MPS]
     return float(np.percentile(running if running.size else moving, 40))
-
-
-def _head_speed(sig: Signals) -> float | None:
-    """Median effort speed of the running in the first minutes (``HEAD_WINDOW_S``): the
-    warm-up, even when the change points cut it into short pieces."""
-    a, b = sig.points(HEAD_WINDOW_S[0]), sig.points(HEAD_WINDOW_S[1])
-    v = sig.effort_mps[a:b][sig.moving[a:b]]
-    v = v[v >= WALK_MAX_MPS]
-    return float(np.median(v)) if v.size * sig.step_s >= HEAD_MIN_S else None
 
 
 def _easy_by_hr(sig: Signals, a: int, b: int, floor: float) -> float | None:
