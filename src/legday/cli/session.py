@@ -48,7 +48,7 @@ def _profile(
 
 
 def _assess_file(path: Path, profile: AthleteProfile, db: str | None) -> list[Any]:
-    from legday.assess import assess
+    from legday.assessment import assess
     from legday.io.reader import read_all
 
     activities = read_all(path, profile_tz=profile.time_zone)
@@ -161,7 +161,7 @@ def verdict(
             if len(results) == 1
             else judge_combined([r.verdict for r in results])
         )
-        from legday.assess import verdict_payload
+        from legday.assessment import verdict_payload
 
         data = verdict_payload(judged, profile.units)
     if json_out:

@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -221,7 +223,7 @@ class Library:
 
     def log(self, text: str, when: datetime | None = None) -> LoggedSession:
         """Parse a manual log entry, judge it, and store it. Nothing is stored half-way."""
-        from legday.assess import verdict_payload
+        from legday.assessment import verdict_payload
         from legday.stimulus import judge_strength
         from legday.strength import load_catalog, parse_log
 
@@ -355,3 +357,70 @@ class Library:
                 "analysis": row.analysis,
                 "verdict": row.verdict,
             }
+
+    # -- queries for the web dashboard -----------------------------------------------------------
+    def activity_streams(self, activity_id: int) -> dict[str, npt.NDArray[np.float64]]:
+        """An activity's stored samples plus ``grade_frac`` and ``grade_adjusted_speed_mps``,
+        computed by :mod:`legday.analysis.grade` with the athlete's settings (as the analysis
+        does). Raises :class:`NotFoundError` for an unknown id."""
+        from legday.analysis.grade import GradeModel, grade, grade_adjusted_speed
+
+        from .samples import unpack_samples
+
+        with self.db.session() as s:
+            row = s.get(ActivityRow, activity_id)
+            if row is None:
+                raise NotFoundError(f"no activity with id {activity_id}")
+            streams = unpack_samples(row.samples)
+        n = len(next(iter(streams.values()))) if streams else 0
+        nan = np.full(n, np.nan)
+        elapsed = streams.get("elapsed_s", np.arange(n, dtype=np.float64))
+        steps = np.diff(elapsed)
+        step_s = float(np.median(steps[steps > 0])) if (steps > 0).any() else 1.0
+        distance = streams.get("distance_m", nan)
+        speed = streams.get("speed_mps", nan)
+        g = (
+            grade(streams.get("altitude_m", nan), distance, self.settings.grade_window_m, step_s)
+            if np.isfinite(distance).sum() >= 2
+            else np.zeros(n)
+        )
+        streams["grade_frac"] = g
+        streams["grade_adjusted_speed_mps"] = grade_adjusted_speed(
+            speed, g, GradeModel.parse(self.settings.grade_model)
+        )
+        return streams
+
+    def strength_trends(self) -> dict[str, Any]:
+        """The lifting history over time, JSON-ready::
+
+            {"e1rm": [{"key", "name", "points": [{"date", "e1rm_kg"}, …]}, …],
+             "weekly_hard_sets": [{"week": "2026-11-16", "muscles": {key: sets, …}}, …]}
+
+        ``e1rm`` holds the exercises whose recorded load is the whole load lifted (as in
+        :meth:`strength_report`), each session's best e1RM; weeks are ISO weeks by Monday."""
+        from legday.strength import exercise_history, load_catalog, weekly_hard_sets
+
+        catalog = load_catalog()
+        sessions = self.strength_sessions()
+        report = self.strength_report()
+        e1rm: list[dict[str, Any]] = []
+        for row in report["exercises"]:
+            if row["e1rm_kg"] is None:
+                continue
+            ex = catalog.get(row["key"])
+            history = exercise_history(sessions, row["key"], assisted=ex.assisted)
+            points = [
+                {"date": e.local_date, "e1rm_kg": round(e.best_e1rm_kg, 1)}
+                for e in history.exposures
+                if e.best_e1rm_kg is not None
+            ]
+            if points:
+                e1rm.append({"key": row["key"], "name": row["name"], "points": points})
+        weekly = weekly_hard_sets(sessions, catalog, self.settings)
+        return {
+            "e1rm": e1rm,
+            "weekly_hard_sets": [
+                {"week": monday.isoformat(), "muscles": {k: round(v, 1) for k, v in m.items()}}
+                for monday, m in weekly.items()
+            ],
+        }

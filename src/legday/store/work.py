@@ -172,7 +172,7 @@ def _analyse(
     activity: Activity, profile: AthleteProfile, settings: Settings, history: list[dict[str, Any]]
 ) -> DecodedActivity:
     """Analysis and verdict for one activity, with the athlete's history for R4 and "long"."""
-    from legday.assess import assess
+    from legday.assessment import assess
 
     result = assess(activity, profile, summaries_before(history, activity), settings)
     analysis = result.analysis
@@ -194,7 +194,7 @@ def _analyse(
 def _judge_strength(
     session: StrengthSession, settings: Settings, units: str
 ) -> dict[str, Any] | None:
-    from legday.assess import verdict_payload
+    from legday.assessment import verdict_payload
     from legday.stimulus import judge_strength
     from legday.strength import load_catalog
 
