@@ -1,0 +1,268 @@
+"""``legday import`` and the library on both back ends: idempotent, crash-safe, nothing lost."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from legday.cli import app
+from legday.settings import Settings
+from legday.store.blobs import BlobStore
+from legday.store.db import open_database
+from legday.store.library import Library
+from legday.store.samples import unpack_samples
+from legday.store.schema import ActivityRow, FileRow, SetRow, StrengthSessionRow
+from legday.synth import (
+    Device,
+    SyntheticAthlete,
+    generate_history,
+    make_run,
+    write_fit,
+    write_gpx,
+    write_history,
+)
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, int, int]:
+    """Two weeks of a synthetic runner: (folder, activity files, strength sessions, sets)."""
+    folder = tmp_path_factory.mktemp("sample")
+    history = generate_history(weeks=2, seed=3, end=date(2026, 11, 22))
+    paths = write_history(history, folder, formats=("fit", "gpx", "tcx"))
+    n_activities = sum(1 for p in paths if p.suffix != ".csv")
+    sets = sum(len(s.sets) for s in history.strength)
+    return folder, n_activities, len(history.strength), sets
+
+
+def _library(url: str, home: Path, **kw: object) -> Library:
+    athlete = SyntheticAthlete.default()
+    return Library(
+        db=open_database(url),
+        blobs=BlobStore(home / "originals"),
+        profile=athlete.profile(),
+        settings=Settings(),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def _count(lib: Library, table: type) -> int:
+    with lib.db.session() as s:
+        return int(s.scalar(sa.select(sa.func.count()).select_from(table)) or 0)
+
+
+def test_import_is_idempotent_on_both_back_ends(
+    db_url: str, tmp_path: Path, sample: tuple[Path, int, int, int]
+) -> None:
+    folder, n_files, n_lifts, n_sets = sample
+    lib = _library(db_url, tmp_path)
+    try:
+        first = lib.import_paths([folder], workers=1).to_dict()
+        assert first["failed"] == 0, first
+        assert first["imported"] == n_files + 1  # the activity files and the Strong CSV
+        assert _count(lib, ActivityRow) == n_files
+        assert _count(lib, StrengthSessionRow) == n_lifts
+        assert _count(lib, SetRow) == n_sets
+        csv_report = next(f for f in first["files"] if f["kind"] == "strength_log")
+        assert csv_report["sets"] + csv_report["skipped_rows"] == n_sets
+        # Every activity was analysed and judged; no run is a leg day (R6).
+        with lib.db.session() as s:
+            rows = s.scalars(sa.select(ActivityRow)).all()
+            assert all(r.analysis and r.verdict and r.kind for r in rows)
+            assert not any(r.counts_as_leg_day for r in rows)
+            blob = rows[0].samples
+        assert np.isfinite(unpack_samples(blob)["timestamp"]).all()
+        # The originals are kept, content-addressed.
+        with lib.db.session() as s:
+            digests = s.scalars(sa.select(FileRow.sha256)).all()
+        assert all(d in lib.blobs for d in digests)
+
+        again = lib.import_paths([folder], workers=1).to_dict()
+        assert again["imported"] == 0 and again["duplicates"] == n_files + 1
+        assert _count(lib, ActivityRow) == n_files
+        assert _count(lib, SetRow) == n_sets
+    finally:
+        lib.close()
+
+
+def test_the_same_run_from_two_sources_is_stored_once(tmp_path: Path) -> None:
+    athlete = SyntheticAthlete.default()
+    run = make_run(
+        "easy",
+        athlete,
+        Device.clean(),
+        datetime(2026, 11, 24, 7, tzinfo=UTC),
+        np.random.default_rng(1),
+    )
+    (tmp_path / "strava.gpx").write_bytes(write_gpx(run.activity))
+    (tmp_path / "garmin.fit").write_bytes(write_fit(run.activity, run.truth))
+    lib = _library(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    try:
+        a = lib.import_paths([tmp_path / "strava.gpx"], workers=1).to_dict()
+        b = lib.import_paths([tmp_path / "garmin.fit"], workers=1).to_dict()
+        assert a["imported"] == 1 and b["imported"] == 1
+        with lib.db.session() as s:
+            rows = s.scalars(sa.select(ActivityRow)).all()
+        # The FIT copy is richer (cadence, power, altitude from the watch): it replaced the GPX.
+        assert [r.source_format for r in rows] == ["fit"]
+        c = lib.import_paths([tmp_path / "strava.gpx"], workers=1).to_dict()
+        assert c["duplicates"] == 1
+    finally:
+        lib.close()
+
+
+def test_a_bad_file_fails_alone(tmp_path: Path, sample: tuple[Path, int, int, int]) -> None:
+    folder, *_ = sample
+    good = sorted(folder.glob("*.fit"))[0]
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / good.name).write_bytes(good.read_bytes())
+    (batch / "cut.fit").write_bytes(good.read_bytes()[:40])
+    (batch / "notes.gpx").write_bytes(b"<gpx><trk><trkseg><trkpt lat='1'")
+    lib = _library(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    try:
+        summary = lib.import_paths([batch], workers=1).to_dict()
+    finally:
+        lib.close()
+    by_name = {Path(f["path"]).name: f for f in summary["files"]}
+    assert by_name[good.name]["status"] == "imported"
+    assert by_name["notes.gpx"]["status"] == "failed"
+    assert "notes.gpx" in by_name["notes.gpx"]["error"]
+    # A FIT file cut after its header still yields nothing usable: failed, named.
+    assert by_name["cut.fit"]["status"] == "failed" and "cut.fit" in by_name["cut.fit"]["error"]
+
+
+def test_strava_export_zip(tmp_path: Path, sample: tuple[Path, int, int, int]) -> None:
+    import gzip
+
+    folder, *_ = sample
+    fit = sorted(folder.glob("*.fit"))[0]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr(
+            "activities.csv",
+            "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,"
+            "Filename,Activity Gear\n"
+            "1,x,Hill session,Run,Legs burning,activities/1.fit.gz,Pegasus 40\n",
+        )
+        zf.writestr("activities/1.fit.gz", gzip.compress(fit.read_bytes()))
+        zf.writestr("../evil.fit", b"nope")
+    archive = tmp_path / "export_1.zip"
+    archive.write_bytes(buf.getvalue())
+    lib = _library(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    try:
+        summary = lib.import_paths([archive], workers=1).to_dict()
+        with lib.db.session() as s:
+            row = s.scalars(sa.select(ActivityRow)).one()
+    finally:
+        lib.close()
+    assert summary["imported"] == 1 and summary["failed"] == 1
+    assert row.name == "Hill session" and row.description == "Legs burning"
+    assert row.meta["gear"] == "Pegasus 40"
+
+
+def test_cli_import_week_and_log(tmp_path: Path, sample: tuple[Path, int, int, int]) -> None:
+    folder, n_files, *_ = sample
+    db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    result = runner.invoke(app, ["import", str(folder), "--json", "--db", db, "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["imported"] == n_files + 1 and data["failed"] == 0
+    assert {f["status"] for f in data["files"]} == {"imported"}
+
+    result = runner.invoke(app, ["week", "--date", "2026-11-18", "--json", "--db", db])
+    assert result.exit_code == 0, result.output
+    week = json.loads(result.output)
+    assert week["week"] == "2026-W47"
+    from legday.stimulus import MUSCLES
+
+    assert list(week["muscles"])[:16] == list(MUSCLES)  # the 16 DOMAIN keys first, extras after
+    assert set(week["coverage"]) == {"compound", "isolation", "single_leg", "core", "upper"}
+    assert week["sessions"] and all("counts_as_leg_day" in s for s in week["sessions"])
+    assert {"ctl", "atl", "tsb", "acwr"} <= set(week["load"])
+
+    text = "back squat 3x8 @ 80kg rir 2; romanian deadlift 3x8 @ 60kg rir 2"
+    result = runner.invoke(app, ["log", text, "--date", "2026-11-19T18:00", "--json", "--db", db])
+    assert result.exit_code == 0, result.output
+    logged = json.loads(result.output)
+    assert logged["sets"] == 6 and logged["exercises"] == ["back_squat", "romanian_deadlift"]
+    assert logged["verdict"]["counts_as_leg_day"] is True
+
+    result = runner.invoke(app, ["log", "bak squat 3x8", "--db", db])
+    assert result.exit_code == 1 and "Back Squat" in result.output
+
+    result = runner.invoke(app, ["import", str(tmp_path / "missing.fit"), "--db", db])
+    assert result.exit_code == 1 and "missing.fit" in result.output
+
+
+def test_kill_9_mid_import_then_rerun(tmp_path: Path) -> None:
+    """A real ``legday import`` process killed with SIGKILL leaves a consistent database, and
+    running the import again completes it with the exact expected counts."""
+    history = generate_history(weeks=6, seed=11, end=date(2026, 11, 22))
+    files = tmp_path / "files"
+    paths = write_history(history, files, formats=("fit",), strong_csv=False)
+    expected = len(paths)
+    db_path = tmp_path / "kill.sqlite"
+    env = {**os.environ, "LEGDAY_HOME": str(tmp_path / "home")}
+    cmd = [
+        sys.executable,
+        "-m",
+        "legday",
+        "import",
+        str(files),
+        "--db",
+        f"sqlite:///{db_path}",
+        "--workers",
+        "1",
+        "--json",
+    ]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    killed_at = -1
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        n = _sqlite_count(db_path)
+        if 0 < n < expected:
+            proc.send_signal(signal.SIGKILL)
+            killed_at = n
+            break
+        time.sleep(0.01)
+    proc.wait(timeout=30)
+    assert killed_at > 0, "the import finished before it could be killed"
+    con = sqlite3.connect(db_path)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    con.close()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["failed"] == 0
+    assert summary["imported"] + summary["duplicates"] == expected
+    assert summary["duplicates"] >= killed_at
+    assert _sqlite_count(db_path) == expected
+
+
+def _sqlite_count(path: Path) -> int:
+    if not path.exists():
+        return 0
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+        try:
+            return int(con.execute("select count(*) from activities").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.OperationalError:
+        return 0
