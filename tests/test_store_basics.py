@@ -69,3 +69,16 @@ def test_blob_store(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert store.get(digest) == data
     assert store.put(data) == digest  # idempotent
     assert not list(tmp_path.rglob(".tmp-*"))
+
+
+def test_schema_head_constant_matches_the_migrations() -> None:
+    from importlib import resources
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from legday.store.db import SCHEMA_HEAD
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("legday.store") / "migrations"))
+    assert ScriptDirectory.from_config(cfg).get_heads() == [SCHEMA_HEAD]
