@@ -25,6 +25,7 @@ __all__ = [
     "example",
     "fmt_distance",
     "fmt_duration",
+    "fmt_pace",
     "guarded",
     "home",
     "library",
@@ -104,6 +105,15 @@ def fmt_duration(seconds: float | None) -> str:
     h, rem = divmod(s, 3600)
     m, sec = divmod(rem, 60)
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def fmt_pace(speed_mps: float | None, units: str = "metric") -> str:
+    """Minutes per km (or per mile) from a speed, as runners read it."""
+    if speed_mps is None or not math.isfinite(speed_mps) or speed_mps < 0.3:
+        return "–"
+    metres = METRES_PER_MILE if units == "imperial" else 1000.0
+    seconds = round(metres / speed_mps)
+    return f"{seconds // 60}:{seconds % 60:02d}/{'mi' if units == 'imperial' else 'km'}"
 
 
 def fmt_distance(metres: float | None, units: str = "metric") -> str:

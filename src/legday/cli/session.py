@@ -19,6 +19,7 @@ from .common import (
     example,
     fmt_distance,
     fmt_duration,
+    fmt_pace,
     guarded,
     home,
     library,
@@ -108,14 +109,14 @@ def render_analysis(d: dict[str, Any], units: str) -> None:
             f"recovery {fmt_duration(b['recovery_s'])}"
         )
     if d["segments"]:
-        table = Table("segment", "from", "to", "pace-ish m/s", "GAP m/s", "HR", "grade %")
+        table = Table("segment", "from", "to", "pace", "grade-adjusted", "HR", "grade %")
         for s in d["segments"]:
             table.add_row(
                 s["role"],
                 fmt_duration(s["start_s"]),
                 fmt_duration(s["end_s"]),
-                _num(s["avg_speed_mps"], 2),
-                _num(s["avg_grade_adjusted_speed_mps"], 2),
+                fmt_pace(s["avg_speed_mps"], units),
+                fmt_pace(s["avg_grade_adjusted_speed_mps"], units),
                 _num(s["avg_hr"], 0),
                 _num(s["grade_pct"], 1),
             )
