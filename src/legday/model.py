@@ -28,6 +28,7 @@ from legday.errors import ConfigError
 __all__ = [
     "CHANNELS",
     "EQUIPMENT",
+    "MUSCLES",
     "WEEKDAYS",
     "Activity",
     "AthleteProfile",
@@ -54,6 +55,27 @@ CHANNELS: tuple[str, ...] = (
     "power_w",
     "latitude_deg",
     "longitude_deg",
+)
+
+#: The sixteen muscle groups every per-muscle output carries, in DOMAIN.md's order
+#: (DOMAIN.md, "The muscles"). More groups may follow them; these are always present.
+MUSCLES: tuple[str, ...] = (
+    "abdominals",
+    "obliques",
+    "glutes",
+    "quads",
+    "hamstrings",
+    "hip_abductors",
+    "hip_adductors",
+    "hip_flexors",
+    "gastrocnemius",
+    "soleus",
+    "biceps",
+    "triceps",
+    "pectorals",
+    "deltoids",
+    "trapezius",
+    "rhomboids",
 )
 
 #: Day keys, Monday first (ISO 8601 order).

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
+from legday.model import MUSCLES
+
 __all__ = [
     "LOWER_BODY",
     "MUSCLES",
@@ -24,25 +26,6 @@ __all__ = [
 
 Region = Literal["lower", "upper", "core"]
 
-#: The muscle keys of every per-muscle output, in DOMAIN.md order (DOMAIN.md, "The muscles").
-MUSCLES: tuple[str, ...] = (
-    "abdominals",
-    "obliques",
-    "glutes",
-    "quads",
-    "hamstrings",
-    "hip_abductors",
-    "hip_adductors",
-    "hip_flexors",
-    "gastrocnemius",
-    "soleus",
-    "biceps",
-    "triceps",
-    "pectorals",
-    "deltoids",
-    "trapezius",
-    "rhomboids",
-)
 
 #: The body region of each muscle key (DOMAIN.md, "The muscles").
 REGION: dict[str, Region] = {

@@ -9,6 +9,7 @@ from legday.model import AthleteProfile, ExerciseSet, SetType
 from legday.settings import Settings
 from legday.week.check import SessionFacts
 
+from .convert import set_from_row
 from .schema import StrengthSessionRow
 
 __all__ = ["activity_facts", "local_time", "strength_coverage", "strength_facts"]
@@ -95,20 +96,7 @@ def strength_coverage(sets: list[ExerciseSet], settings: Settings) -> tuple[froz
 def strength_facts(
     row: StrengthSessionRow, profile: AthleteProfile, settings: Settings
 ) -> SessionFacts:
-    sets = [
-        ExerciseSet(
-            exercise=r.exercise,
-            raw_name=r.raw_name,
-            reps=r.reps,
-            load_kg=r.load_kg,
-            duration_s=r.duration_s,
-            rir=r.rir,
-            rpe=r.rpe,
-            set_type=SetType(r.set_type),
-            mapped=r.mapped,
-        )
-        for r in row.sets
-    ]
+    sets = [set_from_row(r) for r in row.sets]
     coverage, lower = strength_coverage(sets, settings)
     return SessionFacts(
         id=f"s{row.id}",

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from legday.errors import NotFoundError
 from legday.home import Home
-from legday.model import Activity, AthleteProfile, ExerciseSet, SetType, Source, StrengthSession
+from legday.model import Activity, AthleteProfile, Source, StrengthSession
 from legday.settings import Settings
 from legday.week.check import (
     TREND_DAYS,
@@ -32,6 +32,7 @@ from legday.week.check import (
 )
 
 from .blobs import BlobStore
+from .convert import session_from_row
 from .db import Database, open_database
 from .facts import activity_facts, strength_facts
 from .importer import Importer, ImportSummary, stored_history, strength_row
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from legday.analysis import HistorySummary
     from legday.plan import Block, Plan
 
-__all__ = ["Library", "LoggedSession", "session_from_row"]
+__all__ = ["Library", "LoggedSession"]
 
 Clock = Callable[[], datetime]
 
@@ -57,36 +58,6 @@ class LoggedSession:
     id: int
     session: StrengthSession
     verdict: dict[str, Any]
-
-
-def session_from_row(row: StrengthSessionRow) -> StrengthSession:
-    start = row.start if row.start.tzinfo else row.start.replace(tzinfo=UTC)
-    return StrengthSession(
-        start=start,
-        sets=tuple(
-            ExerciseSet(
-                exercise=r.exercise,
-                raw_name=r.raw_name,
-                reps=r.reps,
-                load_kg=r.load_kg,
-                duration_s=r.duration_s,
-                rir=r.rir,
-                rpe=r.rpe,
-                set_type=SetType(r.set_type),
-                distance_m=r.distance_m,
-                order=r.index,
-                per_hand=r.per_hand,
-                timestamp=r.timestamp,
-                mapped=r.mapped,
-                notes=r.notes,
-            )
-            for r in row.sets
-        ),
-        name=row.name,
-        duration_s=row.duration_s,
-        utc_offset_s=row.utc_offset_s,
-        source=Source(format=row.source_format),
-    )
 
 
 def _offset(start: datetime, profile: AthleteProfile) -> int:

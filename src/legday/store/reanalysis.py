@@ -27,7 +27,7 @@ def reanalyze_all(lib: Library, progress: Callable[[int, int, str], None] | None
     from legday.stimulus import judge_strength
     from legday.strength import load_catalog
 
-    from .library import session_from_row
+    from .convert import session_from_row
 
     athlete_id = lib._athlete_id()
     if athlete_id is None:

@@ -19,7 +19,7 @@ from importlib import resources
 from typing import Any, Literal, get_args
 
 from legday.errors import CorruptFileError, NotFoundError
-from legday.model import EQUIPMENT
+from legday.model import EQUIPMENT, MUSCLES
 
 __all__ = [
     "ALL_MUSCLES",
@@ -36,25 +36,6 @@ __all__ = [
     "parse_catalog",
 ]
 
-#: The sixteen muscle groups every legday output carries (DOMAIN.md, "The muscles").
-MUSCLES: tuple[str, ...] = (
-    "abdominals",
-    "obliques",
-    "glutes",
-    "quads",
-    "hamstrings",
-    "hip_abductors",
-    "hip_adductors",
-    "hip_flexors",
-    "gastrocnemius",
-    "soleus",
-    "biceps",
-    "triceps",
-    "pectorals",
-    "deltoids",
-    "trapezius",
-    "rhomboids",
-)
 
 #: Extra groups DOMAIN.md allows ("more groups may be added"): lower back, lats, shin, forearms.
 EXTRA_MUSCLES: tuple[str, ...] = ("erector_spinae", "lats", "tibialis_anterior", "forearms")

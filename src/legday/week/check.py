@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from legday.model import WEEKDAYS
+from legday.model import MUSCLES, WEEKDAYS
 from legday.settings import Settings
 
 from .load import LoadTrend, load_trend
@@ -22,25 +22,6 @@ __all__ = [
     "week_start",
 ]
 
-#: The sixteen muscle keys every output carries (DOMAIN.md).
-MUSCLES: tuple[str, ...] = (
-    "abdominals",
-    "obliques",
-    "glutes",
-    "quads",
-    "hamstrings",
-    "hip_abductors",
-    "hip_adductors",
-    "hip_flexors",
-    "gastrocnemius",
-    "soleus",
-    "biceps",
-    "triceps",
-    "pectorals",
-    "deltoids",
-    "trapezius",
-    "rhomboids",
-)
 
 #: Days of history before the week used for the load trend (three CTL time constants).
 TREND_DAYS = 126

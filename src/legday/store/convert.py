@@ -1,0 +1,42 @@
+"""Stored strength rows back into model objects (one place, used by the week and the library)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from legday.model import ExerciseSet, SetType, Source, StrengthSession
+
+from .schema import SetRow, StrengthSessionRow
+
+__all__ = ["session_from_row", "set_from_row"]
+
+
+def set_from_row(r: SetRow) -> ExerciseSet:
+    return ExerciseSet(
+        exercise=r.exercise,
+        raw_name=r.raw_name,
+        reps=r.reps,
+        load_kg=r.load_kg,
+        duration_s=r.duration_s,
+        rir=r.rir,
+        rpe=r.rpe,
+        set_type=SetType(r.set_type),
+        distance_m=r.distance_m,
+        order=r.index,
+        per_hand=r.per_hand,
+        timestamp=r.timestamp,
+        mapped=r.mapped,
+        notes=r.notes,
+    )
+
+
+def session_from_row(row: StrengthSessionRow) -> StrengthSession:
+    start = row.start if row.start.tzinfo else row.start.replace(tzinfo=UTC)
+    return StrengthSession(
+        start=start,
+        sets=tuple(set_from_row(r) for r in row.sets),
+        name=row.name,
+        duration_s=row.duration_s,
+        utc_offset_s=row.utc_offset_s,
+        source=Source(format=row.source_format),
+    )
