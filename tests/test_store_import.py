@@ -266,3 +266,65 @@ def _sqlite_count(path: Path) -> int:
             con.close()
     except sqlite3.OperationalError:
         return 0
+
+
+def test_real_strength_logs_import_with_every_row_accounted_for(
+    real_dir: Path, tmp_path: Path
+) -> None:
+    from conftest import real_manifest
+
+    rows = {
+        r["path"]: int(r["notes"].split("auto: ")[1].split(" data rows")[0])
+        for r in real_manifest()
+        if r["kind"] == "csv" and r["sport"] == "strength"
+    }
+    assert len(rows) >= 5
+    lib = _library(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    try:
+        summary = lib.import_paths([real_dir / p for p in rows], workers=1)
+        for report in summary.files:
+            rel = str(Path(report.path).relative_to(real_dir))
+            assert report.status == "imported", report
+            assert report.sets + report.skipped_rows == rows[rel], rel
+        again = lib.import_paths([real_dir / p for p in rows], workers=1)
+        assert again.count("duplicate") == len(rows)
+    finally:
+        lib.close()
+
+
+def test_a_newer_export_adds_only_the_new_sessions(tmp_path: Path) -> None:
+    from legday.synth import make_strength_session, write_strong_csv
+
+    athlete = SyntheticAthlete.default()
+    rng = np.random.default_rng(5)
+    sessions = [
+        make_strength_session(athlete, datetime(2026, 11, d, 17, tzinfo=UTC), rng, "lower")
+        for d in (2, 5, 9)
+    ]
+    (tmp_path / "old.csv").write_text(write_strong_csv(sessions[:2]), encoding="utf-8")
+    (tmp_path / "new.csv").write_text(write_strong_csv(sessions), encoding="utf-8")
+    lib = _library(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    try:
+        first = lib.import_paths([tmp_path / "old.csv"], workers=1).files[0]
+        second = lib.import_paths([tmp_path / "new.csv"], workers=1).files[0]
+        assert (first.sessions, second.sessions) == (2, 1)
+        assert second.sets == len(sessions[2].sets)
+        assert _count(lib, StrengthSessionRow) == 3
+    finally:
+        lib.close()
+
+
+def test_garmin_strength_fit_becomes_a_strength_session(real_dir: Path, tmp_path: Path) -> None:
+    path = real_dir / "fit-analyzer/tests/fixtures/20474406937_ACTIVITY.fit"
+    lib = _library(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    try:
+        report = lib.import_paths([path], workers=1).files[0]
+        assert report.status == "imported", report
+        with lib.db.session() as s:
+            lift = s.scalars(sa.select(StrengthSessionRow)).one()
+            assert lift.activity_id is not None and lift.sets
+            assert any(r.mapped for r in lift.sets) or all(
+                r.exercise.endswith("unknown") for r in lift.sets
+            )
+    finally:
+        lib.close()
