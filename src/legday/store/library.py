@@ -155,11 +155,13 @@ class Library:
                         StrengthSessionRow.athlete_id == athlete_id,
                         StrengthSessionRow.start >= lo,
                         StrengthSessionRow.start < hi,
-                        StrengthSessionRow.activity_id.is_(None),
                     )
                 )
             )
-            facts = [activity_facts(row, self.profile) for row in acts]
+            # A watch's strength workout is stored twice over: as an activity (heart rate,
+            # time) and as its sets. The week counts it once, as the sets.
+            lifted = {lift.activity_id for lift in lifts if lift.activity_id is not None}
+            facts = [activity_facts(row, self.profile) for row in acts if row.id not in lifted]
             facts += [strength_facts(row, self.profile, self.settings) for row in lifts]
         return [f for f in facts if first <= f.local_start.date() <= last]
 
