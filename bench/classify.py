@@ -74,8 +74,6 @@ class Case:
     got_reps: dict[str, int]
     overload: bool | None = None
     got_overload: bool = False
-    note: str = ""
-    """Why a truth is doubtful (e.g. synthetic hill repeats that missed the climb)."""
     role_agreement: float | None = None
     """Share of the run's seconds whose segment role (warm-up, work…) matches the truth."""
 
@@ -97,10 +95,6 @@ def case_from(name: str, truth: dict[str, Any], result: RunAnalysis) -> Case:
         tag = b.get("tag") or b.get("pattern")
         if tag in REP_PATTERNS:
             truth_reps[tag] = truth_reps.get(tag, 0) + int(b["reps"])
-    note = ""
-    for b in truth.get("blocks", []):
-        if b.get("tag") == "hill_repeats" and float(b.get("avg_grade_pct", 99.0)) < 2.0:
-            note = f"truth hill reps averaged {b['avg_grade_pct']} % grade (off the climb)"
     return Case(
         name=name,
         kind=truth["kind"],
@@ -111,7 +105,6 @@ def case_from(name: str, truth: dict[str, Any], result: RunAnalysis) -> Case:
         got_reps=_reps(result.blocks),
         overload=truth.get("overload"),
         got_overload=result.overload,
-        note=note,
         role_agreement=_role_agreement(truth.get("segments", []), result),
     )
 
@@ -319,15 +312,6 @@ def report(title: str, cases: Sequence[Case], *, show_errors: int = 15) -> str:
             f"overload (R4) right: {right / len(with_overload):.3f} "
             f"(found {hits} of {flagged} true overloads)"
         )
-    doubtful = [c for c in cases if c.note]
-    if doubtful:
-        ok = sum(c.kind == c.got_kind for c in doubtful)
-        lines.append(
-            f"note: {len(doubtful)} sessions have a doubtful truth ({doubtful[0].note}); "
-            f"{ok} of them classified as the truth says"
-        )
-        clean = [c for c in cases if not c.note]
-        lines.append(f"macro-F1 without them: {score(clean).macro_f1:.3f}")
     wrong = [c for c in cases if c.kind != c.got_kind or c.tags != c.got_tags]
     for c in wrong[:show_errors]:
         lines.append(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import struct
 import tracemalloc
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REAL
 from legday.errors import (
@@ -17,6 +21,7 @@ from legday.errors import (
     UnsupportedFileError,
 )
 from legday.io.fit import is_fit, read_fit
+from legday.model import Activity
 
 FENIX_RUN = "python-fitparse/tests/files/garmin-fenix-5-run.fit"
 FENIX_WALK = "python-fitparse/tests/files/garmin-fenix-5-walk.fit"
@@ -101,10 +106,12 @@ DAMAGED = [
     ("fitdecode/tests/files/invalid/activity-filecrc.fit", CorruptFileError, 769, 14),
     ("python-fitparse/tests/files/nick.fit", TruncatedFileError, 403437, 14391),
     (
+        # 473 records before the fault; the last, a byte short, has a corrupt time and is
+        # dropped (test_a_record_a_byte_short_is_dropped_for_its_time)
         "python-fitparse/tests/files/strava-android-app-201.10-b1218918.fit",
         CorruptFileError,
         7471,
-        473,
+        472,
     ),
     (
         "gpsbabel/reference/track/lezyne_super_gps-garmin_fit-sample-bad-endian.fit",
@@ -236,3 +243,91 @@ def test_a_file_with_records_and_no_session_gives_one_activity(real_dir: Path) -
     activities = read_fit(_real("muktihari-fit/testdata/from_official_sdk/activity_truncated.fit"))
     assert len(activities) == 1 and activities[0].n_samples == 14
     assert activities[0].totals is None
+
+
+# --- record times that cannot be placed on the time line --------------------------------------
+
+#: A record layout of timestamp and heart rate, and the FIT time of the first record
+#: (2021-09-09, a plausible recent date).
+_TIMED = [(253, 4, 0x86), (3, 1, 0x02)]
+_T0 = 1_000_000_000
+#: Byte offset of record ``i`` in :func:`_timed_file`: 14-byte header, 12-byte definition,
+#: 6 bytes per record.
+_FIRST_RECORD, _RECORD_SIZE = 26, 6
+#: The corrupt time of the Strava app's record a byte short (2085-12-21T16:46:58Z).
+_CORRUPT = 0xB486B102
+#: The invalid uint32 sentinel (FIT protocol): the record has no time.
+_NO_TIME = 0xFFFFFFFF
+
+
+def _timed_file(times: list[int]) -> bytes:
+    body = _definition(0, 20, _TIMED, big=False)
+    body += b"".join(b"\x00" + struct.pack("<IB", t, 100 + i % 100) for i, t in enumerate(times))
+    return _refit(body)
+
+
+def _at(i: int) -> int:
+    return _FIRST_RECORD + _RECORD_SIZE * i
+
+
+def _assert_placed(activities: list[Activity]) -> None:
+    for activity in activities:
+        ts = activity.samples["timestamp"]
+        assert np.isfinite(ts).all() and (np.diff(ts) >= 0).all()
+
+
+@pytest.mark.parametrize(
+    ("times", "dropped", "message"),
+    [
+        ([_T0 + i for i in range(5)] + [_CORRUPT], [5], "more than 2 days"),
+        ([_T0 + i if i != 3 else _CORRUPT for i in range(8)], [3], "2085-12-21T16:46:58Z"),
+        ([1000] + [_T0 + i for i in range(6)], [0], "more than 2 days"),  # device-relative
+        ([_T0, _T0 + 1, _T0 + 2, _T0 - 50, _T0 + 3, _T0 + 4], [3], "going back in time"),
+        ([_T0, _T0 + 1, _T0 + 9, _T0 + 3, _T0 + 4, _T0 + 5], [2], "going back in time"),
+        ([_T0, _NO_TIME, _T0 + 2, _T0 + 3], [1], "without a time"),
+    ],
+    ids=["corrupt-last", "corrupt-middle", "relative-first", "one-back", "one-ahead", "no-time"],
+)
+def test_records_that_cannot_be_placed_are_dropped_with_their_offset(
+    times: list[int], dropped: list[int], message: str
+) -> None:
+    data = _timed_file(times)
+    (activity,) = read_fit(data, name="t.fit")
+    kept = [t for i, t in enumerate(times) if i not in dropped]
+    assert list(activity.samples["timestamp"]) == [t + 631065600 for t in kept]
+    assert list(activity.samples["heart_rate_bpm"]) == [
+        100 + i % 100 for i in range(len(times)) if i not in dropped
+    ]
+    (warning,) = [w for w in activity.warnings if message in w]
+    assert f"t.fit @ byte {_at(dropped[0])}: {len(dropped)} record(s)" in warning
+    assert warning.endswith("dropped")
+    with pytest.raises(CorruptFileError, match=message) as info:
+        read_fit(data, name="t.fit", on_error=OnError.RAISE)
+    assert info.value.offset == _at(dropped[0])
+
+
+def test_a_file_of_device_relative_times_keeps_them() -> None:
+    """The Forerunner 70 writes seconds since power-on only: nothing to compare them with, so
+    they are kept (durations are right) and the start is flagged as not absolute."""
+    (activity,) = read_fit(_timed_file([1000 + 5 * i for i in range(6)]), on_error=OnError.RAISE)
+    assert activity.n_samples == 6 and activity.duration_s == 25
+    assert any("device-relative" in w for w in activity.warnings)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(min_value=_T0, max_value=_T0 + 7200),
+            st.integers(min_value=0, max_value=2**32 - 1),
+        ),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_whatever_the_record_times_the_output_is_placed(times: list[int]) -> None:
+    activities = read_fit(_timed_file(times))
+    _assert_placed(activities)
+    ordered = all(b >= a for a, b in itertools.pairwise(times))
+    if ordered and times[-1] - times[0] <= 2 * 86400 and _NO_TIME not in times:
+        assert sum(a.n_samples for a in activities) == len(times)  # nothing lost

@@ -2,6 +2,14 @@
 
 The official Garmin FIT SDK (``garmin_fit_sdk``) is the oracle wherever it decodes a file
 without error; it cannot read compressed-timestamp files, for which fitdecode is the oracle.
+
+Where legday differs from the oracles on purpose, a test here holds the evidence:
+
+* expanded components are kept exact, not truncated to the target's units (components.py);
+* the bad-endian Lezyne file stops at an impossible architecture byte, where the oracles go on
+  decoding garbage (``test_bad_endian_file_where_the_oracles_decode_garbage``);
+* the Strava app's record written a byte short is dropped for its corrupt time (2085), which the
+  SDK returns as it reads it (``test_a_record_a_byte_short_is_dropped_for_its_time``).
 """
 
 from __future__ import annotations
@@ -275,3 +283,42 @@ def test_bad_endian_file_where_the_oracles_decode_garbage(real_dir: Path) -> Non
     activity = _ours(path)[0]
     assert any("byte 22227" in w and "architecture" in w for w in activity.warnings)
     assert activity.n_samples == len(_fitdecode_records(data))
+
+
+STRAVA = "python-fitparse/tests/files/strava-android-app-201.10-b1218918.fit"
+
+
+def test_a_record_a_byte_short_is_dropped_for_its_time(real_dir: Path) -> None:
+    """Evidence that dropping the Strava file's last record is right and the SDK's time is not.
+
+    The SDK stops at byte 7471 (an undefined local message) and returns the 473 records before
+    it; the last, at byte 7451, reads 2085-12-21, 64 years after the one before. The bytes say
+    why: its (big-endian) definition puts the timestamp at bytes 16-19 of the message, but the
+    time one second after the previous record's sits at bytes 15-18, and byte 19 is already the
+    header of the next message (local type 2, as at byte 7442): a field was written a byte
+    short, so every later field, and the framing after it, is shifted. legday drops that record
+    and keeps the other 472 exactly as the SDK reads them.
+    """
+    from garmin_fit_sdk import Decoder, Stream
+
+    path = real_dir / STRAVA
+    data = path.read_bytes()
+    messages, errors = Decoder(Stream.from_byte_array(bytearray(data))).read()
+    assert errors, "the SDK stops at the undefined local message"
+    records = messages["record_mesgs"]
+    sdk_times = np.array([m["timestamp"].timestamp() for m in records])
+    (activity,) = _ours(path)
+    ours = activity.samples
+    assert len(records) == 473 and activity.n_samples == 472
+    np.testing.assert_array_equal(ours["timestamp"], sdk_times[:-1])
+    assert records[-1]["timestamp"].year == 2085 and records[-2]["timestamp"].year == 2021
+    for channel, field in (("latitude_deg", "position_lat"), ("longitude_deg", "position_long")):
+        assert _close(ours[channel], _column(records, field)[:-1] * SEMICIRCLE).all()
+    short, before = 7451, 7422  # the record a byte short, and the record of its layout before it
+    assert data[short] == data[before] == 0x01  # local type 1: the same 20-byte layout
+    previous = int.from_bytes(data[before + 16 : before + 20], "big")
+    assert int.from_bytes(data[short + 15 : short + 19], "big") == previous + 1
+    assert data[short + 19] == data[7442] == 0x02
+    assert any(f"byte {short}" in w and "2085-12-21" in w for w in activity.warnings)
+    # A user still sees the 59-minute run the session describes, not 64 years.
+    assert activity.duration_s == 3558

@@ -142,10 +142,43 @@ def test_extra_record_fields_get_unit_names(real_dir: Path) -> None:
 
 
 def test_device_relative_times_are_flagged(real_dir: Path) -> None:
+    """The Forerunner 70 has no clock: every time in the file counts seconds since power-on.
+    Nothing in it ties them to UTC, so legday keeps them (1990 is not the date of the run) and
+    says so; every duration, lap and distance is right, only the start date is unknown."""
     (activity,) = _read("python-fitparse/tests/files/compressed-speed-distance.fit")
     assert activity.start.year == 1990  # 17 M s after the FIT epoch: seconds since power-on
     assert any("device-relative" in w for w in activity.warnings)
     assert activity.utc_offset_s is None  # its local time gives no plausible offset
+    # the 10 km run of 65 min as the device summed it, and its 1 km laps
+    assert activity.duration_s == pytest.approx(3883.273)
+    assert activity.distance_m == pytest.approx(10248.67)
+    ts = activity.samples["timestamp"]
+    assert ts[-1] - ts[0] == 3880 and np.all(np.diff(ts) > 0)
+    laps = activity.laps
+    assert len(laps) == 11 and all(lap.total_distance_m == 1000 for lap in laps[:10])
+    assert laps[0].start == activity.start.timestamp()
+
+
+def test_inverted_session_totals_are_kept_and_flagged(real_dir: Path) -> None:
+    """A Nielsen-Kellerman logger's session says 2,840 s elapsed but 21,680 s on the timer, which
+    cannot be (the timer excludes pauses). Its records span 21,670 s, 5 h of it one stop
+    (18,099 s between two records): 6 h elapsed is the truth and the 2,840 s is about the moving
+    time, i.e. the device swapped the two. legday keeps the totals as written (the official SDK
+    reads the same), warns, and ``duration_s`` is the 6 h the records span."""
+    (activity,) = _read("sports-lib/src/specs/fixtures/others/inverted-times.fit")
+    assert activity.totals is not None
+    assert activity.totals.total_elapsed_s == pytest.approx(2839.6)
+    assert activity.totals.total_timer_s == 21680
+    ts = activity.samples["timestamp"]
+    gaps = np.diff(ts)
+    assert ts[-1] - ts[0] == 21670 == activity.duration_s  # the session ends 10 s later
+    assert gaps.max() == 18099
+    moving = gaps[gaps < 60].sum()  # time between records a minute apart or less
+    assert moving == pytest.approx(2839.6, rel=0.1)
+    assert activity.distance_m == pytest.approx(7861.02)
+    assert any(
+        "timer time (21680 s) exceeds its elapsed time (2839.6 s)" in w for w in activity.warnings
+    )
 
 
 def _complete_runs(path: Path) -> list[Activity]:

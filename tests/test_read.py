@@ -21,6 +21,7 @@ from legday.errors import (
     CorruptFileError,
     LegdayError,
     NotFoundError,
+    OnError,
     TruncatedFileError,
     UnsafeInputError,
     UnsupportedFileError,
@@ -28,6 +29,7 @@ from legday.errors import (
 from legday.io.archive import read_archive
 from legday.io.detect import Format, detect_format
 from legday.io.reader import gunzip, read, read_all, read_bytes
+from legday.io.timeline import plausible_times
 from legday.io.timezone import offset_in_zone, utc_offset_for
 from legday.io.xml import cumulative_distance_m
 from legday.model import CHANNELS, Activity
@@ -90,6 +92,66 @@ def test_every_real_fit_file_meets_the_contract(real_dir: Path, path: Path) -> N
         return
     for act in activities:
         assert_contract(act)
+
+
+#: A plausible recorded activity lasts less than 2 days and covers less than 1000 km (the
+#: longest single-activity recordings, multi-day ultras, stay within both).
+MAX_PLAUSIBLE_DURATION_S = 2 * 86_400
+MAX_PLAUSIBLE_DISTANCE_M = 1_000_000
+#: Real files every reader refuses (corrupt on purpose, or not an activity); the FIT and XML
+#: readers' own tests check how.
+REFUSED = {
+    "MonitoringFile.fit",
+    "WorkoutRepeatSteps.fit",
+    "empty-sessions.fit",
+    MALFORMED,
+}
+
+
+@pytest.mark.parametrize(
+    "path", real_files("fit") + real_files("gpx") + real_files("tcx"), ids=lambda p: p.name
+)
+def test_every_real_file_has_a_plausible_duration_and_distance(real_dir: Path, path: Path) -> None:
+    """What a user would expect of each file: no activity lasts days or covers 1000 km (a
+    corrupt record time once made a 59-minute run last 64 years)."""
+    try:
+        activities = read_all(path)
+    except LegdayError:
+        assert path.name in REFUSED
+        return
+    assert path.name not in REFUSED
+    for act in activities:
+        assert 0 <= act.duration_s < MAX_PLAUSIBLE_DURATION_S
+        assert 0 <= act.distance_m < MAX_PLAUSIBLE_DISTANCE_M
+
+
+def test_plausible_times_keep_the_recording_and_drop_strays() -> None:
+    day = 86_400.0
+    run = 1.6e9 + np.arange(3600.0)
+    stray = np.concatenate((run[:10], [4e9], run[10:], [np.nan]))
+    keep = plausible_times(stray)
+    assert not keep[10] and not keep[-1] and keep.sum() == run.size
+    # a week-long expedition without a two-day gap stays whole
+    assert plausible_times(1.6e9 + np.arange(0, 7 * day, 3600.0)).all()
+    # two sessions a week apart (chained files): each is near its own span, both stay
+    two = np.concatenate((run, run[:100] + 7 * day))
+    assert plausible_times(two, [(run[0], run[-1]), (run[0] + 7 * day, run[99] + 7 * day)]).all()
+    assert plausible_times(two).sum() == run.size  # without spans: the larger cluster
+    # a session whose times are garbage claims nothing: the larger cluster is kept
+    assert plausible_times(two, [(100.0, 200.0)]).sum() == run.size
+
+
+def test_a_gpx_point_days_away_is_dropped() -> None:
+    """A logger that writes 1970 before its first fix gives one such point."""
+    doc = GPX_MIN.replace(b"2024-07-01T06:00:00Z", b"1970-01-01T00:00:00Z").replace(
+        b"</trkseg>",
+        b'<trkpt lat="52.522" lon="13.40"><time>2024-07-01T06:00:20Z</time></trkpt></trkseg>',
+    )
+    act = read_bytes(doc, name="early.gpx")[0]
+    assert act.n_samples == 2 and act.duration_s == 10
+    assert any("1 point(s) more than 2 days" in w and "1970-01-01" in w for w in act.warnings)
+    with pytest.raises(CorruptFileError, match="more than 2 days"):
+        read_bytes(doc, name="early.gpx", on_error=OnError.RAISE)
 
 
 def test_same_run_as_fit_and_as_tcx(real_dir: Path) -> None:

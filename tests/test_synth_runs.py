@@ -153,6 +153,18 @@ def test_hill_repeats_climb_the_same_ground() -> None:
             assert alt[inside][-1] - alt[inside][0] > 0.05 * 130, "each rep climbs"
 
 
+def test_hill_repeats_run_on_the_climb_for_every_athlete() -> None:
+    """Regression: the climb was placed at the warm-up's planned distance, while the simulated
+    warm-up covers what the terrain lets it, so ~18 % of sessions repeated off the climb."""
+    grades = []
+    for seed in range(40):
+        rng = np.random.default_rng([seed, 7])
+        athlete, device = SyntheticAthlete.sample(rng), Device.sample(rng)
+        r = make_run("hill_repeats", athlete, device, START, rng)
+        grades += [b.avg_grade_pct for b in r.truth.blocks]
+    assert len(grades) == 40 and min(grades) >= 4.0, sorted(grades)[:5]
+
+
 def test_easy_with_strides_and_mixed_tags() -> None:
     easy = run("strides", seed=1, strides=8)
     assert easy.truth.kind == "easy" and easy.truth.tags == ("strides",) and easy.truth.reps == 8

@@ -59,6 +59,9 @@ MIN_RECOVERY_LIMIT_S = 300.0
 MAX_RECOVERY_S = 600.0
 #: Efforts at a group's ends slower than this fraction of its median effort are dropped.
 TRIM_FRACTION = 0.85
+#: A lone long effort between short ones joins them up to this multiple of their duration
+#: (heuristic: two strides merged with their recovery; a tempo repetition is far longer).
+LONE_LONG_RATIO = 4.0
 #: Fewest efforts for an irregular mix of short and long surges to count as one fartlek.
 IRREGULAR_MIN = 5
 #: Coefficient of variation of effort durations *and* distances from which a block is fartlek,
@@ -93,6 +96,17 @@ SPRINT_CLEAR_RATIO = 2.4
 #: Strides are at 5-km pace or faster: at least this multiple of the easy speed. Slower short
 #: repeats on the same ground with no usable altitude are taken as hill repeats.
 STRIDE_MIN_RATIO = 1.45
+#: Short repeats without GPS or usable altitude whose recoveries went back over the
+#: repetition's ground (:func:`_back_and_forth`) are hill repeats up to this multiple of the
+#: easy speed (a climb at 3-km effort reads ≈ 1.3–1.55 × easy on the flat; strides run at
+#: ≥ 1.6 ×; heuristic). With GPS, same ground is checked by position instead.
+HILL_BACK_MAX_RATIO = 1.6
+#: A recovery that goes back over the repetition covers at least this share of its distance.
+BACK_MIN_DISTANCE = 0.8
+#: The cycles of repetition and recovery of an out-and-back repeat agree in distance within
+#: this coefficient of variation (heuristic: 0–0.04 for hill repeats, ≥ 0.07 for strides
+#: with free recoveries, on the synthetic runner).
+BACK_CYCLE_CV = 0.05
 #: A hill repeat's recovery (jogging back down) lasts at most this many times the climb.
 HILL_MAX_RECOVERY_RATIO = 3.0
 #: Longest repetition of such a hill repeat without altitude, s.
@@ -103,6 +117,9 @@ HILL_NOISY_ALTITUDE_M = 1.0
 TEMPO_MIN_M = 1450.0
 #: … or at least this long, s.
 TEMPO_MIN_S = 480.0
+#: Tempo-length efforts holding at least this share of a run of long efforts' work make it
+#: a tempo block (heuristic: a noisy speed splits a tempo repetition into pieces).
+TEMPO_WORK_SHARE = 0.6
 #: Hill repeats climb at least this grade on average (REFERENCES: ≥ 4–6 %).
 HILL_MIN_GRADE = 0.03
 #: Hill repeats start within this distance of each other, m (REFERENCES: ~30 m; GPS noise).
@@ -160,17 +177,42 @@ def _same_ground(sig: Signals, efforts: Sequence[Stretch]) -> bool:
     return float(np.mean(np.abs(alt - np.median(alt)) <= HILL_SAME_ALTITUDE_M)) >= HILL_SAME_SHARE
 
 
+def _back_and_forth(sig: Signals, efforts: Sequence[Stretch]) -> bool:
+    """Each recovery went back over the repetition's ground, as the jog down a hill does: it
+    covered at least ``BACK_MIN_DISTANCE`` of the repetition's distance, and every cycle of
+    repetition and recovery covered the same distance (CV ≤ ``BACK_CYCLE_CV``). Found from
+    distance alone, so it holds without GPS or altitude."""
+    if len(efforts) < 3:
+        return False
+    starts = np.asarray([e.start for e in efforts], dtype=np.intp)
+    ends = np.asarray([e.end for e in efforts], dtype=np.intp)
+    work = sig.distance_m[ends[:-1] - 1] - sig.distance_m[starts[:-1]]
+    back = sig.distance_m[starts[1:]] - sig.distance_m[ends[:-1] - 1]
+    cycle = sig.distance_m[starts[1:]] - sig.distance_m[starts[:-1]]
+    if not (np.isfinite(cycle).all() and float(np.median(work)) > 0):
+        return False
+    return (
+        float(np.median(back)) >= BACK_MIN_DISTANCE * float(np.median(work))
+        and cv([float(c) for c in cycle]) <= BACK_CYCLE_CV
+    )
+
+
 def _is_short(e: Stretch) -> bool:
     return e.duration_s <= SHORT_MAX_S
 
 
 def _runs_by_class(group: list[Stretch]) -> list[list[Stretch]]:
     """Split a group into runs of short or long efforts; a lone effort of the other class
-    between two of one class joins them (a fartlek's short surge)."""
+    between two of one class joins them: a short one between long ones (a fartlek's short
+    surge), a long one between short ones only when it is no more than ``LONE_LONG_RATIO``
+    times as long as they are (a repetition straddling the limit). A longer one is a tempo or
+    interval repetition between two sets of strides."""
     cls = [_is_short(e) for e in group]
     for i in range(1, len(cls) - 1):
         if cls[i - 1] == cls[i + 1] != cls[i]:
-            cls[i] = cls[i - 1]
+            near = max(group[i - 1].duration_s, group[i + 1].duration_s)
+            if cls[i] or group[i].duration_s <= LONE_LONG_RATIO * near:
+                cls[i] = cls[i - 1]
     out: list[list[Stretch]] = []
     for e, c in zip(group, cls, strict=True):
         if out and _is_short(out[-1][0]) == c:
@@ -216,17 +258,20 @@ def _pattern(sig: Signals, efforts: list[Stretch], v_ref: float) -> RunKind | No
     dist = float(np.median([e.distance_m for e in efforts]))
     ratio = float(np.mean([e.effort_mps for e in efforts])) / v_ref
     rec_s, rec_v = _recoveries(sig, efforts)
+    no_gps = not np.isfinite(sig.latitude_deg).any()
     if n >= MIN_SHORT_REPS and grade >= HILL_MIN_GRADE and _same_ground(sig, efforts):
         return RunKind.HILL_REPEATS
     if (
         n >= MIN_SHORT_REPS
         and sig.altitude_noise_m > HILL_NOISY_ALTITUDE_M
         and grade >= 0.0
-        and ratio < STRIDE_MIN_RATIO
         and dur <= HILL_NO_ALTITUDE_MAX_S
         and bool(rec_s)
         and float(np.median(rec_s)) <= HILL_MAX_RECOVERY_RATIO * dur
-        and (not np.isfinite(sig.latitude_deg).any() or _same_ground(sig, efforts))
+        and (
+            (ratio < STRIDE_MIN_RATIO and (no_gps or _same_ground(sig, efforts)))
+            or (ratio < HILL_BACK_MAX_RATIO and no_gps and _back_and_forth(sig, efforts))
+        )
     ):
         return RunKind.HILL_REPEATS
     if grade >= HILL_MIN_GRADE and dur > SHORT_MAX_S:
@@ -272,6 +317,27 @@ def _pattern(sig: Signals, efforts: list[Stretch], v_ref: float) -> RunKind | No
     if n >= MIN_INTERVAL_REPS:
         return RunKind.INTERVALS
     return None
+
+
+def _tempo_length(e: Stretch) -> bool:
+    return e.distance_m >= TEMPO_MIN_M or e.duration_s >= TEMPO_MIN_S
+
+
+def _tempo_core(sig: Signals, part: list[Stretch]) -> list[Stretch]:
+    """The tempo-length efforts of a run of long efforts when they hold most of its work
+    (``TEMPO_WORK_SHARE``) at threshold heart rate: the block is tempo, and the short efforts
+    beside them are fragments of a repetition or brisk bits of the cool-down, which would
+    otherwise pull the median repetition under a tempo's length. [] otherwise, and for the
+    climbs of a hilly route."""
+    if len(part) < 2 or all(_is_short(e) for e in part):
+        return []
+    core = [e for e in part if _tempo_length(e)]
+    work = sum(e.duration_s for e in part)
+    if not core or sum(e.duration_s for e in core) < TEMPO_WORK_SHARE * work:
+        return []
+    if _grade(core) >= HILL_MIN_GRADE:
+        return []  # the climbs of a hilly route, as in :func:`_pattern`
+    return core if hard_enough(sig, core) else []
 
 
 def _trim(group: list[Stretch]) -> list[Stretch]:
@@ -340,12 +406,17 @@ def build_blocks(
                 Classified(RunKind.RACE, (group[0],), make_block(RunKind.RACE, group, v_ref))
             )
             continue
-        group = _trim(group)
+        # trim each run of one class, not the group: a tempo repetition after strides is
+        # slower than the strides but no brisk bit of the warm-up
         parts = _runs_by_class(group)
         if len(parts) > 2 and max(len(p) for p in parts) <= 2 and len(group) >= IRREGULAR_MIN:
             parts = [group]  # irregular alternation of short and long: one fartlek
         for part in map(_trim, parts):
             if not part:
+                continue
+            tempo = _tempo_core(sig, part)
+            if tempo:
+                out.append(classified(RunKind.TEMPO, tempo, v_ref))
                 continue
             pattern = _pattern(sig, part, v_ref)
             if pattern in REFINED:

@@ -236,7 +236,7 @@ HR_SUSTAINED_MIN_S = 300.0
 #: … (30-s means) …
 HR_SUSTAINED_SMOOTH_S = 30.0
 #: … without slowing below this multiple of the easy speed is one sustained effort.
-HR_SUSTAINED_SPEED_RATIO = 0.95
+HR_SUSTAINED_SPEED_RATIO = 1.1
 #: Efforts, one at least this long, s, …
 BRIDGE_MIN_EFFORT_S = 180.0
 #: … the other at least this long, s, …
@@ -384,19 +384,16 @@ def _hr_sustained(sig: Signals, v_ref: float) -> BoolArray:
     """Stretches of ≥ ``HR_SUSTAINED_MIN_S`` at threshold heart rate (≥ ``HR_SUSTAINED_LTHR`` of
     LTHR, 30-s mean) in which the athlete never slowed to a recovery (30-s mean effort speed
     stayed ≥ ``HR_SUSTAINED_SPEED_RATIO`` × easy): one sustained effort, however the pace
-    moved with the terrain. The heart-rate half of the hysteresis refinement."""
-    out = np.zeros(sig.n, dtype=bool)
+    moved with the terrain. Heart rate lags, so it often stays up through the short recovery
+    between two tempo repetitions: the recovery splits the stretch, and each part long enough
+    is an effort of its own. The heart-rate half of the hysteresis refinement."""
     if sig.lthr_bpm is None or not np.isfinite(sig.hr_bpm).any():
-        return out
+        return np.zeros(sig.n, dtype=bool)
     width = sig.points(HR_SUSTAINED_SMOOTH_S)
     hot = rolling_mean(sig.hr_bpm, width) >= HR_SUSTAINED_LTHR * sig.lthr_bpm
     hot = fill_short(hot, sig.points(HR_SUSTAINED_SMOOTH_S * 2), sig.points(HR_SUSTAINED_MIN_S))
     slow = rolling_mean(sig.effort_mps, width) < HR_SUSTAINED_SPEED_RATIO * v_ref
-    starts, ends = runs(hot)
-    for a, b in zip(starts, ends, strict=True):
-        if not slow[a:b].any():
-            out[a:b] = True
-    return out
+    return fill_short(hot & ~slow, 1, sig.points(HR_SUSTAINED_MIN_S))
 
 
 def _bridge(sig: Signals, efforts: list[Stretch], v_ref: float) -> list[Stretch]:

@@ -17,6 +17,7 @@ from . import importing as _importing
 from . import inspect as _inspect
 from . import plan as _plan
 from . import profile as _profile
+from . import serve as _serve
 from . import session as _session
 from . import strength as _strength
 from . import week as _week
@@ -58,6 +59,7 @@ app.command(epilog=_strength.LOG_EPILOG)(_strength.log)
 app.command(epilog=_strength.STRENGTH_EPILOG)(_strength.strength)
 app.command(epilog=_week.EPILOG)(_week.week)
 app.command(epilog=_plan.EPILOG)(_plan.plan)
+app.command(epilog=_serve.EPILOG)(_serve.serve)
 app.add_typer(_profile.app, name="profile")
 
 

@@ -33,7 +33,9 @@ def _get_finder() -> Any:
             if _finder is None:
                 from timezonefinder import TimezoneFinder
 
-                _finder = TimezoneFinder()
+                # In memory: no file handle stays open for the life of the process (the
+                # file-backed mode leaves one that warns at exit).
+                _finder = TimezoneFinder(in_memory=True)
     return _finder
 
 

@@ -30,6 +30,7 @@ import numpy.typing as npt
 from lxml import etree
 
 from legday.errors import CorruptFileError, OnError, UnsafeInputError, UnsupportedFileError
+from legday.io.timeline import MAX_TIME_GAP_S, plausible_times
 from legday.model import CHANNELS
 
 __all__ = [
@@ -424,11 +425,13 @@ def build_samples(
 ) -> dict[str, FloatArray]:
     """Turn per-point columns into the model's sample channels.
 
-    Points without a time are dropped (with a warning); points are put in time order (backward
-    jumps follow ``on_error``); repeated time stamps keep the first point. ``distance_m`` is the
-    file's own cumulative distance when it has one (gaps interpolated in time, never decreasing),
-    else the haversine distance of the fixes; ``speed_mps`` is derived from distance and time
-    when the file has no speed. Every channel of :data:`legday.model.CHANNELS` is present.
+    Points without a time are dropped (with a warning), and so are points days away from the
+    others (:func:`~legday.io.timeline.plausible_times`; ``on_error``); points are put in time
+    order (backward jumps follow ``on_error``); repeated time stamps keep the first point.
+    ``distance_m`` is the file's own cumulative distance when it has one (gaps interpolated in
+    time, never decreasing), else the haversine distance of the fixes; ``speed_mps`` is derived
+    from distance and time when the file has no speed. Every channel of
+    :data:`legday.model.CHANNELS` is present.
     """
     ts = raw["timestamp"]
     keep = np.isfinite(ts)
@@ -437,6 +440,19 @@ def build_samples(
         warnings.append(f"{dropped} point(s) without a time stamp were dropped")
     cols = {k: v[keep] for k, v in raw.items()}
     ts = cols["timestamp"]
+    placed = plausible_times(ts)
+    if not placed.all():
+        far = np.flatnonzero(~placed)
+        report(
+            f"{far.size} point(s) more than {MAX_TIME_GAP_S / 86_400:g} days from the other "
+            f"points (first: timed point {int(far[0])}, {np.datetime64(int(ts[far[0]]), 's')}Z); "
+            "they were dropped",
+            name=name,
+            on_error=on_error,
+            warnings=warnings,
+        )
+        cols = {k: v[placed] for k, v in cols.items()}
+        ts = cols["timestamp"]
     if ts.size > 1:
         steps = np.diff(ts)
         if (steps < 0).any():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -15,7 +15,7 @@ from legday.synth.physiology import (
     heart_rate_bpm,
     running_power_w,
 )
-from legday.synth.terrain import Terrain, make_terrain
+from legday.synth.terrain import HillSpec, Terrain, make_terrain
 from legday.synth.workouts import SPRINT_ACCEL_TAU_S, Program
 
 __all__ = ["Course", "simulate"]
@@ -34,6 +34,12 @@ HOME_ELEVATION_PER_HILLINESS = 8.0
 MAX_PASSES = 8
 #: The fixed point has converged when no route position moves by more than this, m.
 CONVERGED_M = 0.5
+#: Most times a hill-repeat climb is moved to where the runner really is when the repeats
+#: start (the warm-up's distance depends on the terrain it runs over; heuristic).
+HILL_PLACEMENT_PASSES = 4
+#: The climb is in place when its foot is within this of the runner's position at the first
+#: repetition, m (the climb runs 40 m past the top of a repetition).
+HILL_PLACED_M = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,27 +103,51 @@ def simulate(program: Program, athlete: SyntheticAthlete, rng: np.random.Generat
     v1 = velocity(np.where(np.isnan(fixed), 0.0, fixed))
     p1 = position(v1)
     length = float(np.abs(v1).sum()) if program.loop else float(p1.max())
-    terrain = make_terrain(
-        rng,
-        length_m=max(length, 100.0) * 1.05,
-        home_lat_deg=athlete.home_lat_deg,
-        home_lon_deg=athlete.home_lon_deg,
-        home_elevation_m=HOME_ELEVATION_BASE_M + HOME_ELEVATION_PER_HILLINESS * athlete.hilliness_m,
-        hilliness_m=athlete.hilliness_m,
-        climbs=program.climbs,
-        hill=program.hill,
-        loop=program.loop,
-    )
-    # Speed depends on grade and grade on position: iterate to a fixed point (a few passes).
-    p, v = p1, v1
-    for _ in range(MAX_PASSES):
-        guess = np.where(np.isnan(fixed), direction * terrain.grade_at(p), fixed)
-        v = velocity(guess)
-        p_next = position(v)
-        moved = float(np.max(np.abs(p_next - p)))
-        p = p_next
-        if moved < CONVERGED_M:
-            break
+    # A hill session draws its terrain from its own seed, so that moving the climb rebuilds
+    # the same ground around it (other runs draw from ``rng`` directly, as they always did).
+    terrain_seed = None if program.hill is None else int(rng.integers(2**63))
+
+    def ground(hill: HillSpec | None) -> Terrain:
+        return make_terrain(
+            rng if terrain_seed is None else np.random.default_rng(terrain_seed),
+            length_m=max(length, 100.0) * 1.05,
+            home_lat_deg=athlete.home_lat_deg,
+            home_lon_deg=athlete.home_lon_deg,
+            home_elevation_m=HOME_ELEVATION_BASE_M
+            + HOME_ELEVATION_PER_HILLINESS * athlete.hilliness_m,
+            hilliness_m=athlete.hilliness_m,
+            climbs=program.climbs,
+            hill=hill,
+            loop=program.loop,
+        )
+
+    def run_over(terrain: Terrain) -> tuple[FloatArray, FloatArray]:
+        """Speed depends on grade and grade on position: iterate to a fixed point."""
+        p, v = p1, v1
+        for _ in range(MAX_PASSES):
+            guess = np.where(np.isnan(fixed), direction * terrain.grade_at(p), fixed)
+            v = velocity(guess)
+            p_next = position(v)
+            moved = float(np.max(np.abs(p_next - p)))
+            p = p_next
+            if moved < CONVERGED_M:
+                break
+        return p, v
+
+    hill = program.hill
+    terrain = ground(hill)
+    p, v = run_over(terrain)
+    first = next((i for i, s in enumerate(steps) if (s.fixed_grade or 0.0) > 0.0), None)
+    if hill is not None and first is not None:
+        # The warm-up covers the distance the terrain lets it, not the planned one: put the
+        # foot of the climb where the runner is when the first repetition starts.
+        for _ in range(HILL_PLACEMENT_PASSES):
+            foot = float(p[min(int(bounds[first]), p.size - 1)])
+            if abs(foot - hill.start_m) <= HILL_PLACED_M:
+                break
+            hill = replace(hill, start_m=foot)
+            terrain = ground(hill)
+            p, v = run_over(terrain)
     speed = np.abs(v)
     distance = position(speed)
     heading = np.where(np.abs(v) > 1e-6, np.sign(v), direction)

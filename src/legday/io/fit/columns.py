@@ -40,6 +40,11 @@ IntArray = npt.NDArray[np.int64]
 #: The BYTE base type (0x0D): arrays of it are invalid only when every byte is 0xFF, and are
 #: otherwise kept whole (FIT protocol; the official SDK does the same).
 _BYTE_BASE = 0x0D
+#: Widest integer base type, bytes, whose invalid sentinel float64 holds exactly (the 64-bit
+#: sentinels do not), so its fields can be converted and checked in float64.
+_PACKED_INT_BYTES = 4
+#: The uint32 base type (FIT protocol), the type of ``timestamp`` fields, and its invalid value.
+_UINT32_BASE, _UINT32_INVALID = 0x86, 0xFFFFFFFF
 #: Compressed timestamps roll over every 32 s: the time offset is 5 bits (FIT protocol).
 _TIME_OFFSET_ROLLOVER = TIME_OFFSET_MASK + 1
 
@@ -78,6 +83,16 @@ class Table:
     def __len__(self) -> int:
         return int(self.offsets.shape[0])
 
+    def take(self, rows: npt.NDArray[np.intp]) -> Table:
+        """The messages at ``rows`` (indices in file order), every column cut alike."""
+        out = Table(self.num, self.offsets[rows])
+        out.raw = {k: v[rows] for k, v in self.raw.items()}
+        out.dev = {k: v[rows] for k, v in self.dev.items()}
+        out.expanded = {k: v[rows] for k, v in self.expanded.items()}
+        keep = rows.tolist()
+        out.strings = {k: [v[i] for i in keep] for k, v in self.strings.items()}
+        return out
+
     def field_num(self, name: str) -> int | None:
         profile = self.profile
         return None if profile is None else profile.by_name.get(name)
@@ -96,21 +111,23 @@ class Table:
         from a component (e.g. ``speed`` → ``enhanced_speed``) fills in.
         """
         num = self.field_num(name)
-        out = np.full(len(self), np.nan)
-        if num is None:
-            return out
-        spec = self.profile.fields[num] if self.profile is not None else None
-        expanded = self.expanded.get(num)
-        if expanded is not None:
-            out = _first(expanded).copy()
+        if num is None or self.profile is None:
+            return np.full(len(self), np.nan)
+        spec = self.profile.fields.get(num)
         column = self.raw.get(num)
-        if column is not None and spec is not None:
-            column = _first(column)
-            scaled = column / spec.scale if spec.scale != 1 else column
-            if spec.offset:
-                scaled = scaled - spec.offset
-            out = np.where(np.isnan(scaled), out, scaled)
-        return out
+        expanded = self.expanded.get(num)
+        if column is None or spec is None:
+            if expanded is not None:
+                return _first(expanded).copy()
+            return np.full(len(self), np.nan)
+        column = _first(column)
+        # Always a new array: callers may write into it (stored heart rate does).
+        scaled = column / spec.scale if spec.scale != 1 else column.copy()
+        if spec.offset:
+            scaled -= spec.offset
+        if expanded is None:
+            return scaled
+        return np.where(np.isnan(scaled), _first(expanded), scaled)
 
     def scaled(self, name: str) -> FloatArray:
         """Raw / scale - offset of a field of any shape (arrays stay 2-D); no components."""
@@ -155,7 +172,13 @@ class MessageIndex:
         self._def_of = framing.definition_of_messages(u8)
         counts = np.bincount(self._def_of, minlength=len(framing.definitions))
         self._used: list[int] = np.flatnonzero(counts).tolist()
-        self._member_cache: dict[int, IntArray] = {}
+        # One stable sort groups every definition's messages, in file order within each.
+        by_definition = np.argsort(self._def_of, kind="stable")
+        ends = np.cumsum(counts).tolist()
+        sizes = counts.tolist()
+        self._members: dict[int, IntArray] = {
+            i: by_definition[ends[i] - sizes[i] : ends[i]] for i in self._used
+        }
         headers = u8[self._offsets]
         self._compressed = (headers & COMPRESSED_HEADER) != 0
         self._times: FloatArray | None = None
@@ -173,7 +196,7 @@ class MessageIndex:
             definition = self._framing.definitions[index]
             if definition.global_num not in wanted:
                 continue
-            rows = self._members(index)
+            rows = self._members[index]
             got = _gather(
                 self._data,
                 definition,
@@ -186,7 +209,11 @@ class MessageIndex:
         for num, chunks in parts.items():
             table = _merge(num, self._offsets, chunks)
             if self._times is not None:
-                rows = np.sort(np.concatenate([c[0] for c in chunks]))
+                rows = (
+                    chunks[0][0]
+                    if len(chunks) == 1
+                    else np.sort(np.concatenate([c[0] for c in chunks]))
+                )
                 compressed = self._compressed[rows]
                 if compressed.any():
                     found = table.raw.get(TIMESTAMP_FIELD)
@@ -195,13 +222,6 @@ class MessageIndex:
                     table.raw[TIMESTAMP_FIELD] = column
             tables[num] = table
         return tables
-
-    def _members(self, index: int) -> IntArray:
-        """Positions (in file order) of the messages of definition ``index``."""
-        rows = self._member_cache.get(index)
-        if rows is None:
-            rows = self._member_cache[index] = np.flatnonzero(self._def_of == index)
-        return rows
 
     def _resolve_compressed_timestamps(self, headers: npt.NDArray[np.uint8]) -> FloatArray:
         """The time of every message (NaN where unknown), resolving compressed headers.
@@ -214,12 +234,28 @@ class MessageIndex:
         n = offsets.shape[0]
         full = np.full(n, np.nan)
         ts_only = frozenset({TIMESTAMP_FIELD})
+        definitions = self._framing.definitions
+        # The usual uint32 timestamp is read for every message at once (a few numpy calls
+        # whatever the number of definitions); any other declared type goes field by field.
+        at = np.array([_timestamp_at(d.raw) for d in definitions], dtype=np.int64)
+        message_at = at[self._def_of]
+        has = np.flatnonzero(message_at >= 0)
+        if has.size:
+            where = offsets[has] + message_at[has]
+            big = np.array([d.big_endian for d in definitions], dtype=np.bool_)[self._def_of[has]]
+            stamps = _uint32_view(self._data, "<")[where]
+            if big.any():
+                stamps = np.where(big, _uint32_view(self._data, ">")[where], stamps)
+            values = stamps.astype(np.float64)
+            values[stamps == _UINT32_INVALID] = np.nan
+            full[has] = values
         for index in self._used:
-            definition = self._framing.definitions[index]
-            rows = self._members(index)
+            definition = definitions[index]
+            if at[index] >= 0 or not _layout(definition.raw, ts_only, ()).slots:
+                continue  # read above, or no timestamp field to read
+            rows = self._members[index]
             found, layout = _gather(self._data, definition, offsets[rows], ts_only, None)
-            if layout.slots:
-                full[rows] = _first(_floats(found[layout.slots[0].name], layout.slots[0].base))
+            full[rows] = _first(_floats(found[layout.slots[0].name], layout.slots[0].base))
         compressed = self._compressed
         idx = np.flatnonzero(compressed | ~np.isnan(full))
         is_full = ~compressed[idx]
@@ -237,6 +273,25 @@ class MessageIndex:
         return times
 
 
+def _uint32_view(data: bytes, order: str) -> npt.NDArray[np.uint32]:
+    """Element i: the uint32 stored at byte i of ``data`` (overlapping, strides of 1 byte)."""
+    return np.ndarray(
+        shape=(max(len(data) - 3, 0),), dtype=np.dtype(order + "u4"), buffer=data, strides=(1,)
+    )
+
+
+@lru_cache(maxsize=DEFINITION_CACHE_SIZE)
+def _timestamp_at(raw_definition: bytes) -> int:
+    """Byte offset in each message of a definition's ``timestamp`` field when it is the usual
+    uint32; -1 when the definition has none or declares another type."""
+    uint32 = base_type(_UINT32_BASE)
+    for f in parse_definition(raw_definition).fields:
+        if f.num == TIMESTAMP_FIELD:
+            usual = uint32 is not None and f.base == uint32.number and f.size == uint32.size
+            return f.offset if usual else -1
+    return -1
+
+
 @dataclass(frozen=True, slots=True)
 class _Slot:
     name: str
@@ -249,10 +304,20 @@ class _Slot:
 
 @dataclass(frozen=True, slots=True)
 class _Layout:
-    """A structured dtype over one definition's data messages, for the wanted fields."""
+    """A structured dtype over one definition's data messages, for the wanted fields, and the
+    plan that turns them into float columns."""
 
     dtype: np.dtype[np.void]
     slots: tuple[_Slot, ...]
+    packed: tuple[_Slot, ...] = ()
+    """The scalar numeric slots (no arrays, strings or 64-bit integers), converted together."""
+    packed_dtype: np.dtype[np.void] | None = None
+    """``dtype`` cut to the packed slots (same offsets and item size)."""
+    float_dtype: np.dtype[np.void] | None = None
+    """One float64 field per packed slot: a single cast converts every packed slot."""
+    sentinels: FloatArray | None = None
+    """Each packed slot's invalid value as float64 (NaN, never equal, for float types)."""
+    has_float: bool = False
 
 
 def _numpy_format(bt: BaseType, size: int, big_endian: bool) -> str | tuple[str, tuple[int]]:
@@ -289,15 +354,70 @@ def _layout(
         slots.append(_Slot(f"d{d.dev_index}_{d.num}", "d", (d.dev_index, d.num), bt))
         formats.append(_numpy_format(bt, d.size, definition.big_endian))
         places.append(d.offset)
+    itemsize = definition.size if slots else 0
     dtype = np.dtype(
         {
             "names": [slot.name for slot in slots],
             "formats": formats,
             "offsets": places,
-            "itemsize": definition.size if slots else 0,
+            "itemsize": itemsize,
         }
     )
-    return _Layout(dtype, tuple(slots))
+    packed = [
+        i
+        for i, slot in enumerate(slots)
+        if slot.kind != "s"
+        and isinstance(formats[i], str)
+        and (slot.base.is_float or slot.base.size <= _PACKED_INT_BYTES)
+    ]
+    if not packed:
+        return _Layout(dtype, tuple(slots))
+    packed_slots = tuple(slots[i] for i in packed)
+    return _Layout(
+        dtype,
+        tuple(slots),
+        packed=packed_slots,
+        packed_dtype=np.dtype(
+            {
+                "names": [slots[i].name for i in packed],
+                "formats": [formats[i] for i in packed],
+                "offsets": [places[i] for i in packed],
+                "itemsize": itemsize,
+            }
+        ),
+        float_dtype=np.dtype([(slot.name, np.float64) for slot in packed_slots]),
+        sentinels=np.array(
+            [np.nan if slot.base.is_float else float(slot.base.invalid) for slot in packed_slots]
+        ),
+        has_float=any(slot.base.is_float for slot in packed_slots),
+    )
+
+
+def _convert(values: np.ndarray, layout: _Layout) -> dict[str, FloatArray]:
+    """Float64 columns (NaN for invalid values) of the numeric slots of gathered messages.
+
+    The packed slots take one cast, one comparison and one masked store whatever their number
+    (a per-field conversion costs a few numpy calls per field, which dominates small files)."""
+    out: dict[str, FloatArray] = {}
+    packed = layout.packed
+    if packed and layout.packed_dtype is not None and layout.float_dtype is not None:
+        n = values.shape[0]
+        cut = values.view(layout.packed_dtype)
+        if layout.has_float:
+            # Signalling NaNs (any bit pattern a device wrote) are no error: they become NaN.
+            with np.errstate(invalid="ignore"):
+                cast = cut.astype(layout.float_dtype)
+        else:
+            cast = cut.astype(layout.float_dtype)
+        matrix = cast.view(np.float64).reshape(n, len(packed))
+        np.putmask(matrix, matrix == layout.sentinels, np.nan)
+        columns = np.ascontiguousarray(matrix.T)
+        for j, slot in enumerate(packed):
+            out[slot.name] = columns[j]
+    for slot in layout.slots:
+        if slot.kind != "s" and slot.name not in out:
+            out[slot.name] = _floats(values[slot.name], slot.base)
+    return out
 
 
 _Chunk = tuple[IntArray, np.ndarray, _Layout]
@@ -353,47 +473,56 @@ def _text(raw: bytes) -> str | None:
     return text or None
 
 
+def _single(num: int, offsets: IntArray, chunk: _Chunk) -> Table:
+    """The table of a message all of whose messages share one definition (most messages)."""
+    rows, values, layout = chunk
+    table = Table(num, offsets[rows])
+    converted = _convert(values, layout)
+    for slot in layout.slots:
+        if slot.kind == "s":
+            table.strings[slot.key] = [_text(bytes(r)) for r in values[slot.name]]  # type: ignore[index]
+        elif slot.kind == "d":
+            column = converted[slot.name]
+            table.dev[slot.key] = column if column.ndim == 1 else column[:, 0]  # type: ignore[index]
+        else:
+            table.raw[slot.key] = converted[slot.name]  # type: ignore[index]
+    return table
+
+
 def _merge(num: int, offsets: IntArray, chunks: Sequence[_Chunk]) -> Table:
     """Merge the messages of the definitions of one global message, in file order."""
     if len(chunks) == 1:
-        rows = chunks[0][0]
-        places: list[IntArray | None] = [None]
-    else:
-        rows = np.sort(np.concatenate([c[0] for c in chunks]))
-        places = [np.searchsorted(rows, c[0]) for c in chunks]
+        return _single(num, offsets, chunks[0])
+    rows = np.sort(np.concatenate([c[0] for c in chunks]))
+    places = [np.searchsorted(rows, c[0]) for c in chunks]
     n = rows.shape[0]
     table = Table(num, offsets[rows])
     slots: dict[tuple[str, int | tuple[int, int]], list[tuple[int, _Slot]]] = {}
     for i, (_, _, layout) in enumerate(chunks):
         for slot in layout.slots:
             slots.setdefault((slot.kind, slot.key), []).append((i, slot))
+    converted = [_convert(values, layout) for _, values, layout in chunks]
     for (kind, key), items in slots.items():
         if kind == "s":
             texts: list[str | None] = [None] * n
             for i, slot in items:
-                place = places[i]
                 values = [_text(bytes(row)) for row in chunks[i][1][slot.name]]
-                for j, text in zip(
-                    range(n) if place is None else place.tolist(), values, strict=False
-                ):
+                for j, text in zip(places[i].tolist(), values, strict=True):
                     texts[j] = text
             table.strings[key] = texts  # type: ignore[index]
             continue
-        parts = [(places[i], _floats(chunks[i][1][slot.name], slot.base)) for i, slot in items]
+        parts = [(places[i], converted[i][slot.name]) for i, slot in items]
         if kind == "d":
             parts = [(p, v if v.ndim == 1 else v[:, 0]) for p, v in parts]
-        if len(parts) == 1 and parts[0][0] is None:
-            merged = parts[0][1]
-        else:
-            width = max(v.shape[1] if v.ndim == 2 else 0 for _, v in parts)
-            merged = np.full((n, width) if width else n, np.nan)
-            for place, v in parts:
-                if width:
-                    merged[place, : (v.shape[1] if v.ndim == 2 else 1)] = (
-                        v if v.ndim == 2 else v[:, None]
-                    )
-                else:
-                    merged[place] = v
+        width = max(v.shape[1] if v.ndim == 2 else 0 for _, v in parts)
+        merged = np.full((n, width) if width else n, np.nan)
+        for place, v in parts:
+            if width:
+                merged[place, : (v.shape[1] if v.ndim == 2 else 1)] = (
+                    v if v.ndim == 2 else v[:, None]
+                )
+            else:
+                merged[place] = v
         if kind == "d":
             table.dev[key] = merged  # type: ignore[index]
         else:

@@ -27,7 +27,7 @@ from legday.io.fit.columns import DevType, FloatArray, MessageIndex, Table
 from legday.io.fit.components import expand_components
 from legday.io.fit.framing import Fault, looks_like_fit, scan
 from legday.io.fit.hr import merge_stored_heart_rate
-from legday.io.fit.profile import enum_value, mesg_num, message_profile
+from legday.io.fit.profile import mesg_num, message_profile
 from legday.io.fit.protocol import FIT_EPOCH_S, HEADER_SIZES, SIGNATURE, base_type
 from legday.io.fit.samples import dev_channels, record_samples
 from legday.io.fit.summaries import (
@@ -42,6 +42,7 @@ from legday.io.fit.summaries import (
     sessions,
     utc_offset_s,
 )
+from legday.io.fit.times import plausible_records, relative_time_warning
 from legday.model import Activity, Source
 
 __all__ = ["is_fit", "read_fit"]
@@ -94,6 +95,9 @@ _DEV_FIELDS = (
 )
 #: The ``file_id.type`` name of an activity file (FIT profile type ``file``).
 _ACTIVITY_FILE = "activity"
+#: Tolerance, s, when comparing a session's timer and elapsed totals (both in ms units, and
+#: some devices round one of them to whole seconds).
+_TOTALS_SLACK_S = 1.0
 #: Errors numpy or the standard library may raise on bytes that slipped past the checks; they
 #: are mapped to :class:`CorruptFileError` at this boundary so only LegdayError escapes.
 _DECODE_ERRORS = (ValueError, IndexError, KeyError, OverflowError, TypeError, ZeroDivisionError)
@@ -126,7 +130,12 @@ def read_fit(
     a file with records and no session gives one. ``on_error`` says what a damaged file does:
     ``RAISE`` raises :class:`TruncatedFileError` or :class:`CorruptFileError` (bad CRC,
     undefined local message…) naming the byte offset; ``WARN`` (default) and ``SKIP`` keep what
-    was decoded before the fault and append the fault to ``Activity.warnings``.
+    was decoded before the fault and append the fault to ``Activity.warnings``. Records whose
+    time cannot be placed (none, days away from the session, or going back) are dropped with a
+    warning naming their count and byte offset, or raise under ``RAISE``
+    (:mod:`~legday.io.fit.times`); so the samples' times are finite and never decrease. A file
+    whose times are all device-relative (no clock, e.g. the Forerunner 70) keeps them, with a
+    warning that the start is not an absolute time.
 
     Raises :class:`TruncatedFileError` for an empty file (and for damage before any activity
     data), :class:`UnsupportedFileError` for bytes that are not FIT and for FIT files that
@@ -169,6 +178,11 @@ def _read(data: bytes, name: str | None, on_error: OnError) -> list[Activity]:
     records = table("record")
     session_rows = sessions(table("session"))
     kind = file_type(table("file_id"))
+    if records is not None and len(records):
+        # Components first: accumulated fields count every record in file order.
+        expand_components(records)
+        records, dropped = plausible_records(records, session_rows, name, on_error)
+        warnings += dropped
     if (records is None or not len(records)) and not session_rows:
         hard = [f for f in framing.faults if f.hard]
         if hard:
@@ -176,7 +190,8 @@ def _read(data: bytes, name: str | None, on_error: OnError) -> list[Activity]:
         if kind not in (None, _ACTIVITY_FILE):
             raise UnsupportedFileError(f"not an activity file: {kind}", path=name, offset=0)
         raise UnsupportedFileError("FIT file holds no records and no sessions", path=name)
-    warnings += _relative_time_warning(table("record"), name)
+    warnings += relative_time_warning(records, name)
+    warnings += _inverted_totals_warnings(session_rows, name)
     return _activities(
         tables=tables,
         records=records,
@@ -192,20 +207,21 @@ def _read(data: bytes, name: str | None, on_error: OnError) -> list[Activity]:
     )
 
 
-def _relative_time_warning(records: Table | None, name: str | None) -> list[str]:
-    """A warning when record times are device-relative: FIT ``date_time`` values below the
-    profile's ``min`` (0x10000000) count seconds since the device's power-on, not since the FIT
-    epoch, so the start is not an absolute time (e.g. the Forerunner 70)."""
-    least = enum_value("date_time", "min")
-    if records is None or least is None:
-        return []
-    stamps = records.raw_of("timestamp")
-    if not (stamps < least).any():
-        return []
-    return [
-        f"{name or '<stream>'}: record times are device-relative (before the FIT date_time "
-        "minimum); the start time is not absolute"
-    ]
+def _inverted_totals_warnings(rows: list[SessionRow], name: str | None) -> list[str]:
+    """A warning per session whose timer time exceeds its elapsed time: the timer excludes
+    pauses, so it cannot (FIT profile ``session``). Some devices swap the two (a
+    Nielsen-Kellerman logger writes 47 min elapsed for a 6 h recording); the totals are kept
+    as written, as the official SDK reads them, and ``Activity.duration_s`` takes the longer
+    of the samples' span and the elapsed time."""
+    out = []
+    for k, row in enumerate(rows):
+        timer, elapsed = row.totals.total_timer_s, row.totals.total_elapsed_s
+        if timer is not None and elapsed is not None and timer > elapsed + _TOTALS_SLACK_S:
+            out.append(
+                f"{name or '<stream>'}: session {k + 1}'s timer time ({timer:g} s) exceeds its "
+                f"elapsed time ({elapsed:g} s); the device's totals are kept as written"
+            )
+    return out
 
 
 def _developer_types(index: MessageIndex) -> dict[tuple[int, int], DevType]:
@@ -273,7 +289,6 @@ def _activities(
     developer fields.
     """
     if records is not None:
-        expand_components(records)
         heart_rate = records.value("heart_rate")
         hr = tables.get(mesg_num("hr"))
         if hr is not None and len(hr):

@@ -51,6 +51,21 @@ def enum_text(table: Table, field: str, raw: float) -> str | None:
     return (enum_name(spec.type, int(raw)) if spec else None) or str(int(raw))
 
 
+def enum_texts(table: Table, field: str, raw: FloatArray) -> list[str | None]:
+    """:func:`enum_text` of every value of a column (the field's type looked up once)."""
+    num = table.field_num(field)
+    spec = table.profile.fields.get(num) if table.profile is not None and num is not None else None
+    kind = spec.type if spec is not None else None
+    out: list[str | None] = []
+    for value in raw.tolist():
+        if value != value:  # NaN
+            out.append(None)
+        else:
+            number = int(value)
+            out.append((enum_name(kind, number) if kind else None) or str(number))
+    return out
+
+
 def _posix(raw: FloatArray) -> FloatArray:
     return raw + FIT_EPOCH_S
 
@@ -68,6 +83,8 @@ class SessionRow:
     sport: str
     sub_sport: str | None
     totals: SessionTotals
+    end: float = math.nan
+    """POSIX seconds of the session's ``timestamp`` (else start + elapsed time); NaN unknown."""
 
 
 def sessions(table: Table | None) -> list[SessionRow]:
@@ -78,6 +95,7 @@ def sessions(table: Table | None) -> list[SessionRow]:
     end = _posix(table.raw_of("timestamp"))
     elapsed = table.value("total_elapsed_time")
     start = np.where(np.isnan(start), end - elapsed, start)
+    end = np.where(np.isnan(end), start + elapsed, end)
     sport = table.raw_of("sport")
     sub = table.raw_of("sub_sport")
     columns = {
@@ -90,12 +108,15 @@ def sessions(table: Table | None) -> list[SessionRow]:
         "max_heart_rate_bpm": table.value("max_heart_rate"),
         "total_calories_kcal": table.value("total_calories"),
     }
+    sport_names = enum_texts(table, "sport", sport)
+    sub_names = enum_texts(table, "sub_sport", sub)
     rows = [
         SessionRow(
             start=float(start[i]),
-            sport=enum_text(table, "sport", sport[i]) or "generic",
-            sub_sport=enum_text(table, "sub_sport", sub[i]),
+            sport=sport_names[i] or "generic",
+            sub_sport=sub_names[i],
             totals=SessionTotals(**{k: _opt(v[i]) for k, v in columns.items()}),
+            end=float(end[i]),
         )
         for i in range(len(table))
     ]
@@ -121,17 +142,20 @@ def laps(table: Table | None) -> list[Lap]:
     sport = table.raw_of("sport")
     distance = table.value("total_distance")
     timer = table.value("total_timer_time")
+    intensities = enum_texts(table, "intensity", intensity)
+    triggers = enum_texts(table, "lap_trigger", trigger)
+    sports = enum_texts(table, "sport", sport)
     return [
         Lap(
             start=float(start[i]),
             end=float(end[i]),
-            intensity=enum_text(table, "intensity", intensity[i]),
-            trigger=enum_text(table, "lap_trigger", trigger[i]),
+            intensity=intensities[i],
+            trigger=triggers[i],
             wkt_step_index=None if math.isnan(step[i]) else int(step[i]),
             total_distance_m=_opt(distance[i]),
             total_timer_s=_opt(timer[i]),
             total_elapsed_s=_opt(elapsed[i]),
-            sport=enum_text(table, "sport", sport[i]),
+            sport=sports[i],
         )
         for i in range(len(table))
     ]
@@ -146,9 +170,10 @@ def events(table: Table | None) -> list[Event]:
     kind = table.raw_of("event_type")
     data = table.raw_of("data")
     out = []
+    names = enum_texts(table, "event", event)
+    types = enum_texts(table, "event_type", kind)
     for i in range(len(table)):
-        name = enum_text(table, "event", event[i])
-        event_type = enum_text(table, "event_type", kind[i])
+        name, event_type = names[i], types[i]
         if math.isnan(stamp[i]) or name is None or event_type is None:
             continue
         out.append(Event(float(stamp[i]), name, event_type, _opt(data[i])))

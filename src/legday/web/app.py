@@ -1,0 +1,130 @@
+"""The dashboard's FastAPI application: a thin face over :class:`~legday.store.library.Library`.
+
+``create_app(library_factory)`` builds the app. The factory is called once, on the first
+request, and the library it returns serves every request (SQLAlchemy sessions are per call) and
+is closed when the app shuts down. Pages are Jinja2 templates with autoescaping on for every
+template; charts are inline SVG from :mod:`legday.web.svg` and :mod:`legday.web.bodymap`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from legday import __version__
+from legday.errors import LegdayError, NotFoundError
+
+from .security import TokenGate, UploadLimit
+
+if TYPE_CHECKING:
+    from legday.store.library import Library
+
+__all__ = ["MAX_UPLOAD_BYTES", "create_app", "get_library"]
+
+#: Largest upload accepted, bytes (a full Garmin export zip of several years is ~100–200 MiB).
+MAX_UPLOAD_BYTES = 200 * 2**20
+
+LibraryFactory = Callable[[], "Library"]
+
+_HERE = Path(__file__).resolve().parent
+
+
+def _templates() -> Jinja2Templates:
+    env = Environment(
+        loader=FileSystemLoader(_HERE / "templates"),
+        # every template, whatever its extension: names and errors come from files
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    from .views import FILTERS
+
+    env.filters.update(FILTERS)
+    env.globals["version"] = __version__
+    return Jinja2Templates(env=env)
+
+
+class _LibraryHolder:
+    """Opens the library once, on first use, and closes it at shutdown."""
+
+    def __init__(self, factory: LibraryFactory) -> None:
+        self.factory = factory
+        self.library: Library | None = None
+        self.lock = threading.Lock()
+
+    def get(self) -> Library:
+        with self.lock:
+            if self.library is None:
+                self.library = self.factory()
+            return self.library
+
+    def close(self) -> None:
+        with self.lock:
+            if self.library is not None:
+                self.library.close()
+                self.library = None
+
+
+def get_library(request: Request) -> Library:
+    """The FastAPI dependency that hands a route the app's library."""
+    holder: _LibraryHolder = request.app.state.libraries
+    return holder.get()
+
+
+def create_app(
+    library_factory: LibraryFactory,
+    *,
+    token: str | None = None,
+    max_upload_bytes: int = MAX_UPLOAD_BYTES,
+) -> FastAPI:
+    """The dashboard over the library that ``library_factory`` opens.
+
+    With ``token`` set, every request must carry it (see :mod:`legday.web.security`).
+    """
+    holder = _LibraryHolder(library_factory)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        holder.close()
+
+    app = FastAPI(
+        title="legday",
+        version=__version__,
+        summary="Does my run count as leg day? The same answers as the legday CLI, as JSON.",
+        docs_url=None,  # FastAPI's Swagger UI loads from a CDN; /docs is our own offline page
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.libraries = holder
+    app.state.templates = _templates()
+    app.state.max_upload_bytes = max_upload_bytes
+    app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
+
+    from .routes import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.exception_handler(LegdayError)
+    async def _legday_error(request: Request, exc: LegdayError) -> Response:
+        status = 404 if isinstance(exc, NotFoundError) else 400
+        if request.url.path.startswith("/api"):
+            return JSONResponse({"error": str(exc)}, status_code=status)
+        return app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
+            request, "error.html", {"status": status, "message": str(exc)}, status_code=status
+        )
+
+    app.add_middleware(UploadLimit, max_bytes=max_upload_bytes)
+    if token:
+        app.add_middleware(TokenGate, token=token)
+    return app

@@ -1,0 +1,1 @@
+"""The dashboard's routes: :mod:`.api` (JSON under ``/api``) and :mod:`.pages` (HTML)."""

@@ -1,0 +1,66 @@
+"""The JSON API: the same objects the CLI prints with ``--json``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi.responses import Response
+
+from legday.cli.common import _clean as json_ready  # the CLI's --json rules: NaN/inf → null
+from legday.store.library import Library
+
+from ..app import get_library
+from ..uploads import import_uploads
+
+__all__ = ["json_response", "router"]
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+Lib = Annotated[Library, Depends(get_library)]
+DateQuery = Annotated[
+    date | None, Query(description="Any day of the week (YYYY-MM-DD); default: today.")
+]
+
+
+def json_response(data: Any, status_code: int = 200) -> Response:
+    """JSON exactly as ``legday … --json`` prints it (non-finite numbers become null)."""
+    import json
+
+    body = json.dumps(json_ready(data), ensure_ascii=False, default=str)
+    return Response(body, status_code=status_code, media_type="application/json")
+
+
+@router.get("/week", summary="The week check (as `legday week --json`)")
+def week(lib: Lib, date: DateQuery = None) -> Response:
+    return json_response(lib.week(date).to_dict())
+
+
+@router.get("/activity/{activity_id}", summary="One stored activity: analysis and verdict")
+def activity(lib: Lib, activity_id: int) -> Response:
+    return json_response(lib.activity(activity_id))
+
+
+@router.get("/strength", summary="Lifts and next targets (as `legday strength --json`)")
+def strength(
+    lib: Lib,
+    exercise: Annotated[str | None, Query(description="One exercise (name or key).")] = None,
+) -> Response:
+    return json_response(lib.strength_report(exercise))
+
+
+@router.get("/strength/trends", summary="e1RM per session and weekly hard sets per muscle")
+def strength_trends(lib: Lib) -> Response:
+    return json_response(lib.strength_trends())
+
+
+@router.get("/plan", summary="Next week's plan (as `legday plan --json`)")
+def plan(lib: Lib, date: DateQuery = None) -> Response:
+    return json_response(lib.plan(date).to_dict())
+
+
+@router.post("/import", summary="Import files or export zips (as `legday import --json`)")
+def import_files(lib: Lib, files: Annotated[list[UploadFile], File()]) -> Response:
+    data = import_uploads(lib, files)
+    return json_response(data)

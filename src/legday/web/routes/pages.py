@@ -1,0 +1,115 @@
+"""The HTML pages: week, activity, strength, plan, import and the offline API docs."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from legday.plan import Block, to_ics
+from legday.store.library import Library
+
+from ..app import get_library
+from ..uploads import import_uploads
+from ..views import activity_view, strength_view, week_view
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+Lib = Annotated[Library, Depends(get_library)]
+DateQuery = Annotated[date | None, Query()]
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    templates = request.app.state.templates
+    return templates.TemplateResponse(  # type: ignore[no-any-return]
+        request, name, {"page": name.removesuffix(".html"), **context}, status_code=status
+    )
+
+
+@router.get("/", response_class=HTMLResponse)
+def week_page(request: Request, lib: Lib, date: DateQuery = None) -> Response:
+    report = lib.week(date)
+    data = report.to_dict()
+    return _page(request, "week.html", {"week": data, **week_view(data)})
+
+
+@router.get("/activity/{activity_id}", response_class=HTMLResponse)
+def activity_page(request: Request, lib: Lib, activity_id: int) -> Response:
+    activity = lib.activity(activity_id)
+    streams = lib.activity_streams(activity_id)
+    view = activity_view(activity, streams, lib.profile.units)
+    return _page(request, "activity.html", {"activity": activity, **view})
+
+
+@router.get("/strength", response_class=HTMLResponse)
+def strength_page(request: Request, lib: Lib) -> Response:
+    view = strength_view(lib.strength_report(), lib.strength_trends())
+    return _page(request, "strength.html", view)
+
+
+def _plan(lib: Library, day: date | None) -> Any:
+    result = lib.plan(day)
+    # Library.plan returns a Block only for weeks > 1, which the dashboard never asks for
+    return result.plans[0] if isinstance(result, Block) else result
+
+
+@router.get("/plan", response_class=HTMLResponse)
+def plan_page(request: Request, lib: Lib, date: DateQuery = None) -> Response:
+    plan = _plan(lib, date)
+    return _page(request, "plan.html", {"plan": plan, "date": date})
+
+
+@router.get("/plan.ics")
+def plan_ics(lib: Lib, date: DateQuery = None) -> Response:
+    plan = _plan(lib, date)
+    return Response(
+        to_ics(plan, time_zone=lib.profile.time_zone),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="legday-{plan.week}.ics"'},
+    )
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_page(request: Request) -> Response:
+    return _page(
+        request, "import.html", {"result": None, "limit": request.app.state.max_upload_bytes}
+    )
+
+
+@router.post("/import", response_class=HTMLResponse)
+def import_form(request: Request, lib: Lib, files: Annotated[list[UploadFile], File()]) -> Response:
+    """The no-JavaScript path: the form posts here and the results come back as a page."""
+    result = import_uploads(lib, files)
+    return _page(
+        request, "import.html", {"result": result, "limit": request.app.state.max_upload_bytes}
+    )
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def docs_page(request: Request) -> Response:
+    """The API's endpoints, listed from the OpenAPI schema (offline: no Swagger UI CDN)."""
+    schema = request.app.openapi()
+    endpoints = [
+        {
+            "method": method.upper(),
+            "path": path,
+            "summary": op.get("summary", ""),
+            "params": [
+                {
+                    "name": p["name"],
+                    "in": p["in"],
+                    "required": p.get("required", False),
+                    "description": p.get("description", ""),
+                }
+                for p in op.get("parameters", [])
+            ],
+            "body": "requestBody" in op,
+        }
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+    ]
+    return _page(request, "docs.html", {"endpoints": endpoints, "info": schema["info"]})

@@ -1,0 +1,77 @@
+// Upload with a progress bar: posts the chosen files to /api/import (the same import as the
+// form's plain POST /import) and shows each file's result. Text goes in with textContent only.
+(function () {
+  "use strict";
+  var form = document.getElementById("upload");
+  if (!form || !window.XMLHttpRequest || !window.FormData) return;
+  var bar = document.getElementById("progress");
+  var status = document.getElementById("status");
+  var results = document.getElementById("results");
+  var rows = document.getElementById("rows");
+  var summary = document.getElementById("summary");
+  var limit = parseInt(form.dataset.limit, 10);
+
+  function cell(tr, text) {
+    var td = document.createElement("td");
+    td.textContent = text == null ? "" : String(text);
+    tr.appendChild(td);
+    return td;
+  }
+
+  function show(data) {
+    rows.textContent = "";
+    data.files.forEach(function (f) {
+      var tr = document.createElement("tr");
+      tr.className = f.status;
+      cell(tr, f.path);
+      var td = cell(tr, "");
+      var badge = document.createElement("span");
+      badge.className = "badge " + f.status;
+      badge.textContent = f.status;
+      td.appendChild(badge);
+      cell(tr, f.sessions);
+      cell(tr, f.error || "");
+      rows.appendChild(tr);
+    });
+    summary.textContent = data.imported + " imported, " + data.duplicates + " duplicates, " +
+      data.failed + " failed";
+    results.hidden = false;
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var input = form.querySelector("input[type=file]");
+    var size = 0;
+    for (var i = 0; i < input.files.length; i++) size += input.files[i].size;
+    if (size > limit) {
+      status.textContent = "Too large: the limit is " + Math.round(limit / 1048576) + " MiB.";
+      return;
+    }
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", "/api/import");
+    xhr.responseType = "json";
+    bar.hidden = false;
+    bar.value = 0;
+    status.textContent = "Uploading…";
+    form.querySelector("button").disabled = true;
+    xhr.upload.addEventListener("progress", function (e) {
+      if (e.lengthComputable) bar.value = Math.round((100 * e.loaded) / e.total);
+    });
+    xhr.upload.addEventListener("load", function () {
+      bar.removeAttribute("value");
+      status.textContent = "Reading and judging…";
+    });
+    xhr.addEventListener("loadend", function () {
+      form.querySelector("button").disabled = false;
+      bar.hidden = true;
+      var data = xhr.response;
+      if (xhr.status === 200 && data && data.files) {
+        status.textContent = "Done.";
+        show(data);
+      } else {
+        status.textContent = "Upload failed: " + ((data && data.error) || xhr.status || "no answer");
+      }
+    });
+    xhr.send(new FormData(form));
+  });
+})();

@@ -1,0 +1,307 @@
+"""Charts as inline SVG strings, drawn on the server (pure: numbers in, markup out).
+
+Every function returns a complete ``<svg>`` element that the templates insert as-is, so every
+piece of text placed in the markup goes through :func:`esc`. Nothing here knows about runs or
+rules: the pages hand over series that the library computed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from html import escape
+from typing import Literal
+
+__all__ = [
+    "Band",
+    "Bar",
+    "Series",
+    "bar_chart",
+    "esc",
+    "line_chart",
+    "nice_ticks",
+]
+
+#: Plot margins inside the SVG, px: left, right, top, bottom.
+MARGIN = (44.0, 44.0, 12.0, 24.0)
+#: Axis, grid and label colours (the stylesheet's greys).
+AXIS, GRID, LABEL = "#9aa3ad", "#e7eaee", "#5b6570"
+
+
+def esc(text: object) -> str:
+    """Text made safe for SVG/HTML content and attribute values."""
+    return escape(str(text), quote=True)
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line (or bars) over the chart's x values; ``None``/NaN values leave a gap."""
+
+    name: str
+    values: Sequence[float | None]
+    colour: str
+    style: Literal["line", "bars", "area", "dots"] = "line"
+    axis: Literal["left", "right"] = "left"
+    dashed: bool = False
+    markers: bool = False
+    """Draw a dot at each value (for sparse series)."""
+
+
+@dataclass(frozen=True)
+class Band:
+    """A shaded stretch of the x axis (a segment or block of a run)."""
+
+    start: float
+    end: float
+    colour: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    colour: str
+    note: str = ""
+
+
+def nice_ticks(lo: float, hi: float, count: int = 4) -> list[float]:
+    """Round tick values covering ``[lo, hi]`` (1, 2, 2.5 or 5 times a power of ten)."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return [lo] if math.isfinite(lo) else [0.0]
+    raw = (hi - lo) / max(count, 1)
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    first = math.floor(lo / step) * step
+    ticks: list[float] = []
+    t = first
+    while t <= hi + step * 1e-9:
+        ticks.append(round(t, 10))
+        t += step
+    if ticks[-1] < hi:
+        ticks.append(round(t, 10))
+    return ticks
+
+
+def _finite(values: Sequence[float | None]) -> list[float]:
+    return [float(v) for v in values if v is not None and math.isfinite(v)]
+
+
+@dataclass
+class _Scale:
+    lo: float
+    hi: float
+    a: float
+    b: float
+    ticks: list[float] = field(default_factory=list)
+
+    def __call__(self, v: float) -> float:
+        span = self.hi - self.lo or 1.0
+        return self.a + (v - self.lo) / span * (self.b - self.a)
+
+
+def _y_scale(
+    series: Sequence[Series], top: float, bottom: float, invert: bool, zero: bool, count: int
+) -> _Scale | None:
+    values = [v for s in series for v in _finite(s.values)]
+    if not values:
+        return None
+    lo, hi = min(values), max(values)
+    if zero or any(s.style == "bars" for s in series):
+        lo = min(lo, 0.0)
+    if hi == lo:
+        lo, hi = lo - max(abs(lo) * 0.05, 0.5), hi + max(abs(hi) * 0.05, 0.5)
+    ticks = nice_ticks(lo, hi, count)
+    lo, hi = ticks[0], ticks[-1]
+    a, b = (top, bottom) if invert else (bottom, top)
+    return _Scale(lo, hi, a, b, ticks)
+
+
+def _path(points: list[tuple[float, float] | None]) -> str:
+    parts: list[str] = []
+    pen = "M"
+    for p in points:
+        if p is None:
+            pen = "M"
+            continue
+        parts.append(f"{pen}{p[0]:.1f},{p[1]:.1f}")
+        pen = "L"
+    return "".join(parts)
+
+
+def line_chart(
+    x: Sequence[float],
+    series: Sequence[Series],
+    *,
+    width: int = 720,
+    height: int = 220,
+    x_ticks: Sequence[tuple[float, str]] = (),
+    bands: Sequence[Band] = (),
+    title: str = "",
+    left_format: Callable[[float], str] = _num,
+    right_format: Callable[[float], str] = _num,
+    invert_left: bool = False,
+    zero_based: bool = True,
+    y_ticks: int = 4,
+    css_class: str = "chart",
+) -> str:
+    """Lines, areas and bars over shared ``x`` values, on up to two y axes.
+
+    An empty ``x`` (or series with no finite value) draws an empty frame reading "no data".
+    """
+    ml, mr, mt, mb = MARGIN
+    x0, x1, y0, y1 = ml, width - mr, mt, height - mb
+    out = [
+        f'<svg class="{esc(css_class)}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{esc(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{esc(title)}</title>",
+    ]
+    xs = [float(v) for v in x]
+    if not xs or not any(_finite(s.values) for s in series):
+        out.append(
+            f'<text x="{width / 2:.0f}" y="{height / 2:.0f}" text-anchor="middle" '
+            f'fill="{LABEL}" font-size="13">no data</text></svg>'
+        )
+        return "".join(out)
+    xs_lo, xs_hi = min(xs), max(xs)
+    if xs_hi == xs_lo:  # one point: put it in the middle
+        xs_lo, xs_hi = xs_lo - 1.0, xs_hi + 1.0
+    sx = _Scale(xs_lo, xs_hi, x0, x1)
+    left = [s for s in series if s.axis == "left"]
+    right = [s for s in series if s.axis == "right"]
+    sl = _y_scale(left, y0, y1, invert_left, zero_based, y_ticks)
+    sr = _y_scale(right, y0, y1, False, True, y_ticks)
+    for band in bands:
+        a, b = sx(max(band.start, xs_lo)), sx(min(band.end, xs_hi))
+        if b > a:
+            out.append(
+                f'<rect class="band" x="{a:.1f}" y="{y0}" width="{b - a:.1f}" '
+                f'height="{y1 - y0}" fill="{esc(band.colour)}"><title>{esc(band.label)}</title>'
+                "</rect>"
+            )
+    axes = ((sl, left_format, "end", x0 - 6), (sr, right_format, "start", x1 + 6))
+    for scale, fmt, anchor, tx in axes:
+        if scale is None:
+            continue
+        for t in scale.ticks:
+            y = scale(t)
+            if scale is sl or sl is None:
+                out.append(f'<line x1="{x0}" x2="{x1}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
+            out.append(
+                f'<text x="{tx}" y="{y + 4:.1f}" text-anchor="{anchor}" font-size="11" '
+                f'fill="{LABEL}">{esc(fmt(t))}</text>'
+            )
+    for value, label in x_ticks:
+        if xs_lo <= value <= xs_hi:
+            px = sx(value)
+            out.append(
+                f'<text x="{px:.1f}" y="{height - 6}" text-anchor="middle" font-size="11" '
+                f'fill="{LABEL}">{esc(label)}</text>'
+            )
+    out.append(f'<line x1="{x0}" x2="{x1}" y1="{y1}" y2="{y1}" stroke="{AXIS}"/>')
+    step = (x1 - x0) / max(len(xs), 1)
+    for s in series:
+        scale = sl if s.axis == "left" else sr
+        if scale is None:
+            continue
+        out.append(_draw(s, xs, sx, scale, step))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _draw(s: Series, xs: list[float], sx: _Scale, sy: _Scale, step: float) -> str:
+    pts: list[tuple[float, float] | None] = [
+        (sx(x), sy(float(v))) if v is not None and math.isfinite(v) else None
+        for x, v in zip(xs, s.values, strict=False)
+    ]
+    name = esc(s.name)
+    if s.style == "bars":
+        base = sy(max(sy.lo, 0.0))
+        w = max(step * 0.7, 1.0)
+        rects = [
+            f'<rect x="{p[0] - w / 2:.1f}" y="{min(p[1], base):.1f}" width="{w:.1f}" '
+            f'height="{abs(base - p[1]):.1f}"><title>{esc(_num(float(v or 0)))}</title></rect>'
+            for p, v in zip(pts, s.values, strict=False)
+            if p is not None and v
+        ]
+        return (
+            f'<g class="series bars" data-series="{name}" fill="{esc(s.colour)}">'
+            + "".join(rects)
+            + "</g>"
+        )
+    d = _path(pts) if s.style != "dots" else ""
+    dash = ' stroke-dasharray="5 4"' if s.dashed else ""
+    area = ""
+    if s.style == "area":
+        base = sy(max(sy.lo, 0.0))
+        runs: list[list[tuple[float, float]]] = [[]]
+        for p in pts:
+            if p is None:
+                runs.append([])
+            else:
+                runs[-1].append(p)
+        for run in (r for r in runs if len(r) > 1):
+            poly = " ".join(f"{a:.1f},{b:.1f}" for a, b in run)
+            area += (
+                f'<polygon points="{run[0][0]:.1f},{base:.1f} {poly} {run[-1][0]:.1f},{base:.1f}" '
+                f'fill="{esc(s.colour)}" fill-opacity="0.18" stroke="none"/>'
+            )
+    dots = ""
+    if s.markers or s.style == "dots":
+        dots = "".join(
+            f'<circle cx="{p[0]:.1f}" cy="{p[1]:.1f}" r="3" fill="{esc(s.colour)}">'
+            f"<title>{name}: {esc(_num(float(v or 0)))}</title></circle>"
+            for p, v in zip(pts, s.values, strict=False)
+            if p is not None and v
+        )
+    return (
+        f'<g class="series" data-series="{name}">{area}<path d="{d}" fill="none" '
+        f'stroke="{esc(s.colour)}" stroke-width="1.8" stroke-linejoin="round"{dash}>'
+        f"<title>{name}</title></path>{dots}</g>"
+    )
+
+
+def bar_chart(
+    bars: Sequence[Bar],
+    *,
+    width: int = 360,
+    row: int = 26,
+    title: str = "",
+    value_format: Callable[[float], str] = _num,
+) -> str:
+    """Horizontal bars, one per row, labelled on the left and valued on the right."""
+    label_w, value_w = 70.0, 64.0
+    height = max(len(bars), 1) * row + 4
+    out = [
+        f'<svg class="chart bars" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{esc(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{esc(title)}</title>",
+    ]
+    top = max((b.value for b in bars), default=0.0)
+    if not bars or top <= 0:
+        out.append(
+            f'<text x="{width / 2:.0f}" y="{height / 2 + 4:.0f}" text-anchor="middle" '
+            f'fill="{LABEL}" font-size="13">no data</text></svg>'
+        )
+        return "".join(out)
+    span = width - label_w - value_w
+    for i, b in enumerate(bars):
+        y = i * row + 2
+        w = max(b.value, 0.0) / top * span
+        tip = f"{b.label}: {value_format(b.value)}" + (f" ({b.note})" if b.note else "")
+        out.append(
+            f'<g class="bar" data-label="{esc(b.label)}"><title>{esc(tip)}</title>'
+            f'<text x="{label_w - 8}" y="{y + row / 2 + 4:.1f}" text-anchor="end" '
+            f'font-size="12" fill="{LABEL}">{esc(b.label)}</text>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row - 8}" rx="3" '
+            f'fill="{esc(b.colour)}"/>'
+            f'<text x="{label_w + w + 6:.1f}" y="{y + row / 2 + 4:.1f}" font-size="12" '
+            f'fill="{LABEL}">{esc(value_format(b.value))}</text></g>'
+        )
+    out.append("</svg>")
+    return "".join(out)

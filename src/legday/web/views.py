@@ -1,0 +1,362 @@
+"""From the library's results to what the templates draw: charts, colours and labels.
+
+No numbers are computed here beyond display: units for people (pace per km or mile),
+downsampling a long stream to the chart's width, and picking colours. Every value shown comes
+from a :class:`~legday.store.library.Library` call.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from legday.cli.common import fmt_distance, fmt_duration
+from legday.model import MUSCLES, WEEKDAYS
+
+from .bodymap import MUSCLE_LABELS, body_map, heat_colour, heat_legend
+from .svg import Band, Bar, Series, bar_chart, line_chart
+
+__all__ = [
+    "FILTERS",
+    "KIND_COLOURS",
+    "activity_view",
+    "badge",
+    "strength_view",
+    "week_view",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Colour of each run kind (and of strength and other sessions) on the calendar.
+KIND_COLOURS: dict[str, str] = {
+    "recovery": "#93c5fd",
+    "easy": "#60a5fa",
+    "long": "#2563eb",
+    "tempo": "#7c3aed",
+    "mixed": "#a855f7",
+    "fartlek": "#fb923c",
+    "intervals": "#f97316",
+    "strides": "#f59e0b",
+    "hill_repeats": "#b45309",
+    "sprints": "#dc2626",
+    "race": "#db2777",
+    "strength": "#16a34a",
+    "other": "#94a3b8",
+}
+#: Shading of a run's segments by role.
+ROLE_COLOURS: dict[str, str] = {
+    "warmup": "rgba(148,163,184,0.07)",
+    "work": "rgba(249,115,22,0.20)",
+    "recovery": "rgba(59,130,246,0.08)",
+    "steady": "rgba(34,197,94,0.06)",
+    "cooldown": "rgba(148,163,184,0.07)",
+}
+#: Heart-rate zone colours, Z1 to Z5.
+ZONE_COLOURS = ("#94a3b8", "#60a5fa", "#22c55e", "#f59e0b", "#ef4444")
+#: Points per line: more than a laptop screen shows only costs bytes.
+CHART_POINTS = 480
+#: Slower than this is standing or walking, not running pace (m/s; 16:40 per km).
+PACE_FLOOR_MPS = 1.0
+#: The pace axis ends at this percentile of the run's slowest pace (display only).
+PACE_CLIP_PCT = 99.0
+#: Metres in a statute mile.
+METRES_PER_MILE = 1609.344
+#: Line colours of the charts.
+C_PACE, C_GAP, C_HR, C_ELEV = "#2563eb", "#f97316", "#dc2626", "#64748b"
+C_TRIMP, C_CTL, C_ATL, C_STRENGTH = "#93c5fd", "#1d4ed8", "#f97316", "#16a34a"
+
+
+def badge(session: Mapping[str, Any]) -> tuple[str, str]:
+    """The verdict badge of a week session: (css class, text)."""
+    if session.get("counts_as_leg_day"):
+        return "legday", "leg day"
+    category = session.get("category") or session.get("type") or "other"
+    return str(category), str(category)
+
+
+def kind_of(session: Mapping[str, Any]) -> str:
+    if session.get("type") == "strength":
+        return "strength"
+    return str(session.get("kind") or "other")
+
+
+def _fmt_pace(seconds: float) -> str:
+    s = round(seconds)
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def pace(speed_mps: float | None, units: str = "metric") -> str:
+    """``5:12 /km`` (or ``/mi``) for a speed."""
+    if speed_mps is None or not math.isfinite(speed_mps) or speed_mps <= 0:
+        return "–"
+    metres = METRES_PER_MILE if units == "imperial" else 1000.0
+    return f"{_fmt_pace(metres / speed_mps)} /{'mi' if units == 'imperial' else 'km'}"
+
+
+def label(key: str | None) -> str:
+    """``hill_repeats`` → ``hill repeats``; muscle keys → their names."""
+    if key is None:
+        return "–"
+    return MUSCLE_LABELS.get(key, key.replace("_", " "))
+
+
+def reps(value: int | None) -> str:
+    """Repetitions, or "hold" for a timed set (no reps)."""
+    return "hold" if value is None else str(value)
+
+
+FILTERS: dict[str, Any] = {
+    "reps": reps,
+    "duration": fmt_duration,
+    "distance": fmt_distance,
+    "pace": pace,
+    "label": label,
+}
+
+
+def most_worked(muscles: Mapping[str, float], n: int = 5) -> list[tuple[str, float]]:
+    """The ``n`` most loaded of the sixteen groups, for the caption under a body map."""
+    loaded = [(label(k), float(muscles.get(k, 0.0))) for k in MUSCLES]
+    return sorted((m for m in loaded if m[1] > 0), key=lambda m: -m[1])[:n]
+
+
+# -- week ---------------------------------------------------------------------------------------
+def _day_ticks(days: Sequence[str]) -> list[tuple[float, str]]:
+    return [
+        (float(i), date.fromisoformat(d).strftime("%d %b"))
+        for i, d in enumerate(days)
+        if date.fromisoformat(d).weekday() == 0
+    ]
+
+
+def week_view(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Calendar days, body map and load chart for ``WeekReport.to_dict()``."""
+    monday = date.fromisoformat(data["start"])
+    days = []
+    for i, key in enumerate(WEEKDAYS):
+        day = monday + timedelta(days=i)
+        sessions = [
+            {
+                **s,
+                "badge": badge(s),
+                "colour": KIND_COLOURS.get(kind_of(s), KIND_COLOURS["other"]),
+                "label": label(kind_of(s)),
+                "link": f"/activity/{s['id']}" if isinstance(s["id"], int) else "/strength",
+            }
+            for s in data["sessions"]
+            if s["date"] == day.isoformat()
+        ]
+        days.append({"key": key, "date": day, "sessions": sessions})
+    muscles = {k: float(data["muscles"].get(k, 0.0)) for k in MUSCLES}
+    top = max(muscles.values(), default=0.0)
+    daily = data["load"]["daily"]
+    x = list(range(len(daily["days"])))
+    load_svg = line_chart(
+        x,
+        [
+            Series("daily TRIMP", daily["trimp"], C_TRIMP, style="bars"),
+            Series("fitness (CTL)", daily["ctl"], C_CTL),
+            Series("fatigue (ATL)", daily["atl"], C_ATL),
+            Series("strength load", daily["strength"], C_STRENGTH, style="dots", axis="right"),
+            Series(
+                "strength fitness", daily["strength_ctl"], C_STRENGTH, axis="right", dashed=True
+            ),
+        ],
+        x_ticks=_day_ticks(daily["days"]),
+        bands=[Band(len(x) - 7.5, len(x) - 0.5, "rgba(228,87,46,0.07)", "this week")],
+        title="Training load over the last four weeks",
+        height=230,
+    )
+    kinds_seen = sorted({kind_of(s) for s in data["sessions"]})
+    return {
+        "days": days,
+        "body_svg": body_map(muscles, title="This week's load per muscle group"),
+        "top_muscles": most_worked(muscles),
+        "heat_legend": heat_legend(top),
+        "load_svg": load_svg,
+        "legend": [(label(k), KIND_COLOURS.get(k, KIND_COLOURS["other"])) for k in kinds_seen],
+        "load_legend": [
+            ("daily TRIMP", C_TRIMP),
+            ("fitness (CTL)", C_CTL),
+            ("fatigue (ATL)", C_ATL),
+            ("strength load and its trend (right axis)", C_STRENGTH),
+        ],
+        "prev": (monday - timedelta(days=7)).isoformat(),
+        "next": (monday + timedelta(days=7)).isoformat(),
+    }
+
+
+# -- activity -----------------------------------------------------------------------------------
+def binned(values: FloatArray, n: int = CHART_POINTS) -> FloatArray:
+    """``values`` averaged into at most ``n`` equal bins (NaN where a bin has no data)."""
+    if values.size <= n:
+        return values.astype(np.float64)
+    edges = np.linspace(0, values.size, n + 1).astype(int)
+    finite = np.isfinite(values)
+    sums = np.add.reduceat(np.where(finite, values, 0.0), edges[:-1])
+    counts = np.add.reduceat(finite.astype(np.float64), edges[:-1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out: FloatArray = np.where(counts > 0, sums / counts, np.nan)
+    return out
+
+
+def _minutes_ticks(span_min: float) -> list[tuple[float, str]]:
+    step = next(s for s in (5, 10, 15, 20, 30, 60, 120) if span_min / s <= 9)
+    return [(float(m), f"{m}′") for m in range(0, int(span_min) + 1, step)]
+
+
+def _list(a: FloatArray) -> list[float | None]:
+    return [float(v) if math.isfinite(v) else None for v in a]
+
+
+def activity_view(
+    activity: Mapping[str, Any], streams: Mapping[str, FloatArray], units: str
+) -> dict[str, Any]:
+    """Charts for one stored activity and its streams (see ``Library.activity_streams``)."""
+    analysis = activity.get("analysis") or {}
+    verdict = (activity.get("verdict") or {}).get("verdict") or {}
+    n = len(next(iter(streams.values()))) if streams else 0
+    nan = np.full(n, np.nan)
+    t_min = binned(streams.get("elapsed_s", np.arange(n, dtype=np.float64))) / 60.0
+    metres = METRES_PER_MILE if units == "imperial" else 1000.0
+
+    def pace_line(key: str) -> list[float | None]:
+        speed = binned(streams.get(key, nan))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            p = np.where(speed >= PACE_FLOOR_MPS, metres / speed, np.nan)
+        if np.isfinite(p).any():  # a few slow seconds must not squash the whole axis
+            p = np.minimum(p, float(np.nanpercentile(p, PACE_CLIP_PCT)))
+        return _list(p)
+
+    bands = [
+        Band(
+            s["start_s"] / 60.0,
+            s["end_s"] / 60.0,
+            ROLE_COLOURS.get(s["role"], "rgba(0,0,0,0)"),
+            f"{s['role']}: {fmt_duration(s['start_s'])}–{fmt_duration(s['end_s'])}, "
+            f"{pace(s['avg_speed_mps'], units)}, "
+            f"GAP {pace(s['avg_grade_adjusted_speed_mps'], units)}",
+        )
+        for s in analysis.get("segments") or []
+    ]
+    x = list(t_min)
+    ticks = _minutes_ticks(float(t_min[-1]) if n else 0.0)
+    unit = "/mi" if units == "imperial" else "/km"
+    charts = {
+        "pace": line_chart(
+            x,
+            [
+                Series(f"pace {unit}", pace_line("speed_mps"), C_PACE),
+                Series(f"grade-adjusted pace {unit}", pace_line("grade_adjusted_speed_mps"), C_GAP),
+            ],
+            bands=bands,
+            x_ticks=ticks,
+            invert_left=True,
+            zero_based=False,
+            left_format=_fmt_pace,
+            title="Pace and grade-adjusted pace",
+        ),
+        "hr": line_chart(
+            x,
+            [Series("heart rate, bpm", _list(binned(streams.get("heart_rate_bpm", nan))), C_HR)],
+            bands=bands,
+            x_ticks=ticks,
+            zero_based=False,
+            title="Heart rate",
+            height=170,
+        ),
+        "elevation": line_chart(
+            x,
+            [
+                Series(
+                    "elevation, m",
+                    _list(binned(streams.get("altitude_m", nan))),
+                    C_ELEV,
+                    style="area",
+                )
+            ],
+            x_ticks=ticks,
+            zero_based=False,
+            title="Elevation",
+            height=150,
+        ),
+    }
+    zones = (analysis.get("hr") or {}).get("zones_s") or {}
+    total = sum(zones.values()) or 1.0
+    charts["zones"] = bar_chart(
+        [
+            Bar(name, float(s), ZONE_COLOURS[i % len(ZONE_COLOURS)], f"{s / total:.0%}")
+            for i, (name, s) in enumerate(zones.items())
+        ],
+        title="Time in heart-rate zones",
+        value_format=fmt_duration,
+    )
+    muscles = (verdict.get("stimulus") or {}).get("muscles") or {}
+    charts["body"] = body_map(muscles, title="This session's load per muscle group")
+    return {
+        "charts": charts,
+        "heat_legend": heat_legend(max((float(muscles.get(k, 0)) for k in MUSCLES), default=0)),
+        "top_muscles": most_worked(muscles),
+        "analysis": analysis,
+        "verdict": verdict,
+        "roles": [(r, c) for r, c in ROLE_COLOURS.items()],
+        "units": units,
+    }
+
+
+def _heat_cell(value: float, top: float) -> tuple[float, str, str]:
+    """A grid cell: value, fill and a text colour that stays readable on dark fills."""
+    ink = "#ffffff" if top > 0 and value / top > 0.6 else "inherit"
+    return value, heat_colour(value, top), ink
+
+
+# -- strength -----------------------------------------------------------------------------------
+def strength_view(report: Mapping[str, Any], trends: Mapping[str, Any]) -> dict[str, Any]:
+    """Small multiples of e1RM, the weekly hard-set grid and the next targets."""
+    multiples = []
+    for ex in trends["e1rm"]:
+        points = ex["points"]
+        first = date.fromisoformat(points[0]["date"])
+        x = [float((date.fromisoformat(p["date"]) - first).days) for p in points]
+        ticks = [(x[0], first.strftime("%d %b"))]
+        if len(x) > 1:
+            ticks.append((x[-1], date.fromisoformat(points[-1]["date"]).strftime("%d %b")))
+        multiples.append(
+            {
+                "name": ex["name"],
+                "key": ex["key"],
+                "last": points[-1]["e1rm_kg"],
+                "svg": line_chart(
+                    x,
+                    [Series("e1RM, kg", [p["e1rm_kg"] for p in points], C_CTL, markers=True)],
+                    y_ticks=2,
+                    x_ticks=ticks,
+                    zero_based=False,
+                    width=300,
+                    height=120,
+                    title=f"{ex['name']}: estimated 1RM",
+                    css_class="chart small",
+                ),
+            }
+        )
+    weeks = trends["weekly_hard_sets"][-8:]
+    top = max((w["muscles"].get(k, 0.0) for w in weeks for k in MUSCLES), default=0.0)
+    grid = [
+        {
+            "key": key,
+            "label": label(key),
+            "cells": [_heat_cell(w["muscles"].get(key, 0.0), top) for w in weeks],
+        }
+        for key in MUSCLES
+    ]
+    return {
+        "multiples": multiples,
+        "weeks": [date.fromisoformat(w["week"]) for w in weeks],
+        "grid": grid,
+        "exercises": report["exercises"],
+    }

@@ -1,0 +1,177 @@
+"""The dashboard in a real browser (Playwright driving Debian's /usr/bin/chromium).
+
+Serves a small demo library with uvicorn on 127.0.0.1 in a background thread, opens every page,
+clicks from the week to a run, uploads a real recording on /import and sees it in the results,
+checks a hostile activity name stays text, and saves the README's screenshots to
+docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from legday.model import MUSCLES
+from legday.web import create_app
+from test_web_support import REAL_RUN, XSS_NAME, Demo, build_demo
+
+CHROMIUM = "/usr/bin/chromium"
+#: Flags for a quiet headless Chromium on a closed network.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+#: A laptop screen.
+VIEWPORT = {"width": 1280, "height": 860}
+
+
+def _require_browser() -> Any:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _skip("playwright is not installed (pip install playwright; never `playwright install`)")
+    if not Path(CHROMIUM).exists() or not shutil.which(CHROMIUM):
+        _skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    return sync_playwright
+
+
+def _skip(reason: str) -> None:
+    pytest.skip(reason)  # in CI (CI=true) conftest turns this skip into a failure
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    _require_browser()
+    return build_demo(tmp_path_factory.mktemp("web-browser-demo"))
+
+
+@pytest.fixture(scope="module")
+def base_url(demo: Demo) -> Iterator[str]:
+    import uvicorn
+
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(demo.factory), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the dashboard did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser(demo: Demo) -> Iterator[Any]:
+    sync_playwright = _require_browser()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=VIEWPORT)
+    pg = context.new_page()
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    pg.on("dialog", on_dialog)
+    pg.dialogs = dialogs
+    yield pg
+    context.close()
+
+
+def _shot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+def test_week_then_activity(page: Any, base_url: str, demo: Demo) -> None:
+    page.goto(f"{base_url}/?date={demo.last_day.isoformat()}")
+    assert page.locator("h1").inner_text().startswith("Week ")
+    for key in MUSCLES:
+        assert page.locator(f'svg.bodymap [data-muscle="{key}"]').count() >= 1, key
+    title = page.locator('svg.bodymap [data-muscle="glutes"] title').first.text_content()
+    assert title.startswith("Glutes: ")
+    assert page.locator(".calendar .session").count() >= 4
+    assert page.locator(".badge.legday").count() >= 1
+    assert page.locator('.rules li[data-rule="R8"]').count() == 1
+    assert page.locator('[data-series="fitness (CTL)"]').count() == 1
+    _shot(page, "week.png")
+
+    page.click(f'a.session[href="/activity/{demo.run_id}"]')
+    page.wait_for_url(f"**/activity/{demo.run_id}")
+    assert page.locator(".verdict .headline").inner_text()
+    assert page.locator('[data-series="grade-adjusted pace /km"] path').count() == 1
+    assert page.locator("svg.chart .band").count() >= 1
+    assert page.locator(".reasons li").count() >= 1
+    _shot(page, "activity.png")
+
+    page.click("text=← the week")
+    page.wait_for_url("**/?date=*")
+    page.click('a[rel="prev"]')
+    assert "Week " in page.locator("h1").inner_text()
+
+
+def test_strength_plan_docs(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/strength")
+    assert page.locator("figure.multiple").count() >= 1
+    assert page.locator("table.heat tbody tr").count() == len(MUSCLES)
+    _shot(page, "strength.png")
+    page.goto(f"{base_url}/plan")
+    assert page.locator("h1").inner_text().startswith("Plan for")
+    assert page.locator(".session.lift").count() >= 1
+    assert page.locator('a[href^="/plan.ics"]').count() == 1
+    _shot(page, "plan.png")
+    page.goto(f"{base_url}/docs")
+    assert page.locator("table.endpoints").inner_text().count("/api/") >= 5
+
+
+def test_upload_real_file(page: Any, base_url: str, real_dir: Path) -> None:
+    path = real_dir / REAL_RUN
+    page.goto(f"{base_url}/import")
+    page.set_input_files("input[type=file]", str(path))
+    page.click("button[type=submit]")
+    row = page.locator("#rows tr").first
+    row.wait_for(timeout=20000)
+    assert path.name in row.inner_text()
+    assert row.locator(".badge").text_content() == "imported"
+    assert "imported" in page.locator("#summary").inner_text()
+    _shot(page, "import.png")
+
+
+def test_hostile_name_does_not_run(page: Any, base_url: str, demo: Demo) -> None:
+    page.goto(f"{base_url}/activity/{demo.xss_id}")
+    assert page.locator("h1").inner_text().startswith(XSS_NAME)
+    assert page.locator("main script").count() == 0
+    page.wait_for_timeout(200)
+    assert page.dialogs == []
