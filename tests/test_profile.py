@@ -60,3 +60,19 @@ def test_cli_bad_value_is_one_line_error() -> None:
     assert "hr_rest" in result.output and "Traceback" not in result.output
     result = runner.invoke(app, ["profile", "set", "novalue"])
     assert result.exit_code == 1 and "KEY=VALUE" in result.output
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("4:30", 270), ("4:30/km", 270), ("7:15/mi", 270), ("300", 300)]
+)
+def test_threshold_pace(raw: str, expected: int) -> None:
+    assert AthleteProfile().with_value("threshold_pace_s_per_km", raw).threshold_pace_s_per_km == (
+        expected
+    )
+
+
+def test_bad_threshold_pace_is_named() -> None:
+    with pytest.raises(ConfigError, match="threshold_pace_s_per_km"):
+        AthleteProfile().with_value("threshold_pace_s_per_km", "fast")
+    with pytest.raises(ConfigError, match="between 2:00 and 12:00"):
+        AthleteProfile().with_value("threshold_pace_s_per_km", "0:59")

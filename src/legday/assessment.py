@@ -14,9 +14,10 @@ from legday.analysis import HistorySummary, RunAnalysis, analyze
 from legday.model import Activity, AthleteProfile
 from legday.settings import Settings
 from legday.stimulus import Verdict, judge_activity
+from legday.stimulus.fibres import DEFAULT_THRESHOLD_SPEED_MPS
 from legday.strength import load_catalog, map_fit_sets
 
-__all__ = ["Assessment", "assess", "verdict", "verdict_payload"]
+__all__ = ["Assessment", "assess", "threshold_speed", "verdict", "verdict_payload"]
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,41 @@ def assess(
     if activity.sets:
         activity.sets = tuple(map_fit_sets(activity.sets, catalog))
     analysis = analyze(activity, profile, history, settings)
-    judged = judge_activity(activity, settings, catalog, analysis=analysis, profile=profile)
+    judged = judge_activity(
+        activity,
+        settings,
+        catalog,
+        analysis=analysis,
+        profile=profile,
+        threshold_speed_mps=threshold_speed(profile, history),
+    )
     return Assessment(activity, analysis, judged)
+
+
+#: Threshold speed as a share of the best recent race speed over 15–75 min: such races are run
+#: at or a little above threshold (Daniels' T pace ≈ 1-hour race pace; heuristic).
+RACE_TO_THRESHOLD = 0.97
+#: Races whose duration says something about threshold, s.
+THRESHOLD_RACE_S = (900.0, 4500.0)
+
+
+def threshold_speed(
+    profile: AthleteProfile | None, history: Sequence[HistorySummary] | None
+) -> float:
+    """The athlete's threshold speed, m/s: where forceful running starts in the fibre model.
+
+    The profile's threshold pace when set; else 97 % of the best race speed over 15–75 min in
+    the history; else the population default of the stimulus model.
+    """
+    if profile is not None and profile.threshold_pace_s_per_km:
+        return 1000.0 / profile.threshold_pace_s_per_km
+    lo, hi = THRESHOLD_RACE_S
+    races = [
+        h.distance_m / h.duration_s
+        for h in history or ()
+        if h.kind == "race" and lo <= h.duration_s <= hi and h.distance_m > 0
+    ]
+    return max(races) * RACE_TO_THRESHOLD if races else DEFAULT_THRESHOLD_SPEED_MPS
 
 
 def verdict(

@@ -318,6 +318,9 @@ class AthleteProfile:
     """Resting heart rate, bpm."""
     lthr: int | None = None
     """Lactate-threshold heart rate, bpm (Friel's 30-min test)."""
+    threshold_pace_s_per_km: int | None = None
+    """Threshold pace (about one hour's race pace), seconds per km. Set as ``4:30`` (per km) or
+    ``7:15/mi``. Where forceful running starts for the fibre model; estimated when unset."""
     sex: Sex | None = None
     """For the TRIMP constants (Banister 1991)."""
     birth_year: int | None = None
@@ -364,6 +367,7 @@ PROFILE_KEYS: tuple[str, ...] = (
     "hr_max",
     "hr_rest",
     "lthr",
+    "threshold_pace_s_per_km",
     "sex",
     "birth_year",
     "time_zone",
@@ -414,6 +418,8 @@ def _parse_profile_value(key: str, raw: str) -> Any:
                 f"profile key {key!r} must be one of {', '.join(_CHOICES[key])}, got {raw!r}"
             )
         return value_s
+    if key == "threshold_pace_s_per_km":
+        return _parse_pace(raw)
     if key == "time_zone":
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -429,6 +435,37 @@ def _parse_profile_value(key: str, raw: str) -> Any:
     if key == "equipment":
         return _parse_list(key, raw, EQUIPMENT, sort=True)
     raise ConfigError(f"unknown profile key {key!r}")  # pragma: no cover - guarded above
+
+
+#: Metres in a statute mile.
+_METRES_PER_MILE = 1609.344
+
+
+def _parse_pace(raw: str) -> int | None:
+    """``4:30`` or ``4:30/km`` → 270 s/km; ``7:15/mi`` → s/km; a plain number is s/km."""
+    text = raw.strip().lower().replace(" ", "")
+    if text in ("", "none", "null"):
+        return None
+    per_mile = text.endswith(("/mi", "/mile"))
+    text = text.split("/")[0]
+    try:
+        if ":" in text:
+            minutes, seconds = text.split(":", 1)
+            total = int(minutes) * 60 + int(seconds)
+        else:
+            total = int(text)
+    except ValueError:
+        raise ConfigError(
+            f"profile key 'threshold_pace_s_per_km' needs a pace like 4:30 or 7:15/mi, got {raw!r}"
+        ) from None
+    if per_mile:
+        total = round(total * 1000.0 / _METRES_PER_MILE)
+    if not 120 <= total <= 720:
+        raise ConfigError(
+            f"profile key 'threshold_pace_s_per_km' must be between 2:00 and 12:00 per km, "
+            f"got {raw!r}"
+        )
+    return total
 
 
 def _parse_list(key: str, raw: str, valid: tuple[str, ...], *, sort: bool) -> tuple[str, ...]:

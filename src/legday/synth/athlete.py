@@ -119,6 +119,9 @@ class SyntheticAthlete:
             birth_year=self.birth_year,
             time_zone=self.time_zone,
             available_days=days or WEEKDAYS,
+            threshold_pace_s_per_km=round(1000.0 / self.threshold_speed_mps),
+            # The synthetic lifter's sessions use a barbell (make_strength_session).
+            equipment=("bodyweight", "bands", "dumbbells", "barbell"),
         )
 
     @classmethod
