@@ -2,14 +2,16 @@
 
 Serves a small demo library with uvicorn on 127.0.0.1 in a background thread, opens every page,
 clicks from the week to a run, uploads a real recording on /import and sees it in the results,
-checks a hostile activity name stays text, and saves the README's screenshots to
-docs/screenshots/.
+checks a hostile activity name stays text, and saves screenshots (the README's, in
+docs/screenshots/, when LEGDAY_UPDATE_SCREENSHOTS=1).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -34,7 +36,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+#: Where screenshots go: a temporary folder, or the README's docs/screenshots/ when
+#: LEGDAY_UPDATE_SCREENSHOTS=1 (so running the tests never changes tracked files by itself).
+SCREENSHOTS = (
+    Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+    if os.environ.get("LEGDAY_UPDATE_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "legday-screenshots"
+)
 #: A laptop screen.
 VIEWPORT = {"width": 1280, "height": 860}
 
