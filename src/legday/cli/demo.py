@@ -33,8 +33,7 @@ def demo(
 ) -> None:
     """Generate a sample runner (FIT, GPX and TCX runs, a Strong CSV of lifts), import it into
     a demo database, judge every session, check the last week and plan the next one."""
-    from legday.store.blobs import BlobStore
-    from legday.store.db import open_database
+    from legday.home import Home
     from legday.store.library import Library
     from legday.synth import generate_history, write_history
 
@@ -54,17 +53,14 @@ def demo(
         f"to {files} ({time.perf_counter() - t0:.1f} s)"
     )
 
-    # The clock stands at the evening of the history's last day.
+    # The demo folder is a legday home of its own (profile, database, originals), so every
+    # command can be pointed at it with LEGDAY_HOME. The clock stands at the evening of the
+    # history's last day.
+    demo_home = Home(folder)
+    demo_home.save_profile(athlete.profile())
     last = history.last_day
     now = datetime(last.year, last.month, last.day, 21, tzinfo=UTC)
-    lib = Library(
-        db=open_database(f"sqlite:///{folder / 'legday.sqlite'}"),
-        blobs=BlobStore(folder / "originals"),
-        profile=athlete.profile(),
-        settings=h.settings(),
-        athlete=athlete.name,
-        clock=lambda: now,
-    )
+    lib = Library.open(demo_home, clock=lambda: now)
     try:
         t1 = time.perf_counter()
         summary = lib.import_paths([files])
@@ -83,7 +79,13 @@ def demo(
             console.print(escape(line))
     finally:
         lib.close()
-    console.print(f"Done in {time.perf_counter() - t0:.1f} s. Try: legday --help")
+    console.print(f"Done in {time.perf_counter() - t0:.1f} s.")
+    console.print(
+        f"[bold]5. Explore it:[/] the demo folder is a legday home of its own —\n"
+        f"  LEGDAY_HOME={folder} legday serve      (the dashboard, http://127.0.0.1:8765/)\n"
+        f"  LEGDAY_HOME={folder} legday week --date {last.isoformat()}\n"
+        f"  LEGDAY_HOME={folder} legday strength"
+    )
 
 
 def _sessions_table(lib: Library, first: date, last: date) -> None:
