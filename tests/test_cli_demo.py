@@ -1,0 +1,33 @@
+"""``legday demo``: the project's front door, end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from legday.cli import app
+
+runner = CliRunner()
+
+
+def test_demo_runs_end_to_end_and_leaves_a_home_to_explore() -> None:
+    result = runner.invoke(app, ["demo", "--weeks", "2", "--seed", "4"], terminal_width=120)
+    assert result.exit_code == 0, result.output
+    for step in ("1. A sample runner", "2. Imported", "3. The week check", "4. Next week's plan"):
+        assert step in result.output
+    assert "0 failed" in result.output
+    demo_home = Path(os.environ["LEGDAY_HOME"]) / "demo" / "seed-4"
+    assert (demo_home / "legday.sqlite").exists() and (demo_home / "legday.toml").exists()
+
+    # The history ends with the last completed week before today; the demo says which day.
+    last_day = re.search(r"legday week --date (\d{4}-\d\d-\d\d)", result.output)
+    assert last_day is not None
+    week = runner.invoke(
+        app, ["week", "--json", "--date", last_day[1]], env={"LEGDAY_HOME": str(demo_home)}
+    )
+    assert week.exit_code == 0, week.output
+    assert json.loads(week.output)["sessions"], "the demo's last week holds sessions"
