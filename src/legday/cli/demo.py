@@ -84,7 +84,8 @@ def demo(
         f"[bold]5. Explore it:[/] the demo folder is a legday home of its own —\n"
         f"  LEGDAY_HOME={folder} legday serve      (the dashboard, http://127.0.0.1:8765/)\n"
         f"  LEGDAY_HOME={folder} legday week --date {last.isoformat()}\n"
-        f"  LEGDAY_HOME={folder} legday strength"
+        f"  LEGDAY_HOME={folder} legday strength",
+        soft_wrap=True,  # whole lines, so they can be copied
     )
 
 
