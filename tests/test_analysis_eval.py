@@ -20,10 +20,11 @@ import pytest
 from conftest import ROOT, real_manifest
 from legday.analysis import RunKind, analyze
 
-#: Floors a little under the measured scores (bench/classify.py prints the full numbers).
-SYNTH_MACRO_F1_FLOOR = 0.88
-SYNTH_REP_FLOOR = 0.85
-REAL_KIND_AND_TAGS_FLOOR = 0.85
+#: Floors a little under the measured scores (bench/classify.py prints the full numbers; this
+#: sample of 66 at seed 7 measured macro-F1 0.944 and reps 23 of 24; the real runs 24 of 26).
+SYNTH_MACRO_F1_FLOOR = 0.92
+SYNTH_REP_FLOOR = 0.9
+REAL_KIND_AND_TAGS_FLOOR = 0.9
 #: A generous ceiling for one hour-long analysis on a loaded CI machine, ms (target: < 30).
 SPEED_CEILING_MS = 150.0
 
@@ -82,6 +83,24 @@ def test_real_runs_stay_above_the_floor(bench: ModuleType, real_dir: Path) -> No
     cases = bench.run_real(real_dir)
     s = bench.score(cases)
     assert s.kind_and_tags >= REAL_KIND_AND_TAGS_FLOOR, bench.report("real", cases)
+
+
+@pytest.mark.real
+@pytest.mark.parametrize(
+    "path",
+    [
+        "fit-parser-js/test/garmin-stamina.fit",  # 5 × 3 min, 5-min jog recoveries
+        "sports-lib/src/specs/fixtures/runs/fit/6914538454.fit",  # 5 × 3:20, 60-s standing rests
+    ],
+)
+def test_real_interval_sessions_come_out_intervals_with_their_reps(
+    real_dir: Path, path: str
+) -> None:
+    from legday.io.reader import read
+
+    result = analyze(read(real_dir / path))
+    assert result.kind is RunKind.INTERVALS and result.tags == (RunKind.INTERVALS,)
+    assert [b.reps for b in result.blocks] == [5]
 
 
 def test_an_hour_long_run_analyses_fast() -> None:

@@ -5,6 +5,9 @@
   start, or lasting longer than any tempo run.
 * **intervals marked by stops**: when no pace-based work was found, 4+ bouts of one distance
   split by regular standing rests.
+* **repeats marked by their jogs**: else, without GPS or usable altitude, 5+ repeats clearly
+  faster than the 3-min mean around them (not than the easy pace), each jog going back over
+  the repeat (a hill the recording cannot show); named by the pattern rules.
 * The kind is the single quality pattern when there is one, ``mixed`` when a quality pattern
   comes with another pattern, else ``long``, ``recovery`` or ``easy`` from duration (relative
   to the athlete's history when there is one) and heart rate. Strides alone only add a tag.
@@ -22,9 +25,20 @@ from legday.model import Activity
 from legday.settings import Settings
 
 from .moving import rolling_mean
-from .patterns import QUALITY, Classified, cv, hard_enough
+from .patterns import HILL_NOISY_ALTITUDE_M, QUALITY, Classified, back_and_forth, cv, hard_enough
 from .result import HistorySummary, RunKind
-from .segments import Signals, Stretch, fill_short, runs, stretch
+from .segments import (
+    EFFORT_MIN_S,
+    EFFORT_OFF_FRACTION,
+    GAS_SMOOTH_S,
+    RECOVERY_MIN_S,
+    Signals,
+    Stretch,
+    fill_short,
+    hysteresis,
+    runs,
+    stretch,
+)
 
 __all__ = [
     "decide_kind",
@@ -32,6 +46,7 @@ __all__ = [
     "is_long",
     "is_overload",
     "race_metadata",
+    "relative_repeats",
     "stop_intervals",
     "usual_durations",
     "usual_speed",
@@ -81,6 +96,16 @@ STOP_REP_TOLERANCE = 0.1
 STOP_REST_MAX_S = 300.0
 #: … and regular: coefficient of variation at most this.
 STOP_REST_CV = 0.25
+#: Repeats found against their own recoveries: the context is a centred moving mean this
+#: long, s (about two repetition cycles of a hill session) …
+REPEAT_CONTEXT_S = 180.0
+#: … which the switch turns on at this multiple of (and never below the easy speed) …
+REPEAT_ON_RATIO = 1.2
+#: … and a chain of at least this many repeats, each cycle going back over the last
+#: (stricter than a pace-found block, as the threshold is looser; heuristic).
+REPEAT_MIN = 5
+#: Consecutive repeats of one chain agree in distance within this fraction.
+REPEAT_TOLERANCE = 0.25
 #: Words in a name or metadata that mark a race.
 RACE_WORDS = re.compile(
     r"\b(race|racing|parkrun|marathon|half|10k|5k|10 ?km|5 ?km|15k|halbmarathon|wettkampf|"
@@ -120,6 +145,36 @@ def stop_intervals(sig: Signals) -> list[Stretch]:
     if float(np.median([b.speed_mps for b in best])) < STOP_REP_MIN_MPS:
         return []
     return best
+
+
+def relative_repeats(sig: Signals, v_ref: float) -> list[Stretch]:
+    """Short repeats marked by their contrast with their own recoveries rather than with the
+    easy pace: without GPS or usable altitude a hill repeat reads barely faster than the
+    warm-up on the flat (the climb slows it), but clearly faster than the jog back down.
+    On at ``REPEAT_ON_RATIO`` × the 3-min centred mean (never below easy), the longest chain
+    of ≥ ``REPEAT_MIN`` consecutive repeats of one distance whose recoveries went back over
+    them (:func:`~legday.analysis.patterns.back_and_forth`); [] otherwise, and always with
+    GPS or altitude (those find hills directly)."""
+    if np.isfinite(sig.latitude_deg).any() or sig.altitude_noise_m <= HILL_NOISY_ALTITUDE_M:
+        return []
+    smooth = rolling_mean(sig.effort_mps, sig.points(GAS_SMOOTH_S))
+    on = np.maximum(REPEAT_ON_RATIO * rolling_mean(smooth, sig.points(REPEAT_CONTEXT_S)), v_ref)
+    mask = hysteresis(smooth, on, EFFORT_OFF_FRACTION * on) & sig.counted
+    mask = fill_short(mask, sig.points(RECOVERY_MIN_S), sig.points(EFFORT_MIN_S))
+    starts, ends = runs(mask)
+    bouts = [stretch(sig, int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
+    best: list[Stretch] = []
+    chain: list[Stretch] = []
+    for b in bouts:
+        if chain and abs(b.distance_m / max(chain[-1].distance_m, 1e-9) - 1.0) <= REPEAT_TOLERANCE:
+            chain.append(b)
+            continue
+        if len(chain) > len(best) and back_and_forth(sig, chain):
+            best = chain
+        chain = [b]
+    if len(chain) > len(best) and back_and_forth(sig, chain):
+        best = chain
+    return best if len(best) >= REPEAT_MIN else []
 
 
 def race_metadata(activity: Activity) -> bool:

@@ -58,6 +58,8 @@ class Grid:
     cadence_spm: FloatArray
     latitude_deg: FloatArray
     longitude_deg: FloatArray
+    start_posix_s: float = 0.0
+    """POSIX time of the first grid point (``elapsed_s`` 0), to place laps and events."""
 
     @property
     def n(self) -> int:
@@ -156,7 +158,8 @@ def build_grid(activity: Activity, max_gap_s: float) -> Grid:
     keep = finite_t & np.r_[True, ts_f[1:] > prev_max[:-1]]
     if keep.sum() == 0:
         empty = np.zeros(0)
-        return Grid(1.0, empty, empty.astype(bool), empty.astype(bool), *([empty] * 7))
+        e, no = empty, empty.astype(bool)
+        return Grid(1.0, e, no, no, e, e, e, e, e, e, e)
     t = ts[keep] - ts[keep][0]
     span = float(t[-1])
     step = max(1.0, float(np.ceil(span / MAX_GRID_POINTS)))
@@ -186,6 +189,7 @@ def build_grid(activity: Activity, max_gap_s: float) -> Grid:
         cadence_spm=res("cadence_spm"),
         latitude_deg=lat,
         longitude_deg=lon,
+        start_posix_s=float(ts[keep][0]),
     )
 
 

@@ -26,13 +26,16 @@ from .result import Block, RunKind
 from .segments import Signals, Stretch, fill_short, hysteresis, range_mean, runs, stretch
 
 __all__ = [
+    "HILL_NOISY_ALTITUDE_M",
     "QUALITY",
     "Classified",
+    "back_and_forth",
     "build_blocks",
     "classified",
     "cv",
     "hard_enough",
     "make_block",
+    "name_block",
     "refine_reps",
 ]
 
@@ -64,15 +67,16 @@ TRIM_FRACTION = 0.85
 LONE_LONG_RATIO = 4.0
 #: Fewest efforts for an irregular mix of short and long surges to count as one fartlek.
 IRREGULAR_MIN = 5
-#: Coefficient of variation of effort durations *and* distances from which a block is fartlek,
-#: not intervals (interval repetitions are of one set distance and recovery) …
-FARTLEK_CV = 0.25
-#: … or of the recoveries' durations …
-FARTLEK_RECOVERY_CV = 0.25
-#: … or recoveries run at this fraction of the easy speed or faster (fartlek "floats").
-FARTLEK_RECOVERY_RATIO = 0.95
-#: How many of these three signs make a fartlek.
-FARTLEK_SIGNS = 2
+#: A fartlek's recoveries are "floats" at this fraction of the easy speed or faster; interval
+#: recoveries are jogged (≈ 0.7–0.85 × easy) or stood (heuristic: 0.90–1.14 for synthetic
+#: fartleks, ≤ 0.90 for intervals, over 550 sessions × 3 seeds) …
+FARTLEK_RECOVERY_RATIO = 0.9
+#: … and its surges or its recoveries are uneven: coefficient of variation of the effort
+#: durations *and* distances at least this (interval repetitions are of one set distance) …
+FARTLEK_CV = 0.15
+#: … or of the recoveries' durations at least this (heuristic: intervals ≤ 0.05 when their
+#: repetitions are found whole, fartleks ≥ 0.12).
+FARTLEK_RECOVERY_CV = 0.15
 #: A fartlek's surges add up to at least this long, s.
 FARTLEK_MIN_WORK_S = 300.0
 #: Interval and fartlek efforts average at least this multiple of the easy speed (they run
@@ -97,7 +101,7 @@ SPRINT_CLEAR_RATIO = 2.4
 #: repeats on the same ground with no usable altitude are taken as hill repeats.
 STRIDE_MIN_RATIO = 1.45
 #: Short repeats without GPS or usable altitude whose recoveries went back over the
-#: repetition's ground (:func:`_back_and_forth`) are hill repeats up to this multiple of the
+#: repetition's ground (:func:`back_and_forth`) are hill repeats up to this multiple of the
 #: easy speed (a climb at 3-km effort reads ≈ 1.3–1.55 × easy on the flat; strides run at
 #: ≥ 1.6 ×; heuristic). With GPS, same ground is checked by position instead.
 HILL_BACK_MAX_RATIO = 1.6
@@ -119,7 +123,7 @@ TEMPO_MIN_M = 1450.0
 TEMPO_MIN_S = 480.0
 #: Tempo-length efforts holding at least this share of a run of long efforts' work make it
 #: a tempo block (heuristic: a noisy speed splits a tempo repetition into pieces).
-TEMPO_WORK_SHARE = 0.6
+TEMPO_WORK_SHARE = 0.5
 #: Hill repeats climb at least this grade on average (REFERENCES: ≥ 4–6 %).
 HILL_MIN_GRADE = 0.03
 #: Hill repeats start within this distance of each other, m (REFERENCES: ~30 m; GPS noise).
@@ -177,7 +181,7 @@ def _same_ground(sig: Signals, efforts: Sequence[Stretch]) -> bool:
     return float(np.mean(np.abs(alt - np.median(alt)) <= HILL_SAME_ALTITUDE_M)) >= HILL_SAME_SHARE
 
 
-def _back_and_forth(sig: Signals, efforts: Sequence[Stretch]) -> bool:
+def back_and_forth(sig: Signals, efforts: Sequence[Stretch]) -> bool:
     """Each recovery went back over the repetition's ground, as the jog down a hill does: it
     covered at least ``BACK_MIN_DISTANCE`` of the repetition's distance, and every cycle of
     repetition and recovery covered the same distance (CV ≤ ``BACK_CYCLE_CV``). Found from
@@ -270,7 +274,7 @@ def _pattern(sig: Signals, efforts: list[Stretch], v_ref: float) -> RunKind | No
         and float(np.median(rec_s)) <= HILL_MAX_RECOVERY_RATIO * dur
         and (
             (ratio < STRIDE_MIN_RATIO and (no_gps or _same_ground(sig, efforts)))
-            or (ratio < HILL_BACK_MAX_RATIO and no_gps and _back_and_forth(sig, efforts))
+            or (ratio < HILL_BACK_MAX_RATIO and no_gps and back_and_forth(sig, efforts))
         )
     ):
         return RunKind.HILL_REPEATS
@@ -295,11 +299,8 @@ def _pattern(sig: Signals, efforts: list[Stretch], v_ref: float) -> RunKind | No
     irregular = (
         min(cv([e.duration_s for e in efforts]), cv([e.distance_m for e in efforts])) >= FARTLEK_CV
     )
-    signs = (
-        int(irregular)
-        + int(cv(rec_s) >= FARTLEK_RECOVERY_CV)
-        + int(bool(rec_v) and float(np.median(rec_v)) >= FARTLEK_RECOVERY_RATIO * v_ref)
-    )
+    uneven = irregular or cv(rec_s) >= FARTLEK_RECOVERY_CV
+    floats = bool(rec_v) and float(np.median(rec_v)) >= FARTLEK_RECOVERY_RATIO * v_ref
     slowest = min(
         float(np.mean([e.effort_mps for e in efforts])),
         float(np.mean([e.speed_mps for e in efforts])),
@@ -309,7 +310,8 @@ def _pattern(sig: Signals, efforts: list[Stretch], v_ref: float) -> RunKind | No
     work_s = float(sum(e.duration_s for e in efforts))
     if (
         n >= MIN_FARTLEK_REPS
-        and signs >= FARTLEK_SIGNS
+        and floats
+        and uneven
         and work_s >= FARTLEK_MIN_WORK_S
         and not sig.trail
     ):
@@ -424,6 +426,16 @@ def build_blocks(
             if pattern is not None:
                 out.append(classified(pattern, part, v_ref))
     return out
+
+
+def name_block(sig: Signals, efforts: list[Stretch], v_ref: float) -> Classified | None:
+    """The block of ``efforts`` taken as given (e.g. a workout's laps): its pattern by the
+    module's rules, with no trimming or recount; None when they make no pattern."""
+    tempo = _tempo_core(sig, efforts)
+    if tempo:
+        return classified(RunKind.TEMPO, tempo, v_ref)
+    pattern = _pattern(sig, efforts, v_ref)
+    return classified(pattern, efforts, v_ref) if pattern is not None else None
 
 
 def refine_reps(sig: Signals, part: list[Stretch], v_ref: float) -> list[Stretch]:

@@ -19,12 +19,14 @@ from .kinds import (
     is_long,
     is_overload,
     race_metadata,
+    relative_repeats,
     stop_intervals,
     usual_speed,
 )
+from .laps import workout_reps
 from .load import banister_trimp, edwards_trimp, hr_stress, session_rpe
 from .moving import Grid, build_grid, moving_mask
-from .patterns import QUALITY, Classified, build_blocks, classified
+from .patterns import QUALITY, Classified, build_blocks, classified, name_block
 from .result import (
     HistorySummary,
     HrSummary,
@@ -182,7 +184,7 @@ def analyze(
     moving_s = float(sig.moving.sum()) * grid.step_s
     hr_summary = _hr_summary(sig, grid, anchors, zone_model, settings, observed)
     load = _load(sig, grid, anchors, profile, activity, moving_s)
-    blocks = _blocks(sig, activity, anchors)
+    blocks = _blocks(sig, activity, anchors, grid.start_posix_s)
     hr_counted = sig.hr_bpm[grid.counted & np.isfinite(sig.hr_bpm)]
     hr_frac = (
         (float(np.median(hr_counted)) - anchors.hr_rest) / (anchors.lthr - anchors.hr_rest)
@@ -272,8 +274,9 @@ def _load(
     )
 
 
-def _blocks(sig: Signals, activity: Activity, anchors: HrAnchors) -> list[Classified]:
-    """Efforts found, a race singled out, and the efforts grouped into named blocks."""
+def _blocks(sig: Signals, activity: Activity, anchors: HrAnchors, t0: float) -> list[Classified]:
+    """Efforts found, a race singled out, and the efforts grouped into named blocks; ``t0`` is
+    the POSIX time of the grid's first point (to place the workout's laps)."""
     if sig.n == 0:
         return []
     v_ref = easy_reference(sig, *level_segments(sig, CPD_REFERENCE_PENALTY_BIC))
@@ -288,11 +291,33 @@ def _blocks(sig: Signals, activity: Activity, anchors: HrAnchors) -> list[Classi
         efforts = [whole]
         race = whole if meta_race else None
     blocks = build_blocks(sig, efforts, v_ref, race)
+    if race is None:
+        for reps in workout_reps(sig, activity.laps, t0):
+            blocks = _with_lap_block(blocks, name_block(sig, reps, v_ref))
     if not any(b.pattern in QUALITY or b.pattern is RunKind.RACE for b in blocks):
         reps = stop_intervals(sig)
         if reps:
             blocks = [classified(RunKind.INTERVALS, reps, v_ref)]
+        else:
+            rel = relative_repeats(sig, v_ref)
+            found = name_block(sig, rel, v_ref) if rel else None
+            if found is not None and found.pattern in QUALITY:
+                blocks = sorted([*blocks, found], key=lambda k: k.efforts[0].start)
     return blocks
+
+
+def _with_lap_block(blocks: list[Classified], lap: Classified | None) -> list[Classified]:
+    """Blocks with a workout's lap-marked block in place of the ones found over its span, when
+    they agree on the pattern (the laps then count the repetitions) or none was found there;
+    unchanged when they disagree or the laps make no pattern."""
+    if lap is None:
+        return blocks
+    a, b = lap.efforts[0].start, lap.efforts[-1].end
+    over = [k.efforts[0].start < b and k.efforts[-1].end > a for k in blocks]
+    if any(k.pattern is not lap.pattern for k, o in zip(blocks, over, strict=True) if o):
+        return blocks
+    kept = [k for k, o in zip(blocks, over, strict=True) if not o] + [lap]
+    return sorted(kept, key=lambda k: k.efforts[0].start)
 
 
 def _pace_ratio(

@@ -219,6 +219,9 @@ GAS_SMOOTH_S = 5.0
 SUSTAINED_MIN_S = 240.0
 #: The last steady level (a cool-down) may be this short, s.
 LAST_STEADY_MIN_S = 150.0
+#: The easy reference looks at the steady levels of the run's first this long, s (warm-ups
+#: last 10–15 min; a race after a warm-up starts later; heuristic).
+WARMUP_WINDOW_S = 600.0
 #: Long stretches slower than this fraction of the fastest are walking, not the easy pace …
 WALK_FRACTION = 0.6
 #: … as are stretches slower than this, m/s (5.8 km/h; brisk walking is ≈ 1.4–1.8 m/s).
@@ -303,7 +306,8 @@ def easy_reference(sig: Signals, bounds: IntArray, levels: FloatArray) -> float 
     """The run's easy (reference) effort speed, m/s; None if the athlete never ran.
 
     Among the long, steady change-point levels that are still running (not walking), the
-    slower of the first and the longest (the warm-up or the easy run itself), or the last one
+    slower of the first (the time-weighted mean of those in the first ``WARMUP_WINDOW_S``)
+    and the longest (the warm-up or the easy run itself), or the last one
     when the run started much harder than it ended (no warm-up before a race). Without one,
     the 40th percentile of moving effort speed.
     """
@@ -323,7 +327,7 @@ def easy_reference(sig: Signals, bounds: IntArray, levels: FloatArray) -> float 
     idx = np.flatnonzero(steady & (durations >= SUSTAINED_MIN_S))
     if idx.size and top > 0:
         longest = idx[np.argmax(durations[idx])]
-        ref = float(min(levels[idx[0]], levels[longest]))
+        ref = float(min(_first_level(sig, bounds, levels, steady, idx[0]), levels[longest]))
         last = float(levels[np.flatnonzero(steady)[-1]])
         # a hard start with an easy end (a race with no warm-up): the cool-down is the reference
         if last * HARD_START_RATIO < ref:
@@ -335,6 +339,20 @@ def easy_reference(sig: Signals, bounds: IntArray, levels: FloatArray) -> float 
         return ref
     running = moving[moving >= WALK_MAX_MPS]
     return float(np.percentile(running if running.size else moving, 40))
+
+
+def _first_level(
+    sig: Signals, bounds: IntArray, levels: FloatArray, steady: BoolArray, first: int
+) -> float:
+    """The level of the run's first minutes: the mean of the steady levels over the first
+    ``WARMUP_WINDOW_S``, weighted by their time in it, when they fill ``SUSTAINED_MIN_S`` of
+    it (without altitude a warm-up over rolling ground splits into faster and slower levels,
+    and the slower one alone is a climb, not the easy pace); else level ``first``."""
+    window = sig.points(WARMUP_WINDOW_S)
+    overlap = np.clip(np.minimum(bounds[1:], window) - bounds[:-1], 0, None) * steady
+    if overlap.sum() * sig.step_s < SUSTAINED_MIN_S:
+        return float(levels[first])
+    return float(np.average(levels, weights=overlap))
 
 
 def _easy_by_hr(sig: Signals, a: int, b: int, floor: float) -> float | None:
