@@ -49,3 +49,25 @@ def test_a_slower_runners_intervals_are_forceful_for_them() -> None:
     assert own.verdict.category == "power" and not own.verdict.counts_as_leg_day
     assert own.verdict.stimulus.type2_share > generic.verdict.stimulus.type2_share
     assert own.verdict.stimulus.type2_share > 0.05
+
+
+def test_segment_grades_are_plausible_on_real_runs(real_dir) -> None:  # type: ignore[no-untyped-def]
+    """A standing recovery has no grade (altimeter noise over 1 m moved read 300 % before)."""
+    from conftest import real_files
+    from legday.analysis import analyze
+    from legday.errors import LegdayError
+    from legday.io.reader import read_all
+
+    checked = 0
+    for path in real_files("fit"):
+        try:
+            activities = read_all(path)
+        except LegdayError:
+            continue
+        for activity in activities:
+            if activity.sport != "running":
+                continue
+            for segment in analyze(activity).segments:
+                assert segment.grade_pct is None or abs(segment.grade_pct) <= 45, (path, segment)
+                checked += 1
+    assert checked >= 20

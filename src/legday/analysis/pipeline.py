@@ -38,6 +38,7 @@ from .result import (
 )
 from .segments import (
     CPD_REFERENCE_PENALTY_BIC,
+    MIN_GRADE_DISTANCE_M,
     Signals,
     easy_reference,
     find_efforts,
@@ -119,7 +120,8 @@ def _segment(sig: Signals, a: int, b: int, role: Role) -> Segment:
         avg_speed_mps=s.speed_mps,
         avg_grade_adjusted_speed_mps=s.gas_mps,
         avg_hr=None if not np.isfinite(s.hr_bpm) else s.hr_bpm,
-        grade_pct=100.0 * s.grade_frac,
+        # A segment that barely moves (a standing recovery) has no grade to speak of.
+        grade_pct=100.0 * s.grade_frac if s.distance_m >= MIN_GRADE_DISTANCE_M else None,
     )
 
 

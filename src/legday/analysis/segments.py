@@ -445,6 +445,20 @@ def _bridge(sig: Signals, efforts: list[Stretch], v_ref: float) -> list[Stretch]
     return out
 
 
+#: Shortest stretch whose grade is its own climb over its own distance, m (heuristic): over a few
+#: metres — a standing recovery — altimeter noise alone would read as a wall (3 m of noise over
+#: 1 m moved is 300 %), so shorter stretches take the mean of the windowed per-sample grade.
+MIN_GRADE_DISTANCE_M = 20.0
+
+
+def _stretch_grade(sig: Signals, sl: slice, climb: float, dist: float) -> float:
+    if dist >= MIN_GRADE_DISTANCE_M:
+        return climb / dist
+    grade = sig.grade_frac[sl]
+    grade = grade[np.isfinite(grade)]
+    return float(grade.mean()) if grade.size else 0.0
+
+
 def stretch(sig: Signals, a: int, b: int) -> Stretch:
     """Statistics of grid points ``[a, b)``."""
     sl = slice(a, b)
@@ -467,7 +481,7 @@ def stretch(sig: Signals, a: int, b: int) -> Stretch:
         effort_mps=float(eff.mean()) if eff.size else 0.0,
         speed_mps=float(spd.mean()) if spd.size else 0.0,
         hr_bpm=float(hr.mean()) if hr.size else float("nan"),
-        grade_frac=climb / dist if dist > 1.0 else 0.0,
+        grade_frac=_stretch_grade(sig, sl, climb, dist),
         peak_effort_mps=float(smooth.max()) if smooth.size else 0.0,
         climb_m=climb,
     )
