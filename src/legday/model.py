@@ -35,6 +35,8 @@ __all__ = [
     "Event",
     "ExerciseSet",
     "Lap",
+    "Role",
+    "RunKind",
     "SessionTotals",
     "SetType",
     "Source",
@@ -153,6 +155,32 @@ class SessionTotals:
     avg_heart_rate_bpm: float | None = None
     max_heart_rate_bpm: float | None = None
     total_calories_kcal: float | None = None
+
+
+class RunKind(StrEnum):
+    """The kinds of run legday tells apart (DOMAIN.md), and the patterns tags and blocks name."""
+
+    EASY = "easy"
+    RECOVERY = "recovery"
+    LONG = "long"
+    TEMPO = "tempo"
+    INTERVALS = "intervals"
+    HILL_REPEATS = "hill_repeats"
+    STRIDES = "strides"
+    SPRINTS = "sprints"
+    FARTLEK = "fartlek"
+    RACE = "race"
+    MIXED = "mixed"
+
+
+class Role(StrEnum):
+    """The role of a segment within a run."""
+
+    WARMUP = "warmup"
+    WORK = "work"
+    RECOVERY = "recovery"
+    STEADY = "steady"
+    COOLDOWN = "cooldown"
 
 
 class SetType(StrEnum):

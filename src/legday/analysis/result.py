@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from legday.model import Role, RunKind
 
 __all__ = [
     "Block",
@@ -22,32 +23,6 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
-
-
-class RunKind(StrEnum):
-    """The kind of a run (and the patterns its tags and blocks name)."""
-
-    EASY = "easy"
-    RECOVERY = "recovery"
-    LONG = "long"
-    TEMPO = "tempo"
-    INTERVALS = "intervals"
-    HILL_REPEATS = "hill_repeats"
-    STRIDES = "strides"
-    SPRINTS = "sprints"
-    FARTLEK = "fartlek"
-    RACE = "race"
-    MIXED = "mixed"
-
-
-class Role(StrEnum):
-    """The role of a segment within a run."""
-
-    WARMUP = "warmup"
-    WORK = "work"
-    RECOVERY = "recovery"
-    STEADY = "steady"
-    COOLDOWN = "cooldown"
 
 
 def _r(x: float | None, nd: int = 1) -> float | None:

@@ -7,33 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 import numpy as np
 
+from legday.model import RunKind
 from legday.synth.athlete import SyntheticAthlete
 from legday.synth.physiology import grade_speed_factor
 from legday.synth.terrain import HillSpec
 from legday.synth.truth import Role
 
 __all__ = ["OPTIONS", "BlockSpec", "Program", "RunKind", "Step", "build_program"]
-
-
-class RunKind(StrEnum):
-    """The kinds of run the synthetic runner makes (``strides`` makes an easy run tagged so)."""
-
-    EASY = "easy"
-    RECOVERY = "recovery"
-    LONG = "long"
-    TEMPO = "tempo"
-    INTERVALS = "intervals"
-    HILL_REPEATS = "hill_repeats"
-    STRIDES = "strides"
-    SPRINTS = "sprints"
-    FARTLEK = "fartlek"
-    RACE = "race"
-    MIXED = "mixed"
 
 
 #: Options ``make_run`` understands, with their meaning.
