@@ -285,6 +285,7 @@ def test_bad_endian_file_where_the_oracles_decode_garbage(real_dir: Path) -> Non
     assert activity.n_samples == len(_fitdecode_records(data))
 
 
+#: The Strava app file whose last record before the fault was written a byte short.
 STRAVA = "python-fitparse/tests/files/strava-android-app-201.10-b1218918.fit"
 
 

@@ -6,6 +6,12 @@ of the file as opaque records of the message size, indexed by the message offset
 message of the definition in one call; the copy is then read through the structured dtype.
 Values become ``float64`` with NaN for the protocol's invalid sentinels; definitions of the same
 global message are merged in file order into a :class:`Table`.
+
+Fixed cost matters as much as throughput (a short file has a few dozen tiny messages): each
+definition's layout and conversion plan is cached by its bytes, a definition's scalar fields
+are cast into one matrix and checked against their sentinels in one comparison, messages are
+grouped by definition with one linear-time radix sort, and the usual uint32 timestamps of every
+message are read at once when compressed headers need them.
 """
 
 from __future__ import annotations
@@ -43,6 +49,9 @@ _BYTE_BASE = 0x0D
 #: Widest integer base type, bytes, whose invalid sentinel float64 holds exactly (the 64-bit
 #: sentinels do not), so its fields can be converted and checked in float64.
 _PACKED_INT_BYTES = 4
+#: Most definitions whose indices sort as uint16, which numpy's stable sort does by radix in
+#: linear time (wider integers take a merge sort, several times slower on big files).
+_RADIX_MAX = 2**16
 #: The uint32 base type (FIT protocol), the type of ``timestamp`` fields, and its invalid value.
 _UINT32_BASE, _UINT32_INVALID = 0x86, 0xFFFFFFFF
 #: Compressed timestamps roll over every 32 s: the time offset is 5 bits (FIT protocol).
@@ -173,7 +182,8 @@ class MessageIndex:
         counts = np.bincount(self._def_of, minlength=len(framing.definitions))
         self._used: list[int] = np.flatnonzero(counts).tolist()
         # One stable sort groups every definition's messages, in file order within each.
-        by_definition = np.argsort(self._def_of, kind="stable")
+        narrow = self._def_of.astype(np.uint16) if len(counts) <= _RADIX_MAX else self._def_of
+        by_definition = np.argsort(narrow, kind="stable")
         ends = np.cumsum(counts).tolist()
         sizes = counts.tolist()
         self._members: dict[int, IntArray] = {
@@ -237,7 +247,8 @@ class MessageIndex:
         definitions = self._framing.definitions
         # The usual uint32 timestamp is read for every message at once (a few numpy calls
         # whatever the number of definitions); any other declared type goes field by field.
-        at = np.array([_timestamp_at(d.raw) for d in definitions], dtype=np.int64)
+        at_list = [_timestamp_at(d.raw) for d in definitions]
+        at = np.array(at_list, dtype=np.int64)
         message_at = at[self._def_of]
         has = np.flatnonzero(message_at >= 0)
         if has.size:
@@ -251,7 +262,7 @@ class MessageIndex:
             full[has] = values
         for index in self._used:
             definition = definitions[index]
-            if at[index] >= 0 or not _layout(definition.raw, ts_only, ()).slots:
+            if at_list[index] >= 0 or not _layout(definition.raw, ts_only, ()).slots:
                 continue  # read above, or no timestamp field to read
             rows = self._members[index]
             found, layout = _gather(self._data, definition, offsets[rows], ts_only, None)
@@ -311,13 +322,10 @@ class _Layout:
     slots: tuple[_Slot, ...]
     packed: tuple[_Slot, ...] = ()
     """The scalar numeric slots (no arrays, strings or 64-bit integers), converted together."""
-    packed_dtype: np.dtype[np.void] | None = None
-    """``dtype`` cut to the packed slots (same offsets and item size)."""
-    float_dtype: np.dtype[np.void] | None = None
-    """One float64 field per packed slot: a single cast converts every packed slot."""
     sentinels: FloatArray | None = None
     """Each packed slot's invalid value as float64 (NaN, never equal, for float types)."""
     has_float: bool = False
+    """True when a packed slot is a float type (whose casts may meet signalling NaNs)."""
 
 
 def _numpy_format(bt: BaseType, size: int, big_endian: bool) -> str | tuple[str, tuple[int]]:
@@ -377,15 +385,6 @@ def _layout(
         dtype,
         tuple(slots),
         packed=packed_slots,
-        packed_dtype=np.dtype(
-            {
-                "names": [slots[i].name for i in packed],
-                "formats": [formats[i] for i in packed],
-                "offsets": [places[i] for i in packed],
-                "itemsize": itemsize,
-            }
-        ),
-        float_dtype=np.dtype([(slot.name, np.float64) for slot in packed_slots]),
         sentinels=np.array(
             [np.nan if slot.base.is_float else float(slot.base.invalid) for slot in packed_slots]
         ),
@@ -396,24 +395,25 @@ def _layout(
 def _convert(values: np.ndarray, layout: _Layout) -> dict[str, FloatArray]:
     """Float64 columns (NaN for invalid values) of the numeric slots of gathered messages.
 
-    The packed slots take one cast, one comparison and one masked store whatever their number
-    (a per-field conversion costs a few numpy calls per field, which dominates small files)."""
+    The packed slots are cast into the rows of one matrix and checked against their sentinels
+    with a single comparison and masked store (a per-field check costs a few numpy calls per
+    field, which dominates small files).
+    """
     out: dict[str, FloatArray] = {}
     packed = layout.packed
-    if packed and layout.packed_dtype is not None and layout.float_dtype is not None:
-        n = values.shape[0]
-        cut = values.view(layout.packed_dtype)
+    if packed and layout.sentinels is not None:
+        matrix = np.empty((len(packed), values.shape[0]))
         if layout.has_float:
             # Signalling NaNs (any bit pattern a device wrote) are no error: they become NaN.
             with np.errstate(invalid="ignore"):
-                cast = cut.astype(layout.float_dtype)
+                for j, slot in enumerate(packed):
+                    np.copyto(matrix[j], values[slot.name], casting="unsafe")
         else:
-            cast = cut.astype(layout.float_dtype)
-        matrix = cast.view(np.float64).reshape(n, len(packed))
-        np.putmask(matrix, matrix == layout.sentinels, np.nan)
-        columns = np.ascontiguousarray(matrix.T)
+            for j, slot in enumerate(packed):
+                np.copyto(matrix[j], values[slot.name], casting="unsafe")
+        np.putmask(matrix, matrix == layout.sentinels[:, None], np.nan)
         for j, slot in enumerate(packed):
-            out[slot.name] = columns[j]
+            out[slot.name] = matrix[j]
     for slot in layout.slots:
         if slot.kind != "s" and slot.name not in out:
             out[slot.name] = _floats(values[slot.name], slot.base)
@@ -473,6 +473,13 @@ def _text(raw: bytes) -> str | None:
     return text or None
 
 
+def _texts(column: np.ndarray) -> list[str | None]:
+    """The FIT strings of a string field's column (one row of bytes per message)."""
+    width = column.shape[1] if column.ndim == 2 else 1
+    raw = column.tobytes()
+    return [_text(raw[k : k + width]) for k in range(0, len(raw), width)]
+
+
 def _single(num: int, offsets: IntArray, chunk: _Chunk) -> Table:
     """The table of a message all of whose messages share one definition (most messages)."""
     rows, values, layout = chunk
@@ -480,7 +487,7 @@ def _single(num: int, offsets: IntArray, chunk: _Chunk) -> Table:
     converted = _convert(values, layout)
     for slot in layout.slots:
         if slot.kind == "s":
-            table.strings[slot.key] = [_text(bytes(r)) for r in values[slot.name]]  # type: ignore[index]
+            table.strings[slot.key] = _texts(values[slot.name])  # type: ignore[index]
         elif slot.kind == "d":
             column = converted[slot.name]
             table.dev[slot.key] = column if column.ndim == 1 else column[:, 0]  # type: ignore[index]
@@ -490,11 +497,21 @@ def _single(num: int, offsets: IntArray, chunk: _Chunk) -> Table:
 
 
 def _merge(num: int, offsets: IntArray, chunks: Sequence[_Chunk]) -> Table:
-    """Merge the messages of the definitions of one global message, in file order."""
+    """Merge the messages of the definitions of one global message, in file order.
+
+    Scalar columns are concatenated in chunk order and put in file order with one take (a
+    file may hold dozens of one-message definitions, e.g. developer field descriptions whose
+    strings differ in size); array and string columns are placed chunk by chunk.
+    """
     if len(chunks) == 1:
         return _single(num, offsets, chunks[0])
-    rows = np.sort(np.concatenate([c[0] for c in chunks]))
-    places = [np.searchsorted(rows, c[0]) for c in chunks]
+    stacked = np.concatenate([c[0] for c in chunks])
+    order = np.argsort(stacked, kind="stable")
+    rows = stacked[order]
+    at = np.empty_like(order)
+    at[order] = np.arange(order.shape[0])
+    bounds = np.cumsum([0] + [c[0].shape[0] for c in chunks]).tolist()
+    places = [at[bounds[i] : bounds[i + 1]] for i in range(len(chunks))]
     n = rows.shape[0]
     table = Table(num, offsets[rows])
     slots: dict[tuple[str, int | tuple[int, int]], list[tuple[int, _Slot]]] = {}
@@ -502,27 +519,29 @@ def _merge(num: int, offsets: IntArray, chunks: Sequence[_Chunk]) -> Table:
         for slot in layout.slots:
             slots.setdefault((slot.kind, slot.key), []).append((i, slot))
     converted = [_convert(values, layout) for _, values, layout in chunks]
+    blank = np.full(max(c[0].shape[0] for c in chunks), np.nan)
     for (kind, key), items in slots.items():
         if kind == "s":
             texts: list[str | None] = [None] * n
             for i, slot in items:
-                values = [_text(bytes(row)) for row in chunks[i][1][slot.name]]
+                values = _texts(chunks[i][1][slot.name])
                 for j, text in zip(places[i].tolist(), values, strict=True):
                     texts[j] = text
             table.strings[key] = texts  # type: ignore[index]
             continue
-        parts = [(places[i], converted[i][slot.name]) for i, slot in items]
+        found = {i: converted[i][slot.name] for i, slot in items}
         if kind == "d":
-            parts = [(p, v if v.ndim == 1 else v[:, 0]) for p, v in parts]
-        width = max(v.shape[1] if v.ndim == 2 else 0 for _, v in parts)
-        merged = np.full((n, width) if width else n, np.nan)
-        for place, v in parts:
-            if width:
-                merged[place, : (v.shape[1] if v.ndim == 2 else 1)] = (
+            found = {i: v if v.ndim == 1 else v[:, 0] for i, v in found.items()}
+        if all(v.ndim == 1 for v in found.values()):
+            parts = [found.get(i, blank[: bounds[i + 1] - bounds[i]]) for i in range(len(chunks))]
+            merged = np.concatenate(parts)[order]
+        else:
+            width = max(v.shape[1] if v.ndim == 2 else 1 for v in found.values())
+            merged = np.full((n, width), np.nan)
+            for i, v in found.items():
+                merged[places[i], : (v.shape[1] if v.ndim == 2 else 1)] = (
                     v if v.ndim == 2 else v[:, None]
                 )
-            else:
-                merged[place] = v
         if kind == "d":
             table.dev[key] = merged  # type: ignore[index]
         else:

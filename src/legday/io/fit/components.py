@@ -36,6 +36,9 @@ _TYPE_BITS: dict[str, int] = {
     "uint32": 32,
     "uint32z": 32,
 }
+#: Unsigned integer types: their raw value is their bits (a signed one wraps to two's
+#: complement first).
+_UNSIGNED = frozenset({"uint8", "uint8z", "uint16", "uint16z", "uint32", "uint32z"})
 #: Widest component the profile defines (32 bits): with elements of at most 32 bits, the
 #: elements a component spans always fit the 64 bits of a uint64.
 _MAX_COMPONENT_BITS = 32
@@ -73,10 +76,34 @@ def _component(
     return ((window >> shift) & np.uint64((1 << bits) - 1)).astype(np.int64)
 
 
+def _whole_value(
+    profile: MessageProfile, spec: FieldProfile, column: FloatArray
+) -> tuple[Component, FieldProfile] | None:
+    """The component and its target when an unsigned scalar field has one non-accumulated
+    component spanning all its bits (its value is then the raw value itself), else None."""
+    if column.ndim != 1 or len(spec.components) != 1 or spec.type not in _UNSIGNED:
+        return None
+    comp = spec.components[0]
+    target = profile.fields.get(comp.target)
+    if comp.accumulate or target is None or comp.bits != _TYPE_BITS[spec.type]:
+        return None
+    return comp, target
+
+
 def _expand_one(
     table: Table, profile: MessageProfile, spec: FieldProfile, column: FloatArray
 ) -> list[tuple[FieldProfile, FloatArray]]:
     """Expand one packed field; returns targets that themselves have components."""
+    simple = _whole_value(profile, spec, column)
+    if simple is not None:
+        # The one component is the whole scalar value (speed → enhanced_speed, altitude →
+        # enhanced_altitude): no bits to cut, NaN stays NaN.
+        comp, goal = simple
+        values = column / comp.scale - comp.offset if comp.scale != 1 else column - comp.offset
+        table.expanded[comp.target] = values
+        if goal.components:
+            return [(goal, np.round((values + goal.offset) * goal.scale))]
+        return []
     valid = np.asarray(
         ~np.isnan(column) if column.ndim == 1 else ~np.isnan(column).all(axis=1), dtype=np.bool_
     )
@@ -131,6 +158,15 @@ def _accumulate(
     """
     rows, width = bits.shape
     explicit = table.raw.get(target.num)
+    mask = (1 << comp.bits) - 1
+    if width == 1 and (explicit is None or explicit.ndim != 1):
+        # The common case (no message carries the target in full): one running sum.
+        single = np.full((rows, 1), np.nan)
+        v = bits[valid, 0]
+        if v.size:
+            steps = np.concatenate(([0], np.diff(v) & mask))
+            single[valid, 0] = v[0] + np.cumsum(steps)
+        return single
     reset_value = np.full(rows, np.nan)
     if explicit is not None and explicit.ndim == 1:
         full_value = explicit / target.scale - target.offset
@@ -146,7 +182,6 @@ def _accumulate(
     r = is_reset.ravel()[flat_keep]
     out = np.full(kinds.shape, np.nan)
     if v.size:
-        mask = (1 << comp.bits) - 1
         prev = np.concatenate(([v[0]], v[:-1]))
         step = np.where(r, 0, (v - prev) & mask)
         step[0] = 0

@@ -8,6 +8,7 @@ channels; sessions split the records by time.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
@@ -235,15 +236,16 @@ def _developer_types(index: MessageIndex) -> dict[tuple[int, int], DevType]:
     if desc is None:
         return {}
     out: dict[tuple[int, int], DevType] = {}
-    dev_index = desc.raw_of("developer_data_index")
-    field_num = desc.raw_of("field_definition_number")
-    base = desc.raw_of("fit_base_type_id")
-    scale = desc.raw_of("scale")
-    offset = desc.raw_of("offset")
+    # Python floats: these messages are few, and numpy scalars cost more per look.
+    dev_index = desc.raw_of("developer_data_index").tolist()
+    field_num = desc.raw_of("field_definition_number").tolist()
+    base = desc.raw_of("fit_base_type_id").tolist()
+    scale = desc.raw_of("scale").tolist()
+    offset = desc.raw_of("offset").tolist()
     names = desc.text("field_name")
     units = desc.text("units")
     for i in range(len(desc)):
-        if np.isnan(dev_index[i]) or np.isnan(field_num[i]) or np.isnan(base[i]):
+        if math.isnan(dev_index[i]) or math.isnan(field_num[i]) or math.isnan(base[i]):
             continue
         bt = base_type(int(base[i]))
         if bt is None:
@@ -253,8 +255,8 @@ def _developer_types(index: MessageIndex) -> dict[tuple[int, int], DevType]:
             name=names[i] or f"{key[0]}_{key[1]}",
             units=units[i] or "",
             base=bt.number,
-            scale=1.0 if np.isnan(scale[i]) or scale[i] == 0 else float(scale[i]),
-            offset=0.0 if np.isnan(offset[i]) else float(offset[i]),
+            scale=1.0 if math.isnan(scale[i]) or scale[i] == 0 else scale[i],
+            offset=0.0 if math.isnan(offset[i]) else offset[i],
         )
     return out
 
@@ -262,9 +264,9 @@ def _developer_types(index: MessageIndex) -> dict[tuple[int, int], DevType]:
 def _assign(times: FloatArray, starts: FloatArray) -> npt.NDArray[np.intp]:
     """The session index of each time (the last session started at or before it; the first
     session for earlier times; the previous row's session for NaN)."""
-    if not times.size:
-        return np.zeros(0, dtype=np.intp)
-    at = np.clip(np.searchsorted(starts, times, side="right") - 1, 0, None)
+    if not times.size or starts.shape[0] == 1:
+        return np.zeros(times.shape[0], dtype=np.intp)
+    at = np.maximum(np.searchsorted(starts, times, side="right") - 1, 0)
     missing = np.isnan(times)
     if missing.any():
         last_known = np.maximum.accumulate(np.where(missing, -1, np.arange(times.size)))
