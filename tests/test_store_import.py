@@ -328,3 +328,31 @@ def test_garmin_strength_fit_becomes_a_strength_session(real_dir: Path, tmp_path
             )
     finally:
         lib.close()
+
+
+def test_an_enormous_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    from legday.io.reader import MAX_INPUT_BYTES
+
+    huge = tmp_path / "huge.fit"
+    with huge.open("wb") as fh:  # sparse: no disk is used
+        fh.write(b"\x0e\x10")
+        fh.truncate(MAX_INPUT_BYTES + 1)
+    lib = _library(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    try:
+        report = lib.import_paths([huge], workers=1).files[0]
+    finally:
+        lib.close()
+    assert report.status == "failed" and "huge.fit" in (report.error or "")
+    assert "larger than" in (report.error or "")
+
+
+def test_an_enormous_csv_is_refused(tmp_path: Path) -> None:
+    from legday.errors import UnsafeInputError
+    from legday.io.strength_csv import MAX_CSV_BYTES, read_strength_csv
+
+    big = tmp_path / "strong.csv"
+    with big.open("wb") as fh:
+        fh.write(b"Date,Workout Name,Exercise Name,Set Order,Weight,Reps\n")
+        fh.truncate(MAX_CSV_BYTES + 1)
+    with pytest.raises(UnsafeInputError, match=r"strong\.csv"):
+        read_strength_csv(big)

@@ -39,6 +39,7 @@ from legday.errors import (
     CorruptFileError,
     NotFoundError,
     OnError,
+    UnsafeInputError,
     UnsupportedFileError,
 )
 from legday.io.csv_values import (
@@ -59,6 +60,9 @@ __all__ = ["SkippedRow", "StrengthFormat", "StrengthImport", "read_strength_csv"
 StrengthFormat = Literal["strong", "hevy"]
 WeightUnit = Literal["kg", "lb"]
 
+#: Largest strength CSV read, bytes: a decade of daily Hevy logging is about 10 MB, so 64 MiB is
+#: generous; anything larger is refused before it is read into memory.
+MAX_CSV_BYTES = 64 * 1024 * 1024
 #: Bytes looked at for NUL bytes before deciding a file is binary.
 SNIFF_BYTES: int = 4096
 
@@ -424,13 +428,22 @@ def _read_bytes(source: str | os.PathLike[str] | BinaryIO) -> tuple[bytes, str |
         path = os.fspath(source)
         try:
             with open(path, "rb") as fh:
-                return fh.read(), path
+                return _bounded(fh.read(MAX_CSV_BYTES + 1), path), path
         except FileNotFoundError:
             raise NotFoundError(f"no such file: {path}") from None
         except IsADirectoryError:
             raise UnsupportedFileError("a directory, not a CSV file", path=path) from None
     label = getattr(source, "name", None)
-    return source.read(), label if isinstance(label, str) else None
+    name = label if isinstance(label, str) else None
+    return _bounded(source.read(MAX_CSV_BYTES + 1), name), name
+
+
+def _bounded(data: bytes, label: str | None) -> bytes:
+    if len(data) > MAX_CSV_BYTES:
+        raise UnsafeInputError(
+            f"larger than {MAX_CSV_BYTES // (1024 * 1024)} MiB: not a lifting log", path=label
+        )
+    return data
 
 
 def _zone(name: str | None) -> ZoneInfo:

@@ -132,12 +132,25 @@ class Importer:
                 yield FileReport(str(path), "failed", error=f"{path}: no such file or folder")
 
     def _items_for_file(self, path: Path) -> Iterator[WorkItem | FileReport]:
+        from legday.io.reader import MAX_INPUT_BYTES
+
         try:
-            data = path.read_bytes()
+            with path.open("rb") as fh:
+                head = fh.read(4)
+                if head == b"PK\x03\x04":
+                    data = b""
+                elif path.stat().st_size > MAX_INPUT_BYTES:
+                    limit = MAX_INPUT_BYTES // (1024 * 1024)
+                    yield FileReport(
+                        str(path), "failed", error=f"{path}: larger than {limit} MiB: refused"
+                    )
+                    return
+                else:
+                    data = head + fh.read()
         except OSError as exc:
             yield FileReport(str(path), "failed", error=f"{path}: {exc.strerror or exc}")
             return
-        if data[:4] == b"PK\x03\x04":
+        if head == b"PK\x03\x04":
             yield from self._items_for_zip(path)
             return
         yield WorkItem(name=str(path), data=data, sha256=sha256(data))
