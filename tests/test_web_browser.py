@@ -1,9 +1,9 @@
 """The dashboard in a real browser (Playwright driving Debian's /usr/bin/chromium).
 
 Serves a small demo library with uvicorn on 127.0.0.1 in a background thread, opens every page,
-clicks from the week to a run, uploads a real recording on /import and sees it in the results,
-checks a hostile activity name stays text, and saves screenshots (the README's, in
-docs/screenshots/, when LEGDAY_UPDATE_SCREENSHOTS=1).
+clicks from the week to a run and to a strength session, shows a new user's welcome, uploads a
+real recording on /import and sees it in the results, checks a hostile activity name stays text,
+and saves screenshots (the README's, in docs/screenshots/, when LEGDAY_UPDATE_SCREENSHOTS=1).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -73,24 +74,31 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     return build_demo(tmp_path_factory.mktemp("web-browser-demo"))
 
 
-@pytest.fixture(scope="module")
-def base_url(demo: Demo) -> Iterator[str]:
+@contextmanager
+def _serving(app: Any) -> Iterator[str]:
+    """``app`` served by uvicorn on a free loopback port in a background thread: its URL."""
     import uvicorn
 
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(demo.factory), host="127.0.0.1", port=port, log_level="warning")
-    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the dashboard did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    try:
+        deadline = time.monotonic() + 15
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                pytest.fail("the dashboard did not start")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def base_url(demo: Demo) -> Iterator[str]:
+    with _serving(create_app(demo.factory)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +156,37 @@ def test_week_then_activity(page: Any, base_url: str, demo: Demo) -> None:
     page.wait_for_url("**/?date=*")
     page.click('a[rel="prev"]')
     assert "Week " in page.locator("h1").inner_text()
+
+
+def test_week_then_strength_session(page: Any, base_url: str, demo: Demo) -> None:
+    page.goto(f"{base_url}/?date={demo.last_day.isoformat()}")
+    page.click(f'a.session[data-id="s{demo.strength_id}"]')
+    page.wait_for_url(f"**/strength/session/{demo.strength_id}")
+    assert page.locator(".verdict .badge.legday").inner_text().lower() == "leg day"
+    assert page.locator(".verdict .headline").inner_text()
+    assert page.locator("table.sets tbody tr").count() >= 3
+    assert page.locator("table.sets .badge.warmup").count() >= 1
+    assert page.locator(".reasons li").count() >= 1
+    assert page.locator("svg.bodymap [data-muscle]").count() >= len(MUSCLES)
+    _shot(page, "strength_session.png")
+    page.click("text=← the week")
+    page.wait_for_url("**/?date=*")
+    assert page.locator(f'a.session[data-id="s{demo.strength_id}"]').count() == 1
+
+
+def test_welcome_for_a_new_user(page: Any, tmp_path: Path) -> None:
+    from test_web_api import build_empty
+
+    with _serving(
+        create_app(build_empty(tmp_path), home=Path("/home/ada/.local/share/legday"))
+    ) as url:
+        page.goto(f"{url}/")
+        assert page.locator("h1").inner_text() == "Welcome to legday"
+        assert "legday demo" in page.locator(".welcome").inner_text()
+        _shot(page, "welcome.png")
+        page.click(".welcome a.button")
+        page.wait_for_url("**/import")
+        assert page.locator('input[type="file"]').count() == 1
 
 
 def test_strength_plan_docs(page: Any, base_url: str) -> None:

@@ -8,10 +8,11 @@ does, plus one GPX whose activity name is hostile markup.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from legday.model import AthleteProfile
 from legday.settings import Settings
 from legday.store.blobs import BlobStore
 from legday.store.db import open_database
@@ -31,6 +32,27 @@ class Demo:
     last_day: date
     run_id: int
     xss_id: int
+    strength_id: int
+    """A strength session of the last week that counts as leg day (``"s<id>"`` on the week)."""
+    profile: AthleteProfile
+    athlete: str
+    now: datetime
+
+    def factory_with(self, **profile: str) -> Callable[[], Library]:
+        """A factory over the same database whose profile has ``profile``'s values."""
+        changed = replace(self.profile, **profile)
+
+        def factory() -> Library:
+            return Library(
+                db=open_database(f"sqlite:///{self.folder / 'legday.sqlite'}"),
+                blobs=BlobStore(self.folder / "originals"),
+                profile=changed,
+                settings=Settings(),
+                athlete=self.athlete,
+                clock=lambda: self.now,
+            )
+
+        return factory
 
 
 def hostile_gpx(start: datetime, points: int = 240) -> str:
@@ -79,6 +101,10 @@ def build_demo(folder: Path) -> Demo:
         ids = [f.id for f in runs if isinstance(f.id, int)]
         xss_id = next(i for i in ids if lib.activity(i)["name"] == XSS_NAME)
         run_id = next(i for i in ids if i != xss_id)
+        lifts = [f for f in facts if f.type == "strength" and f.counts_as_leg_day]
+        strength_id = int(str(lifts[0].id).removeprefix("s"))
     finally:
         lib.close()
-    return Demo(folder, factory, last, run_id, xss_id)
+    return Demo(
+        folder, factory, last, run_id, xss_id, strength_id, profile, history.athlete.name, now
+    )

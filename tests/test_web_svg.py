@@ -149,3 +149,16 @@ def test_week_view_of_an_empty_week() -> None:
     assert [d["sessions"] for d in view["days"]] == [[]] * 7
     assert set(muscle_fills(view["body_svg"]).values()) == {UNLOADED}
     parse(view["load_svg"])
+
+
+def test_pace_axis_ticks_on_minutes() -> None:
+    svg = line_chart(
+        [0, 1, 2],
+        [Series("pace", [190.0, 400.0, 800.0], "#000")],
+        invert_left=True,
+        zero_based=False,
+        left_tick_unit=60.0,
+        left_format=lambda v: f"{int(v) // 60}:{int(v) % 60:02d}",
+    )
+    labels = re.findall(r'text-anchor="end"[^>]*>([^<]+)<', svg)
+    assert labels and all(label.endswith((":00", ":30")) for label in labels), labels

@@ -48,7 +48,7 @@ def serve(
     check_bind(host, token)
     where = home()
     Library.open(where, db).close()  # a bad --db fails here, as one line, not per request
-    app = create_app(lambda: Library.open(where, db), token=token)
+    app = create_app(lambda: Library.open(where, db), token=token, home=where.path)
     shown = f"[{host}]" if ":" in host else host
     console.print(f"legday dashboard on http://{shown}:{port}/ (Ctrl+C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

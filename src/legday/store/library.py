@@ -397,3 +397,142 @@ class Library:
                 for monday, m in weekly.items()
             ],
         }
+
+    # -- more queries for the web dashboard (session pages, week cards, empty state) -------------
+    def has_sessions(self) -> bool:
+        """Whether anything at all is stored: an activity or a strength session (a brand-new
+        user's database has neither)."""
+        athlete_id = self._athlete_id()
+        if athlete_id is None:
+            return False
+        with self.db.session() as s:
+            for table in (ActivityRow, StrengthSessionRow):
+                if s.scalar(select(table.id).where(table.athlete_id == athlete_id).limit(1)):
+                    return True
+        return False
+
+    def activity_distances(self, activity_ids: Iterable[int]) -> dict[int, float]:
+        """Recorded distance (m) of each stored activity in ``activity_ids`` (unknown ids and
+        activities without a distance are left out)."""
+        ids = sorted(set(activity_ids))
+        if not ids:
+            return {}
+        with self.db.session() as s:
+            rows = s.execute(
+                select(ActivityRow.id, ActivityRow.distance_m).where(ActivityRow.id.in_(ids))
+            ).all()
+        return {int(i): float(d) for i, d in rows if d is not None and d > 0}
+
+    def strength_session(self, session_id: int) -> dict[str, Any]:
+        """One stored strength session, JSON-ready::
+
+            {"id": "s5", "row_id": 5, "start", "date", "time", "name", "duration_s", "source",
+             "activity_id", "sets": [{"index", "exercise", "name", "mapped", "reps", "load_kg",
+             "per_hand", "duration_s", "distance_m", "rir", "rpe", "set_type", "warmup"}, …],
+             "verdict": {"verdict": {"headline", "counts_as_leg_day", "category", "reasons",
+             "stimulus": {…}}}}
+
+        ``name`` of a set is the catalog's display name (the raw name when unmapped); ``date``
+        and ``time`` are local, as on the week. Raises :class:`NotFoundError` for an unknown id.
+        """
+        from legday.strength import load_catalog
+
+        from .facts import local_time
+
+        catalog = load_catalog()
+        athlete_id = self._athlete_id()
+        with self.db.session() as s:
+            row = s.get(StrengthSessionRow, session_id)
+            if row is None or row.athlete_id != athlete_id:
+                raise NotFoundError(f"no strength session with id s{session_id}")
+            local = local_time(row.start, row.utc_offset_s, self.profile)
+            sets = []
+            for r in row.sets:
+                ex = catalog.find(r.exercise) if r.mapped else None
+                sets.append(
+                    {
+                        "index": r.index,
+                        "exercise": r.exercise,
+                        "name": ex.name if ex else (r.raw_name or r.exercise),
+                        "mapped": bool(r.mapped),
+                        "reps": r.reps,
+                        "load_kg": r.load_kg,
+                        "per_hand": bool(r.per_hand),
+                        "duration_s": r.duration_s,
+                        "distance_m": r.distance_m,
+                        "rir": r.rir,
+                        "rpe": r.rpe,
+                        "set_type": r.set_type,
+                        "warmup": r.set_type == "warmup",
+                    }
+                )
+            start = row.start if row.start.tzinfo else row.start.replace(tzinfo=UTC)
+            return {
+                "id": f"s{row.id}",
+                "row_id": row.id,
+                "start": start.isoformat(),
+                "date": local.date().isoformat(),
+                "time": local.strftime("%H:%M"),
+                "name": row.name,
+                "duration_s": row.duration_s,
+                "source": row.source_format,
+                "activity_id": row.activity_id,
+                "sets": sets,
+                "verdict": row.verdict,
+            }
+
+    def activity_reps(self, activity_id: int) -> list[dict[str, Any]]:
+        """Each work block of a stored run with its repetitions, JSON-ready::
+
+            [{"pattern", "reps", "work_s", "recovery_s", "work_distance_m", "avg_grade_pct",
+              "intensity", "reps_list": [{"n", "start_s", "end_s", "duration_s", "distance_m",
+              "avg_speed_mps", "avg_grade_adjusted_speed_mps", "avg_hr", "grade_pct",
+              "recovery_s"}, …]}, …]
+
+        The repetitions are the analysis's work segments, which it lays out block by block in
+        order; ``recovery_s`` is the time to the block's next repetition (None after the last).
+        When the stored segments do not hold one work segment per repetition (an analysis from
+        an older version), ``reps_list`` is empty. Raises :class:`NotFoundError`."""
+        data = self.activity(activity_id)
+        analysis = data["analysis"] or {}
+        blocks = [dict(b) for b in analysis.get("blocks") or []]
+        work = [g for g in analysis.get("segments") or [] if g.get("role") == "work"]
+        if not blocks:
+            return []
+        if len(work) != sum(int(b["reps"]) for b in blocks):
+            return [{**b, "reps_list": []} for b in blocks]
+        streams = self.activity_streams(activity_id)
+        n = len(next(iter(streams.values()))) if streams else 0
+        elapsed = streams.get("elapsed_s", np.arange(n, dtype=np.float64))
+        distance = streams.get("distance_m", np.full(n, np.nan))
+        known = np.isfinite(distance) & np.isfinite(elapsed)
+
+        def distance_at(t: float) -> float:
+            if known.sum() < 2:
+                return float("nan")
+            return float(np.interp(t, elapsed[known], distance[known]))
+
+        cursor = 0
+        for b in blocks:
+            mine = work[cursor : cursor + int(b["reps"])]
+            cursor += int(b["reps"])
+            reps = []
+            for i, g in enumerate(mine):
+                metres = distance_at(g["end_s"]) - distance_at(g["start_s"])
+                nxt = mine[i + 1]["start_s"] - g["end_s"] if i + 1 < len(mine) else None
+                reps.append(
+                    {
+                        "n": i + 1,
+                        "start_s": g["start_s"],
+                        "end_s": g["end_s"],
+                        "duration_s": round(g["end_s"] - g["start_s"], 1),
+                        "distance_m": round(metres, 1) if np.isfinite(metres) else None,
+                        "avg_speed_mps": g.get("avg_speed_mps"),
+                        "avg_grade_adjusted_speed_mps": g.get("avg_grade_adjusted_speed_mps"),
+                        "avg_hr": g.get("avg_hr"),
+                        "grade_pct": g.get("grade_pct"),
+                        "recovery_s": None if nxt is None else round(nxt, 1),
+                    }
+                )
+            b["reps_list"] = reps
+        return blocks

@@ -46,9 +46,11 @@ def _templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    from .strength_views import FILTERS as STRENGTH_FILTERS
     from .views import FILTERS
 
     env.filters.update(FILTERS)
+    env.filters.update(STRENGTH_FILTERS)
     env.globals["version"] = __version__
     return Jinja2Templates(env=env)
 
@@ -85,10 +87,13 @@ def create_app(
     *,
     token: str | None = None,
     max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    home: Path | None = None,
 ) -> FastAPI:
     """The dashboard over the library that ``library_factory`` opens.
 
-    With ``token`` set, every request must carry it (see :mod:`legday.web.security`).
+    With ``token`` set, every request must carry it (see :mod:`legday.web.security`). ``home``
+    (the legday home folder) lets the welcome page of an empty database name the demo's real
+    path; without it the page says ``<home>``.
     """
     holder = _LibraryHolder(library_factory)
 
@@ -108,6 +113,7 @@ def create_app(
     app.state.libraries = holder
     app.state.templates = _templates()
     app.state.max_upload_bytes = max_upload_bytes
+    app.state.home = home
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
 
     from .routes import api, pages

@@ -106,7 +106,13 @@ class _Scale:
 
 
 def _y_scale(
-    series: Sequence[Series], top: float, bottom: float, invert: bool, zero: bool, count: int
+    series: Sequence[Series],
+    top: float,
+    bottom: float,
+    invert: bool,
+    zero: bool,
+    count: int,
+    unit: float = 1.0,
 ) -> _Scale | None:
     values = [v for s in series for v in _finite(s.values)]
     if not values:
@@ -116,7 +122,7 @@ def _y_scale(
         lo = min(lo, 0.0)
     if hi == lo:
         lo, hi = lo - max(abs(lo) * 0.05, 0.5), hi + max(abs(hi) * 0.05, 0.5)
-    ticks = nice_ticks(lo, hi, count)
+    ticks = [t * unit for t in nice_ticks(lo / unit, hi / unit, count)]
     lo, hi = ticks[0], ticks[-1]
     a, b = (top, bottom) if invert else (bottom, top)
     return _Scale(lo, hi, a, b, ticks)
@@ -148,11 +154,14 @@ def line_chart(
     invert_left: bool = False,
     zero_based: bool = True,
     y_ticks: int = 4,
+    left_tick_unit: float = 1.0,
     css_class: str = "chart",
 ) -> str:
     """Lines, areas and bars over shared ``x`` values, on up to two y axes.
 
     An empty ``x`` (or series with no finite value) draws an empty frame reading "no data".
+    ``left_tick_unit`` puts the left axis's ticks on round multiples of it (60 for a pace in
+    seconds: whole minutes).
     """
     ml, mr, mt, mb = MARGIN
     x0, x1, y0, y1 = ml, width - mr, mt, height - mb
@@ -174,7 +183,7 @@ def line_chart(
     sx = _Scale(xs_lo, xs_hi, x0, x1)
     left = [s for s in series if s.axis == "left"]
     right = [s for s in series if s.axis == "right"]
-    sl = _y_scale(left, y0, y1, invert_left, zero_based, y_ticks)
+    sl = _y_scale(left, y0, y1, invert_left, zero_based, y_ticks, left_tick_unit)
     sr = _y_scale(right, y0, y1, False, True, y_ticks)
     for band in bands:
         a, b = sx(max(band.start, xs_lo)), sx(min(band.end, xs_hi))

@@ -15,18 +15,28 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from legday.cli.common import fmt_distance, fmt_duration
+from legday.cli.common import fmt_duration
 from legday.model import MUSCLES, WEEKDAYS
 
-from .bodymap import MUSCLE_LABELS, body_map, heat_colour, heat_legend
+from .bodymap import MUSCLE_LABELS, body_map, heat_legend
 from .svg import Band, Bar, Series, bar_chart, line_chart
+from .units import (
+    FEET_PER_METRE,
+    METRES_PER_MILE,
+    distance,
+    elevation,
+    elevation_unit,
+    load,
+    pace,
+    pace_unit,
+)
 
 __all__ = [
     "FILTERS",
     "KIND_COLOURS",
     "activity_view",
     "badge",
-    "strength_view",
+    "session_link",
     "week_view",
 ]
 
@@ -64,8 +74,6 @@ CHART_POINTS = 480
 PACE_FLOOR_MPS = 1.0
 #: The pace axis ends at this percentile of the run's slowest pace (display only).
 PACE_CLIP_PCT = 99.0
-#: Metres in a statute mile.
-METRES_PER_MILE = 1609.344
 #: Line colours of the charts.
 C_PACE, C_GAP, C_HR, C_ELEV = "#2563eb", "#f97316", "#dc2626", "#64748b"
 C_TRIMP, C_CTL, C_ATL, C_STRENGTH = "#93c5fd", "#1d4ed8", "#f97316", "#16a34a"
@@ -85,19 +93,6 @@ def kind_of(session: Mapping[str, Any]) -> str:
     return str(session.get("kind") or "other")
 
 
-def _fmt_pace(seconds: float) -> str:
-    s = round(seconds)
-    return f"{s // 60}:{s % 60:02d}"
-
-
-def pace(speed_mps: float | None, units: str = "metric") -> str:
-    """``5:12 /km`` (or ``/mi``) for a speed."""
-    if speed_mps is None or not math.isfinite(speed_mps) or speed_mps <= 0:
-        return "–"
-    metres = METRES_PER_MILE if units == "imperial" else 1000.0
-    return f"{_fmt_pace(metres / speed_mps)} /{'mi' if units == 'imperial' else 'km'}"
-
-
 def label(key: str | None) -> str:
     """``hill_repeats`` → ``hill repeats``; muscle keys → their names."""
     if key is None:
@@ -110,11 +105,18 @@ def reps(value: int | None) -> str:
     return "hold" if value is None else str(value)
 
 
+def _fmt_pace(seconds: float) -> str:
+    s = round(seconds)
+    return f"{s // 60}:{s % 60:02d}"
+
+
 FILTERS: dict[str, Any] = {
     "reps": reps,
     "duration": fmt_duration,
-    "distance": fmt_distance,
+    "distance": distance,
     "pace": pace,
+    "load": load,
+    "elevation": elevation,
     "label": label,
 }
 
@@ -134,8 +136,25 @@ def _day_ticks(days: Sequence[str]) -> list[tuple[float, str]]:
     ]
 
 
-def week_view(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Calendar days, body map and load chart for ``WeekReport.to_dict()``."""
+def session_link(session_id: int | str) -> str:
+    """The page of a week session: ``/activity/12`` for an activity, ``/strength/session/5``
+    for a strength session (``"s5"`` in the week's JSON)."""
+    if isinstance(session_id, int):
+        return f"/activity/{session_id}"
+    text = str(session_id)
+    if text.startswith("s") and text[1:].isdigit():
+        return f"/strength/session/{text[1:]}"
+    return "/strength"
+
+
+def week_view(
+    data: Mapping[str, Any],
+    units: str = "metric",
+    distances: Mapping[int, float] | None = None,
+) -> dict[str, Any]:
+    """Calendar days, body map and load chart for ``WeekReport.to_dict()``; ``distances``
+    (``Library.activity_distances``) puts each activity's distance on its card."""
+    distances = distances or {}
     monday = date.fromisoformat(data["start"])
     days = []
     for i, key in enumerate(WEEKDAYS):
@@ -146,7 +165,12 @@ def week_view(data: Mapping[str, Any]) -> dict[str, Any]:
                 "badge": badge(s),
                 "colour": KIND_COLOURS.get(kind_of(s), KIND_COLOURS["other"]),
                 "label": label(kind_of(s)),
-                "link": f"/activity/{s['id']}" if isinstance(s["id"], int) else "/strength",
+                "link": session_link(s["id"]),
+                "distance": (
+                    distance(distances[s["id"]], units)
+                    if isinstance(s["id"], int) and s["id"] in distances
+                    else None
+                ),
             }
             for s in data["sessions"]
             if s["date"] == day.isoformat()
@@ -214,16 +238,93 @@ def _list(a: FloatArray) -> list[float | None]:
     return [float(v) if math.isfinite(v) else None for v in a]
 
 
+#: What a page says when a file lacks a channel: (channel keys, note).
+MISSING_NOTES: dict[str, tuple[tuple[str, ...], str]] = {
+    "hr": (
+        ("heart_rate_bpm",),
+        "No heart rate in this file: no heart-rate chart, time in zones, cardio-band time or "
+        "TRIMP for this session.",
+    ),
+    "altitude": (
+        ("altitude_m",),
+        "No altitude in this file: no elevation chart, and grade-adjusted pace equals pace "
+        "(the run is taken as flat).",
+    ),
+    "gps": (
+        ("latitude_deg", "longitude_deg"),
+        "No GPS in this file (a treadmill or indoor run): distance and pace are the watch's own "
+        "(footpod or wrist), and there is no route.",
+    ),
+    "speed": (
+        ("speed_mps", "distance_m"),
+        "No speed or distance in this file: no pace chart and no repetitions by pace.",
+    ),
+}
+
+
+def missing_channels(streams: Mapping[str, FloatArray]) -> dict[str, str]:
+    """The notes of :data:`MISSING_NOTES` whose channels hold no finite sample."""
+
+    def has(key: str) -> bool:
+        values = streams.get(key)
+        return values is not None and bool(np.isfinite(values).any())
+
+    return {
+        name: note for name, (keys, note) in MISSING_NOTES.items() if not any(has(k) for k in keys)
+    }
+
+
+def reps_view(blocks: Sequence[Mapping[str, Any]], units: str) -> list[dict[str, Any]]:
+    """Each block of ``Library.activity_reps`` with display strings for its summary and reps."""
+    out = []
+    for b in blocks:
+        reps_list = [
+            {
+                "n": r["n"],
+                "at": fmt_duration(r["start_s"]),
+                "duration": fmt_duration(r["duration_s"]),
+                "distance": distance(r["distance_m"], units),
+                "pace": pace(r["avg_speed_mps"], units),
+                "gap": pace(r["avg_grade_adjusted_speed_mps"], units),
+                "hr": "–" if r["avg_hr"] is None else f"{r['avg_hr']:.0f}",
+                "grade": "–" if r["grade_pct"] is None else f"{r['grade_pct']:+.1f} %",
+                "recovery": "–" if r["recovery_s"] is None else fmt_duration(r["recovery_s"]),
+            }
+            for r in b.get("reps_list") or []
+        ]
+        out.append(
+            {
+                "pattern": label(b["pattern"]),
+                "reps": b["reps"],
+                "work": fmt_duration(b["work_s"]),
+                "recovery": fmt_duration(b["recovery_s"]) if b.get("recovery_s") else "–",
+                "distance": distance(b["work_distance_m"], units)
+                if b.get("work_distance_m")
+                else "–",
+                "grade": f"{b['avg_grade_pct']:+.1f} %"
+                if b.get("avg_grade_pct") is not None
+                else "–",
+                "reps_list": reps_list,
+            }
+        )
+    return out
+
+
 def activity_view(
-    activity: Mapping[str, Any], streams: Mapping[str, FloatArray], units: str
+    activity: Mapping[str, Any],
+    streams: Mapping[str, FloatArray],
+    units: str,
+    blocks: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
-    """Charts for one stored activity and its streams (see ``Library.activity_streams``)."""
+    """Charts for one stored activity and its streams (see ``Library.activity_streams``);
+    ``blocks`` are its repetitions (``Library.activity_reps``)."""
     analysis = activity.get("analysis") or {}
     verdict = (activity.get("verdict") or {}).get("verdict") or {}
     n = len(next(iter(streams.values()))) if streams else 0
     nan = np.full(n, np.nan)
     t_min = binned(streams.get("elapsed_s", np.arange(n, dtype=np.float64))) / 60.0
     metres = METRES_PER_MILE if units == "imperial" else 1000.0
+    missing = missing_channels(streams)
 
     def pace_line(key: str) -> list[float | None]:
         speed = binned(streams.get(key, nan))
@@ -245,21 +346,25 @@ def activity_view(
         for s in analysis.get("segments") or []
     ]
     x = list(t_min)
-    ticks = _minutes_ticks(float(t_min[-1]) if n else 0.0)
-    unit = "/mi" if units == "imperial" else "/km"
+    ticks = _minutes_ticks(float(np.nanmax(t_min)) if n and np.isfinite(t_min).any() else 0.0)
+    unit = pace_unit(units)
+    pace_series = [Series(f"pace {unit}", pace_line("speed_mps"), C_PACE)]
+    if "altitude" not in missing:  # without altitude GAP is pace: one line, not two
+        pace_series.append(
+            Series(f"grade-adjusted pace {unit}", pace_line("grade_adjusted_speed_mps"), C_GAP)
+        )
+    feet = FEET_PER_METRE if units == "imperial" else 1.0
     charts = {
         "pace": line_chart(
             x,
-            [
-                Series(f"pace {unit}", pace_line("speed_mps"), C_PACE),
-                Series(f"grade-adjusted pace {unit}", pace_line("grade_adjusted_speed_mps"), C_GAP),
-            ],
+            pace_series,
             bands=bands,
             x_ticks=ticks,
             invert_left=True,
             zero_based=False,
             left_format=_fmt_pace,
-            title="Pace and grade-adjusted pace",
+            left_tick_unit=60.0,  # ticks on whole (or half) minutes of pace
+            title=f"Pace and grade-adjusted pace, min {unit}",
         ),
         "hr": line_chart(
             x,
@@ -274,8 +379,8 @@ def activity_view(
             x,
             [
                 Series(
-                    "elevation, m",
-                    _list(binned(streams.get("altitude_m", nan))),
+                    f"elevation, {elevation_unit(units)}",
+                    _list(binned(streams.get("altitude_m", nan)) * feet),
                     C_ELEV,
                     style="area",
                 )
@@ -306,57 +411,7 @@ def activity_view(
         "verdict": verdict,
         "roles": [(r, c) for r, c in ROLE_COLOURS.items()],
         "units": units,
-    }
-
-
-def _heat_cell(value: float, top: float) -> tuple[float, str, str]:
-    """A grid cell: value, fill and a text colour that stays readable on dark fills."""
-    ink = "#ffffff" if top > 0 and value / top > 0.6 else "inherit"
-    return value, heat_colour(value, top), ink
-
-
-# -- strength -----------------------------------------------------------------------------------
-def strength_view(report: Mapping[str, Any], trends: Mapping[str, Any]) -> dict[str, Any]:
-    """Small multiples of e1RM, the weekly hard-set grid and the next targets."""
-    multiples = []
-    for ex in trends["e1rm"]:
-        points = ex["points"]
-        first = date.fromisoformat(points[0]["date"])
-        x = [float((date.fromisoformat(p["date"]) - first).days) for p in points]
-        ticks = [(x[0], first.strftime("%d %b"))]
-        if len(x) > 1:
-            ticks.append((x[-1], date.fromisoformat(points[-1]["date"]).strftime("%d %b")))
-        multiples.append(
-            {
-                "name": ex["name"],
-                "key": ex["key"],
-                "last": points[-1]["e1rm_kg"],
-                "svg": line_chart(
-                    x,
-                    [Series("e1RM, kg", [p["e1rm_kg"] for p in points], C_CTL, markers=True)],
-                    y_ticks=2,
-                    x_ticks=ticks,
-                    zero_based=False,
-                    width=300,
-                    height=120,
-                    title=f"{ex['name']}: estimated 1RM",
-                    css_class="chart small",
-                ),
-            }
-        )
-    weeks = trends["weekly_hard_sets"][-8:]
-    top = max((w["muscles"].get(k, 0.0) for w in weeks for k in MUSCLES), default=0.0)
-    grid = [
-        {
-            "key": key,
-            "label": label(key),
-            "cells": [_heat_cell(w["muscles"].get(key, 0.0), top) for w in weeks],
-        }
-        for key in MUSCLES
-    ]
-    return {
-        "multiples": multiples,
-        "weeks": [date.fromisoformat(w["week"]) for w in weeks],
-        "grid": grid,
-        "exercises": report["exercises"],
+        "missing": missing,
+        "blocks": reps_view(blocks, units),
+        "has_gap": "altitude" not in missing,
     }

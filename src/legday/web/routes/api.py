@@ -42,12 +42,22 @@ def activity(lib: Lib, activity_id: int) -> Response:
     return json_response(lib.activity(activity_id))
 
 
+@router.get("/activity/{activity_id}/reps", summary="A run's work blocks and each repetition")
+def activity_reps(lib: Lib, activity_id: int) -> Response:
+    return json_response(lib.activity_reps(activity_id))
+
+
 @router.get("/strength", summary="Lifts and next targets (as `legday strength --json`)")
 def strength(
     lib: Lib,
     exercise: Annotated[str | None, Query(description="One exercise (name or key).")] = None,
 ) -> Response:
     return json_response(lib.strength_report(exercise))
+
+
+@router.get("/strength/session/{session_id}", summary="One strength session: sets and verdict")
+def strength_session(lib: Lib, session_id: int) -> Response:
+    return json_response(lib.strength_session(session_id))
 
 
 @router.get("/strength/trends", summary="e1RM per session and weekly hard sets per muscle")

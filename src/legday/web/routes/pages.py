@@ -1,4 +1,5 @@
-"""The HTML pages: week, activity, strength, plan, import and the offline API docs."""
+"""The HTML pages: week (or a welcome on an empty database), activity, strength and one strength
+session, plan, import and the offline API docs."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from legday.plan import Block, to_ics
 from legday.store.library import Library
 
 from ..app import get_library
+from ..strength_views import strength_session_view, strength_view
+from ..units import to_units
 from ..uploads import import_uploads
-from ..views import activity_view, strength_view, week_view
+from ..views import activity_view, week_view
 
 __all__ = ["router"]
 
@@ -32,23 +35,40 @@ def _page(request: Request, name: str, context: dict[str, Any], status: int = 20
 
 @router.get("/", response_class=HTMLResponse)
 def week_page(request: Request, lib: Lib, date: DateQuery = None) -> Response:
-    report = lib.week(date)
-    data = report.to_dict()
-    return _page(request, "week.html", {"week": data, **week_view(data)})
+    if date is None and not lib.has_sessions():
+        home = request.app.state.home
+        return _page(request, "welcome.html", {"home": str(home) if home else None})
+    units = to_units(lib.profile.units)
+    data = lib.week(date).to_dict()
+    distances = lib.activity_distances(
+        s["id"] for s in data["sessions"] if isinstance(s["id"], int)
+    )
+    view = week_view(data, units, distances)
+    return _page(request, "week.html", {"week": data, "units": units, **view})
 
 
 @router.get("/activity/{activity_id}", response_class=HTMLResponse)
 def activity_page(request: Request, lib: Lib, activity_id: int) -> Response:
+    units = to_units(lib.profile.units)
     activity = lib.activity(activity_id)
     streams = lib.activity_streams(activity_id)
-    view = activity_view(activity, streams, lib.profile.units)
+    view = activity_view(activity, streams, units, lib.activity_reps(activity_id))
     return _page(request, "activity.html", {"activity": activity, **view})
 
 
 @router.get("/strength", response_class=HTMLResponse)
 def strength_page(request: Request, lib: Lib) -> Response:
-    view = strength_view(lib.strength_report(), lib.strength_trends())
-    return _page(request, "strength.html", view)
+    units = to_units(lib.profile.units)
+    view = strength_view(lib.strength_report(), lib.strength_trends(), units)
+    return _page(request, "strength.html", {"units": units, **view})
+
+
+@router.get("/strength/session/{session_id}", response_class=HTMLResponse)
+def strength_session_page(request: Request, lib: Lib, session_id: int) -> Response:
+    units = to_units(lib.profile.units)
+    session = lib.strength_session(session_id)
+    view = strength_session_view(session, units)
+    return _page(request, "strength_session.html", {"session": session, "units": units, **view})
 
 
 def _plan(lib: Library, day: date | None) -> Any:
@@ -60,7 +80,8 @@ def _plan(lib: Library, day: date | None) -> Any:
 @router.get("/plan", response_class=HTMLResponse)
 def plan_page(request: Request, lib: Lib, date: DateQuery = None) -> Response:
     plan = _plan(lib, date)
-    return _page(request, "plan.html", {"plan": plan, "date": date})
+    units = to_units(lib.profile.units)
+    return _page(request, "plan.html", {"plan": plan, "date": date, "units": units})
 
 
 @router.get("/plan.ics")
