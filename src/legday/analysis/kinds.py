@@ -129,7 +129,8 @@ def stop_intervals(sig: Signals) -> list[Stretch]:
         if chain:
             ref = float(np.median([c.distance_m for c in chain]))
             rest = b.start_s - chain[-1].end_s
-            if abs(b.distance_m / ref - 1.0) <= STOP_REP_TOLERANCE and rest <= STOP_REST_MAX_S:
+            same = ref > 0 and abs(b.distance_m / ref - 1.0) <= STOP_REP_TOLERANCE
+            if same and rest <= STOP_REST_MAX_S:
                 chain.append(b)
                 continue
         if len(chain) > len(best):

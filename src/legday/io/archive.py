@@ -160,6 +160,8 @@ def _open_zip(source: Path | IO[bytes], label: str) -> zipfile.ZipFile:
         raise CorruptFileError(f"not a readable zip: {exc}", path=label) from exc
     except OSError as exc:
         raise CorruptFileError(f"the zip could not be read: {exc}", path=label) from exc
+    except NotImplementedError as exc:  # a zip version or feature zipfile does not know
+        raise UnsupportedFileError(f"the zip cannot be read: {exc}", path=label) from exc
 
 
 @dataclass(slots=True)
@@ -311,6 +313,8 @@ def _read_member(
         raise TruncatedFileError(f"the member ends early: {exc}", path=where) from exc
     except (RuntimeError, NotImplementedError) as exc:  # encrypted, unknown compression
         raise UnsupportedFileError(f"the member cannot be read: {exc}", path=where) from exc
+    except OSError as exc:  # a header offset that points outside the file
+        raise CorruptFileError(f"bad zip member: {exc}", path=where) from exc
     return b"".join(chunks)
 
 
@@ -333,10 +337,15 @@ def _strava_rows(data: bytes, label: str) -> dict[str, dict[str, str]]:
         raise CorruptFileError(
             f"not UTF-8 text: {exc.reason}", path=where, offset=exc.start
         ) from exc
+    nul = text.find("\x00")
+    if nul >= 0:  # binary, not text (and no database text column may hold it)
+        line = text.count("\n", 0, nul) + 1
+        raise CorruptFileError("a NUL byte in the text", path=where, line=line)
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(reader)
     except csv.Error as exc:
-        raise CorruptFileError(f"bad CSV: {exc}", path=where) from exc
+        raise CorruptFileError(f"bad CSV: {exc}", path=where, line=reader.line_num) from exc
     if not rows:
         return {}
     header = [_HTML_TAG.sub("", h).strip() for h in rows[0]]

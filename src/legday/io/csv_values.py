@@ -125,7 +125,10 @@ def local_to_utc(text: str, tz: ZoneInfo) -> tuple[datetime, int]:
     local = naive.replace(tzinfo=_fixed(zone) if zone else tz)
     offset = local.utcoffset()
     seconds = int(offset.total_seconds()) if offset is not None else 0
-    return local.astimezone(UTC), seconds
+    try:
+        return local.astimezone(UTC), seconds
+    except OverflowError:  # 0001-01-01 east of UTC, 9999-12-31 west of it
+        raise BadValue(f"the date {text!r} is out of range in UTC") from None
 
 
 def _fixed(zone: str) -> timezone:

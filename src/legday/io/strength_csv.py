@@ -18,8 +18,12 @@ Times in both are local wall-clock times without an offset: they are read in ``p
 with a warning naming the closest catalog exercises.
 
 Every data row becomes either a set or a :class:`SkippedRow` with its reason. Rows with values
-that cannot be read follow ``on_error`` (:class:`~legday.errors.OnError`); a file that is not a
-CSV, has no recognised header or breaks the CSV syntax raises a typed error naming the line.
+that cannot be read follow ``on_error`` (:class:`~legday.errors.OnError`); so do rows holding a
+NUL byte, more than :data:`MAX_REPS` reps or a date that leaves the calendar in UTC, and rows
+naming a new exercise after :data:`MAX_UNKNOWN_EXERCISES` unknown ones (each costs a fuzzy
+search). Lines that are not UTF-8 are read as Windows-1252, with a warning naming them. A file
+that is not a CSV, has no recognised header or breaks the CSV syntax raises a typed error naming
+the line.
 """
 
 from __future__ import annotations
@@ -65,6 +69,13 @@ WeightUnit = Literal["kg", "lb"]
 MAX_CSV_BYTES = 64 * 1024 * 1024
 #: Bytes looked at for NUL bytes before deciding a file is binary.
 SNIFF_BYTES: int = 4096
+#: Most reps one set may hold. The longest logged sets (push-up and sit-up endurance records)
+#: run to a few thousand; a larger count is a garbled cell, and this keeps it a 32-bit integer.
+MAX_REPS = 100_000
+#: Most distinct exercise names not in the catalog one file may hold. Real exports hold a few
+#: (the real Strong and Hevy samples in ../shared: 0 and 1 of 72 and 86 names); each costs a fuzzy
+#: catalog search of ~20 ms, so this bounds a hostile file's cost to ~10 s.
+MAX_UNKNOWN_EXERCISES = 500
 
 #: Strong ``Set Order`` letters (Strong app exports: W warm-up, D drop set, F failure).
 STRONG_SET_TYPES: dict[str, SetType] = {
@@ -164,13 +175,10 @@ def read_strength_csv(
     if b"\x00" in data[:SNIFF_BYTES]:
         raise UnsupportedFileError("binary data, not a CSV export", path=label, line=1)
     warnings: list[str] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        warnings.append("the file is not UTF-8; read as Windows-1252")
+    text = _decode(data, warnings)
     if not text.strip():
         raise UnsupportedFileError("empty file", path=label, line=1)
+    has_nul = "\x00" in text  # past SNIFF_BYTES: those rows are skipped, not stored
     delimiter = _delimiter(text.splitlines()[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
@@ -195,8 +203,7 @@ def read_strength_csv(
         )
     result = StrengthImport(format=fmt, warnings=warnings)
     builders: dict[tuple[str, ...], _SessionBuilder] = {}
-    matches: dict[str, Match] = {}
-    cat = catalog if catalog is not None else load_catalog()
+    names = _Names(catalog if catalog is not None else load_catalog())
     line = reader.line_num
     while True:
         start_line = line + 1
@@ -213,6 +220,8 @@ def read_strength_csv(
         try:
             if len(row) != len(header):
                 raise BadValue(f"expected {len(header)} fields, got {len(row)}")
+            if has_nul and any("\x00" in cell for cell in row):
+                raise BadValue("a NUL byte in the row (binary data, not text)")
             parsed = parse_row(row)
             if isinstance(parsed, str):
                 result.skipped_rows.append(SkippedRow(start_line, parsed))
@@ -221,7 +230,7 @@ def read_strength_csv(
             fresh = builder is None
             if builder is None:
                 builder = _new_session(parsed, tz, warnings)
-            exercise_set = _make_set(parsed, len(builder.sets) + 1, cat, matches, warnings)
+            exercise_set = _make_set(parsed, len(builder.sets) + 1, names, warnings)
             if fresh:
                 builders[parsed.session_key] = builder
         except BadValue as exc:
@@ -385,20 +394,40 @@ def _new_session(row: _Row, tz: ZoneInfo, warnings: list[str]) -> _SessionBuilde
     )
 
 
-def _make_set(
-    row: _Row, order: int, catalog: Catalog, matches: dict[str, Match], warnings: list[str]
-) -> ExerciseSet:
-    match = matches.get(row.exercise)
-    if match is None:
-        match = matches[row.exercise] = match_exercise(row.exercise, catalog)
+@dataclass(slots=True)
+class _Names:
+    """Matches each distinct exercise name once, and bounds the unknown ones.
+
+    An unknown name costs a fuzzy search of the catalog (about 20 ms), so a file of distinct
+    garbage names would take hours: past :data:`MAX_UNKNOWN_EXERCISES` of them, rows with a
+    name not seen before are refused (skipped rows) instead of matched.
+    """
+
+    catalog: Catalog
+    matches: dict[str, Match] = field(default_factory=dict)
+    unknown: int = 0
+
+    def match(self, raw: str, warnings: list[str]) -> Match:
+        match = self.matches.get(raw)
+        if match is not None:
+            return match
+        if self.unknown >= MAX_UNKNOWN_EXERCISES:
+            raise BadValue(f"a new exercise name after {MAX_UNKNOWN_EXERCISES} not in the catalog")
+        match = self.matches[raw] = match_exercise(raw, self.catalog)
         if match.key is None:
-            close = ", ".join(catalog.get(k).name for k in match.suggestions[:3])
+            self.unknown += 1
+            close = ", ".join(self.catalog.get(k).name for k in match.suggestions[:3])
             hint = f" (closest: {close})" if close else ""
-            warnings.append(
-                f"exercise {row.exercise!r} is not in the catalog{hint}; kept as written"
-            )
+            warnings.append(f"exercise {raw!r} is not in the catalog{hint}; kept as written")
+        return match
+
+
+def _make_set(row: _Row, order: int, names: _Names, warnings: list[str]) -> ExerciseSet:
+    match = names.match(row.exercise, warnings)
     if row.reps is not None and row.reps < 0:
         raise BadValue(f"negative reps {row.reps:g}")
+    if row.reps is not None and row.reps > MAX_REPS:
+        raise BadValue(f"{row.reps:g} reps in one set (more than {MAX_REPS:,})")
     load = row.weight
     if load is not None and row.weight_unit == "lb":
         load *= KG_PER_LB
@@ -436,6 +465,29 @@ def _read_bytes(source: str | os.PathLike[str] | BinaryIO) -> tuple[bytes, str |
     label = getattr(source, "name", None)
     name = label if isinstance(label, str) else None
     return _bounded(source.read(MAX_CSV_BYTES + 1), name), name
+
+
+def _decode(data: bytes, warnings: list[str]) -> str:
+    """UTF-8 text; lines that are not UTF-8 (an export edited in Excel) read as Windows-1252.
+
+    Decoding line by line keeps the UTF-8 lines of a mixed file intact, and the warning says
+    which lines were read the other way.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    lines: list[str] = []
+    legacy: list[int] = []
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            lines.append(raw.decode("cp1252", errors="replace"))
+            legacy.append(number)
+    shown = ", ".join(str(n) for n in legacy[:5]) + (", …" if len(legacy) > 5 else "")
+    warnings.append(f"{len(legacy)} line(s) not UTF-8 (line {shown}); read as Windows-1252")
+    return "\n".join(lines).removeprefix("\ufeff")
 
 
 def _bounded(data: bytes, label: str | None) -> bytes:

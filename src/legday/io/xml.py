@@ -11,7 +11,9 @@ Safety (the XML is third-party input):
   and after parsing (from the tree's internal DTD) wherever it was;
 * the element count is bounded before parsing (:data:`MAX_XML_ELEMENTS`), from a byte count of
   start tags, so a document cannot make lxml build a tree larger than memory allows;
-* malformed XML raises :class:`~legday.errors.CorruptFileError` with the line number.
+* malformed XML raises :class:`~legday.errors.CorruptFileError` with the line number; a
+  document past libxml2's own limits (nesting deeper than 256 elements, a text or attribute
+  value over 10 MB) raises :class:`~legday.errors.UnsafeInputError` with the line.
 
 Speed: a single ``root.iter(*tags)`` pass in document order collects the text of every value
 element (one dictionary store per value), which numpy converts once per channel (see
@@ -66,6 +68,12 @@ MAX_XML_ELEMENTS = 10_000_000
 #: parsed tree's DTD is checked again after parsing, wherever the DOCTYPE was).
 _PROLOG_SCAN_BYTES = 1 << 16
 
+#: libxml2's error code for its own limits, which apply because ``huge_tree`` stays off …
+_RESOURCE_LIMIT = etree.ErrorTypes.ERR_RESOURCE_LIMIT
+#: … the nesting depth (libxml2's ``xmlParserMaxDepth``) …
+_MAX_DEPTH = 256
+#: … and the size of one text node or attribute value, MB (``XML_MAX_TEXT_LENGTH``, 10,000,000).
+_MAX_TEXT_MB = 10
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _ENCODING_DECL = re.compile(r"^(\s*<\?xml[^>]*?)\s+encoding=([\"'])[^\"']*\2")
@@ -89,8 +97,9 @@ def _parser() -> etree.XMLParser:
 def parse_document(data: bytes, name: str | None) -> etree._Element:
     """Parse ``data`` safely and return the root element.
 
-    Raises :class:`UnsafeInputError` for entity declarations or too many elements,
-    :class:`CorruptFileError` (with the line) for malformed XML or undecodable text.
+    Raises :class:`UnsafeInputError` for entity declarations, too many elements, or a document
+    past libxml2's nesting and size limits (with the line), :class:`CorruptFileError` (with the
+    line) for malformed XML or undecodable text.
     """
     data, line_shift = _normalise_text(data, name)
     doctype = data.find(b"<!DOCTYPE", 0, _PROLOG_SCAN_BYTES)
@@ -111,6 +120,14 @@ def parse_document(data: bytes, name: str | None) -> etree._Element:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno + line_shift if exc.lineno else None
+        if exc.code == _RESOURCE_LIMIT:
+            what = exc.msg.split(",", 1)[0].removeprefix("Resource limit exceeded: ")
+            raise UnsafeInputError(
+                f"the XML goes past a parser limit: {what} (legday reads at most {_MAX_DEPTH} "
+                f"levels of nesting and {_MAX_TEXT_MB} MB per text or attribute value)",
+                path=name,
+                line=line,
+            ) from exc
         raise CorruptFileError(f"malformed XML: {exc.msg}", path=name, line=line) from exc
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):

@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from legday.errors import LegdayError
+from legday.errors import LegdayError, UnsupportedFileError
 from legday.model import Activity, AthleteProfile
 from legday.settings import Settings
 
@@ -158,8 +159,10 @@ class Importer:
     def _items_for_zip(self, path: Path) -> Iterator[WorkItem | FileReport]:
         from legday.io.archive import iter_archive_members
 
+        members = 0
         try:
             for m in iter_archive_members(path):
+                members += 1
                 if m.error is not None:
                     yield FileReport(m.name, "failed", error=str(m.error))
                 else:
@@ -167,6 +170,10 @@ class Importer:
                     yield WorkItem(name=m.name, data=data, sha256=sha256(data), strava=m.strava)
         except LegdayError as exc:
             yield FileReport(str(path), "failed", error=str(exc))
+            return
+        if members == 0:  # every input gets a report, even a zip with nothing legday reads
+            none = UnsupportedFileError("the zip holds no FIT, GPX or TCX file", path=path)
+            yield FileReport(str(path), "failed", error=str(none))
 
     # -- the run ----------------------------------------------------------------------------
     def run(self, paths: Iterable[str | Path], progress: ProgressFn | None = None) -> ImportSummary:
@@ -255,6 +262,11 @@ class Importer:
                 report.sets += new_sets
         except LegdayError as exc:
             return FileReport(decoded.name, "failed", kind=decoded.kind, error=str(exc))
+        except (SQLAlchemyError, OverflowError) as exc:  # the transaction was rolled back
+            # (sqlite3 raises a bare OverflowError for an integer past 64 bits)
+            cause = getattr(exc, "orig", None) or exc  # the driver's message, without the SQL
+            error = f"{decoded.name}: the database refused the file: {cause}"
+            return FileReport(decoded.name, "failed", kind=decoded.kind, error=error)
         if report.sessions == 0 and (decoded.activities or decoded.strength):
             report.status = "duplicate"
         return report

@@ -1,13 +1,16 @@
 """The import's worker side: bytes in, decoded, analysed and judged sessions out.
 
 :func:`decode_item` runs in a worker process; everything it takes and returns is picklable, and
-it never raises: a :class:`LegdayError` becomes ``Decoded.error`` naming the file.
+it never raises: a :class:`LegdayError` becomes ``Decoded.error`` naming the file, and any other
+exception (a bug in legday, not a fault in the file) becomes an error naming the file and the
+exception, its traceback logged at DEBUG: one file cannot stop a batch, nor every re-run of it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -21,8 +24,13 @@ if TYPE_CHECKING:
 
 #: FIT sports judged as runs (the others get R12's per-sport map).
 RUN_SPORTS = frozenset({"running", "trail_running", "treadmill_running"})
+#: The failure message of a file that hit a bug in legday rather than a fault in the file.
+INTERNAL_ERROR = "legday failed on this file (an internal error, please report it)"
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
+    "INTERNAL_ERROR",
     "Decoded",
     "DecodedActivity",
     "DecodedStrength",
@@ -104,6 +112,9 @@ def decode_item(
             _decode_activity(out, profile, settings, history, item.strava)
     except LegdayError as exc:
         out.error = str(exc)
+    except Exception as exc:  # a bug on one file must not stop the batch or every re-run
+        _log.debug("internal error on %s", item.name, exc_info=True)  # the CLI stays quiet
+        out.error = f"{item.name}: {INTERNAL_ERROR} ({type(exc).__name__}: {exc})"
     return out
 
 

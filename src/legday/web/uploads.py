@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 __all__ = ["import_uploads", "safe_name"]
 
 #: Characters kept in an uploaded file's name on disk (the rest become "_").
+#: Longest file name written to the temporary folder (the original name is kept for reports).
+MAX_NAME_CHARS = 100
 _UNSAFE = re.compile(r"[^A-Za-z0-9._\- ]")
 
 
@@ -29,6 +31,8 @@ def safe_name(filename: str | None) -> str:
     """A file name that cannot leave its folder: the base name, odd characters replaced."""
     base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
     base = _UNSAFE.sub("_", base).strip(" .")
+    if len(base) > MAX_NAME_CHARS:  # file systems refuse names over 255 bytes
+        base = base[: MAX_NAME_CHARS - 20] + "_" + base[-19:]
     return base or "upload"
 
 

@@ -12,8 +12,11 @@
   var limit = parseInt(form.dataset.limit, 10);
 
   function cell(tr, text) {
+    // <bdi>: a name holding a right-to-left override cannot reorder the rest of the row.
     var td = document.createElement("td");
-    td.textContent = text == null ? "" : String(text);
+    var bdi = document.createElement("bdi");
+    bdi.textContent = text == null ? "" : String(text);
+    td.appendChild(bdi);
     tr.appendChild(td);
     return td;
   }
