@@ -356,3 +356,19 @@ def test_an_enormous_csv_is_refused(tmp_path: Path) -> None:
         fh.truncate(MAX_CSV_BYTES + 1)
     with pytest.raises(UnsafeInputError, match=r"strong\.csv"):
         read_strength_csv(big)
+
+
+def test_a_strong_log_without_rpe_is_judged_by_load(real_dir: Path, tmp_path: Path) -> None:
+    """Real Strong exports carry no RPE: sets are judged hard by their load against the lifter's
+    running best e1RM, so real leg days are recognised — and one-exercise sessions are not."""
+    lib = _library(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    try:
+        lib.import_paths([real_dir / "strong-charts/strong.csv"], workers=1)
+        with lib.db.session() as s:
+            rows = s.scalars(sa.select(StrengthSessionRow)).all()
+            verdicts = [(r.counts_as_leg_day, r.verdict["verdict"]["reasons"]) for r in rows]
+    finally:
+        lib.close()
+    leg_days = [reasons for leg, reasons in verdicts if leg]
+    assert len(leg_days) >= 5
+    assert all(any(r["rule"] == "R7" for r in reasons) for reasons in leg_days)

@@ -15,6 +15,7 @@ EXPECTED = [
     "Action",
     "Catalog",
     "E1RMFormula",
+    "E1rmTracker",
     "Exercise",
     "ExerciseHistory",
     "Exposure",

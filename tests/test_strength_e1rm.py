@@ -72,3 +72,23 @@ def test_more_reps_at_the_same_load_means_a_higher_e1rm(load: float, a: int, b: 
     for formula in E1RMFormula:
         assert e1rm(load, lo, formula=formula) <= e1rm(load, hi, formula=formula)
         assert e1rm(load, lo, formula=formula) >= load
+
+
+def test_e1rm_tracker_keeps_the_running_best() -> None:
+    from legday.model import ExerciseSet, SetType
+    from legday.strength import E1rmTracker
+
+    tracker = E1rmTracker({"back_squat": 100.0})
+    best = tracker.update(
+        [
+            ExerciseSet("back_squat", reps=5, load_kg=60, set_type=SetType.WARMUP),
+            ExerciseSet("back_squat", reps=30, load_kg=80),  # too many reps to say anything
+            ExerciseSet("back_squat", reps=8, load_kg=90),  # Epley: 90 × (1 + 8/30) = 114
+            ExerciseSet("romanian_deadlift", reps=10, load_kg=60),
+        ]
+    )
+    assert best["back_squat"] == pytest.approx(114.0)
+    assert best["romanian_deadlift"] == pytest.approx(80.0)
+    assert tracker.update([ExerciseSet("back_squat", reps=3, load_kg=50)])["back_squat"] == (
+        pytest.approx(114.0)
+    )

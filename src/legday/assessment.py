@@ -6,7 +6,7 @@ The import worker, ``legday analyze``, ``legday verdict`` and the Python API all
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,7 @@ from legday.model import Activity, AthleteProfile
 from legday.settings import Settings
 from legday.stimulus import Verdict, judge_activity
 from legday.stimulus.fibres import DEFAULT_THRESHOLD_SPEED_MPS
-from legday.strength import load_catalog, map_fit_sets
+from legday.strength import E1rmTracker, load_catalog, map_fit_sets
 
 __all__ = ["Assessment", "assess", "threshold_speed", "verdict", "verdict_payload"]
 
@@ -48,12 +48,18 @@ def assess(
     profile: AthleteProfile | None = None,
     history: Sequence[HistorySummary] | None = None,
     settings: Settings | None = None,
+    *,
+    e1rm_by_exercise: Mapping[str, float] | None = None,
 ) -> Assessment:
-    """Analyse ``activity`` and judge it. Garmin strength sets are mapped to the catalog."""
+    """Analyse ``activity`` and judge it. Garmin strength sets are mapped to the catalog and
+    judged against the lifter's best e1RM per exercise (``e1rm_by_exercise``, kg, plus the
+    session's own sets), since watches record no reps in reserve."""
     settings = settings or Settings()
     catalog = load_catalog()
+    e1rm: dict[str, float] = dict(e1rm_by_exercise or {})
     if activity.sets:
         activity.sets = tuple(map_fit_sets(activity.sets, catalog))
+        e1rm = E1rmTracker(e1rm).update(activity.sets)
     analysis = analyze(activity, profile, history, settings)
     judged = judge_activity(
         activity,
@@ -61,6 +67,7 @@ def assess(
         catalog,
         analysis=analysis,
         profile=profile,
+        e1rm_by_exercise=e1rm,
         threshold_speed_mps=threshold_speed(profile, history),
     )
     return Assessment(activity, analysis, judged)

@@ -34,6 +34,7 @@ from legday.model import Activity, AthleteProfile
 from legday.settings import Settings
 
 from .blobs import BlobStore, sha256
+from .convert import set_from_row
 from .db import Database
 from .samples import pack_samples
 from .schema import ActivityRow, AthleteRow, FileRow, LapRow, SegmentRow, SetRow, StrengthSessionRow
@@ -43,6 +44,7 @@ __all__ = [
     "FileReport",
     "ImportSummary",
     "Importer",
+    "stored_e1rm",
     "stored_history",
     "strength_row",
 ]
@@ -196,7 +198,8 @@ class Importer:
         if progress:
             progress(done, total, "")
         history = self._history(athlete_id)
-        for decoded in self._decode_all(items, history):
+        e1rm = stored_e1rm(self.db, athlete_id)
+        for decoded in self._decode_all(items, history, e1rm):
             reports.append(self._persist(decoded, athlete_id))
             done += 1
             if progress:
@@ -204,9 +207,9 @@ class Importer:
         return ImportSummary(reports)
 
     def _decode_all(
-        self, items: list[WorkItem], history: list[dict[str, Any]]
+        self, items: list[WorkItem], history: list[dict[str, Any]], e1rm: dict[str, float]
     ) -> Iterator[Decoded]:
-        args = [(item, self.profile, self.settings, history) for item in items]
+        args = [(item, self.profile, self.settings, history, e1rm) for item in items]
         if self.workers <= 1 or len(items) <= 2:
             for a in args:
                 yield decode_item(*a)
@@ -415,6 +418,23 @@ def stored_history(db: Database, athlete_id: int) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+
+
+def stored_e1rm(db: Database, athlete_id: int) -> dict[str, float]:
+    """The lifter's best e1RM per exercise over every stored set, kg."""
+    from legday.strength import E1rmTracker
+
+    with db.session() as session:
+        rows = session.scalars(
+            select(SetRow)
+            .join(StrengthSessionRow, SetRow.session_id == StrengthSessionRow.id)
+            .where(
+                StrengthSessionRow.athlete_id == athlete_id,
+                SetRow.load_kg.is_not(None),
+                SetRow.reps.is_not(None),
+            )
+        ).all()
+        return E1rmTracker().update(set_from_row(r) for r in rows)
 
 
 def strength_row(

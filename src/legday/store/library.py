@@ -35,7 +35,7 @@ from .blobs import BlobStore
 from .convert import session_from_row
 from .db import Database, open_database
 from .facts import activity_facts, strength_facts
-from .importer import Importer, ImportSummary, stored_history, strength_row
+from .importer import Importer, ImportSummary, stored_e1rm, stored_history, strength_row
 from .schema import ActivityRow, AthleteRow, StrengthSessionRow
 from .work import strength_fingerprint, summaries_before
 
@@ -198,7 +198,7 @@ class Library:
         """Parse a manual log entry, judge it, and store it. Nothing is stored half-way."""
         from legday.assessment import verdict_payload
         from legday.stimulus import judge_strength
-        from legday.strength import load_catalog, parse_log
+        from legday.strength import E1rmTracker, load_catalog, parse_log
 
         catalog = load_catalog()
         sets = tuple(parse_log(text, catalog))
@@ -210,8 +210,11 @@ class Library:
             utc_offset_s=_offset(start, self.profile),
             source=Source(format="manual"),
         )
+        athlete_id = self._athlete_id()
+        best = stored_e1rm(self.db, athlete_id) if athlete_id is not None else {}
+        e1rm = E1rmTracker(best).update(session.sets)
         verdict = verdict_payload(
-            judge_strength(session, catalog, self.settings), self.profile.units
+            judge_strength(session, catalog, self.settings, e1rm), self.profile.units
         )
         with self.db.session() as s:
             athlete_id = self._ensure_athlete(s)

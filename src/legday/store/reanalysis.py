@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from .importer import stored_e1rm
 from .schema import ActivityRow, FileRow, SegmentRow, StrengthSessionRow
 from .work import WorkItem, decode_item
 
@@ -24,8 +25,9 @@ __all__ = ["reanalyze_all"]
 
 def reanalyze_all(lib: Library, progress: Callable[[int, int, str], None] | None = None) -> int:
     """Re-run analysis and verdict on every stored session; returns how many were updated."""
+    from legday.assessment import verdict_payload
     from legday.stimulus import judge_strength
-    from legday.strength import load_catalog
+    from legday.strength import E1rmTracker, load_catalog
 
     from .convert import session_from_row
 
@@ -46,6 +48,7 @@ def reanalyze_all(lib: Library, progress: Callable[[int, int, str], None] | None
             )
         ).all()
     history: list[dict[str, Any]] = []
+    e1rm = stored_e1rm(lib.db, athlete_id)
     updated = 0
     total = len(files)
     for done, (file_id, digest, name) in enumerate(files, 1):
@@ -54,6 +57,7 @@ def reanalyze_all(lib: Library, progress: Callable[[int, int, str], None] | None
             lib.profile,
             lib.settings,
             history,
+            e1rm,
         )
         with lib.db.session() as s:
             rows = {
@@ -89,15 +93,19 @@ def reanalyze_all(lib: Library, progress: Callable[[int, int, str], None] | None
         if progress:
             progress(done, total, name)
     catalog = load_catalog()
+    tracker = E1rmTracker()
     with lib.db.session() as s:
         for lift in s.scalars(
-            select(StrengthSessionRow).where(
+            select(StrengthSessionRow)
+            .where(
                 StrengthSessionRow.athlete_id == athlete_id,
                 StrengthSessionRow.activity_id.is_(None),
             )
+            .order_by(StrengthSessionRow.start)
         ):
-            verdict = judge_strength(session_from_row(lift), catalog, lib.settings)
-            lift.verdict = verdict.to_dict()
+            session = session_from_row(lift)
+            verdict = judge_strength(session, catalog, lib.settings, tracker.update(session.sets))
+            lift.verdict = verdict_payload(verdict, lib.profile.units)
             lift.category = verdict.category
             lift.counts_as_leg_day = verdict.counts_as_leg_day
             updated += 1

@@ -102,14 +102,19 @@ def decode_item(
     profile: AthleteProfile,
     settings: Settings,
     history: list[dict[str, Any]],
+    e1rm: dict[str, float] | None = None,
 ) -> Decoded:
-    """Decode one file; analyse and judge every session in it."""
+    """Decode one file; analyse and judge every session in it.
+
+    ``history`` summarises the athlete's stored runs (for "long" and R4); ``e1rm`` is the
+    lifter's best e1RM per exercise so far (for judging sets logged without RIR or RPE).
+    """
     out = Decoded(name=item.name, sha256=item.sha256, data=item.data)
     try:
         if _looks_like_csv(item.data[:4096]):
-            _decode_strength_csv(out, profile, settings)
+            _decode_strength_csv(out, profile, settings, e1rm or {})
         else:
-            _decode_activity(out, profile, settings, history, item.strava)
+            _decode_activity(out, profile, settings, history, item.strava, e1rm or {})
     except LegdayError as exc:
         out.error = str(exc)
     except Exception as exc:  # a bug on one file must not stop the batch or every re-run
@@ -118,20 +123,25 @@ def decode_item(
     return out
 
 
-def _decode_strength_csv(out: Decoded, profile: AthleteProfile, settings: Settings) -> None:
+def _decode_strength_csv(
+    out: Decoded, profile: AthleteProfile, settings: Settings, e1rm: dict[str, float]
+) -> None:
     from legday.io.strength_csv import read_strength_csv
+    from legday.strength import E1rmTracker
 
     result = read_strength_csv(io.BytesIO(out.data), name=out.name, profile_tz=profile.time_zone)
     out.kind = "strength_log"
     out.format = f"{result.format}_csv"
     out.skipped_rows = len(result.skipped_rows)
     out.warnings.extend(result.warnings)
-    for session in result.sessions:
+    tracker = E1rmTracker(e1rm)
+    for session in sorted(result.sessions, key=lambda ss: ss.start):
+        best = tracker.update(session.sets)
         out.strength.append(
             DecodedStrength(
                 session=session,
                 fingerprint=strength_fingerprint(session.start, session.sets),
-                verdict=_judge_strength(session, settings, profile.units),
+                verdict=_judge_strength(session, settings, profile.units, best),
             )
         )
 
@@ -142,6 +152,7 @@ def _decode_activity(
     settings: Settings,
     history: list[dict[str, Any]],
     strava: dict[str, str] | None,
+    e1rm: dict[str, float],
 ) -> None:
     from legday.io.archive import apply_strava
     from legday.io.reader import read_bytes
@@ -159,7 +170,7 @@ def _decode_activity(
     out.format = first.source.format if first.source else "unknown"
     for activity in activities:
         out.warnings.extend(activity.warnings)
-        out.activities.append(_analyse(activity, profile, settings, history))
+        out.activities.append(_analyse(activity, profile, settings, history, e1rm))
 
 
 def summaries_before(history: list[dict[str, Any]], activity: Activity) -> list[HistorySummary]:
@@ -180,12 +191,18 @@ def summaries_before(history: list[dict[str, Any]], activity: Activity) -> list[
 
 
 def _analyse(
-    activity: Activity, profile: AthleteProfile, settings: Settings, history: list[dict[str, Any]]
+    activity: Activity,
+    profile: AthleteProfile,
+    settings: Settings,
+    history: list[dict[str, Any]],
+    e1rm: dict[str, float],
 ) -> DecodedActivity:
     """Analysis and verdict for one activity, with the athlete's history for R4 and "long"."""
     from legday.assessment import assess
 
-    result = assess(activity, profile, summaries_before(history, activity), settings)
+    result = assess(
+        activity, profile, summaries_before(history, activity), settings, e1rm_by_exercise=e1rm
+    )
     analysis = result.analysis
     verdict_dict = result.verdict_dict(profile.units)
     is_run = activity.sport in RUN_SPORTS
@@ -203,10 +220,10 @@ def _analyse(
 
 
 def _judge_strength(
-    session: StrengthSession, settings: Settings, units: str
+    session: StrengthSession, settings: Settings, units: str, e1rm: dict[str, float]
 ) -> dict[str, Any] | None:
     from legday.assessment import verdict_payload
     from legday.stimulus import judge_strength
     from legday.strength import load_catalog
 
-    return verdict_payload(judge_strength(session, load_catalog(), settings), units)
+    return verdict_payload(judge_strength(session, load_catalog(), settings, e1rm), units)

@@ -14,7 +14,15 @@ from legday.strength.catalog import (
     Exercise,
     load_catalog,
 )
-from legday.strength.e1rm import E1RMFormula, brzycki, e1rm, epley, reps_at_load, set_e1rm
+from legday.strength.e1rm import (
+    E1RMFormula,
+    E1rmTracker,
+    brzycki,
+    e1rm,
+    epley,
+    reps_at_load,
+    set_e1rm,
+)
 from legday.strength.grammar import LOG_GRAMMAR_HELP, format_log, parse_log
 from legday.strength.names import (
     Match,
@@ -53,6 +61,7 @@ __all__ = [
     "Action",
     "Catalog",
     "E1RMFormula",
+    "E1rmTracker",
     "Exercise",
     "ExerciseHistory",
     "Exposure",

@@ -6,11 +6,20 @@ When the repetitions in reserve are known, the set is read as if taken to failur
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
-from legday.model import ExerciseSet
+from legday.model import ExerciseSet, SetType
 
-__all__ = ["E1RMFormula", "brzycki", "e1rm", "epley", "reps_at_load", "set_e1rm"]
+__all__ = [
+    "E1RMFormula",
+    "E1rmTracker",
+    "brzycki",
+    "e1rm",
+    "epley",
+    "reps_at_load",
+    "set_e1rm",
+]
 
 #: Brzycki's equation has a pole at 37 repetitions; beyond ~12 reps it is unreliable anyway.
 BRZYCKI_MAX_REPS: float = 36.0
@@ -83,3 +92,31 @@ def reps_at_load(e1rm_kg: float, load_kg: float) -> float:
 def _check(load_kg: float, reps: float) -> None:
     if load_kg < 0 or reps < 0:
         raise ValueError(f"load and reps must be non-negative, got {load_kg} kg × {reps}")
+
+
+#: Sets of more repetitions than this say little about the 1RM: the formulas are fitted on
+#: low-rep sets and drift above ~10–12 reps (LeSuer et al. 1997, *J Strength Cond Res* 11:211).
+E1RM_MAX_REPS = 12
+
+
+class E1rmTracker:
+    """The lifter's best e1RM per exercise so far, kg, updated session by session.
+
+    Logs from Strong and Hevy rarely carry RIR or RPE; the verdict then judges a set hard by its
+    load against this running best (``Settings.hard_set_min_pct_e1rm`` and the reps it leaves in
+    reserve), so sessions are fed in date order and each is judged against what came before it
+    and itself.
+    """
+
+    def __init__(self, initial: Mapping[str, float] | None = None) -> None:
+        self.best: dict[str, float] = dict(initial or {})
+
+    def update(self, sets: Iterable[ExerciseSet]) -> dict[str, float]:
+        """Add ``sets`` (warm-ups and high-rep sets are ignored); returns the bests so far."""
+        for s in sets:
+            if s.set_type is SetType.WARMUP or s.reps is None or s.reps > E1RM_MAX_REPS:
+                continue
+            value = set_e1rm(s)
+            if value is not None and value > self.best.get(s.exercise, 0.0):
+                self.best[s.exercise] = value
+        return dict(self.best)
