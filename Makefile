@@ -36,7 +36,11 @@ test: lint typecheck
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/ingest.py --stat min
+	$(BIN)/python bench/analyze_speed.py
+	$(BIN)/python bench/classify.py
+	$(BIN)/python bench/plan_speed.py
+	$(BIN)/python bench/import_speed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
