@@ -372,3 +372,59 @@ def test_a_strong_log_without_rpe_is_judged_by_load(real_dir: Path, tmp_path: Pa
     leg_days = [reasons for leg, reasons in verdicts if leg]
     assert len(leg_days) >= 5
     assert all(any(r["rule"] == "R7" for r in reasons) for reasons in leg_days)
+
+
+def _shifted(activity, seconds: float):  # type: ignore[no-untyped-def]
+    """The same recording with its clock moved, as a file written in local time without its
+    offset would read."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    samples = dict(activity.samples)
+    samples["timestamp"] = samples["timestamp"] + seconds
+    laps = tuple(
+        replace(lap, start=lap.start + seconds, end=lap.end + seconds) for lap in activity.laps
+    )
+    return replace(
+        activity,
+        start=activity.start + timedelta(seconds=seconds),
+        samples=samples,
+        laps=laps,
+        events=(),
+    )
+
+
+def test_a_copy_written_in_local_time_is_still_one_session(tmp_path: Path) -> None:
+    """GoldenCheetah #2258 / Runalyze #1779: a copy of a run an hour off is a duplicate, but a
+    second run over the same distance twelve hours later is kept."""
+    athlete = SyntheticAthlete.default()
+    run = make_run(
+        "easy",
+        athlete,
+        Device.clean(),
+        datetime(2026, 11, 24, 7, tzinfo=UTC),
+        np.random.default_rng(4),
+    )
+    (tmp_path / "watch.fit").write_bytes(write_fit(run.activity, run.truth))
+    (tmp_path / "local.gpx").write_bytes(write_gpx(_shifted(run.activity, 3600.0)))
+    # The same totals twelve hours later, paced differently along the way: another run.
+    evening = _shifted(run.activity, 12 * 3600.0)
+    elapsed = evening.samples["elapsed_s"]
+    wobble = elapsed + 60.0 * np.sin(2 * np.pi * elapsed / elapsed[-1])
+    distance = np.interp(np.clip(wobble, 0, elapsed[-1]), elapsed, evening.samples["distance_m"])
+    evening.samples["distance_m"] = np.maximum.accumulate(distance)
+    (tmp_path / "evening.fit").write_bytes(write_fit(evening))
+    lib = _library(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    try:
+        summary = lib.import_paths(
+            [tmp_path / "watch.fit", tmp_path / "local.gpx", tmp_path / "evening.fit"], workers=1
+        )
+        by_name = {Path(f.path).name: f.status for f in summary.files}
+        assert by_name == {
+            "watch.fit": "imported",
+            "local.gpx": "duplicate",
+            "evening.fit": "imported",
+        }
+        assert _count(lib, ActivityRow) == 2
+    finally:
+        lib.close()

@@ -36,7 +36,7 @@ from legday.settings import Settings
 from .blobs import BlobStore, sha256
 from .convert import set_from_row
 from .db import Database
-from .samples import pack_samples
+from .samples import pack_samples, unpack_samples
 from .schema import ActivityRow, AthleteRow, FileRow, LapRow, SegmentRow, SetRow, StrengthSessionRow
 from .work import Decoded, DecodedActivity, WorkItem, decode_item, strength_fingerprint
 
@@ -52,6 +52,13 @@ __all__ = [
 #: Two activities of one sport starting within this many seconds are the same session recorded
 #: twice (e.g. a Strava and a Garmin export of one run); clocks of two devices rarely differ more.
 SAME_START_TOLERANCE_S = 120.0
+
+#: Largest clock shift between two copies of one session, h: a copy written in local time with
+#: no offset is off by the time zone, at most UTC+14.
+MAX_ZONE_SHIFT_H = 14
+#: Durations and distances of two copies of one session agree within this fraction (devices
+#: round and trim pauses differently; GPS vs. footpod distances differ by ~1–2 %).
+SAME_TOTALS_TOLERANCE = 0.03
 
 Status = Literal["imported", "duplicate", "failed"]
 
@@ -274,20 +281,49 @@ class Importer:
             report.status = "duplicate"
         return report
 
+    def _same_session(
+        self, session: Session, athlete_id: int, activity: Activity
+    ) -> ActivityRow | None:
+        """The stored copy of this session from another source, if there is one.
+
+        Same sport (or one side "generic", as GPX files without a type are) and a start within
+        :data:`SAME_START_TOLERANCE_S`; or, when one copy was written in local time without its
+        offset (GoldenCheetah #2258, Runalyze #1779), a start a whole number of half hours away
+        (up to 14 h) with duration and distance both within :data:`SAME_TOTALS_TOLERANCE`.
+        """
+        reach = timedelta(hours=MAX_ZONE_SHIFT_H, seconds=SAME_START_TOLERANCE_S)
+        candidates = session.scalars(
+            select(ActivityRow).where(
+                ActivityRow.athlete_id == athlete_id,
+                ActivityRow.start >= activity.start - reach,
+                ActivityRow.start <= activity.start + reach,
+            )
+        ).all()
+        for row in candidates:
+            if row.sport != activity.sport and "generic" not in (row.sport, activity.sport):
+                continue
+            shift = (activity.start - _utc(row.start)).total_seconds()
+            if abs(shift) <= SAME_START_TOLERANCE_S:
+                return row
+            half_hours = round(shift / 1800.0)
+            zone_shift = (
+                half_hours != 0 and abs(shift - half_hours * 1800.0) <= SAME_START_TOLERANCE_S
+            )
+            if (
+                zone_shift
+                and _close(row.duration_s, activity.duration_s)
+                and _close(row.distance_m, activity.distance_m)
+                and _same_recording(unpack_samples(row.samples), activity.samples)
+            ):
+                return row
+        return None
+
     def _store_activity(
         self, session: Session, athlete_id: int, file_id: int, index: int, item: DecodedActivity
     ) -> bool:
         activity = item.activity
         start = activity.start
-        tol = timedelta(seconds=SAME_START_TOLERANCE_S)
-        same = session.scalars(
-            select(ActivityRow).where(
-                ActivityRow.athlete_id == athlete_id,
-                ActivityRow.sport == activity.sport,
-                ActivityRow.start >= start - tol,
-                ActivityRow.start <= start + tol,
-            )
-        ).first()
+        same = self._same_session(session, athlete_id, activity)
         richness = _richness(activity)
         if same is not None:
             if richness <= same.n_samples * same.n_channels:
@@ -495,6 +531,38 @@ def _filled_channels(activity: Activity) -> int:
 
 def _richness(activity: Activity) -> int:
     return activity.n_samples * _filled_channels(activity)
+
+
+#: Two recordings are one when their distance (or, lacking it, heart rate) agrees this closely
+#: at the same elapsed times: a second run over the same route the same day drifts apart by far
+#: more as pacing differs (heuristic, m and bpm).
+SAME_TRACK_M = 25.0
+SAME_HR_BPM = 2.0
+
+
+def _same_recording(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two sample sets are the same recording, compared at the same elapsed times."""
+    import numpy as np
+
+    for channel, limit in (("distance_m", SAME_TRACK_M), ("heart_rate_bpm", SAME_HR_BPM)):
+        ea, va = a["elapsed_s"], a[channel]
+        eb, vb = b["elapsed_s"], b[channel]
+        ka, kb = np.isfinite(ea) & np.isfinite(va), np.isfinite(eb) & np.isfinite(vb)
+        if ka.sum() < 10 or kb.sum() < 10:
+            continue
+        ea, va, eb, vb = ea[ka], va[ka], eb[kb], vb[kb]
+        if channel == "distance_m":
+            va, vb = va - va[0], vb - vb[0]
+        inside = (eb >= ea[0]) & (eb <= ea[-1])
+        if inside.sum() < 10:
+            return False
+        diff = np.abs(np.interp(eb[inside], ea, va) - vb[inside])
+        return bool(np.median(diff) <= limit)
+    return False  # nothing to compare: keep both rather than lose one
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= SAME_TOTALS_TOLERANCE * max(abs(a), abs(b), 1.0)
 
 
 def _utc(value: datetime) -> datetime:
