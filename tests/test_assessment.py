@@ -17,6 +17,7 @@ from legday.synth import Device, SyntheticAthlete, make_run
 
 def test_threshold_speed_sources() -> None:
     assert threshold_speed(None, None) == DEFAULT_THRESHOLD_SPEED_MPS
+    assert threshold_speed(None, None, easy_speed_mps=2.5) == pytest.approx(3.0)
     profile = AthleteProfile().with_value("threshold_pace_s_per_km", "5:00")
     assert threshold_speed(profile, None) == pytest.approx(1000 / 300)
     start = datetime(2026, 10, 4, 9, tzinfo=UTC)
@@ -45,10 +46,14 @@ def test_a_slower_runners_intervals_are_forceful_for_them() -> None:
         np.random.default_rng(2),
     )
     own = assess(run.activity, slow.profile())
-    generic = assess(run.activity, replace(slow.profile(), threshold_pace_s_per_km=None))
+    elite = assess(run.activity, slow.profile().with_value("threshold_pace_s_per_km", "3:10"))
+    estimated = assess(run.activity, replace(slow.profile(), threshold_pace_s_per_km=None))
     assert own.verdict.category == "power" and not own.verdict.counts_as_leg_day
-    assert own.verdict.stimulus.type2_share > generic.verdict.stimulus.type2_share
+    assert own.verdict.stimulus.type2_share > elite.verdict.stimulus.type2_share
     assert own.verdict.stimulus.type2_share > 0.05
+    # With no pace in the profile and no race, the threshold comes from the run's easy speed.
+    assert estimated.analysis.easy_speed_mps is not None
+    assert estimated.verdict.stimulus.type2_share > 0.05
 
 
 def test_segment_grades_are_plausible_on_real_runs(real_dir) -> None:  # type: ignore[no-untyped-def]

@@ -68,7 +68,7 @@ def assess(
         analysis=analysis,
         profile=profile,
         e1rm_by_exercise=e1rm,
-        threshold_speed_mps=threshold_speed(profile, history),
+        threshold_speed_mps=threshold_speed(profile, history, analysis.easy_speed_mps),
     )
     return Assessment(activity, analysis, judged)
 
@@ -76,17 +76,23 @@ def assess(
 #: Threshold speed as a share of the best recent race speed over 15–75 min: such races are run
 #: at or a little above threshold (Daniels' T pace ≈ 1-hour race pace; heuristic).
 RACE_TO_THRESHOLD = 0.97
+#: Threshold speed over easy speed (heuristic: Daniels' easy pace sits ~60–90 s/km slower than
+#: threshold pace for recreational runners, a speed ratio of about 1.2).
+EASY_TO_THRESHOLD = 1.2
 #: Races whose duration says something about threshold, s.
 THRESHOLD_RACE_S = (900.0, 4500.0)
 
 
 def threshold_speed(
-    profile: AthleteProfile | None, history: Sequence[HistorySummary] | None
+    profile: AthleteProfile | None,
+    history: Sequence[HistorySummary] | None,
+    easy_speed_mps: float | None = None,
 ) -> float:
     """The athlete's threshold speed, m/s: where forceful running starts in the fibre model.
 
     The profile's threshold pace when set; else 97 % of the best race speed over 15–75 min in
-    the history; else the population default of the stimulus model.
+    the history; else :data:`EASY_TO_THRESHOLD` × this run's easy reference speed; else the
+    population default of the stimulus model.
     """
     if profile is not None and profile.threshold_pace_s_per_km:
         return 1000.0 / profile.threshold_pace_s_per_km
@@ -96,7 +102,11 @@ def threshold_speed(
         for h in history or ()
         if h.kind == "race" and lo <= h.duration_s <= hi and h.distance_m > 0
     ]
-    return max(races) * RACE_TO_THRESHOLD if races else DEFAULT_THRESHOLD_SPEED_MPS
+    if races:
+        return max(races) * RACE_TO_THRESHOLD
+    if easy_speed_mps is not None and easy_speed_mps > 0:
+        return easy_speed_mps * EASY_TO_THRESHOLD
+    return DEFAULT_THRESHOLD_SPEED_MPS
 
 
 def verdict(

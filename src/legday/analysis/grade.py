@@ -204,7 +204,7 @@ def grade(
     first = np.r_[True, np.diff(d) > 0]
     z_lo = np.interp(lo, d[first], z[first])
     z_hi = np.interp(hi, d[first], z[first])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        g = np.where(run >= half, (z_hi - z_lo) / run, 0.0)
+    # Divide only where the window is wide enough (elsewhere 0): no warning for tiny runs.
+    g = np.divide(z_hi - z_lo, run, out=np.zeros_like(run), where=run >= half)
     out: FloatArray = np.clip(np.nan_to_num(g), -MINETTI_GRADE_LIMIT, MINETTI_GRADE_LIMIT)
     return out

@@ -186,7 +186,8 @@ def analyze(
     moving_s = float(sig.moving.sum()) * grid.step_s
     hr_summary = _hr_summary(sig, grid, anchors, zone_model, settings, observed)
     load = _load(sig, grid, anchors, profile, activity, moving_s)
-    blocks = _blocks(sig, activity, anchors, grid.start_posix_s)
+    v_ref = easy_reference(sig, *level_segments(sig, CPD_REFERENCE_PENALTY_BIC)) if sig.n else None
+    blocks = _blocks(sig, activity, anchors, grid.start_posix_s, v_ref)
     hr_counted = sig.hr_bpm[grid.counted & np.isfinite(sig.hr_bpm)]
     hr_frac = (
         (float(np.median(hr_counted)) - anchors.hr_rest) / (anchors.lthr - anchors.hr_rest)
@@ -217,6 +218,7 @@ def analyze(
         segments=_segments(sig, blocks),
         load=load,
         reasons=tuple(reasons),
+        easy_speed_mps=v_ref if v_ref is not None and v_ref > 0 else None,
         elapsed_s=grid.elapsed_s,
         grade_adjusted_speed_mps=sig.gas_mps,
         grade_pct=100.0 * sig.grade_frac,
@@ -276,13 +278,13 @@ def _load(
     )
 
 
-def _blocks(sig: Signals, activity: Activity, anchors: HrAnchors, t0: float) -> list[Classified]:
+def _blocks(
+    sig: Signals, activity: Activity, anchors: HrAnchors, t0: float, v_ref: float | None
+) -> list[Classified]:
     """Efforts found, a race singled out, and the efforts grouped into named blocks; ``t0`` is
-    the POSIX time of the grid's first point (to place the workout's laps)."""
-    if sig.n == 0:
-        return []
-    v_ref = easy_reference(sig, *level_segments(sig, CPD_REFERENCE_PENALTY_BIC))
-    if v_ref is None or v_ref <= 0:
+    the POSIX time of the grid's first point (to place the workout's laps), ``v_ref`` the run's
+    easy reference speed."""
+    if sig.n == 0 or v_ref is None or v_ref <= 0:
         return []
     meta_race = race_metadata(activity)
     efforts = find_efforts(sig, v_ref, *level_segments(sig))

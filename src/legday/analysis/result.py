@@ -170,6 +170,8 @@ class RunAnalysis:
     segments: tuple[Segment, ...]
     load: LoadSummary
     reasons: tuple[str, ...] = ()
+    easy_speed_mps: float | None = None
+    """The run's easy reference speed (grade-adjusted, m/s): its warm-up or steady level."""
     """Short sentences saying why the kind and tags were chosen."""
     elapsed_s: FloatArray = field(default_factory=lambda: np.zeros(0), repr=False)
     grade_adjusted_speed_mps: FloatArray = field(default_factory=lambda: np.zeros(0), repr=False)
@@ -197,4 +199,5 @@ class RunAnalysis:
             "segments": [s.to_dict() for s in self.segments],
             "load": self.load.to_dict(),
             "reasons": list(self.reasons),
+            "easy_speed_mps": _r(self.easy_speed_mps, 3),
         }
