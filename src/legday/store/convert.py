@@ -1,4 +1,4 @@
-"""Stored strength rows back into model objects (one place, used by the week and the library)."""
+"""Strength sets to and from their rows: the one place that lists a set's stored fields."""
 
 from __future__ import annotations
 
@@ -8,7 +8,26 @@ from legday.model import ExerciseSet, SetType, Source, StrengthSession
 
 from .schema import SetRow, StrengthSessionRow
 
-__all__ = ["session_from_row", "set_from_row"]
+__all__ = ["session_from_row", "set_from_row", "set_to_row"]
+
+
+def set_to_row(index: int, s: ExerciseSet) -> SetRow:
+    return SetRow(
+        index=index,
+        exercise=s.exercise,
+        raw_name=s.raw_name,
+        mapped=s.mapped,
+        reps=s.reps,
+        load_kg=s.load_kg,
+        duration_s=s.duration_s,
+        distance_m=s.distance_m,
+        rir=s.rir,
+        rpe=s.rpe,
+        set_type=str(s.set_type),
+        per_hand=s.per_hand,
+        timestamp=s.timestamp,
+        notes=s.notes,
+    )
 
 
 def set_from_row(r: SetRow) -> ExerciseSet:

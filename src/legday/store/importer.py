@@ -34,7 +34,7 @@ from legday.model import Activity, AthleteProfile
 from legday.settings import Settings
 
 from .blobs import BlobStore, sha256
-from .convert import set_from_row
+from .convert import set_from_row, set_to_row
 from .db import Database
 from .samples import pack_samples, unpack_samples
 from .schema import ActivityRow, AthleteRow, FileRow, LapRow, SegmentRow, SetRow, StrengthSessionRow
@@ -501,25 +501,7 @@ def strength_row(
         counts_as_leg_day=bool(v.get("counts_as_leg_day", False)),
         verdict=verdict,
     )
-    row.sets = [
-        SetRow(
-            index=i,
-            exercise=s.exercise,
-            raw_name=s.raw_name,
-            mapped=s.mapped,
-            reps=s.reps,
-            load_kg=s.load_kg,
-            duration_s=s.duration_s,
-            distance_m=s.distance_m,
-            rir=s.rir,
-            rpe=s.rpe,
-            set_type=str(s.set_type),
-            per_hand=s.per_hand,
-            timestamp=s.timestamp,
-            notes=s.notes,
-        )
-        for i, s in enumerate(sets)
-    ]
+    row.sets = [set_to_row(i, s) for i, s in enumerate(sets)]
     return row
 
 

@@ -95,7 +95,8 @@ def _check(load_kg: float, reps: float) -> None:
 
 
 #: Sets of more repetitions than this say little about the 1RM: the formulas are fitted on
-#: low-rep sets and drift above ~10–12 reps (LeSuer et al. 1997, *J Strength Cond Res* 11:211).
+#: low-rep sets and drift above ~10–12 reps (LeSuer et al. 1997, *J Strength Cond Res*
+#: 11:211; unverified).
 E1RM_MAX_REPS = 12
 
 
