@@ -36,7 +36,9 @@ from legday.io.xml import (
     collect_points,
     normalize_sport,
     parse_document,
+    parse_points,
     require_points,
+    scanned_columns,
 )
 from legday.model import Activity, Source
 
@@ -122,7 +124,7 @@ def read_gpx(
     (entity declarations, too many elements) or :class:`UnsupportedFileError` (not GPX, or fewer
     than two time-stamped track points).
     """
-    root = parse_document(data, name)
+    root, scan = parse_points(data, name, "trkpt")
     qname = etree.QName(root)
     ns = qname.namespace or ""
     if qname.localname != "gpx" or ns not in GPX_NAMESPACES:
@@ -132,13 +134,19 @@ def read_gpx(
         )
     warnings: list[str] = []
     tags = _tags(ns, _extension_namespaces(data))
-    cols = collect_points(
-        root,
-        point_tags=tags.points,
-        channels=tags.channels,
-        attributes=_ATTRIBUTES,
-        reset_tags=tags.resets,
+    cols = scanned_columns(
+        root, scan, point=tags.points[0], channels=tags.channels, attributes=_ATTRIBUTES
     )
+    if cols is None:
+        if scan is not None:  # the skeleton's points are empty: read the whole tree
+            root = parse_document(data, name)
+        cols = collect_points(
+            root,
+            point_tags=tags.points,
+            channels=tags.channels,
+            attributes=_ATTRIBUTES,
+            reset_tags=tags.resets,
+        )
     lines = LineFinder(root, tags.points)
     raw = {
         ch: cols.floats(ch, name=name, on_error=on_error, warnings=warnings, line_of=lines)

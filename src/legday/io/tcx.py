@@ -17,21 +17,27 @@ An activity with laps but no trackpoints (a manual entry) is kept with zero samp
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from itertools import accumulate
 
 import numpy as np
 from lxml import etree
 
 from legday.errors import OnError, UnsupportedFileError
+from legday.io.point_scan import PointScan
 from legday.io.xml import (
     STEP_SPORTS,
     FloatArray,
     LineFinder,
+    PointColumns,
     build_samples,
     collect_points,
+    count_points,
     normalize_sport,
     parse_document,
+    parse_points,
     posix_times,
     report,
+    scanned_columns,
 )
 from legday.model import Activity, Lap, SessionTotals, Source
 
@@ -106,7 +112,7 @@ def read_tcx(
     Raises :class:`CorruptFileError` (malformed XML, with the line), :class:`UnsafeInputError`
     or :class:`UnsupportedFileError` (not TCX, or no activity in it).
     """
-    root = parse_document(data, name)
+    root, scan = parse_points(data, name, "Trackpoint")
     qname = etree.QName(root)
     ns = qname.namespace or ""
     if qname.localname not in TCX_ROOTS or ns not in (*TCX_NAMESPACES, ""):
@@ -114,8 +120,14 @@ def read_tcx(
             f"not a TCX document (root element {qname.localname!r})", path=name
         )
     tags = _Tags(ns)
+    acts = list(root.iter(tags.activity))
+    columns = _scanned(root, acts, scan, tags)
+    if scan is not None and columns is None:  # the skeleton's points are empty: read the tree
+        root = parse_document(data, name)
+        acts = list(root.iter(tags.activity))
     activities = [
-        _activity(el, tags, name=name, on_error=on_error) for el in root.iter(tags.activity)
+        _activity(el, tags, None if columns is None else columns[k], name=name, on_error=on_error)
+        for k, el in enumerate(acts)
     ]
     if not activities:
         raise UnsupportedFileError(
@@ -124,9 +136,41 @@ def read_tcx(
     return activities
 
 
-def _activity(act: etree._Element, tags: _Tags, *, name: str | None, on_error: OnError) -> Activity:
+def _scanned(
+    root: etree._Element, acts: list[etree._Element], scan: PointScan | None, tags: _Tags
+) -> list[PointColumns] | None:
+    """Each activity's scanned points with its lap marks, or None to read the tree instead
+    (also when some trackpoints lie outside the activities, e.g. in a course)."""
+    if scan is None or count_points(root, tags.point) != scan.n_points:
+        return None
+    out = []
+    offset = 0
+    for act in acts:
+        laps = list(act.iter(tags.lap))
+        sizes = [count_points(lap, tags.point) for lap in laps]
+        total = count_points(act, tags.point)
+        if total == 0:
+            out.append(PointColumns(n_points=0, texts={}, rows={}, marks=[0] * len(laps)))
+            continue
+        cols = scanned_columns(act, scan, point=tags.point, channels=tags.channels, offset=offset)
+        if cols is None or sum(sizes) != total:
+            return None
+        cols.marks = list(accumulate(sizes[:-1], initial=0))
+        out.append(cols)
+        offset += total
+    return out if offset == scan.n_points else None
+
+
+def _activity(
+    act: etree._Element,
+    tags: _Tags,
+    scanned: PointColumns | None,
+    *,
+    name: str | None,
+    on_error: OnError,
+) -> Activity:
     warnings: list[str] = []
-    cols = collect_points(
+    cols = scanned or collect_points(
         act, point_tags=(tags.point,), channels=tags.channels, mark_tags=(tags.lap,)
     )
     lines = LineFinder(act, (tags.point,))

@@ -31,12 +31,14 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 from lxml import etree
 
 from legday.errors import CorruptFileError, OnError, UnsafeInputError, UnsupportedFileError
+from legday.io.point_scan import PointScan, scan_points
 from legday.io.timeline import MAX_TIME_GAP_S, plausible_times
 from legday.model import CHANNELS
 
@@ -50,12 +52,15 @@ __all__ = [
     "PointColumns",
     "build_samples",
     "collect_points",
+    "count_points",
     "cumulative_distance_m",
     "normalize_sport",
     "parse_document",
+    "parse_points",
     "posix_times",
     "report",
     "require_points",
+    "scanned_columns",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -102,6 +107,83 @@ def parse_document(data: bytes, name: str | None) -> etree._Element:
     line) for malformed XML or undecodable text.
     """
     data, line_shift = _normalise_text(data, name)
+    _check_prolog(data, line_shift, name)
+    return _parse(data, line_shift, name)
+
+
+def parse_points(
+    data: bytes, name: str | None, point: str
+) -> tuple[etree._Element, PointScan | None]:
+    """:func:`parse_document`, reading the ``point`` elements from the bytes when it can.
+
+    Returns the root and the scan (:mod:`legday.io.point_scan`): with a scan, the root is the
+    skeleton's, whose points are empty (take their values from :func:`scanned_columns`);
+    without one, the whole document's. A skeleton lxml refuses means the whole document is
+    parsed again, so errors always name the document's own line.
+    """
+    data, line_shift = _normalise_text(data, name)
+    _check_prolog(data, line_shift, name)
+    scan = scan_points(data, point)
+    if scan is not None:
+        try:
+            return _parse(scan.skeleton, line_shift, name), scan
+        except (CorruptFileError, UnsafeInputError):
+            pass
+    return _parse(data, line_shift, name), None
+
+
+def scanned_columns(
+    context: etree._Element,
+    scan: PointScan | None,
+    *,
+    point: str,
+    channels: Mapping[str, str],
+    attributes: Mapping[str, str] | None = None,
+    offset: int | None = None,
+) -> PointColumns | None:
+    """The scanned values of the ``point`` elements (Clark notation) under ``context``, or None
+    when the tree must be read instead: no scan, a point count that differs from the scan's (a
+    point the template missed, or one it matched inside a comment), namespaces that differ
+    between the points' parents, or values that do not convert.
+
+    Without ``offset``, ``context`` must hold every point of the document; with it, its points
+    are the scan's from the ``offset``-th on (the caller has checked the document's count).
+    """
+    if scan is None:
+        return None
+    count, parents = _point_queries(point)
+    n = int(count(context))
+    if offset is None:
+        if n != scan.n_points:
+            return None
+        offset = 0
+    if n == 0 or offset + n > scan.n_points:
+        return None
+    arrays = scan.columns(parents(context), channels=channels, attributes=attributes or {})
+    if arrays is None:
+        return None
+    if n != scan.n_points:
+        arrays = {ch: arr[offset : offset + n] for ch, arr in arrays.items()}
+    return PointColumns(n_points=n, texts={}, rows={}, arrays=arrays)
+
+
+def count_points(context: etree._Element, point: str) -> int:
+    """How many ``point`` elements (Clark notation) ``context`` holds, at any depth."""
+    return int(_point_queries(point)[0](context))
+
+
+@lru_cache(maxsize=16)
+def _point_queries(point: str) -> tuple[etree.XPath, etree.XPath]:
+    qname = etree.QName(point)
+    step = f"p:{qname.localname}" if qname.namespace else qname.localname
+    ns = {"p": qname.namespace} if qname.namespace else {}
+    return (
+        etree.XPath(f"count(.//{step})", namespaces=ns),
+        etree.XPath(f".//{step}/..", namespaces=ns),
+    )
+
+
+def _check_prolog(data: bytes, line_shift: int, name: str | None) -> None:
     doctype = data.find(b"<!DOCTYPE", 0, _PROLOG_SCAN_BYTES)
     if doctype >= 0 and data.find(b"<!ENTITY", doctype) >= 0:
         raise UnsafeInputError(
@@ -116,6 +198,9 @@ def parse_document(data: bytes, name: str | None) -> etree._Element:
             f"too many XML elements (about {start_tags:,}; the limit is {MAX_XML_ELEMENTS:,})",
             path=name,
         )
+
+
+def _parse(data: bytes, line_shift: int, name: str | None) -> etree._Element:
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
@@ -169,6 +254,8 @@ class PointColumns:
     (attributes of the point element, and value elements every point has exactly once)."""
     marks: list[int] = field(default_factory=list)
     """For each ``mark_tag`` element, the index of the first point after it."""
+    arrays: dict[str, FloatArray] = field(default_factory=dict)
+    """Channels already converted (by the byte scan: floats, and times as POSIX seconds)."""
 
     def floats(
         self,
@@ -180,6 +267,8 @@ class PointColumns:
         line_of: LineFinder,
     ) -> FloatArray:
         """The channel as float64, NaN where absent; bad numbers follow ``on_error``."""
+        if self.arrays or not self.texts:
+            return self.arrays.get(channel, np.full(self.n_points, np.nan))
         texts = self.texts.get(channel)
         if not texts:
             return np.full(self.n_points, np.nan)
@@ -219,6 +308,8 @@ class PointColumns:
         line_of: LineFinder,
     ) -> FloatArray:
         """The channel as POSIX seconds, NaN where absent; unreadable times follow ``on_error``."""
+        if self.arrays or not self.texts:
+            return self.arrays.get(channel, np.full(self.n_points, np.nan))
         texts = self.strings(channel)
         out = posix_times(texts)
         missing = np.isnan(out)
