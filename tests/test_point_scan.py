@@ -344,3 +344,15 @@ def test_line_numbers_stay_true_in_the_skeleton(monkeypatch: pytest.MonkeyPatch)
     _same(scanned, tree)
     assert isinstance(scanned, list)
     assert any("line 14" in w for w in scanned[0].warnings), scanned[0].warnings
+
+
+@pytest.mark.parametrize(
+    "point",
+    [
+        '<trkpt lat="1" lon="2">' + "<a>" * 5000 + "</a>" * 5000 + "</trkpt>",
+        '<trkpt lat="1" lon="2">' + "".join(f"<e{i}>1</e{i}>" for i in range(500)) + "</trkpt>",
+    ],
+    ids=["deep", "wide"],
+)
+def test_hostile_points_get_no_template(point: str) -> None:
+    assert scan_points(_track(point + point), "trkpt") is None

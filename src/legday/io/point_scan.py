@@ -46,6 +46,11 @@ FloatArray = npt.NDArray[np.float64]
 
 #: How many points, spread evenly over the document, the template is learnt from (plus the last).
 SAMPLES = 16
+#: Largest sample point, in bytes, and most elements in a template: real points hold a dozen
+#: elements in a few hundred bytes; a hostile one must not make a huge pattern.
+MAX_SAMPLE_BYTES = 1 << 14
+MAX_TEMPLATE_NODES = 64
+MAX_TEMPLATE_DEPTH = 12
 
 _WS = rb"[ \t\r\n]"
 _NAME = rb"[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?"
@@ -135,6 +140,8 @@ def _tokenise(sample: bytes) -> _Node:
             raise _Unscannable("two elements in one sample")
         if not empty:
             stack.append(node)
+            if len(stack) > MAX_TEMPLATE_DEPTH:
+                raise _Unscannable("a sample point nested too deep for a template")
     if root is None or stack or pos != len(sample):
         raise _Unscannable("an unfinished sample point")
     return root
@@ -149,6 +156,8 @@ def _template(samples: list[bytes]) -> _Node:
         shape = _TEXTS.sub(b"><", _VALUES.sub(b"", sample))
         if shape in seen:
             continue
+        if len(sample) > MAX_SAMPLE_BYTES:
+            raise _Unscannable("a sample point too large for a template")
         seen.add(shape)
         node = _tokenise(sample)
         if point is None:
@@ -159,7 +168,13 @@ def _template(samples: list[bytes]) -> _Node:
             point.merge(node)
     if point is None:
         raise _Unscannable("no sample point")
+    if _size(point) > MAX_TEMPLATE_NODES:
+        raise _Unscannable("too many elements for a template")
     return point
+
+
+def _size(node: _Node) -> int:
+    return 1 + sum(_size(c) for c in node.children)
 
 
 def _samples(data: bytes, local: bytes) -> list[bytes]:

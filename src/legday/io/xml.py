@@ -15,14 +15,15 @@ Safety (the XML is third-party input):
   document past libxml2's own limits (nesting deeper than 256 elements, a text or attribute
   value over 10 MB) raises :class:`~legday.errors.UnsafeInputError` with the line.
 
-Speed: a single ``root.iter(*tags)`` pass in document order collects the text of every value
+Speed: the points are read from the bytes in one regular-expression pass, and lxml parses only
+the rest of the document (the *skeleton*), when the document allows it (:func:`parse_points`,
+:mod:`legday.io.point_scan`: a per-document template, strict checks, the tree on any doubt).
+Otherwise a single ``root.iter(*tags)`` pass in document order collects the text of every value
 element (one dictionary store per value), which numpy converts once per channel (see
-:func:`collect_points`). This is several times faster than an XPath query per channel or a
-nested loop per point; measured alternatives that were slower on real hour-long files: XPath
-``text()`` per channel (with or without a per-point alignment union), an XSLT to text,
-``XMLPullParser``/``iterparse`` with tag filters, and custom element classes (their lookup
-makes every proxy dearer than ``el.tag``). What is left is lxml's own cost per matched element
-(proxy, ``tag``, ``text``) and exact decimal parsing of long coordinate strings.
+:func:`collect_points`). Walking the tree costs about as much per point as parsing it (lxml's
+proxy, ``tag`` and ``text`` per value); measured alternatives that were slower still: XPath
+``text()`` per channel, an XSLT to text, ``XMLPullParser``/``iterparse`` with tag filters,
+custom element classes, and ``xml.etree`` (its parse alone is twice lxml's).
 """
 
 from __future__ import annotations
