@@ -356,3 +356,21 @@ def test_line_numbers_stay_true_in_the_skeleton(monkeypatch: pytest.MonkeyPatch)
 )
 def test_hostile_points_get_no_template(point: str) -> None:
     assert scan_points(_track(point + point), "trkpt") is None
+
+
+@pytest.mark.parametrize(
+    "point",
+    [
+        '<trkpt lat="1" lon="2"><ele>]]></ele><time>2024-05-01T10:00:0{s}Z</time></trkpt>',
+        '<trkpt lat="1" lon="2"><ele bad:x="1">5</ele><time>2024-05-01T10:00:0{s}Z</time></trkpt>',
+        '<trkpt lat="1" lon="2" lat="3"><time>2024-05-01T10:00:0{s}Z</time></trkpt>',
+        f'<trkpt xmlns="urn:not-gpx" xmlns:g="{GPX11}" lat="1" lon="2">'
+        "<g:time>2024-05-01T10:00:0{s}Z</g:time></trkpt>",
+    ],
+    ids=["cdata-end-in-text", "undeclared-attribute-prefix", "repeated-attribute", "foreign"],
+)
+def test_malformed_or_foreign_points_read_as_the_tree_reads_them(
+    point: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _track(point.format(s=0) + point.format(s=1))
+    _same(*_both(gpx_mod.read_gpx, data, monkeypatch))

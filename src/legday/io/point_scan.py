@@ -54,8 +54,9 @@ MAX_TEMPLATE_DEPTH = 12
 
 _WS = rb"[ \t\r\n]"
 _NAME = rb"[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?"
-#: Text a scanned value may hold: printable ASCII and XML blank space, without ``<`` and ``&``.
-_TEXT = rb"[\t\n\r\x20-\x25\x27-\x3b\x3d-\x7e]*+"
+#: Text a scanned value may hold: printable ASCII and XML blank space, without ``<``, ``&`` and
+#: ``>`` (so never the ``]]>`` that XML forbids in text).
+_TEXT = rb"[\t\n\r\x20-\x25\x27-\x3b\x3d\x3f-\x7e]*+"
 _DQ = rb'"([\t\n\r\x20\x21\x23-\x25\x27-\x3b\x3d-\x7e]*+)"'
 _SQ = rb"'([\t\n\r\x20-\x25\x28-\x3b\x3d-\x7e]*+)'"
 _TOKEN = re.compile(
@@ -126,6 +127,8 @@ def _tokenise(sample: bytes) -> _Node:
         attrs = []
         for a in _ATTR.finditer(attr_text):
             name = a.group(1)
+            if any(name == seen for seen, _ in attrs):
+                raise _Unscannable("a repeated attribute")
             value = a.group(2) if a.group(2) is not None else a.group(3)
             attrs.append((name, value if name.startswith(b"xmlns") else None))
         node = _Node(qname, attrs)
@@ -268,6 +271,7 @@ class PointScan:
         self,
         parents: list[etree._Element],
         *,
+        point: str,
         channels: Mapping[str, str],
         attributes: Mapping[str, str],
         time_channels: Iterable[str] = ("time",),
@@ -275,10 +279,11 @@ class PointScan:
         """Every channel as float64 per point (times as POSIX seconds), NaN where absent.
 
         ``parents`` are the parsed skeleton's parents of the points (for the namespaces in
-        scope); ``channels`` maps Clark-notation tags to channel names, ``attributes`` maps the
-        point's attribute names to channel names, as for
-        :func:`legday.io.xml.collect_points`. None when the namespaces differ between parents
-        or a value does not convert: read the tree instead.
+        scope), ``point`` the points' Clark-notation tag; ``channels`` maps Clark-notation
+        tags to channel names and ``attributes`` the point's attribute names to channel names,
+        as for :func:`legday.io.xml.collect_points`. None when the scanned elements are not
+        ``point``, the namespaces differ between parents, or a value does not convert: read
+        the tree instead.
         """
         from legday.io.xml import posix_times
 
@@ -291,6 +296,8 @@ class PointScan:
             tags = _clark_tags(self.point, dict(scope))
         except _Unscannable:
             return None
+        if tags[id(self.point)] != point:
+            return None  # the scanned elements are not the reader's points
         by_channel: dict[str, list[list[bytes | None]]] = {}
         for group, values in zip(self.groups, self.values, strict=True):
             if group.kind == "attr":
@@ -372,6 +379,10 @@ def _clark_tags(point: _Node, scope: dict[str | None, str]) -> dict[int, str]:
         uri = scope.get(prefix or None)
         if prefix and uri is None:
             raise _Unscannable(f"undeclared prefix {prefix!r}")
+        for name, _ in node.attrs:
+            at, colon, _rest = name.partition(b":")
+            if colon and at not in (b"xmlns", b"xml") and at.decode() not in scope:
+                raise _Unscannable(f"undeclared attribute prefix {at.decode()!r}")
         out[id(node)] = f"{{{uri}}}{local}" if uri else local
         for child in node.children:
             visit(child, scope)
@@ -398,7 +409,9 @@ def scan_points(data: bytes, local: str) -> PointScan | None:
         return None
     pieces = parts[0::width]
     matches = parts[1::width]
-    hole = b"<" + tag + b"/>"
+    # the empty point keeps the point's own namespace declarations (literal in the template)
+    declared = b"".join(b' %s="%s"' % (k, v) for k, v in point.attrs if v is not None)
+    hole = b"<" + tag + declared + b"/>"
     if any(b"\n" in m for m in matches):
         holes = [hole + b"\n" * m.count(b"\n") for m in matches]  # type: ignore[operator]
     else:

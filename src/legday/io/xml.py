@@ -160,7 +160,9 @@ def scanned_columns(
         offset = 0
     if n == 0 or offset + n > scan.n_points:
         return None
-    arrays = scan.columns(parents(context), channels=channels, attributes=attributes or {})
+    arrays = scan.columns(
+        parents(context), point=point, channels=channels, attributes=attributes or {}
+    )
     if arrays is None:
         return None
     if n != scan.n_points:
