@@ -124,7 +124,7 @@ def _tokenise(sample: bytes) -> _Node:
                 raise _Unscannable("mismatched end tag in a sample point")
             stack.pop()
             continue
-        attrs = []
+        attrs: list[tuple[bytes, bytes | None]] = []
         for a in _ATTR.finditer(attr_text):
             name = a.group(1)
             if any(name == seen for seen, _ in attrs):
