@@ -42,7 +42,7 @@ def _outcome(read: Reader, data: bytes, on_error: OnError) -> list[Activity] | s
 
 
 def _tree_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(xml_mod, "scan_points", lambda data, local: None)
+    monkeypatch.setattr(xml_mod, "scan_points", lambda data, local, lines=True: None)
 
 
 def _same(a: list[Activity] | str, b: list[Activity] | str) -> None:

@@ -62,6 +62,7 @@ def _q(ns: str, tag: str) -> str:
 
 
 _EXTENSION_NAMESPACES = (*TPX_NAMESPACES, GPXDATA_NAMESPACE, POWER_NAMESPACE)
+_ALL_EXTENSIONS = frozenset(_EXTENSION_NAMESPACES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,8 @@ def read_gpx(
     (entity declarations, too many elements) or :class:`UnsupportedFileError` (not GPX, or fewer
     than two time-stamped track points).
     """
-    root, scan = parse_points(data, name, "trkpt")
+    # no line of the skeleton is ever reported here (bad values send the reader to the tree)
+    root, scan = parse_points(data, name, "trkpt", lines=False)
     qname = etree.QName(root)
     ns = qname.namespace or ""
     if qname.localname != "gpx" or ns not in GPX_NAMESPACES:
@@ -133,13 +135,14 @@ def read_gpx(
             path=name,
         )
     warnings: list[str] = []
-    tags = _tags(ns, _extension_namespaces(data))
+    tags = _tags(ns, _ALL_EXTENSIONS)
     cols = scanned_columns(
         root, scan, point=tags.points[0], channels=tags.channels, attributes=_ATTRIBUTES
     )
     if cols is None:
         if scan is not None:  # the skeleton's points are empty: read the whole tree
             root = parse_document(data, name)
+        tags = _tags(ns, _extension_namespaces(data))
         cols = collect_points(
             root,
             point_tags=tags.points,

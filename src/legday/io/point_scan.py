@@ -326,9 +326,9 @@ Converted = tuple[FloatArray, npt.NDArray[np.bool_]]
 
 def _present(values: list[bytes | None]) -> npt.NDArray[np.bool_] | None:
     """Which points hold a value; None when all of them do (the common case, no loop)."""
-    if None in values or b"" in values:
-        return np.array([bool(v) for v in values], dtype=bool)
-    return None
+    if all(values):
+        return None
+    return np.array([bool(v) for v in values], dtype=bool)
 
 
 def _floats(values: list[bytes | None]) -> Converted | None:
@@ -391,9 +391,13 @@ def _clark_tags(point: _Node, scope: dict[str | None, str]) -> dict[int, str]:
     return out
 
 
-def scan_points(data: bytes, local: str) -> PointScan | None:
+def scan_points(data: bytes, local: str, *, lines: bool = True) -> PointScan | None:
     """Scan the ``local`` point elements (written without a prefix) of ``data``; None when the
-    document does not fit the template scan (see the module docstring)."""
+    document does not fit the template scan (see the module docstring).
+
+    ``lines=False`` leaves the points' newlines out of the skeleton (a little faster), for a
+    caller that never reports a line of the skeleton.
+    """
     tag = local.encode()
     try:
         point = _template(_samples(data, tag))
@@ -412,7 +416,7 @@ def scan_points(data: bytes, local: str) -> PointScan | None:
     # the empty point keeps the point's own namespace declarations (literal in the template)
     declared = b"".join(b' %s="%s"' % (k, v) for k, v in point.attrs if v is not None)
     hole = b"<" + tag + declared + b"/>"
-    if any(b"\n" in m for m in matches):
+    if lines and any(b"\n" in m for m in matches):
         holes = [hole + b"\n" * m.count(b"\n") for m in matches]  # type: ignore[operator]
     else:
         holes = [hole] * n

@@ -113,18 +113,20 @@ def parse_document(data: bytes, name: str | None) -> etree._Element:
 
 
 def parse_points(
-    data: bytes, name: str | None, point: str
+    data: bytes, name: str | None, point: str, *, lines: bool = True
 ) -> tuple[etree._Element, PointScan | None]:
     """:func:`parse_document`, reading the ``point`` elements from the bytes when it can.
 
     Returns the root and the scan (:mod:`legday.io.point_scan`): with a scan, the root is the
     skeleton's, whose points are empty (take their values from :func:`scanned_columns`);
     without one, the whole document's. A skeleton lxml refuses means the whole document is
-    parsed again, so errors always name the document's own line.
+    parsed again, so errors always name the document's own line. With ``lines=False`` the
+    skeleton's lines after the first point are not the document's
+    (:func:`~legday.io.point_scan.scan_points`).
     """
     data, line_shift = _normalise_text(data, name)
     _check_prolog(data, line_shift, name)
-    scan = scan_points(data, point)
+    scan = scan_points(data, point, lines=lines)
     if scan is not None:
         try:
             return _parse(scan.skeleton, line_shift, name), scan
