@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import cast
 
 import numpy as np
@@ -150,30 +151,38 @@ def _tokenise(sample: bytes) -> _Node:
     return root
 
 
-def _template(samples: list[bytes]) -> _Node:
-    """The merged shape of the sample points; samples of a shape already seen (the same tags
-    and attribute names, whatever the values) are not tokenised again."""
+def _shape(sample: bytes) -> bytes:
+    """A sample point without its text and the values of its own attributes: what the template
+    depends on (the children's attributes, namespace declarations among them, stay)."""
+    if len(sample) > MAX_SAMPLE_BYTES:
+        raise _Unscannable("a sample point too large for a template")
+    head = sample.find(b">")
+    return _VALUES.sub(b'""', sample[:head]) + _TEXTS.sub(b"><", sample[head:])
+
+
+@lru_cache(maxsize=64)
+def _compiled(shapes: tuple[bytes, ...]) -> tuple[_Node, re.Pattern[bytes], list[_Group]] | None:
+    """The merged template of distinct sample shapes and its pattern; None when there is none.
+
+    Cached: a device writes one shape, so the files of one watch share one template (a batch
+    import compiles it once). The returned objects are shared and never changed.
+    """
     point: _Node | None = None
-    seen: set[bytes] = set()
-    for sample in samples:
-        shape = _TEXTS.sub(b"><", _VALUES.sub(b"", sample))
-        if shape in seen:
-            continue
-        if len(sample) > MAX_SAMPLE_BYTES:
-            raise _Unscannable("a sample point too large for a template")
-        seen.add(shape)
-        node = _tokenise(sample)
-        if point is None:
-            point = node
-        elif node.qname != point.qname:
-            raise _Unscannable("sample points of different names")
-        else:
-            point.merge(node)
-    if point is None:
-        raise _Unscannable("no sample point")
-    if _size(point) > MAX_TEMPLATE_NODES:
-        raise _Unscannable("too many elements for a template")
-    return point
+    try:
+        for shape in shapes:
+            node = _tokenise(shape)
+            if point is None:
+                point = node
+            elif node.qname != point.qname:
+                raise _Unscannable("sample points of different names")
+            else:
+                point.merge(node)
+        if point is None or _size(point) > MAX_TEMPLATE_NODES:
+            raise _Unscannable("no sample point, or too many elements for a template")
+    except _Unscannable:
+        return None
+    pattern, groups = _pattern(point)
+    return point, pattern, groups
 
 
 def _size(node: _Node) -> int:
@@ -400,12 +409,13 @@ def scan_points(data: bytes, local: str, *, lines: bool = True) -> PointScan | N
     """
     tag = local.encode()
     try:
-        point = _template(_samples(data, tag))
+        shapes = tuple(dict.fromkeys(_shape(sample) for sample in _samples(data, tag)))
     except _Unscannable:
         return None
-    if point.qname != tag:
+    compiled = _compiled(shapes)
+    if compiled is None or compiled[0].qname != tag:
         return None
-    pattern, groups = _pattern(point)
+    point, pattern, groups = compiled
     parts = pattern.split(data)
     width = 2 + sum(2 if g.kind == "attr" else 1 for g in groups)
     n = (len(parts) - 1) // width
