@@ -202,6 +202,10 @@ def analyze(
         duration_s=duration,
         pace_ratio=_pace_ratio(activity, grid, duration, history),
     )
+    if grid.n == 0:  # a session of totals only (a manual entry): no effort to see
+        kind, tags, reasons = _kind_from_totals(activity, duration, history, settings)
+        timer = activity.totals.total_timer_s if activity.totals else None
+        moving_s = timer or duration
     return RunAnalysis(
         sport=activity.sport,
         start=activity.start,
@@ -223,6 +227,19 @@ def analyze(
         grade_adjusted_speed_mps=sig.gas_mps,
         grade_pct=100.0 * sig.grade_frac,
     )
+
+
+def _kind_from_totals(
+    activity: Activity, duration_s: float, history: Sequence[HistorySummary], settings: Settings
+) -> tuple[RunKind, tuple[RunKind, ...], list[str]]:
+    """The kind of a session without samples: a race when its name says so, long when its
+    length does, else easy, and a reason that says it is a guess from the totals."""
+    note = "no recording, only totals: the kind is judged from the name and length"
+    if race_metadata(activity):
+        return RunKind.RACE, (), ["the name or type says race", note]
+    if is_long(duration_s, history, settings):
+        return RunKind.LONG, (), ["longer than the athlete's usual runs", note]
+    return RunKind.EASY, (), [note]
 
 
 def _hr_summary(

@@ -14,8 +14,9 @@ A multisport file yields one pair per session, under the same name.
   ``DI_CONNECT/DI-Connect-Uploaded-Files/*.zip``); csv, json and images are skipped.
 * **Strava**: when the zip holds an ``activities.csv``, each activity file's row gives
   ``Activity.name`` and ``description`` and ``metadata`` keys ``strava_activity_id``,
-  ``strava_type`` and ``gear``; the Strava type replaces a ``generic`` sport. Rows without a
-  file (manual entries) are not yielded.
+  ``strava_type`` and ``gear``; the Strava type replaces a ``generic`` sport. A row without a
+  file (a manual entry), or whose file the zip lacks, is yielded after the files as a session
+  of totals only, named ``archive.zip!activities.csv#<Activity ID>`` (:mod:`legday.io.strava`).
 
 Limits (a zip bomb is refused with :class:`UnsafeInputError` naming the archive and member):
 member count, bytes per member and bytes per archive are capped, and a member may not inflate
@@ -27,7 +28,6 @@ Strength CSVs (Strong, Hevy) inside archives are not read here yet.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import re
@@ -48,7 +48,7 @@ from legday.errors import (
     UnsupportedFileError,
 )
 from legday.io.reader import MAX_INPUT_BYTES, read_all, read_bytes
-from legday.io.xml import normalize_sport
+from legday.io.strava import apply_strava, is_row_bytes, read_row_bytes, row_bytes, strava_rows
 from legday.model import Activity
 
 __all__ = [
@@ -81,7 +81,6 @@ MAX_CSV_BYTES = 64 * 1024 * 1024
 #: File name endings of activity files (case-insensitive).
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
 _READ_CHUNK = 1 << 20
-_HTML_TAG = re.compile(r"<[^>]+>")
 
 Item = tuple[str, Activity | LegdayError]
 
@@ -205,13 +204,16 @@ def _members(
             f"the zip lists {len(members):,} members (the limit is {MAX_ARCHIVE_MEMBERS:,})",
             path=label,
         )
-    strava: dict[str, dict[str, str]] = {}
+    rows: list[dict[str, str]] = []
     csv_info = next((m for m in members if m.filename == "activities.csv"), None)
     if csv_info is not None:
+        where = f"{label}!{csv_info.filename}"
         try:
-            strava = _strava_rows(_read_member(zf, csv_info, label, budget, MAX_CSV_BYTES), label)
+            rows = strava_rows(_read_member(zf, csv_info, label, budget, MAX_CSV_BYTES), where)
         except LegdayError as exc:
-            yield ArchiveMember(f"{label}!{csv_info.filename}", None, exc)
+            yield ArchiveMember(where, None, exc)
+    strava = {row["Filename"]: row for row in rows if row.get("Filename")}
+    present = {info.filename for info in members}
     for info in members:
         if info.is_dir():
             continue
@@ -245,6 +247,10 @@ def _members(
                 yield ArchiveMember(member, None, exc)
             continue
         yield ArchiveMember(member, data, None, strava.get(info.filename))
+    for k, row in enumerate(rows):  # sessions without a file: manual entries, or files missing
+        if not row.get("Filename") or row["Filename"] not in present:
+            key = row.get("Activity ID") or f"row {k + 2}"
+            yield ArchiveMember(f"{label}!activities.csv#{key}", row_bytes(row), None)
 
 
 def _walk_zip(
@@ -260,10 +266,12 @@ def _walk_zip(
         if m.error is not None:
             yield m.name, m.error
             continue
+        data = m.data or b""
         try:
-            activities = read_bytes(
-                m.data or b"", name=m.name, on_error=on_error, profile_tz=profile_tz
-            )
+            if is_row_bytes(data):
+                activities = [read_row_bytes(data, name=m.name, profile_tz=profile_tz)]
+            else:
+                activities = read_bytes(data, name=m.name, on_error=on_error, profile_tz=profile_tz)
         except LegdayError as exc:
             yield m.name, exc
             continue
@@ -326,53 +334,3 @@ def _safe_name(name: str) -> bool:
 
 def _is_activity_name(name: str) -> bool:
     return name.lower().endswith(ACTIVITY_SUFFIXES)
-
-
-def _strava_rows(data: bytes, label: str) -> dict[str, dict[str, str]]:
-    """Strava's ``activities.csv`` by its ``Filename`` column (first of duplicated headers)."""
-    where = f"{label}!activities.csv"
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CorruptFileError(
-            f"not UTF-8 text: {exc.reason}", path=where, offset=exc.start
-        ) from exc
-    nul = text.find("\x00")
-    if nul >= 0:  # binary, not text (and no database text column may hold it)
-        line = text.count("\n", 0, nul) + 1
-        raise CorruptFileError("a NUL byte in the text", path=where, line=line)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise CorruptFileError(f"bad CSV: {exc}", path=where, line=reader.line_num) from exc
-    if not rows:
-        return {}
-    header = [_HTML_TAG.sub("", h).strip() for h in rows[0]]
-    first: dict[str, int] = {}
-    for i, h in enumerate(header):
-        first.setdefault(h, i)
-    if "Filename" not in first:
-        raise CorruptFileError("activities.csv has no Filename column", path=where, line=1)
-    out: dict[str, dict[str, str]] = {}
-    for row in rows[1:]:
-        record = {h: row[i].strip() for h, i in first.items() if i < len(row)}
-        if record.get("Filename"):
-            out[record["Filename"]] = record
-    return out
-
-
-def apply_strava(act: Activity, row: dict[str, str]) -> None:
-    """Carry name, description, type and gear from a Strava ``activities.csv`` row over."""
-    act.name = row.get("Activity Name") or act.name
-    act.description = row.get("Activity Description") or act.description
-    for key, column in (
-        ("strava_activity_id", "Activity ID"),
-        ("strava_type", "Activity Type"),
-        ("gear", "Activity Gear"),
-    ):
-        if row.get(column):
-            act.metadata[key] = row[column]
-    sport, sub_sport = normalize_sport(row.get("Activity Type"))
-    if act.sport == "generic" and sport != "generic":
-        act.sport, act.sub_sport = sport, sub_sport

@@ -154,12 +154,15 @@ def _decode_activity(
     strava: dict[str, str] | None,
     e1rm: dict[str, float],
 ) -> None:
-    from legday.io.archive import apply_strava
     from legday.io.reader import read_bytes
+    from legday.io.strava import apply_strava, is_row_bytes, read_row_bytes
 
-    activities = read_bytes(
-        out.data, name=out.name, on_error=OnError.WARN, profile_tz=profile.time_zone
-    )
+    if is_row_bytes(out.data):  # a session Strava lists without a file
+        activities = [read_row_bytes(out.data, name=out.name, profile_tz=profile.time_zone)]
+    else:
+        activities = read_bytes(
+            out.data, name=out.name, on_error=OnError.WARN, profile_tz=profile.time_zone
+        )
     if strava is not None:
         for activity in activities:
             apply_strava(activity, strava)
