@@ -118,9 +118,29 @@ def test_mixed_encodings_keep_the_utf8_lines_intact() -> None:
     assert read(latin.join([STRONG.encode(), b""])).sessions[0].sets[0].raw_name == "Bankdrücken"
 
 
-def test_utf16_csv_is_a_typed_error() -> None:
-    with pytest.raises(UnsupportedFileError, match=r"^u16\.csv line 1"):
-        read((STRONG + strong_row()).encode("utf-16"), name="u16.csv")
+def test_utf16_csv_reads_like_utf8() -> None:
+    text = STRONG + strong_row("Bankdrücken (Langhantel)") + strong_row()
+    for encoding in ("utf-16", "utf-16-be"):  # Excel's "Unicode text" writes the BOM first
+        data = text.encode(encoding)
+        if encoding == "utf-16-be":
+            data = b"\xfe\xff" + data
+        got = read(data, name="u16.csv")
+        assert got.sessions == read(text, name="u16.csv").sessions, encoding
+    with pytest.raises(CorruptFileError, match=r"^u16\.csv .*UTF-16"):
+        read(text.encode("utf-16")[:-1] + b"\x00\xd8", name="u16.csv")  # a lone surrogate
+
+
+def test_lifting_logs_inside_a_zip_are_imported(tmp_path: Path) -> None:
+    log = (STRONG + strong_row() + strong_row("Romanian Deadlift (Barbell)")).encode("utf-16")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("exports/strong.csv", log)
+        zf.writestr("notes.csv", "a,b\n1,2\n")  # not a lifting log: passed by, no failure
+    lib, reports = import_files(tmp_path, {"backup.zip": buf.getvalue()})
+    lib.close()
+    (report,) = reports
+    assert report.status == "imported" and report.path.endswith("backup.zip!exports/strong.csv")
+    assert report.sets == 2
 
 
 # --- formula injection: stored verbatim, never evaluated -------------------------------------

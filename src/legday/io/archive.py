@@ -11,7 +11,8 @@ A multisport file yields one pair per session, under the same name.
   no member name can write outside anywhere; a member whose name is absolute or climbs out
   (``../``) is still refused, as an :class:`UnsafeInputError`. Activity members as above; zips
   inside the zip are opened one level deep (Garmin Connect puts the uploaded FIT files in
-  ``DI_CONNECT/DI-Connect-Uploaded-Files/*.zip``); csv, json and images are skipped.
+  ``DI_CONNECT/DI-Connect-Uploaded-Files/*.zip``); json, images and CSVs that are not lifting
+  logs are skipped.
 * **Strava**: when the zip holds an ``activities.csv``, each activity file's row gives
   ``Activity.name`` and ``description`` and ``metadata`` keys ``strava_activity_id``,
   ``strava_type`` and ``gear``; the Strava type replaces a ``generic`` sport. A row without a
@@ -23,7 +24,8 @@ member count, bytes per member and bytes per archive are capped, and a member ma
 more than :data:`MAX_COMPRESSION_RATIO` times its compressed size. All of them are measured on
 the bytes actually read, not on the sizes the zip declares.
 
-Strength CSVs (Strong, Hevy) inside archives are not read here yet.
+A Strong or Hevy CSV inside a zip (told by its header) is handed to the importer by
+:func:`iter_archive_members`; :func:`read_archive` yields activities only and passes it by.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from legday.errors import (
 )
 from legday.io.reader import MAX_INPUT_BYTES, read_all, read_bytes
 from legday.io.strava import apply_strava, is_row_bytes, read_row_bytes, row_bytes, strava_rows
+from legday.io.strength_csv import looks_like_strength_csv
 from legday.model import Activity
 
 __all__ = [
@@ -182,6 +185,8 @@ class ArchiveMember:
     error: LegdayError | None = None
     strava: dict[str, str] | None = None
     """The member's row of a Strava export's ``activities.csv``, when there is one."""
+    lifting_log: bool = False
+    """A Strong or Hevy CSV (the importer reads it; :func:`read_archive` yields activities)."""
 
 
 def iter_archive_members(path: str | os.PathLike[str]) -> Iterator[ArchiveMember]:
@@ -220,6 +225,11 @@ def _members(
         member = f"{label}!{info.filename}"
         lower = info.filename.lower()
         is_zip = lower.endswith(".zip")
+        if lower.endswith(".csv") and info is not csv_info:
+            log = _lifting_log(zf, info, member, label, budget)
+            if log is not None:
+                yield log
+            continue
         if not (is_zip or _is_activity_name(lower)):
             continue
         if not _safe_name(info.filename):
@@ -253,6 +263,28 @@ def _members(
             yield ArchiveMember(f"{label}!activities.csv#{key}", row_bytes(row), None)
 
 
+def _lifting_log(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str, label: str, budget: _Budget
+) -> ArchiveMember | None:
+    """A CSV member that is a Strong or Hevy export (by its header), else None (skipped)."""
+    if not _safe_name(info.filename):
+        return None
+    try:
+        with zf.open(info) as fh:
+            head = fh.read(4096)
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, OSError):
+        head = b""  # a broken member that is not known to be a log: skipped like other CSVs
+    if not looks_like_strength_csv(head):
+        return None
+    try:
+        data = _read_member(zf, info, label, budget, MAX_CSV_BYTES)
+    except LegdayError as exc:
+        if budget.exhausted:
+            raise
+        return ArchiveMember(member, None, exc, lifting_log=True)
+    return ArchiveMember(member, data, None, lifting_log=True)
+
+
 def _walk_zip(
     zf: zipfile.ZipFile,
     label: str,
@@ -263,6 +295,8 @@ def _walk_zip(
     profile_tz: str | None,
 ) -> Iterator[Item]:
     for m in _members(zf, label, budget, depth):
+        if m.lifting_log:
+            continue  # not an activity: `legday import` reads it (read_strength_csv)
         if m.error is not None:
             yield m.name, m.error
             continue

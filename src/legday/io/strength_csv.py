@@ -59,7 +59,13 @@ from legday.strength.catalog import Catalog, load_catalog
 from legday.strength.grammar import KG_PER_LB
 from legday.strength.names import Match, match_exercise
 
-__all__ = ["SkippedRow", "StrengthFormat", "StrengthImport", "read_strength_csv"]
+__all__ = [
+    "SkippedRow",
+    "StrengthFormat",
+    "StrengthImport",
+    "looks_like_strength_csv",
+    "read_strength_csv",
+]
 
 StrengthFormat = Literal["strong", "hevy"]
 WeightUnit = Literal["kg", "lb"]
@@ -172,6 +178,7 @@ def read_strength_csv(
     data, path = _read_bytes(source)
     label = name or path
     tz = _zone(profile_tz)
+    data = _from_utf16(data, label)
     if b"\x00" in data[:SNIFF_BYTES]:
         raise UnsupportedFileError("binary data, not a CSV export", path=label, line=1)
     warnings: list[str] = []
@@ -465,6 +472,30 @@ def _read_bytes(source: str | os.PathLike[str] | BinaryIO) -> tuple[bytes, str |
     label = getattr(source, "name", None)
     name = label if isinstance(label, str) else None
     return _bounded(source.read(MAX_CSV_BYTES + 1), name), name
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def looks_like_strength_csv(head: bytes) -> bool:
+    """Whether the first bytes of a file look like a lifting log's header (an ``exercise``
+    column, comma, semicolon or tab separated), in UTF-8 or UTF-16 with its byte-order mark."""
+    if head.startswith(_UTF16_BOMS):
+        head = head[: len(head) // 2 * 2].decode("utf-16", errors="ignore").encode("utf-8")
+    first = head.split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf").lower()
+    return b"exercise" in first and any(d in first for d in (b",", b";", b"\t"))
+
+
+def _from_utf16(data: bytes, label: str | None) -> bytes:
+    """UTF-16 text (Excel's "Unicode text", with its byte-order mark) as UTF-8."""
+    if not data.startswith(_UTF16_BOMS):
+        return data
+    try:
+        return data.decode("utf-16").encode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorruptFileError(
+            f"undecodable UTF-16 text: {exc.reason}", path=label, offset=exc.start
+        ) from exc
 
 
 def _decode(data: bytes, warnings: list[str]) -> str:

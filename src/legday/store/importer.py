@@ -181,7 +181,9 @@ class Importer:
             yield FileReport(str(path), "failed", error=str(exc))
             return
         if members == 0:  # every input gets a report, even a zip with nothing legday reads
-            none = UnsupportedFileError("the zip holds no FIT, GPX or TCX file", path=path)
+            none = UnsupportedFileError(
+                "the zip holds no FIT, GPX or TCX file and no lifting log", path=path
+            )
             yield FileReport(str(path), "failed", error=str(none))
 
     # -- the run ----------------------------------------------------------------------------

@@ -92,11 +92,6 @@ def strength_fingerprint(start: datetime, sets: tuple[ExerciseSet, ...]) -> str:
     return h.hexdigest()
 
 
-def _looks_like_csv(head: bytes) -> bool:
-    first = head.split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf").lower()
-    return b"exercise" in first and (b"," in first or b";" in first)
-
-
 def decode_item(
     item: WorkItem,
     profile: AthleteProfile,
@@ -109,9 +104,11 @@ def decode_item(
     ``history`` summarises the athlete's stored runs (for "long" and R4); ``e1rm`` is the
     lifter's best e1RM per exercise so far (for judging sets logged without RIR or RPE).
     """
+    from legday.io.strength_csv import looks_like_strength_csv
+
     out = Decoded(name=item.name, sha256=item.sha256, data=item.data)
     try:
-        if _looks_like_csv(item.data[:4096]):
+        if looks_like_strength_csv(item.data[:4096]):
             _decode_strength_csv(out, profile, settings, e1rm or {})
         else:
             _decode_activity(out, profile, settings, history, item.strava, e1rm or {})
