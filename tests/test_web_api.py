@@ -25,6 +25,9 @@ from test_web_support import REAL_RUN, XSS_NAME, Demo, build_demo
 
 TOKEN = "s3cret-token"
 
+#: The dashboard answers only to loopback names when it has no token (DNS rebinding).
+LOOPBACK = "http://127.0.0.1"
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
@@ -33,7 +36,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
 
 @pytest.fixture(scope="module")
 def client(demo: Demo) -> Iterator[TestClient]:
-    with TestClient(create_app(demo.factory)) as c:
+    with TestClient(create_app(demo.factory), base_url=LOOPBACK) as c:
         yield c
 
 
@@ -141,7 +144,7 @@ def test_upload_real_file(tmp_path: Path, real_dir: Path) -> None:
     demo_dir.mkdir()
     demo = build_empty(demo_dir)
     path = real_dir / REAL_RUN
-    with TestClient(create_app(demo)) as c:
+    with TestClient(create_app(demo), base_url=LOOPBACK) as c:
         files = [
             ("files", (path.name, path.read_bytes(), "application/octet-stream")),
             ("files", ("broken<b>.fit", b"this is not a FIT file", "application/octet-stream")),
@@ -175,7 +178,9 @@ def build_empty(folder: Path) -> Callable[[], Library]:
 
 
 def test_upload_size_limit(tmp_path: Path) -> None:
-    with TestClient(create_app(build_empty(tmp_path), max_upload_bytes=1000)) as c:
+    with TestClient(
+        create_app(build_empty(tmp_path), max_upload_bytes=1000), base_url=LOOPBACK
+    ) as c:
         r = c.post("/api/import", files=[("files", ("big.fit", b"x" * 5000, "text/plain"))])
         assert r.status_code == 413
         assert "limit" in r.json()["error"]
@@ -184,7 +189,7 @@ def test_upload_size_limit(tmp_path: Path) -> None:
 
 # -- safety ---------------------------------------------------------------------------------
 def test_token_required_everywhere(demo: Demo) -> None:
-    with TestClient(create_app(demo.factory, token=TOKEN)) as c:
+    with TestClient(create_app(demo.factory, token=TOKEN), base_url=LOOPBACK) as c:
         for path in ("/", "/api/week", f"/activity/{demo.run_id}", "/static/legday.css", "/docs"):
             assert c.get(path).status_code == 401, path
         assert c.get("/api/week", headers={"Authorization": "Bearer wrong"}).status_code == 401
@@ -226,16 +231,16 @@ def test_serve_refuses_public_bind_without_token(monkeypatch: pytest.MonkeyPatch
 
 
 def test_cross_site_upload_refused(tmp_path: Path) -> None:
-    with TestClient(create_app(build_empty(tmp_path))) as c:
+    with TestClient(create_app(build_empty(tmp_path)), base_url=LOOPBACK) as c:
         files = [("files", ("a.gpx", b"<gpx/>", "application/gpx+xml"))]
         r = c.post("/api/import", files=files, headers={"Origin": "https://evil.example"})
         assert r.status_code == 403
-        r = c.post("/api/import", files=files, headers={"Origin": "http://testserver"})
+        r = c.post("/api/import", files=files, headers={"Origin": LOOPBACK})
         assert r.status_code == 200 and r.json()["failed"] == 1
 
 
 def test_empty_library_pages(tmp_path: Path) -> None:
-    with TestClient(create_app(build_empty(tmp_path))) as c:
+    with TestClient(create_app(build_empty(tmp_path)), base_url=LOOPBACK) as c:
         for path in ("/", "/strength", "/plan", "/import", "/docs", "/plan.ics"):
             assert c.get(path).status_code == 200, path
         assert c.get("/api/week").json()["sessions"] == []
@@ -249,3 +254,20 @@ def test_safe_upload_names() -> None:
     assert safe_name("C:\\Users\\me\\run 1.fit") == "run 1.fit"
     assert safe_name("<script>.gpx") == "_script_.gpx"
     assert safe_name("..") == "upload" and safe_name(None) == "upload"
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8000", "localhost", "legday.localhost:80", "[::1]:9"])
+def test_loopback_names_are_served(host: str, tmp_path: Path) -> None:
+    with TestClient(create_app(build_empty(tmp_path)), base_url=f"http://{host}") as c:
+        assert c.get("/api/week").status_code == 200
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "192.168.1.7", "0.0.0.0"])
+def test_a_tokenless_dashboard_answers_no_other_host(host: str, tmp_path: Path) -> None:
+    """DNS rebinding: a page on evil.example re-pointed at 127.0.0.1 reads nothing."""
+    with TestClient(create_app(build_empty(tmp_path)), base_url=f"http://{host}") as c:
+        r = c.get("/api/week")
+        assert r.status_code == 403 and "loopback" in r.text
+    with TestClient(create_app(build_empty(tmp_path), token=TOKEN), base_url=f"http://{host}") as c:
+        # with a token the token is the guard, on any name
+        assert c.get("/api/week", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200

@@ -23,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from legday import __version__
 from legday.errors import LegdayError, NotFoundError
 
-from .security import TokenGate, UploadLimit
+from .security import LoopbackHostGate, TokenGate, UploadLimit
 
 if TYPE_CHECKING:
     from legday.store.library import Library
@@ -91,7 +91,8 @@ def create_app(
 ) -> FastAPI:
     """The dashboard over the library that ``library_factory`` opens.
 
-    With ``token`` set, every request must carry it (see :mod:`legday.web.security`). ``home``
+    With ``token`` set, every request must carry it; without, only requests addressed to a
+    loopback name are served (see :mod:`legday.web.security`). ``home``
     (the legday home folder) lets the welcome page of an empty database name the demo's real
     path; without it the page says ``<home>``.
     """
@@ -133,4 +134,6 @@ def create_app(
     app.add_middleware(UploadLimit, max_bytes=max_upload_bytes)
     if token:
         app.add_middleware(TokenGate, token=token)
+    else:  # loopback only: refuse other Host names (DNS rebinding)
+        app.add_middleware(LoopbackHostGate)
     return app

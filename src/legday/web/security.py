@@ -6,6 +6,10 @@
   ``Authorization: Bearer T``, or the ``token`` cookie that visiting any page with ``?token=T``
   sets once (the page is then reloaded without the token in its address). Tokens are compared
   with :func:`hmac.compare_digest`.
+* :class:`LoopbackHostGate` (on when there is no token) answers 403 to a request whose
+  ``Host`` is not a loopback name (``localhost``, ``*.localhost``, ``127.0.0.1``, ``[::1]``…):
+  without it, a web page whose own name an attacker points at 127.0.0.1 (DNS rebinding) could
+  read a token-less dashboard from the browser.
 * :class:`UploadLimit` answers 413 to a request body larger than the limit and 411 to a
   body whose length is not announced, before any of it is read; and 403 to a POST that a
   page on another site sent (its ``Origin`` is not this server), so a web page cannot push
@@ -27,6 +31,7 @@ from legday.errors import ConfigError
 
 __all__ = [
     "TOKEN_COOKIE",
+    "LoopbackHostGate",
     "TokenGate",
     "UploadLimit",
     "check_bind",
@@ -39,8 +44,10 @@ TOKEN_COOKIE = "token"
 
 
 def is_loopback(host: str) -> bool:
-    """True for ``localhost`` and any loopback IPv4/IPv6 address."""
-    if host == "localhost":
+    """True for ``localhost`` (and ``*.localhost``, RFC 6761) and any loopback IPv4/IPv6
+    address."""
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
@@ -110,6 +117,30 @@ class TokenGate:
                 status_code=401,
                 headers={"WWW-Authenticate": "Bearer"},
             )
+        await response(scope, receive, send)
+
+
+class LoopbackHostGate:
+    """Serve only requests addressed to a loopback name (see the module docstring)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        host = Headers(scope=scope).get("host", "")
+        name = urlsplit(f"//{host}").hostname or ""
+        if is_loopback(name):
+            await self.app(scope, receive, send)
+            return
+        response = PlainTextResponse(
+            f"legday: this dashboard answers only to a loopback address, not {host!r} (a page "
+            "on another site may be trying to read it); open http://127.0.0.1:<port>/, or "
+            "serve with a token",
+            status_code=403,
+        )
         await response(scope, receive, send)
 
 
