@@ -18,6 +18,7 @@ from legday.store.library import Library
 from legday.web import create_app
 from legday.web.uploads import safe_name
 from test_web_api import build_empty
+from test_web_support import LOOPBACK
 
 pytestmark = pytest.mark.real
 
@@ -40,9 +41,6 @@ HOSTILE_NAMES = [
     "名前 ✓.gpx",
     "a;b|c`d$(e).gpx",
 ]
-
-#: The dashboard answers only to loopback names when it has no token (DNS rebinding).
-LOOPBACK = "http://127.0.0.1"
 
 
 def _files(root: Path) -> set[Path]:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -428,3 +429,22 @@ def test_a_copy_written_in_local_time_is_still_one_session(tmp_path: Path) -> No
         assert _count(lib, ActivityRow) == 2
     finally:
         lib.close()
+
+
+def test_a_stored_headline_follows_a_change_of_units(tmp_path: Path) -> None:
+    athlete = SyntheticAthlete.default()
+    start = datetime(2026, 11, 24, 7, tzinfo=UTC)
+    run = make_run("easy", athlete, Device.clean(), start, np.random.default_rng(2))
+    run.activity.samples["heart_rate_bpm"][:] = np.nan  # no strap: the headline gives distance
+    (tmp_path / "run.fit").write_bytes(write_fit(run.activity, run.truth))
+    lib = _library(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    try:
+        lib.import_paths([tmp_path / "run.fit"], workers=1)
+        with lib.db.session() as s:
+            (row_id,) = s.scalars(sa.select(ActivityRow.id)).all()
+        metric = lib.activity(row_id)["verdict"]["verdict"]["headline"]
+        lib.profile = replace(lib.profile, units="imperial")
+        imperial = lib.activity(row_id)["verdict"]["verdict"]["headline"]
+    finally:
+        lib.close()
+    assert " km" in metric and " mi" in imperial, (metric, imperial)

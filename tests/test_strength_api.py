@@ -61,6 +61,7 @@ def test_strength_csv_exports() -> None:
         "SkippedRow",
         "StrengthFormat",
         "StrengthImport",
+        "looks_like_strength_csv",
         "read_strength_csv",
     ]
     for name in strength_csv.__all__:

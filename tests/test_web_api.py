@@ -21,12 +21,9 @@ from legday.store.db import open_database
 from legday.store.library import Library
 from legday.web import create_app
 from legday.web.security import check_bind, is_loopback, token_matches
-from test_web_support import REAL_RUN, XSS_NAME, Demo, build_demo
+from test_web_support import LOOPBACK, REAL_RUN, XSS_NAME, Demo, build_demo
 
 TOKEN = "s3cret-token"
-
-#: The dashboard answers only to loopback names when it has no token (DNS rebinding).
-LOOPBACK = "http://127.0.0.1"
 
 
 @pytest.fixture(scope="module")

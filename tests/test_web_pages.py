@@ -23,7 +23,7 @@ from legday.web.strength_views import strength_session_view
 from legday.web.units import KG_TO_LB, elevation, load
 from legday.web.views import session_link
 from test_web_api import as_cli_json, build_empty
-from test_web_support import Demo, build_demo
+from test_web_support import LOOPBACK, Demo, build_demo
 
 #: Real files with a channel missing (../shared/data/real).
 TREADMILL = "sports-lib/src/specs/fixtures/runs/fit/6860622783.fit"  # no GPS, no altitude
@@ -37,13 +37,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
 
 @pytest.fixture(scope="module")
 def client(demo: Demo) -> Iterator[TestClient]:
-    with TestClient(create_app(demo.factory)) as c:
+    with TestClient(create_app(demo.factory), base_url=LOOPBACK) as c:
         yield c
 
 
 @pytest.fixture(scope="module")
 def imperial(demo: Demo) -> Iterator[TestClient]:
-    with TestClient(create_app(demo.factory_with(units="imperial"))) as c:
+    with TestClient(create_app(demo.factory_with(units="imperial")), base_url=LOOPBACK) as c:
         yield c
 
 
@@ -141,7 +141,7 @@ def test_files_missing_channels_render_with_notes(tmp_path: Path, real_dir: Path
         lib.close()
     treadmill = next(i for i, hr in by_hr.items() if hr)
     no_hr = next(i for i, hr in by_hr.items() if not hr)
-    with TestClient(create_app(factory)) as c:
+    with TestClient(create_app(factory), base_url=LOOPBACK) as c:
         html = c.get(f"/activity/{treadmill}").text
         missing = set(re.findall(r'data-missing="(\w+)"', html))
         assert missing == {"gps", "altitude"}
@@ -201,7 +201,7 @@ def test_unit_helpers() -> None:
 # -- the brand-new user -----------------------------------------------------------------------
 def test_empty_database_welcomes(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    with TestClient(create_app(build_empty(tmp_path), home=home)) as c:
+    with TestClient(create_app(build_empty(tmp_path), home=home), base_url=LOOPBACK) as c:
         r = c.get("/")
         assert r.status_code == 200
         text = text_of(r.text)
@@ -213,7 +213,7 @@ def test_empty_database_welcomes(tmp_path: Path) -> None:
         week = c.get("/", params={"date": "2026-11-18"}).text
         assert "Week 2026-W47" in week and "Welcome" not in week
         assert c.get("/api/week").json()["sessions"] == []
-    with TestClient(create_app(build_empty(tmp_path / "other"))) as c:
+    with TestClient(create_app(build_empty(tmp_path / "other")), base_url=LOOPBACK) as c:
         assert "LEGDAY_HOME=&lt;home&gt;/demo/seed-0 legday serve" in c.get("/").text
 
 

@@ -24,6 +24,10 @@ XSS_NAME = "<script>alert(1)</script>"
 #: The small real run uploaded by the tests (Garmin vivoactive HR, 17 KB).
 REAL_RUN = "sports-lib/src/specs/fixtures/runs/fit/2067489619.fit"
 
+#: The dashboard answers only to loopback names when it has no token (DNS rebinding), so the
+#: test clients address it as 127.0.0.1 (TestClient's default name is "testserver").
+LOOPBACK = "http://127.0.0.1"
+
 
 @dataclass(frozen=True)
 class Demo:

@@ -17,7 +17,14 @@ from legday.stimulus import Verdict, judge_activity
 from legday.stimulus.fibres import DEFAULT_THRESHOLD_SPEED_MPS
 from legday.strength import E1rmTracker, load_catalog, map_fit_sets
 
-__all__ = ["Assessment", "assess", "threshold_speed", "verdict", "verdict_payload"]
+__all__ = [
+    "Assessment",
+    "assess",
+    "in_units",
+    "threshold_speed",
+    "verdict",
+    "verdict_payload",
+]
 
 
 @dataclass(frozen=True)
@@ -37,10 +44,26 @@ class Assessment:
 
 
 def verdict_payload(judged: Verdict, units: str = "metric") -> dict[str, Any]:
-    """``{"verdict": {...}}`` as stored and printed, with the plain-words ``headline``."""
+    """``{"verdict": {...}}`` as stored and printed, with the plain-words ``headline`` in
+    ``units`` and ``headlines`` in both (so a stored verdict follows a change of units, see
+    :func:`in_units`)."""
     data = judged.to_dict()
-    data["verdict"]["headline"] = judged.headline("imperial" if units == "imperial" else "metric")
+    both = {u: judged.headline(u) for u in ("metric", "imperial")}
+    data["verdict"]["headline"] = both["imperial" if units == "imperial" else "metric"]
+    data["verdict"]["headlines"] = both
     return data
+
+
+def in_units(payload: dict[str, Any] | None, units: str) -> dict[str, Any] | None:
+    """A stored verdict payload with its ``headline`` in ``units`` (verdicts stored before
+    ``headlines`` existed keep theirs until ``legday reanalyze``)."""
+    verdict = (payload or {}).get("verdict")
+    if not isinstance(verdict, dict) or not isinstance(verdict.get("headlines"), dict):
+        return payload
+    wanted = verdict["headlines"].get("imperial" if units == "imperial" else "metric")
+    if wanted is None or wanted == verdict.get("headline"):
+        return payload
+    return {**payload, "verdict": {**verdict, "headline": wanted}}  # type: ignore[dict-item]
 
 
 def assess(

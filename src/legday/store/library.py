@@ -320,6 +320,8 @@ class Library:
         return summaries_before(stored_history(self.db, athlete_id), activity)
 
     def activity(self, activity_id: int) -> dict[str, Any]:
+        from legday.assessment import in_units
+
         with self.db.session() as s:
             row = s.get(ActivityRow, activity_id)
             if row is None:
@@ -331,7 +333,7 @@ class Library:
                 "name": row.name,
                 "kind": row.kind,
                 "analysis": row.analysis,
-                "verdict": row.verdict,
+                "verdict": in_units(row.verdict, self.profile.units),
             }
 
     # -- queries for the web dashboard -----------------------------------------------------------
@@ -438,6 +440,7 @@ class Library:
         ``name`` of a set is the catalog's display name (the raw name when unmapped); ``date``
         and ``time`` are local, as on the week. Raises :class:`NotFoundError` for an unknown id.
         """
+        from legday.assessment import in_units
         from legday.strength import load_catalog
 
         from .facts import local_time
@@ -481,7 +484,7 @@ class Library:
                 "source": row.source_format,
                 "activity_id": row.activity_id,
                 "sets": sets,
-                "verdict": row.verdict,
+                "verdict": in_units(row.verdict, self.profile.units),
             }
 
     def activity_reps(self, activity_id: int) -> list[dict[str, Any]]:
