@@ -239,6 +239,70 @@ def test_compressed_timestamps_roll_over_every_32_seconds() -> None:
     assert list(activity.samples["heart_rate_bpm"]) == [100, 101, 102, 103, 104]
 
 
+def _described_file(base: int, scale: int, raw: int) -> bytes:
+    """A file whose records carry one developer field of one byte, described as ``base``
+    (a FIT base type) with ``scale``; the record definition's bytes never change."""
+    description = [(0, 1, 0x02), (1, 1, 0x02), (2, 1, 0x02), (3, 8, 0x07), (6, 1, 0x02)]
+    body = _definition(0, 206, description, big=False)
+    body += b"\x00" + struct.pack("<BBB8sB", 0, 0, base, b"pace", scale)
+    record = _definition(1, 20, [(253, 4, 0x86)], big=False)
+    body += bytes([record[0] | 0x20]) + record[1:] + bytes([1, 0, 1, 0])  # field 0, 1 byte
+    t0 = 1_000_000_000
+    body += b"".join(b"\x01" + struct.pack("<IB", t0 + i, raw) for i in range(3))
+    return _refit(body)
+
+
+def test_one_definition_with_other_developer_descriptions_decodes_each_as_described() -> None:
+    """Decode plans are cached by definition bytes; the description is part of the key."""
+    unsigned = read_fit(_described_file(0x02, 1, 200), on_error=OnError.RAISE)[0]
+    signed = read_fit(_described_file(0x01, 1, 200), on_error=OnError.RAISE)[0]
+    scaled = read_fit(_described_file(0x02, 10, 200), on_error=OnError.RAISE)[0]
+    assert list(unsigned.samples["dev_pace"]) == [200.0] * 3
+    assert list(signed.samples["dev_pace"]) == [-56.0] * 3
+    assert list(scaled.samples["dev_pace"]) == [20.0] * 3
+
+
+def _run_file_body(before: int, after: int) -> tuple[bytes, list[int]]:
+    """Records of one layout, then one compressed record of another size, then the first
+    layout again (the scan takes long runs of one size with numpy); and each record's offset
+    in the body."""
+    body = _definition(0, 20, _TIMED, big=False) + _definition(1, 20, [(3, 1, 0x02)], big=False)
+    starts = []
+    for i in range(before + 1 + after):
+        starts.append(len(body))
+        if i == before:
+            body += bytes([0x80 | (1 << 5) | (_T0 + i) % 32, 200])
+        else:
+            body += b"\x00" + struct.pack("<IB", _T0 + i, 100 + i % 100)
+    return body, starts
+
+
+@pytest.mark.parametrize(("before", "after"), [(1, 1), (63, 2), (64, 1), (65, 200), (700, 65)])
+def test_runs_of_one_message_size_are_read_whole(before: int, after: int) -> None:
+    body, _ = _run_file_body(before, after)
+    (activity,) = read_fit(_refit(body), on_error=OnError.RAISE)
+    hr = [100 + i % 100 for i in range(before + 1 + after)]
+    hr[before] = 200
+    assert list(activity.samples["heart_rate_bpm"]) == hr
+    assert list(activity.samples["elapsed_s"]) == list(range(before + 1 + after))
+
+
+@pytest.mark.parametrize("cut", [6, 7, 11, 400, 401, 406, 1799, 1801, 1802, 1803])
+def test_a_run_cut_short_keeps_its_whole_messages(cut: int) -> None:
+    body, starts = _run_file_body(300, 10)
+    end = starts[0] + cut
+    data = _refit(body[:end])
+    ends = [*starts[1:], len(body)]
+    whole = [s for s, e in zip(starts, ends, strict=True) if e <= end]
+    partial = [s for s, e in zip(starts, ends, strict=True) if s < end < e]
+    if partial:
+        with pytest.raises(TruncatedFileError) as info:
+            read_fit(data, on_error=OnError.RAISE)
+        assert info.value.offset == 14 + partial[0]
+    (activity,) = read_fit(data, on_error=OnError.WARN)
+    assert activity.n_samples == len(whole)
+
+
 def test_a_file_with_records_and_no_session_gives_one_activity(real_dir: Path) -> None:
     activities = read_fit(_real("muktihari-fit/testdata/from_official_sdk/activity_truncated.fit"))
     assert len(activities) == 1 and activities[0].n_samples == 14

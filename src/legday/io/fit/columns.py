@@ -8,7 +8,13 @@ Values become ``float64`` with NaN for the protocol's invalid sentinels; definit
 global message are merged in file order into a :class:`Table`.
 
 Fixed cost matters as much as throughput (a short file has a few dozen tiny messages): each
-definition's layout and conversion plan is cached by its bytes, a definition's scalar fields
+definition's layout and conversion plan is cached per process (a bounded LRU of
+``DEFINITION_CACHE_SIZE`` entries), so a batch of files from one watch builds them once. The
+key is everything that changes the decoding: the definition message's bytes (architecture,
+global message number, field and developer field definitions), the fields wanted, and the base
+type each developer field description gives (descriptions are data, so two files may describe
+the same developer field differently; their scale, offset and names are applied after the
+cache). :func:`clear_definition_caches` empties every such cache. A definition's scalar fields
 are cast into one matrix and checked against their sentinels in one comparison, messages are
 grouped by definition with one linear-time radix sort, and the usual uint32 timestamps of every
 message are read at once when compressed headers need them.
@@ -19,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +34,7 @@ from legday.io.fit.framing import (
     DEFINITION_CACHE_SIZE,
     Definition,
     Framing,
+    clear_parse_caches,
     parse_definition,
 )
 from legday.io.fit.profile import MessageProfile, message_profile
@@ -38,7 +46,7 @@ from legday.io.fit.protocol import (
     base_type,
 )
 
-__all__ = ["DevType", "MessageIndex", "Table", "zero_nan"]
+__all__ = ["DevType", "MessageIndex", "Table", "clear_definition_caches", "rows_all", "zero_nan"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -54,8 +62,9 @@ _PACKED_INT_BYTES = 4
 _RADIX_MAX = 2**16
 #: The uint32 base type (FIT protocol), the type of ``timestamp`` fields, and its invalid value.
 _UINT32_BASE, _UINT32_INVALID = 0x86, 0xFFFFFFFF
-#: Compressed timestamps roll over every 32 s: the time offset is 5 bits (FIT protocol).
-_TIME_OFFSET_ROLLOVER = TIME_OFFSET_MASK + 1
+#: Widest array row reduced column by column (:func:`rows_all`); wider ones use numpy's
+#: row reduction, whose fixed cost is then below the column loop's.
+_COLUMN_LOOP_MAX = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +170,18 @@ def zero_nan(values: FloatArray) -> FloatArray:
     return np.where(np.isnan(values), 0.0, values)
 
 
+def rows_all(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """``mask.all(axis=1)`` of a 2-D mask. Array fields have a few elements, and numpy's
+    reduction along such short rows costs several µs whatever their number; AND-ing the
+    columns costs well under one per column."""
+    if not 0 < mask.shape[1] <= _COLUMN_LOOP_MAX:
+        return np.asarray(mask.all(axis=1), dtype=np.bool_)
+    out = mask[:, 0].copy()
+    for j in range(1, mask.shape[1]):
+        out &= mask[:, j]
+    return out
+
+
 def _first(column: FloatArray) -> FloatArray:
     """A 1-D column: the first element of each row of an array field."""
     return column if column.ndim == 1 else column[:, 0]
@@ -217,13 +238,8 @@ class MessageIndex:
             parts.setdefault(definition.global_num, []).append((rows, *got))
         tables = {}
         for num, chunks in parts.items():
-            table = _merge(num, self._offsets, chunks)
+            table, rows = _merge(num, self._offsets, chunks)
             if self._times is not None:
-                rows = (
-                    chunks[0][0]
-                    if len(chunks) == 1
-                    else np.sort(np.concatenate([c[0] for c in chunks]))
-                )
                 compressed = self._compressed[rows]
                 if compressed.any():
                     found = table.raw.get(TIMESTAMP_FIELD)
@@ -253,10 +269,11 @@ class MessageIndex:
         has = np.flatnonzero(message_at >= 0)
         if has.size:
             where = offsets[has] + message_at[has]
-            big = np.array([d.big_endian for d in definitions], dtype=np.bool_)[self._def_of[has]]
             stamps = _uint32_view(self._data, "<")[where]
-            if big.any():
-                stamps = np.where(big, _uint32_view(self._data, ">")[where], stamps)
+            if any(d.big_endian for d in definitions):
+                big = np.array([d.big_endian for d in definitions], dtype=np.bool_)
+                big_stamps = _uint32_view(self._data, ">")[where]
+                stamps = np.where(big[self._def_of[has]], big_stamps, stamps)
             values = stamps.astype(np.float64)
             values[stamps == _UINT32_INVALID] = np.nan
             full[has] = values
@@ -271,10 +288,13 @@ class MessageIndex:
         idx = np.flatnonzero(compressed | ~np.isnan(full))
         is_full = ~compressed[idx]
         time_offset = (headers[idx] & TIME_OFFSET_MASK).astype(np.int64)
-        full_i = np.where(is_full, zero_nan(full[idx]), 0).astype(np.int64)
-        low = np.where(is_full, full_i % _TIME_OFFSET_ROLLOVER, time_offset)
+        # Full times are known (not NaN) wherever is_full holds, so no NaN is cast.
+        full_i = np.where(is_full, full[idx], 0.0).astype(np.int64)
+        # Compressed times roll over every 32 s (a 5-bit offset, FIT protocol); x & the mask is x
+        # modulo 32, negative x included (two's complement).
+        low = np.where(is_full, full_i & TIME_OFFSET_MASK, time_offset)
         prev_low = np.concatenate(([0], low[:-1]))
-        step = np.where(is_full, 0, (time_offset - prev_low) % _TIME_OFFSET_ROLLOVER)
+        step = np.where(is_full, 0, (time_offset - prev_low) & TIME_OFFSET_MASK)
         climb = np.cumsum(step)
         anchor = np.maximum.accumulate(np.where(is_full, np.arange(idx.shape[0]), -1))
         safe = np.maximum(anchor, 0)
@@ -282,6 +302,14 @@ class MessageIndex:
         times = np.full(n, np.nan)
         times[idx] = resolved
         return times
+
+
+def clear_definition_caches() -> None:
+    """Forget every definition parsed and every decode plan built (:mod:`legday.io.fit` caches
+    them per process, keyed by the definition's bytes); for benchmarks of a first file."""
+    clear_parse_caches()
+    _timestamp_at.cache_clear()
+    _layout.cache_clear()
 
 
 def _uint32_view(data: bytes, order: str) -> npt.NDArray[np.uint32]:
@@ -461,7 +489,7 @@ def _floats(column: np.ndarray, bt: BaseType) -> FloatArray:
     values = column.astype(np.float64)
     invalid = column == column.dtype.type(bt.invalid)
     if values.ndim == 2 and bt.number == _BYTE_BASE:
-        values[invalid.all(axis=1)] = np.nan
+        values[rows_all(invalid)] = np.nan
     else:
         np.putmask(values, invalid, np.nan)
     return values
@@ -496,22 +524,36 @@ def _single(num: int, offsets: IntArray, chunk: _Chunk) -> Table:
     return table
 
 
-def _merge(num: int, offsets: IntArray, chunks: Sequence[_Chunk]) -> Table:
-    """Merge the messages of the definitions of one global message, in file order.
+def _merge(num: int, offsets: IntArray, chunks: Sequence[_Chunk]) -> tuple[Table, IntArray]:
+    """Merge the messages of the definitions of one global message, in file order; returns
+    the table and the rows (message indices) it holds.
 
-    Scalar columns are concatenated in chunk order and put in file order with one take (a
-    file may hold dozens of one-message definitions, e.g. developer field descriptions whose
-    strings differ in size); array and string columns are placed chunk by chunk.
+    When the definitions follow one another (a layout changed once or twice), each chunk is a
+    slice of the result and the columns are concatenated. Otherwise (definitions that
+    alternate, or dozens of one-message definitions, e.g. developer field descriptions whose
+    strings differ in size) scalar columns are concatenated in chunk order and put in file
+    order with one take; array and string columns are placed chunk by chunk.
     """
     if len(chunks) == 1:
-        return _single(num, offsets, chunks[0])
-    stacked = np.concatenate([c[0] for c in chunks])
-    order = np.argsort(stacked, kind="stable")
-    rows = stacked[order]
-    at = np.empty_like(order)
-    at[order] = np.arange(order.shape[0])
-    bounds = np.cumsum([0] + [c[0].shape[0] for c in chunks]).tolist()
-    places = [at[bounds[i] : bounds[i + 1]] for i in range(len(chunks))]
+        return _single(num, offsets, chunks[0]), chunks[0][0]
+    # Chunk order (by definition) is kept for the columns' order; file order is by first row.
+    by_first = sorted(range(len(chunks)), key=lambda i: int(chunks[i][0][0]))
+    sizes = [chunks[i][0].shape[0] for i in by_first]
+    bounds = np.cumsum([0, *sizes]).tolist()
+    stacked = np.concatenate([chunks[i][0] for i in by_first])
+    places: list[IntArray | slice] = [slice(0)] * len(chunks)
+    order: IntArray | None = None
+    if all(int(chunks[a][0][-1]) < int(chunks[b][0][0]) for a, b in pairwise(by_first)):
+        rows = stacked
+        for k, i in enumerate(by_first):
+            places[i] = slice(bounds[k], bounds[k + 1])
+    else:
+        order = np.argsort(stacked, kind="stable")
+        rows = stacked[order]
+        at = np.empty_like(order)
+        at[order] = np.arange(order.shape[0])
+        for k, i in enumerate(by_first):
+            places[i] = at[bounds[k] : bounds[k + 1]]
     n = rows.shape[0]
     table = Table(num, offsets[rows])
     slots: dict[tuple[str, int | tuple[int, int]], list[tuple[int, _Slot]]] = {}
@@ -519,13 +561,15 @@ def _merge(num: int, offsets: IntArray, chunks: Sequence[_Chunk]) -> Table:
         for slot in layout.slots:
             slots.setdefault((slot.kind, slot.key), []).append((i, slot))
     converted = [_convert(values, layout) for _, values, layout in chunks]
-    blank = np.full(max(c[0].shape[0] for c in chunks), np.nan)
+    blank = np.full(max(sizes), np.nan)
     for (kind, key), items in slots.items():
         if kind == "s":
             texts: list[str | None] = [None] * n
             for i, slot in items:
                 values = _texts(chunks[i][1][slot.name])
-                for j, text in zip(places[i].tolist(), values, strict=True):
+                place = places[i]
+                targets = range(n)[place] if isinstance(place, slice) else place.tolist()
+                for j, text in zip(targets, values, strict=True):
                     texts[j] = text
             table.strings[key] = texts  # type: ignore[index]
             continue
@@ -533,8 +577,10 @@ def _merge(num: int, offsets: IntArray, chunks: Sequence[_Chunk]) -> Table:
         if kind == "d":
             found = {i: v if v.ndim == 1 else v[:, 0] for i, v in found.items()}
         if all(v.ndim == 1 for v in found.values()):
-            parts = [found.get(i, blank[: bounds[i + 1] - bounds[i]]) for i in range(len(chunks))]
-            merged = np.concatenate(parts)[order]
+            parts = [found.get(i, blank[: chunks[i][0].shape[0]]) for i in by_first]
+            merged = np.concatenate(parts)
+            if order is not None:
+                merged = merged[order]
         else:
             width = max(v.shape[1] if v.ndim == 2 else 1 for v in found.values())
             merged = np.full((n, width), np.nan)
@@ -546,4 +592,4 @@ def _merge(num: int, offsets: IntArray, chunks: Sequence[_Chunk]) -> Table:
             table.dev[key] = merged  # type: ignore[index]
         else:
             table.raw[key] = merged  # type: ignore[index]
-    return table
+    return table, rows

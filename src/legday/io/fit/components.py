@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from legday.io.fit.columns import FloatArray, Table, zero_nan
+from legday.io.fit.columns import FloatArray, Table, rows_all, zero_nan
 from legday.io.fit.profile import Component, FieldProfile, MessageProfile
 
 __all__ = ["expand_components"]
@@ -42,6 +42,8 @@ _UNSIGNED = frozenset({"uint8", "uint8z", "uint16", "uint16z", "uint32", "uint32
 #: Widest component the profile defines (32 bits): with elements of at most 32 bits, the
 #: elements a component spans always fit the 64 bits of a uint64.
 _MAX_COMPONENT_BITS = 32
+#: Bits of the unsigned integer a row's packed elements are combined into (numpy uint64).
+_WORD_BITS = 64
 
 
 def expand_components(table: Table) -> None:
@@ -57,6 +59,17 @@ def expand_components(table: Table) -> None:
     while work:
         spec, column = work.pop()
         work.extend(_expand_one(table, profile, spec, column))
+
+
+def _pack(elements: npt.NDArray[np.uint64], element_bits: int) -> npt.NDArray[np.uint64]:
+    """Each row's elements as one integer, element 0 lowest (at most 64 bits in all).
+
+    Column by column: a numpy reduction along rows of a few elements costs several times more.
+    """
+    packed = elements[:, 0].copy()
+    for i in range(1, elements.shape[1]):
+        packed |= elements[:, i] << np.uint64(i * element_bits)
+    return packed
 
 
 def _component(
@@ -104,21 +117,30 @@ def _expand_one(
         if goal.components:
             return [(goal, np.round((values + goal.offset) * goal.scale))]
         return []
-    valid = np.asarray(
-        ~np.isnan(column) if column.ndim == 1 else ~np.isnan(column).all(axis=1), dtype=np.bool_
-    )
+    missing = np.isnan(column)
+    valid = ~(missing if column.ndim == 1 else rows_all(missing))
+    any_invalid = not bool(valid.all())
     element_bits = _TYPE_BITS.get(spec.type, 0)
-    filled = zero_nan(column if column.ndim == 2 else column[:, None])
+    filled = np.where(missing, 0.0, column)
     # Through int64 so that signed values wrap to their two's complement, then cut to size.
     element_mask = np.uint64((1 << element_bits) - 1)
     elements = filled.astype(np.int64).view(np.uint64) & element_mask
+    if elements.ndim == 1:
+        elements = elements[:, None]
     total = element_bits * elements.shape[1]
+    # A field of at most 64 bits (every one but a few wide hr fields) is packed into one
+    # integer per row, so each component is one shift and one mask.
+    whole = _pack(elements, element_bits) if total <= _WORD_BITS else None
     by_target: dict[int, list[tuple[Component, npt.NDArray[np.int64]]]] = {}
     position = 0
     for comp in spec.components:
         if not element_bits or position + comp.bits > total or comp.bits > _MAX_COMPONENT_BITS:
             break
-        part = _component(elements, element_bits, position, comp.bits)
+        if whole is not None:
+            mask = np.uint64((1 << comp.bits) - 1)
+            part = ((whole >> np.uint64(position)) & mask).astype(np.int64)
+        else:
+            part = _component(elements, element_bits, position, comp.bits)
         by_target.setdefault(comp.target, []).append((comp, part))
         position += comp.bits
     follow: list[tuple[FieldProfile, FloatArray]] = []
@@ -126,16 +148,23 @@ def _expand_one(
         target_spec = profile.fields.get(target)
         if target_spec is None:
             continue
-        comps = [c for c, _ in parts]
-        bits = np.stack([p for _, p in parts], axis=1)
-        scale = np.array([c.scale for c in comps])
-        offset = np.array([c.offset for c in comps])
-        if comps[0].accumulate:
-            counts = _accumulate(table, target_spec, comps[0], bits, valid)
+        first = parts[0][0]
+        if len(parts) == 1:
+            # The usual case: one component per target, a column of scalars.
+            bits = parts[0][1][:, None]
+            scale: float | FloatArray = first.scale
+            offset: float | FloatArray = first.offset
+        else:
+            bits = np.stack([p for _, p in parts], axis=1)
+            scale = np.array([c.scale for c, _ in parts])
+            offset = np.array([c.offset for c, _ in parts])
+        if first.accumulate:
+            counts = _accumulate(table, target_spec, first, bits, valid)
         else:
             counts = bits.astype(np.float64)
         values = counts / scale - offset
-        values[~valid] = np.nan
+        if any_invalid:
+            values[~valid] = np.nan
         result = values[:, 0] if values.shape[1] == 1 else values
         table.expanded[target] = result
         if target_spec.components and result.ndim == 1:
@@ -161,11 +190,16 @@ def _accumulate(
     mask = (1 << comp.bits) - 1
     if width == 1 and (explicit is None or explicit.ndim != 1):
         # The common case (no message carries the target in full): one running sum.
-        single = np.full((rows, 1), np.nan)
-        v = bits[valid, 0]
+        every = bool(valid.all())
+        v = bits[:, 0] if every else bits[valid, 0]
+        running = np.empty(v.shape[0])
         if v.size:
-            steps = np.concatenate(([0], np.diff(v) & mask))
-            single[valid, 0] = v[0] + np.cumsum(steps)
+            running[0] = v[0]
+            running[1:] = v[0] + np.cumsum((v[1:] - v[:-1]) & mask)
+        if every:
+            return running[:, None]
+        single = np.full((rows, 1), np.nan)
+        single[valid, 0] = running
         return single
     reset_value = np.full(rows, np.nan)
     if explicit is not None and explicit.ndim == 1:

@@ -3,8 +3,11 @@
 FIT data messages have no length prefix: a message's size is known only from the definition
 currently bound to its local message type, so boundaries must be found in order. This module
 does that in one tight loop whose per-message work is a table look-up (header byte → message
-size) and an append of the offset to the list of the definition that owns it. Everything after
-that (field values, timestamps, components) is vectorised with numpy over those offset lists.
+size) and an append of the offset. Most of a file is usually runs of one message layout
+(records); after a block of messages of one size the scan checks, with numpy, how far the run
+goes (every record header at the stride naming the same local type) and takes it whole.
+Everything after that (field values, timestamps, components) is vectorised with numpy over the
+offsets.
 
 Faults never raise here: the scan stops at the first hard fault (truncation, an undefined local
 message, a corrupt chained header) and reports it with its byte offset; checksum mismatches are
@@ -41,6 +44,7 @@ __all__ = [
     "Fault",
     "FieldDef",
     "Framing",
+    "clear_parse_caches",
     "looks_like_fit",
     "parse_definition",
     "scan",
@@ -66,6 +70,22 @@ _NORMAL_END, _NORMAL_STEP, _NORMAL_COPIES = 0x40, 0x10, 4
 #: Compressed-timestamp headers carry local types 0-3 in bits 5-6 and a 5-bit time offset, so
 #: each local type owns 32 consecutive header values from 0x80 + 32 L (FIT protocol).
 _COMPRESSED_LOCALS, _COMPRESSED_COPIES = 4, 32
+#: Data messages scanned one by one before the scan checks whether they are a run of one size
+#: (which it then takes whole with numpy): a run check costs about what this many steps do.
+_BLOCK = 64
+#: The local message type of each data-message header byte: bits 5-6 of a compressed-timestamp
+#: header, bits 0-3 of a normal one; -1 for definition headers (FIT protocol, record header).
+_DATA_LOCAL = np.array(
+    [
+        (h >> COMPRESSED_LOCAL_SHIFT) & (_COMPRESSED_LOCALS - 1)
+        if h & COMPRESSED_HEADER
+        else -1
+        if h & DEFINITION_HEADER
+        else h & LOCAL_MESG_MASK
+        for h in range(256)
+    ],
+    dtype=np.int64,
+)
 #: Mask of the bits that tell a definition header (bit 6 set, bit 7 clear).
 _KIND_MASK = COMPRESSED_HEADER | DEFINITION_HEADER
 
@@ -145,12 +165,7 @@ class Framing:
         offsets = np.frombuffer(self.offsets, dtype=np.int64)
         if not offsets.size:
             return np.zeros(0, dtype=np.intp)
-        headers = u8[offsets]
-        local = np.where(
-            headers & COMPRESSED_HEADER,
-            (headers >> COMPRESSED_LOCAL_SHIFT) & 0x3,
-            headers & LOCAL_MESG_MASK,
-        ).astype(np.int64)
+        local = _DATA_LOCAL.take(u8[offsets])
         stride = offsets.size + 1
         bound = np.array([(loc * stride + seen, d) for seen, loc, d in self.bindings], np.int64)
         order = np.argsort(bound[:, 0], kind="stable")
@@ -224,15 +239,39 @@ def _scan_messages(data: bytes, pos: int, limit: int, out: Framing) -> Fault | N
     known = {d.raw: i for i, d in enumerate(out.definitions)}
     """Each distinct definition (by its bytes) and its index: devices re-send the same
     definitions often, and identical definitions share one group."""
+    longest = 0
+    """The longest message size bound so far: a block of messages from ``pos`` surely ends
+    inside the data when ``pos + _BLOCK * longest <= limit``, so it needs no bounds check."""
     offsets = out.offsets
     append = offsets.append
+    block = range(_BLOCK)
     while pos < limit:
-        # The hot loop: one look-up and one append per data message.
-        s = size[data[pos]]
-        if s:
-            append(pos)
-            pos += s
-            continue
+        if pos + _BLOCK * longest <= limit:
+            for _ in block:
+                # The hot loop: one look-up and one append per data message.
+                s = size[data[pos]]
+                if not s:
+                    break
+                append(pos)
+                pos += s
+            else:
+                # A block of data messages, the last as long as their average: most likely a
+                # run of one layout (records), which numpy checks and takes whole.
+                if offsets[-1] - offsets[-_BLOCK] == (_BLOCK - 1) * s:
+                    end = _run_end(data, data[offsets[-1]], pos, s, limit)
+                    offsets.frombytes(np.arange(pos, end, s, dtype=np.int64).tobytes())
+                    pos = end
+                continue
+        else:
+            # The last bytes: one message at a time, to the end or a definition.
+            while pos < limit:
+                s = size[data[pos]]
+                if not s:
+                    break
+                append(pos)
+                pos += s
+            if pos >= limit:
+                break
         b = data[pos]
         if b & _KIND_MASK != DEFINITION_HEADER:
             return Fault("corrupt", pos, f"data message of undefined local type {b:#04x}", True)
@@ -251,12 +290,36 @@ def _scan_messages(data: bytes, pos: int, limit: int, out: Framing) -> Fault | N
         if local < _COMPRESSED_LOCALS:
             first = COMPRESSED_HEADER + (local << COMPRESSED_LOCAL_SHIFT)
             size[first : first + _COMPRESSED_COPIES] = [definition.size] * _COMPRESSED_COPIES
+        longest = max(longest, definition.size)
         pos = next_pos
     if pos > limit:
         # The last data message runs past the end of the data: drop it.
         start = offsets.pop()
         return Fault("truncated", start, "data message runs past the end of the data", True)
     return None
+
+
+def _run_end(data: bytes, header: int, pos: int, s: int, limit: int) -> int:
+    """The end of the run of data messages of ``s`` bytes from ``pos`` that have the local
+    message type of ``header`` (so its definition, and that size): the offset of the first
+    message of another type (or of a definition) after them, or of the last whole one.
+
+    The record headers at ``pos``, ``pos + s``… are checked a window at a time, each window
+    twice the last, so a short run costs little.
+    """
+    local = _DATA_LOCAL[header]
+    u8 = np.frombuffer(data, dtype=np.uint8)
+    window = _BLOCK
+    while True:
+        count = min(window, (limit - pos) // s)
+        if count <= 0:
+            return pos
+        heads = u8[pos : pos + count * s : s]
+        other = np.flatnonzero(_DATA_LOCAL.take(heads) != local)
+        if other.size:
+            return pos + int(other[0]) * s
+        pos += count * s
+        window *= 2
 
 
 def _definition_end(data: bytes, pos: int, limit: int) -> int | Fault:
@@ -327,3 +390,9 @@ def _parse_fields(raw: bytes) -> tuple[tuple[FieldDef, ...], tuple[DevFieldDef, 
                 dev_fields.append(DevFieldDef(num, offset, fsize, index))
             offset += fsize
     return tuple(fields), tuple(dev_fields)
+
+
+def clear_parse_caches() -> None:
+    """Forget every definition parsed (the caches of :func:`parse_definition` and its fields)."""
+    parse_definition.cache_clear()
+    _parse_fields.cache_clear()

@@ -225,14 +225,20 @@ def _inverted_totals_warnings(rows: list[SessionRow], name: str | None) -> list[
     return out
 
 
-def _developer_types(index: MessageIndex) -> dict[tuple[int, int], DevType]:
-    """Developer field descriptions by (developer data index, field number)."""
+@cache
+def _description_fields() -> dict[int, frozenset[int] | None]:
+    """The ``field_description`` message and the field numbers of :data:`_DEV_FIELDS`."""
     num = mesg_num("field_description")
     profile = message_profile(num)
     if profile is None:  # pragma: no cover - the profile always has it
         return {}
-    wanted = {num: frozenset(profile.by_name[n] for n in _DEV_FIELDS)}
-    desc = index.tables(wanted).get(num)
+    return {num: frozenset(profile.by_name[n] for n in _DEV_FIELDS)}
+
+
+def _developer_types(index: MessageIndex) -> dict[tuple[int, int], DevType]:
+    """Developer field descriptions by (developer data index, field number)."""
+    num = mesg_num("field_description")
+    desc = index.tables(_description_fields()).get(num)
     if desc is None:
         return {}
     out: dict[tuple[int, int], DevType] = {}
@@ -309,11 +315,11 @@ def _activities(
     starts = np.where(np.isfinite(starts), starts, fallback)
     record_session = _assign(record_times, starts)
     all_laps = laps(tables.get(mesg_num("lap")))
-    lap_session = _assign(np.array([lap.start for lap in all_laps]), starts)
+    lap_session = _assign(np.array([lap.start for lap in all_laps]), starts).tolist()
     all_events = events(tables.get(mesg_num("event")))
-    event_session = _assign(np.array([e.timestamp for e in all_events]), starts)
+    event_session = _assign(np.array([e.timestamp for e in all_events]), starts).tolist()
     all_sets = exercise_sets(tables.get(mesg_num("set")))
-    set_session = _assign(np.array([s.timestamp or np.nan for s in all_sets]), starts)
+    set_session = _assign(np.array([s.timestamp or np.nan for s in all_sets]), starts).tolist()
     rr_by_session = _rr_intervals(tables.get(mesg_num("hrv")), records, record_session)
     if records is not None and records.dev:
         meta = {
@@ -322,7 +328,8 @@ def _activities(
         }
     out = []
     for k, row in enumerate(session_rows):
-        rows = np.flatnonzero(record_session == k)
+        # One session (most files) holds every record: a slice takes them without a copy.
+        rows = slice(None) if len(session_rows) == 1 else np.flatnonzero(record_session == k)
         if records is not None:
             samples = record_samples(records, rows, row.sport, heart_rate, dev_types)
         else:

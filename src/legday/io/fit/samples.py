@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -67,6 +68,7 @@ _UNIT_SUFFIX: dict[str, str] = {
 }
 
 
+@cache  # profile names and units only: a bounded set
 def _channel_name(name: str, units: str) -> str:
     suffix = _UNIT_SUFFIX.get(units, re.sub(r"[^a-z0-9]+", "_", units.lower()).strip("_"))
     if not suffix or name.endswith((f"_{suffix}", "_percent")):
@@ -99,12 +101,12 @@ def dev_channels(
 
 def record_samples(
     records: Table,
-    rows: npt.NDArray[np.intp],
+    rows: npt.NDArray[np.intp] | slice,
     sport: str,
     heart_rate: FloatArray,
     dev_types: dict[tuple[int, int], DevType],
 ) -> dict[str, FloatArray]:
-    """The sample channels of the records at ``rows`` (indices into ``records``).
+    """The sample channels of the records at ``rows`` (indices into ``records``, or a slice).
 
     Cadence is reported in steps per minute: for running, walking and hiking the FIT value
     (strides per minute, plus ``fractional_cadence``) is doubled; for other sports (crank or

@@ -110,13 +110,15 @@ def sessions(table: Table | None) -> list[SessionRow]:
     }
     sport_names = enum_texts(table, "sport", sport)
     sub_names = enum_texts(table, "sub_sport", sub)
+    starts, ends = start.tolist(), end.tolist()
+    values = {k: v.tolist() for k, v in columns.items()}
     rows = [
         SessionRow(
-            start=float(start[i]),
+            start=starts[i],
             sport=sport_names[i] or "generic",
             sub_sport=sub_names[i],
-            totals=SessionTotals(**{k: _opt(v[i]) for k, v in columns.items()}),
-            end=float(end[i]),
+            totals=SessionTotals(**{k: _opt(v[i]) for k, v in values.items()}),
+            end=ends[i],
         )
         for i in range(len(table))
     ]
@@ -145,19 +147,31 @@ def laps(table: Table | None) -> list[Lap]:
     intensities = enum_texts(table, "intensity", intensity)
     triggers = enum_texts(table, "lap_trigger", trigger)
     sports = enum_texts(table, "sport", sport)
+    # Python floats: one conversion per column, not one numpy scalar per value.
+    columns = zip(
+        start.tolist(),
+        end.tolist(),
+        step.tolist(),
+        distance.tolist(),
+        timer.tolist(),
+        elapsed.tolist(),
+        strict=True,
+    )
     return [
         Lap(
-            start=float(start[i]),
-            end=float(end[i]),
+            start=lap_start,
+            end=lap_end,
             intensity=intensities[i],
             trigger=triggers[i],
-            wkt_step_index=None if math.isnan(step[i]) else int(step[i]),
-            total_distance_m=_opt(distance[i]),
-            total_timer_s=_opt(timer[i]),
-            total_elapsed_s=_opt(elapsed[i]),
+            wkt_step_index=None if math.isnan(lap_step) else int(lap_step),
+            total_distance_m=_opt(lap_distance),
+            total_timer_s=_opt(lap_timer),
+            total_elapsed_s=_opt(lap_elapsed),
             sport=sports[i],
         )
-        for i in range(len(table))
+        for i, (lap_start, lap_end, lap_step, lap_distance, lap_timer, lap_elapsed) in enumerate(
+            columns
+        )
     ]
 
 
@@ -172,11 +186,12 @@ def events(table: Table | None) -> list[Event]:
     out = []
     names = enum_texts(table, "event", event)
     types = enum_texts(table, "event_type", kind)
-    for i in range(len(table)):
-        name, event_type = names[i], types[i]
-        if math.isnan(stamp[i]) or name is None or event_type is None:
+    for when, name, event_type, value in zip(
+        stamp.tolist(), names, types, data.tolist(), strict=True
+    ):
+        if math.isnan(when) or name is None or event_type is None:
             continue
-        out.append(Event(float(stamp[i]), name, event_type, _opt(data[i])))
+        out.append(Event(when, name, event_type, _opt(value)))
     return out
 
 
