@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import statistics
 import sys
 import time
@@ -42,7 +43,8 @@ DEFAULT_REPEAT = 7
 def _time_ms(
     tools: dict[str, Callable[[], object] | None], repeat: int, stat: str
 ) -> dict[str, float]:
-    """Median (or best) ms per tool, timed round-robin so other processes' load hits all alike.
+    """Median (or best) ms per tool, timed round-robin so other processes' load hits all alike,
+    with the garbage collector paused during each timed run.
 
     On a busy machine a run is sometimes preempted for a whole time slice (~4 ms); ``min`` is
     then the steadier statistic (as ``timeit`` advises), ``median`` the default."""
@@ -58,9 +60,16 @@ def _time_ms(
     times: dict[str, list[float]] = {name: [] for name in ready}
     for _ in range(repeat):
         for name, fn in ready.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
+            # as timeit does (and bench/ingest.py for FIT): the collector is paused while a run
+            # is timed, so no tool pays for collecting another tool's garbage
+            gc.collect()
+            gc.disable()
+            try:
+                start = time.perf_counter()
+                fn()
+                times[name].append(time.perf_counter() - start)
+            finally:
+                gc.enable()
     pick = min if stat == "min" else statistics.median
     return {name: pick(ts) * 1e3 for name, ts in times.items()}
 

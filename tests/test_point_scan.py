@@ -366,8 +366,15 @@ def test_hostile_points_get_no_template(point: str) -> None:
         '<trkpt lat="1" lon="2" lat="3"><time>2024-05-01T10:00:0{s}Z</time></trkpt>',
         f'<trkpt xmlns="urn:not-gpx" xmlns:g="{GPX11}" lat="1" lon="2">'
         "<g:time>2024-05-01T10:00:0{s}Z</g:time></trkpt>",
+        '<trkpt lat="1" lon="2">\x0c<time>2024-05-01T10:00:0{s}Z</time></trkpt>',  # not XML
     ],
-    ids=["cdata-end-in-text", "undeclared-attribute-prefix", "repeated-attribute", "foreign"],
+    ids=[
+        "cdata-end-in-text",
+        "undeclared-attribute-prefix",
+        "repeated-attribute",
+        "foreign",
+        "form-feed",
+    ],
 )
 def test_malformed_or_foreign_points_read_as_the_tree_reads_them(
     point: str, monkeypatch: pytest.MonkeyPatch

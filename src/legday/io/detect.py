@@ -59,12 +59,13 @@ def _is_fit(head: bytes) -> bool:
 
 def xml_root(head: bytes) -> str | None:
     """The local name of the XML root element, or None when ``head`` is not XML."""
-    head = head[:XML_HEAD_BYTES]
+    start = 0
     if head.startswith(_UTF16_BOMS):
+        head = head[:XML_HEAD_BYTES]
         head = head[: len(head) // 2 * 2].decode("utf-16", errors="ignore").encode("utf-8")
     elif head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
-    match = _ROOT.match(head)
+        start = 3
+    match = _ROOT.match(head, start, XML_HEAD_BYTES)  # no copy of the head
     return match.group(1).decode("ascii", errors="replace") if match else None
 
 
