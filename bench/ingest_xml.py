@@ -60,9 +60,8 @@ def _time_ms(
     times: dict[str, list[float]] = {name: [] for name in ready}
     for _ in range(repeat):
         for name, fn in ready.items():
-            # as timeit does (and bench/ingest.py for FIT): the collector is paused while a run
-            # is timed, so no tool pays for collecting another tool's garbage
-            gc.collect()
+            # as timeit does: the collector is paused while a run is timed, so no tool pays
+            # for collecting another tool's garbage
             gc.disable()
             try:
                 start = time.perf_counter()

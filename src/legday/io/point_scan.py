@@ -164,8 +164,11 @@ def _shape(sample: bytes) -> bytes:
 
 
 @lru_cache(maxsize=64)
-def _compiled(shapes: tuple[bytes, ...]) -> tuple[_Node, re.Pattern[bytes], list[_Group]] | None:
-    """The merged template of distinct sample shapes and its pattern; None when there is none.
+def _compiled(
+    shapes: tuple[bytes, ...], whole: bool
+) -> tuple[_Node, re.Pattern[bytes], list[_Group]] | None:
+    """The merged template of distinct sample shapes and its pattern (``whole``: see
+    :func:`_pattern`); None when there is none.
 
     Cached: a device writes one shape, so the files of one watch share one template (a batch
     import compiles it once). The returned objects are shared and never changed.
@@ -184,7 +187,7 @@ def _compiled(shapes: tuple[bytes, ...]) -> tuple[_Node, re.Pattern[bytes], list
             raise _Unscannable("no sample point, or too many elements for a template")
     except _Unscannable:
         return None
-    pattern, groups = _pattern(point)
+    pattern, groups = _pattern(point, whole)
     return point, pattern, groups
 
 
@@ -257,14 +260,15 @@ def _child_pattern(node: _Node, groups: list[_Group], path: tuple[_Node, ...]) -
     return b"(?:" + full + b"|" + empty + b")?" + _WS + b"*+"
 
 
-def _pattern(point: _Node) -> tuple[re.Pattern[bytes], list[_Group]]:
+def _pattern(point: _Node, whole: bool) -> tuple[re.Pattern[bytes], list[_Group]]:
+    """The point's pattern and its value groups; with ``whole``, group 1 is the whole point."""
     groups: list[_Group] = []
     q = re.escape(point.qname)
     attrs = _attrs_pattern(point, groups, (point,))
     inner = b"".join(_child_pattern(c, groups, (point,)) for c in point.children)
     body = b">" + _WS + b"*+" + inner + b"</" + q + _WS + b"*+>"
-    text = b"(<" + q + attrs + _WS + b"*+(?:/>|" + body + b"))"
-    return re.compile(text), groups
+    text = b"<" + q + attrs + _WS + b"*+(?:/>|" + body + b")"
+    return re.compile(b"(" + text + b")" if whole else text), groups
 
 
 @dataclass(slots=True)
@@ -417,29 +421,30 @@ def scan_points(data: bytes, local: str, *, lines: bool = True) -> PointScan | N
         shapes = tuple(dict.fromkeys(_shape(sample) for sample in _samples(data, tag)))
     except _Unscannable:
         return None
-    compiled = _compiled(shapes)
+    compiled = _compiled(shapes, lines)
     if compiled is None or compiled[0].qname != tag:
         return None
     point, pattern, groups = compiled
     parts = pattern.split(data)
-    width = 2 + sum(2 if g.kind == "attr" else 1 for g in groups)
+    first = 2 if lines else 1  # the piece before the point, and the whole point for its lines
+    width = first + sum(2 if g.kind == "attr" else 1 for g in groups)
     n = (len(parts) - 1) // width
     if n == 0 or (len(parts) - 1) % width:
         return None
     pieces = parts[0::width]
-    matches = parts[1::width]
     # the empty point keeps the point's own namespace declarations (literal in the template)
     declared = b"".join(b' %s="%s"' % (k, v) for k, v in point.attrs if v is not None)
     hole = b"<" + tag + declared + b"/>"
-    if lines and any(b"\n" in m for m in matches):
-        holes = [hole + b"\n" * m.count(b"\n") for m in matches]  # type: ignore[operator]
-    else:
-        holes = [hole] * n
+    holes = [hole] * n
+    if lines:
+        matches = parts[1::width]
+        if any(b"\n" in m for m in matches):
+            holes = [hole + b"\n" * m.count(b"\n") for m in matches]  # type: ignore[operator]
     out: list[bytes] = [b""] * (2 * n + 1)
     out[0::2] = pieces  # type: ignore[assignment]
     out[1::2] = holes
     values: list[list[bytes | None]] = []
-    col = 2  # after the piece before the point and the whole point
+    col = first
     for group in groups:
         column = parts[col::width]
         if group.kind == "attr":  # a value in double quotes, else one in single quotes

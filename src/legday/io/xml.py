@@ -562,9 +562,10 @@ def build_samples(
     ts = raw["timestamp"]
     keep = np.isfinite(ts)
     dropped = int(ts.shape[0] - keep.sum())
+    cols = raw
     if dropped:
         warnings.append(f"{dropped} point(s) without a time stamp were dropped")
-    cols = {k: v[keep] for k, v in raw.items()}
+        cols = {k: v[keep] for k, v in raw.items()}
     ts = cols["timestamp"]
     placed = plausible_times(ts)
     if not placed.all():
