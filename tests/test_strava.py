@@ -134,3 +134,19 @@ def test_the_recording_replaces_the_totals_when_it_arrives(tmp_path: Path) -> No
         lib.close()
     assert a["imported"] == 1 and b["imported"] == 1
     assert [(r.source_format, r.name) for r in rows] == [("fit", "Easy one")]
+
+
+def test_perceived_exertion_gives_a_session_rpe_load(real_dir: Path, tmp_path: Path) -> None:
+    from legday import analyze
+
+    raw = (real_dir / STRAVA_CSV).read_bytes()
+    export = _zip(tmp_path / "export.zip", {"activities.csv": raw})
+    rated = [a for _, a in read_archive(export) if isinstance(a, Activity) and "rpe" in a.metadata]
+    assert len(rated) == 10  # the rows with a Perceived Exertion
+    for act in rated:
+        result = analyze(act)
+        assert act.totals is not None and act.totals.total_timer_s
+        # Foster's session RPE: CR10 × minutes, over the moving time the row gives
+        assert result.load.srpe == pytest.approx(
+            act.metadata["rpe"] * act.totals.total_timer_s / 60
+        )

@@ -206,6 +206,7 @@ def analyze(
         kind, tags, reasons = _kind_from_totals(activity, duration, history, settings)
         timer = activity.totals.total_timer_s if activity.totals else None
         moving_s = timer or duration
+        load = _load(sig, grid, anchors, profile, activity, moving_s)  # session RPE, if any
     return RunAnalysis(
         sport=activity.sport,
         start=activity.start,

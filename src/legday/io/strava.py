@@ -90,7 +90,8 @@ def strava_rows(data: bytes, where: str) -> list[dict[str, str]]:
 
 
 def apply_strava(act: Activity, row: dict[str, str]) -> None:
-    """Carry name, description, type and gear from a Strava ``activities.csv`` row over."""
+    """Carry name, description, type, gear and perceived exertion (``metadata["rpe"]``, for
+    the session-RPE load) from a Strava ``activities.csv`` row over."""
     act.name = row.get("Activity Name") or act.name
     act.description = row.get("Activity Description") or act.description
     for key, column in (
@@ -100,6 +101,9 @@ def apply_strava(act: Activity, row: dict[str, str]) -> None:
     ):
         if row.get(column):
             act.metadata[key] = row[column]
+    rpe = _number(row, "Perceived Exertion")
+    if rpe is not None and 1 <= rpe <= 10:  # Strava's 1–10 slider, read as CR10 (session RPE)
+        act.metadata.setdefault("rpe", rpe)
     sport, sub_sport = normalize_sport(row.get("Activity Type"))
     if act.sport == "generic" and sport != "generic":
         act.sport, act.sub_sport = sport, sub_sport
