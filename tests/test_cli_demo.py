@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from legday.cli import app
@@ -14,12 +15,17 @@ from legday.cli import app
 runner = CliRunner()
 
 
-def test_demo_runs_end_to_end_and_leaves_a_home_to_explore() -> None:
+def test_demo_runs_end_to_end_and_leaves_a_home_to_explore(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # where the default home is on Linux: below a dot folder (~/.local/share/legday)
+    monkeypatch.setenv("LEGDAY_HOME", str(tmp_path / ".local" / "share" / "legday"))
     result = runner.invoke(app, ["demo", "--weeks", "2", "--seed", "4"], terminal_width=120)
     assert result.exit_code == 0, result.output
     for step in ("1. A sample runner", "2. Imported", "3. The week check", "4. Next week's plan"):
         assert step in result.output
-    assert "0 failed" in result.output
+    imported = re.search(r"Imported (\d+) files \((\d+) failed\)", result.output)
+    assert imported is not None and int(imported[1]) > 0 and imported[2] == "0", result.output
     demo_home = Path(os.environ["LEGDAY_HOME"]) / "demo" / "seed-4"
     assert (demo_home / "legday.sqlite").exists() and (demo_home / "legday.toml").exists()
 

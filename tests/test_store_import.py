@@ -448,3 +448,24 @@ def test_a_stored_headline_follows_a_change_of_units(tmp_path: Path) -> None:
     finally:
         lib.close()
     assert " km" in metric and " mi" in imperial, (metric, imperial)
+
+
+def test_a_folder_below_a_hidden_one_is_imported(
+    tmp_path: Path, sample: tuple[Path, int, int, int]
+) -> None:
+    """~/.local/share/legday/… (the default home, where the demo writes) is not hidden; a dot
+    file or folder inside the folder given is."""
+    folder, *_ = sample
+    runs = tmp_path / ".local" / "share" / "runs"
+    (runs / ".cache").mkdir(parents=True)
+    fit = sorted(folder.glob("*.fit"))
+    (runs / "a.fit").write_bytes(fit[0].read_bytes())
+    (runs / ".b.fit").write_bytes(fit[1].read_bytes())
+    (runs / ".cache" / "c.fit").write_bytes(fit[2].read_bytes())
+    lib = _library(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    try:
+        summary = lib.import_paths([runs], workers=1).to_dict()
+    finally:
+        lib.close()
+    assert [Path(f["path"]).name for f in summary["files"]] == ["a.fit"]
+    assert summary["imported"] == 1

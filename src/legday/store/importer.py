@@ -132,7 +132,9 @@ class Importer:
             path = Path(raw)
             if path.is_dir():
                 for sub in sorted(path.rglob("*")):
-                    if sub.is_file() and not any(p.startswith(".") for p in sub.parts):
+                    # hidden below the folder given, not above it (~/.local/share/… is fine)
+                    inside = sub.relative_to(path).parts
+                    if sub.is_file() and not any(p.startswith(".") for p in inside):
                         if sub.name.endswith(".truth.json"):
                             continue
                         yield from self._items_for_file(sub)
