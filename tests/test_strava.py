@@ -16,12 +16,9 @@ from legday.errors import UnsupportedFileError
 from legday.io.archive import read_archive
 from legday.io.strava import read_row_bytes, row_activity, row_bytes, strava_rows
 from legday.model import Activity
-from legday.settings import Settings
-from legday.store.blobs import BlobStore
-from legday.store.db import open_database
-from legday.store.library import Library
 from legday.store.schema import ActivityRow
 from legday.synth import Device, SyntheticAthlete, make_run, write_fit
+from test_store_import import _library
 
 STRAVA_CSV = "strava-insights/data/activities.csv"
 
@@ -83,19 +80,10 @@ def test_row_bytes_round_trip_and_bad_dates() -> None:
     assert "e.zip!activities.csv#7" in str(exc.value)
 
 
-def _library(tmp_path: Path) -> Library:
-    return Library(
-        db=open_database(f"sqlite:///{tmp_path / 'db.sqlite'}"),
-        blobs=BlobStore(tmp_path / "originals"),
-        profile=SyntheticAthlete.default().profile(),
-        settings=Settings(),
-    )
-
-
 def test_manual_entries_import_once(real_dir: Path, tmp_path: Path) -> None:
     raw = (real_dir / STRAVA_CSV).read_bytes()
     export = _zip(tmp_path / "export.zip", {"activities.csv": raw})
-    lib = _library(tmp_path)
+    lib = _library(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
     try:
         first = lib.import_paths([export], workers=1).to_dict()
         again = lib.import_paths([export], workers=1).to_dict()
@@ -124,7 +112,7 @@ def test_the_recording_replaces_the_totals_when_it_arrives(tmp_path: Path) -> No
         tmp_path / "second.zip",
         {"activities.csv": csv_text, "activities/9.fit": write_fit(run.activity, run.truth)},
     )
-    lib = _library(tmp_path)
+    lib = _library(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
     try:
         a = lib.import_paths([without], workers=1).to_dict()
         b = lib.import_paths([full], workers=1).to_dict()

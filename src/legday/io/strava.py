@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from legday.errors import CorruptFileError, UnsupportedFileError
+from legday.io.text import decode_text
 from legday.io.timezone import offset_in_zone
 from legday.io.xml import normalize_sport
 from legday.model import CHANNELS, Activity, SessionTotals, Source
@@ -59,12 +60,7 @@ def strava_rows(data: bytes, where: str) -> list[dict[str, str]]:
     ``name #2`` (``Distance #2`` is the distance in metres). Raises :class:`CorruptFileError`
     (naming ``where`` and the line) for text that is not UTF-8 CSV, or has no ``Filename``.
     """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CorruptFileError(
-            f"not UTF-8 text: {exc.reason}", path=where, offset=exc.start
-        ) from exc
+    text = decode_text(data, "utf-8-sig", path=where)
     nul = text.find("\x00")
     if nul >= 0:  # binary, not text (and no database text column may hold it)
         line = text.count("\n", 0, nul) + 1

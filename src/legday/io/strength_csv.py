@@ -54,6 +54,7 @@ from legday.io.csv_values import (
     parse_number,
     unit_name,
 )
+from legday.io.text import decode_text
 from legday.model import ExerciseSet, SetType, Source, StrengthSession
 from legday.strength.catalog import Catalog, load_catalog
 from legday.strength.grammar import KG_PER_LB
@@ -490,12 +491,7 @@ def _from_utf16(data: bytes, label: str | None) -> bytes:
     """UTF-16 text (Excel's "Unicode text", with its byte-order mark) as UTF-8."""
     if not data.startswith(_UTF16_BOMS):
         return data
-    try:
-        return data.decode("utf-16").encode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CorruptFileError(
-            f"undecodable UTF-16 text: {exc.reason}", path=label, offset=exc.start
-        ) from exc
+    return decode_text(data, "utf-16", path=label).encode("utf-8")
 
 
 def _decode(data: bytes, warnings: list[str]) -> str:

@@ -40,6 +40,7 @@ from lxml import etree
 
 from legday.errors import CorruptFileError, OnError, UnsafeInputError, UnsupportedFileError
 from legday.io.point_scan import PointScan, scan_points
+from legday.io.text import decode_text
 from legday.io.timeline import MAX_TIME_GAP_S, plausible_times
 from legday.model import CHANNELS
 
@@ -234,12 +235,7 @@ def _normalise_text(data: bytes, name: str | None) -> tuple[bytes, int]:
     Returns the bytes and the number of lines removed from the front (to keep error lines true).
     """
     if data.startswith(_UTF16_BOMS):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise CorruptFileError(
-                f"undecodable UTF-16 text: {exc.reason}", path=name, offset=exc.start
-            ) from exc
+        text = decode_text(data, "utf-16", path=name)
         data = _ENCODING_DECL.sub(r"\1", text, count=1).encode("utf-8")
     elif data.startswith(_UTF8_BOM):
         data = data[len(_UTF8_BOM) :]
