@@ -6,9 +6,13 @@ SQLite database and the synthetic athlete's profile.
 
 from __future__ import annotations
 
+import gzip
 import shutil
 import time
+import zipfile
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -20,6 +24,7 @@ from .week import render_week
 
 if TYPE_CHECKING:
     from legday.store.library import Library
+    from legday.synth import History
 
 EPILOG = example("legday demo", "legday demo --weeks 4 --seed 7")
 
@@ -45,12 +50,14 @@ def demo(
     files = folder / "files"
     files.mkdir(parents=True)
     history = generate_history(weeks=weeks, seed=seed)
-    write_history(history, files, formats=("fit", "gpx", "tcx"))
+    written = write_history(history, files, formats=("fit", "gpx", "tcx"))
+    zipped = _strava_export(history, written, files / "export_strava.zip")
     athlete = history.athlete
     console.print(
         f"[bold]1. A sample runner:[/] {athlete.name}, {len(history.runs)} runs and "
         f"{len(history.strength)} strength sessions over {weeks} weeks, written as real files "
-        f"to {files} ({time.perf_counter() - t0:.1f} s)"
+        f"to {files}: FIT, TCX, a Strong CSV, and a Strava export zip holding {zipped} of the "
+        f"runs plus one entered by hand, without a file ({time.perf_counter() - t0:.1f} s)"
     )
 
     # The demo folder is a legday home of its own (profile, database, originals), so every
@@ -87,6 +94,39 @@ def demo(
         f"  LEGDAY_HOME={folder} legday strength",
         soft_wrap=True,  # whole lines, so they can be copied
     )
+
+
+#: The manual entry the demo's Strava export carries: days before the history's last day, start
+#: (UTC), name, seconds, metres.
+MANUAL_ENTRY = (10, time_of_day(6, 30), "Treadmill run (entered by hand)", 1_800, 6_000)
+
+
+def _strava_export(history: History, written: list[Path], path: Path) -> int:
+    """Move the TCX runs into a Strava-style bulk export at ``path`` (``activities.csv`` and
+    gzipped files) with one activity entered by hand; returns how many runs it holds."""
+    header = "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Distance,"
+    lines = [header + "Filename,Moving Time,Distance"]
+    fmt = "%b %d, %Y, %I:%M:%S %p"  # Strava's English export, UTC
+    with zipfile.ZipFile(path, "w") as zf:
+        runs = [(r, p) for r, p in zip(history.runs, written, strict=False) if p.suffix == ".tcx"]
+        for n, (run, file) in enumerate(runs, start=1):
+            act = run.activity
+            member = f"activities/{n}.tcx.gz"
+            zf.writestr(member, gzip.compress(file.read_bytes(), mtime=0))
+            file.unlink()
+            when = act.start.astimezone(UTC).strftime(fmt)
+            km = act.distance_m / 1000
+            lines.append(
+                f'{n},"{when}",{run.truth.kind.title()} run,Run,{act.duration_s:.0f},{km:.2f},'
+                f"{member},{act.duration_s:.0f},{act.distance_m:.1f}"
+            )
+        days, at, name, seconds, metres = MANUAL_ENTRY
+        when = datetime.combine(history.last_day - timedelta(days=days), at, UTC).strftime(fmt)
+        lines.append(
+            f'{len(runs) + 1},"{when}",{name},Run,{seconds},{metres / 1000:.2f},,,{metres}'
+        )
+        zf.writestr("activities.csv", "\n".join(lines) + "\n")
+    return len(runs)
 
 
 def _sessions_table(lib: Library, first: date, last: date) -> None:
