@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 CORE := src/legday/model.py src/legday/settings.py src/legday/errors.py src/legday/summary.py \
         src/legday/analysis src/legday/stimulus src/legday/strength src/legday/week \
         src/legday/plan src/legday/synth src/legday/io/fit src/legday/io/point_scan.py \
-        src/legday/io/xml.py src/legday/io/gpx.py src/legday/io/tcx.py
+        src/legday/io/xml.py src/legday/io/gpx.py src/legday/io/tcx.py src/legday/io/isotime.py \
+        src/legday/io/sports.py src/legday/io/track.py src/legday/io/text.py src/legday/io/strava.py
 
 .PHONY: demo test lint typecheck bench clean
 

@@ -13,14 +13,9 @@ from hypothesis import strategies as st
 
 from legday.errors import CorruptFileError, OnError, UnsupportedFileError
 from legday.io.gpx import read_gpx
-from legday.io.xml import (
-    EARTH_RADIUS_M,
-    SPORT_NAMES,
-    STRAVA_TYPE_CODES,
-    cumulative_distance_m,
-    normalize_sport,
-    posix_times,
-)
+from legday.io.isotime import posix_times
+from legday.io.sports import SPORT_NAMES, STRAVA_TYPE_CODES, normalize_sport
+from legday.io.track import EARTH_RADIUS_M, cumulative_distance_m
 from legday.model import Activity
 
 GPX11 = "http://www.topografix.com/GPX/1/1"

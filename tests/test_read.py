@@ -31,7 +31,7 @@ from legday.io.detect import Format, detect_format
 from legday.io.reader import gunzip, read, read_all, read_bytes
 from legday.io.timeline import plausible_times
 from legday.io.timezone import offset_in_zone, utc_offset_for
-from legday.io.xml import cumulative_distance_m
+from legday.io.track import cumulative_distance_m
 from legday.model import CHANNELS, Activity
 
 MALFORMED = "malformed.tcx"

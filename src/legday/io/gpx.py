@@ -29,12 +29,11 @@ import numpy as np
 from lxml import etree
 
 from legday.errors import OnError, UnsupportedFileError
+from legday.io.sports import STEP_SPORTS, normalize_sport
+from legday.io.track import build_samples
 from legday.io.xml import (
-    STEP_SPORTS,
     LineFinder,
-    build_samples,
     collect_points,
-    normalize_sport,
     parse_document,
     parse_points,
     require_points,

@@ -41,6 +41,8 @@ import numpy as np
 import numpy.typing as npt
 from lxml import etree
 
+from legday.io.isotime import posix_times
+
 __all__ = ["PointScan", "scan_points"]
 
 FloatArray = npt.NDArray[np.float64]
@@ -301,8 +303,6 @@ class PointScan:
         ``point``, the namespaces differ between parents, or a value does not convert: read
         the tree instead.
         """
-        from legday.io.xml import posix_times
-
         if not parents:
             return None
         scope = parents[0].nsmap

@@ -28,9 +28,9 @@ from datetime import UTC, datetime
 import numpy as np
 
 from legday.errors import CorruptFileError, UnsupportedFileError
+from legday.io.sports import normalize_sport
 from legday.io.text import decode_text
 from legday.io.timezone import offset_in_zone
-from legday.io.xml import normalize_sport
 from legday.model import CHANNELS, Activity, SessionTotals, Source
 
 __all__ = [

@@ -23,19 +23,18 @@ import numpy as np
 from lxml import etree
 
 from legday.errors import OnError, UnsupportedFileError
+from legday.io.isotime import posix_times
 from legday.io.point_scan import PointScan
+from legday.io.sports import STEP_SPORTS, normalize_sport
+from legday.io.track import build_samples
 from legday.io.xml import (
-    STEP_SPORTS,
     FloatArray,
     LineFinder,
     PointColumns,
-    build_samples,
     collect_points,
     count_points,
-    normalize_sport,
     parse_document,
     parse_points,
-    posix_times,
     report,
     scanned_columns,
 )

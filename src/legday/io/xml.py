@@ -1,5 +1,6 @@
-"""What the GPX and TCX readers share: safe parsing, one-pass point collection, ISO times,
-turning point columns into sample channels, and the sport names both formats (and Strava) use.
+"""What the GPX and TCX readers share: safe parsing and the points' values, from the byte scan
+or one pass over the tree (ISO times: :mod:`legday.io.isotime`; samples from the point columns:
+:mod:`legday.io.track`; sport names: :mod:`legday.io.sports`).
 
 Safety (the XML is third-party input):
 
@@ -29,9 +30,8 @@ custom element classes, and ``xml.etree`` (its parse alone is twice lxml's).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import lru_cache
 
 import numpy as np
@@ -39,27 +39,18 @@ import numpy.typing as npt
 from lxml import etree
 
 from legday.errors import CorruptFileError, OnError, UnsafeInputError, UnsupportedFileError
+from legday.io.isotime import posix_times
 from legday.io.point_scan import PointScan, scan_points
 from legday.io.text import decode_text
-from legday.io.timeline import MAX_TIME_GAP_S, plausible_times
-from legday.model import CHANNELS
 
 __all__ = [
-    "EARTH_RADIUS_M",
     "MAX_XML_ELEMENTS",
-    "SPORT_NAMES",
-    "STEP_SPORTS",
-    "STRAVA_TYPE_CODES",
     "LineFinder",
     "PointColumns",
-    "build_samples",
     "collect_points",
     "count_points",
-    "cumulative_distance_m",
-    "normalize_sport",
     "parse_document",
     "parse_points",
-    "posix_times",
     "report",
     "require_points",
     "scanned_columns",
@@ -84,8 +75,6 @@ _MAX_TEXT_MB = 10
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _ENCODING_DECL = re.compile(r"^(\s*<\?xml[^>]*?)\s+encoding=([\"'])[^\"']*\2")
-#: An ISO 8601 time carrying a numeric UTC offset (``+02:00``, ``-0500``) after the time part.
-_HAS_OFFSET = re.compile(r"T[^\n]*[+-]\d\d:?\d\d$", re.MULTILINE)
 
 
 def _parser() -> etree.XMLParser:
@@ -437,68 +426,6 @@ def report(
     warnings.append(message if line is None else f"{message} (line {line})")
 
 
-def posix_times(texts: Sequence[str | None]) -> FloatArray:
-    """ISO 8601 times to POSIX seconds (UTC), NaN where absent or unreadable.
-
-    ``Z`` and a missing zone both mean UTC (GPX 1.1 and TCX store UTC); numeric offsets are
-    honoured. The common case (all ``...Z`` or all zone-less) is parsed by numpy in one call;
-    strings with offsets or odd shapes fall back to :meth:`datetime.fromisoformat`.
-    """
-    n = len(texts)
-    if n == 0:
-        return np.empty(0)
-    fast = _all_zulu(texts)
-    if fast is not None:
-        try:
-            return _datetime64_seconds(fast)
-        except ValueError:
-            pass
-    cleaned = [_strip_z(t) for t in texts]
-    present = [t for t in cleaned if t is not None]
-    if len(present) == n and _HAS_OFFSET.search("\n".join(present)) is None:
-        try:
-            return _datetime64_seconds(present)
-        except ValueError:
-            pass
-    return np.array([_one_time(t) for t in texts], dtype=np.float64)
-
-
-def _all_zulu(texts: Sequence[str | None]) -> list[str] | None:
-    """The strings without their final ``Z`` when every one is a bare ``...Z`` time, else None."""
-    try:
-        joined = "\n".join(texts)  # type: ignore[arg-type]  # None raises TypeError
-    except TypeError:
-        return None
-    if not joined.endswith("Z") or joined.count("Z\n") != len(texts) - 1:
-        return None
-    parts = joined[:-1].split("Z\n")
-    return parts if len(parts) == len(texts) else None
-
-
-def _datetime64_seconds(texts: list[str]) -> FloatArray:
-    stamps = np.array(texts, dtype="datetime64[us]")
-    return stamps.astype(np.int64).astype(np.float64) / 1e6
-
-
-def _strip_z(text: str | None) -> str | None:
-    if text is None:
-        return None
-    text = text.strip()
-    return text[:-1] if text.endswith(("Z", "z")) else text
-
-
-def _one_time(text: str | None) -> float:
-    if text is None:
-        return float("nan")
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return float("nan")
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.timestamp()
-
-
 def require_points(n_timed: int, *, minimum: int, name: str | None, what: str) -> None:
     """Refuse a file with fewer than ``minimum`` timed points (it is a route, not a recording)."""
     if n_timed < minimum:
@@ -506,178 +433,3 @@ def require_points(n_timed: int, *, minimum: int, name: str | None, what: str) -
             f"{what} has {n_timed} time-stamped point(s); an activity needs at least {minimum}",
             path=name,
         )
-
-
-# --- samples --------------------------------------------------------------------------------
-
-#: Mean Earth radius, m (IUGG R1; Moritz 2000, Geodetic Reference System 1980).
-EARTH_RADIUS_M = 6_371_008.8
-
-#: Sports whose per-leg cadence (strides/min) is doubled to steps/min (see legday.model).
-STEP_SPORTS: frozenset[str] = frozenset({"running", "walking", "hiking"})
-
-
-def cumulative_distance_m(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatArray:
-    """Cumulative great-circle (haversine) distance in metres along the fixes.
-
-    Points without a fix carry the distance of the last fix (0 before the first fix); all NaN
-    when there is no fix at all.
-    """
-    n = lat_deg.shape[0]
-    fix = np.isfinite(lat_deg) & np.isfinite(lon_deg)
-    if not fix.any():
-        return np.full(n, np.nan)
-    lat = np.radians(lat_deg[fix])
-    lon = np.radians(lon_deg[fix])
-    dlat = np.diff(lat)
-    dlon = np.diff(lon)
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat[:-1]) * np.cos(lat[1:]) * np.sin(dlon / 2) ** 2
-    step = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-    at_fix = np.concatenate(([0.0], np.cumsum(step)))
-    rank = np.cumsum(fix) - 1  # the last fix at or before each point; -1 before the first
-    return np.where(rank >= 0, at_fix[np.clip(rank, 0, None)], 0.0).astype(np.float64)
-
-
-def build_samples(
-    raw: dict[str, FloatArray],
-    *,
-    name: str | None,
-    on_error: OnError,
-    warnings: list[str],
-) -> dict[str, FloatArray]:
-    """Turn per-point columns into the model's sample channels.
-
-    Points without a time are dropped (with a warning), and so are points days away from the
-    others (:func:`~legday.io.timeline.plausible_times`; ``on_error``); points are put in time
-    order (backward jumps follow ``on_error``); repeated time stamps keep the first point.
-    ``distance_m`` is the file's own cumulative distance when it has one (gaps interpolated in
-    time, never decreasing), else the haversine distance of the fixes; ``speed_mps`` is derived
-    from distance and time when the file has no speed. Every channel of
-    :data:`legday.model.CHANNELS` is present.
-    """
-    ts = raw["timestamp"]
-    keep = np.isfinite(ts)
-    dropped = int(ts.shape[0] - keep.sum())
-    cols = raw
-    if dropped:
-        warnings.append(f"{dropped} point(s) without a time stamp were dropped")
-        cols = {k: v[keep] for k, v in raw.items()}
-    ts = cols["timestamp"]
-    placed = plausible_times(ts)
-    if not placed.all():
-        far = np.flatnonzero(~placed)
-        report(
-            f"{far.size} point(s) more than {MAX_TIME_GAP_S / 86_400:g} days from the other "
-            f"points (first: timed point {int(far[0])}, {np.datetime64(int(ts[far[0]]), 's')}Z); "
-            "they were dropped",
-            name=name,
-            on_error=on_error,
-            warnings=warnings,
-        )
-        cols = {k: v[placed] for k, v in cols.items()}
-        ts = cols["timestamp"]
-    if ts.size > 1:
-        steps = np.diff(ts)
-        if (steps < 0).any():
-            first = int(np.argmax(steps < 0)) + 1
-            report(
-                f"time goes backwards at timed point {first}; points were put in time order",
-                name=name,
-                on_error=on_error,
-                warnings=warnings,
-            )
-            order = np.argsort(ts, kind="stable")
-            cols = {k: v[order] for k, v in cols.items()}
-            ts = cols["timestamp"]
-        repeat = np.concatenate(([False], np.diff(ts) == 0))
-        if repeat.any():
-            warnings.append(f"{int(repeat.sum())} point(s) repeating a time stamp were dropped")
-            cols = {k: v[~repeat] for k, v in cols.items()}
-            ts = cols["timestamp"]
-    n = ts.shape[0]
-    samples = {
-        key: cols.get(key, np.full(n, np.nan)).astype(np.float64, copy=False) for key in CHANNELS
-    }
-    samples.update({k: v for k, v in cols.items() if k not in samples})
-    samples["elapsed_s"] = ts - ts[0] if n else np.empty(0)
-    samples["distance_m"] = _distance(samples, warnings)
-    if n and not np.isfinite(samples["speed_mps"]).any():
-        samples["speed_mps"] = _derived_speed(samples["distance_m"], ts)
-    return samples
-
-
-def _distance(samples: dict[str, FloatArray], warnings: list[str]) -> FloatArray:
-    ts = samples["timestamp"]
-    dist = samples["distance_m"]
-    have = np.isfinite(dist)
-    if not have.any():
-        return cumulative_distance_m(samples["latitude_deg"], samples["longitude_deg"])
-    if not have.all():
-        dist = np.interp(ts, ts[have], dist[have])
-    if (np.diff(dist) < 0).any():
-        warnings.append("the file's distance decreases in places; it was held at its maximum")
-        dist = np.maximum.accumulate(dist)
-    return dist
-
-
-def _derived_speed(dist: FloatArray, ts: FloatArray) -> FloatArray:
-    speed = np.full(ts.shape[0], np.nan)
-    if ts.shape[0] > 1:
-        speed[1:] = np.diff(dist) / np.diff(ts)
-        speed[0] = speed[1]
-    return speed
-
-
-# --- sports ---------------------------------------------------------------------------------
-
-#: Strava activity type codes written in a GPX ``<type>`` by Strava's exporter, in the order of
-#: Strava's activity types (1 Ride and 9 Run checked in real exports; the rest follow the list).
-STRAVA_TYPE_CODES: dict[str, str] = {
-    "1": "Ride", "2": "AlpineSki", "3": "BackcountrySki", "4": "Hike", "5": "IceSkate",
-    "6": "InlineSkate", "7": "NordicSki", "8": "RollerSki", "9": "Run", "10": "Walk",
-    "11": "Workout", "12": "Snowboard", "13": "Snowshoe", "14": "Kitesurf", "15": "Windsurf",
-    "16": "Swim", "17": "VirtualRide", "18": "EBikeRide", "19": "Velomobile", "21": "Canoeing",
-    "22": "Kayaking", "23": "Rowing", "24": "StandUpPaddling", "25": "Surfing", "26": "Crossfit",
-    "27": "Elliptical", "28": "RockClimbing", "29": "StairStepper", "30": "WeightTraining",
-    "31": "Yoga", "51": "Handcycle", "52": "Wheelchair", "53": "VirtualRun",
-}  # fmt: skip
-
-#: Sport names seen in GPX ``<type>``, TCX ``Sport`` and Strava's activity types (lower case,
-#: letters and digits only) mapped to FIT ``sport`` / ``sub_sport`` names (FIT SDK Profile).
-SPORT_NAMES: dict[str, tuple[str, str | None]] = {
-    "run": ("running", None), "running": ("running", None), "trailrun": ("running", "trail"),
-    "trailrunning": ("running", "trail"), "treadmill": ("running", "treadmill"),
-    "treadmillrunning": ("running", "treadmill"), "virtualrun": ("running", "virtual_activity"),
-    "ride": ("cycling", None), "biking": ("cycling", None), "cycling": ("cycling", None),
-    "bike": ("cycling", None), "virtualride": ("cycling", "virtual_activity"),
-    "mountainbikeride": ("cycling", "mountain"), "gravelride": ("cycling", "gravel_cycling"),
-    "handcycle": ("cycling", "hand_cycling"), "ebikeride": ("e_biking", None),
-    "velomobile": ("cycling", None), "walk": ("walking", None), "walking": ("walking", None),
-    "hike": ("hiking", None), "hiking": ("hiking", None), "swim": ("swimming", None),
-    "swimming": ("swimming", None), "alpineski": ("alpine_skiing", None),
-    "backcountryski": ("alpine_skiing", "backcountry"), "nordicski": ("cross_country_skiing", None),
-    "rollerski": ("cross_country_skiing", None), "iceskate": ("ice_skating", None),
-    "inlineskate": ("inline_skating", None), "snowboard": ("snowboarding", None),
-    "snowshoe": ("snowshoeing", None), "kitesurf": ("kitesurfing", None),
-    "windsurf": ("windsurfing", None), "canoeing": ("paddling", None),
-    "kayaking": ("kayaking", None), "rowing": ("rowing", None),
-    "standuppaddling": ("stand_up_paddleboarding", None), "surfing": ("surfing", None),
-    "workout": ("training", None), "crossfit": ("training", None),
-    "weighttraining": ("training", "strength_training"), "yoga": ("training", "yoga"),
-    "elliptical": ("fitness_equipment", "elliptical"),
-    "stairstepper": ("fitness_equipment", "stair_climbing"),
-    "rockclimbing": ("rock_climbing", None), "wheelchair": ("wheelchair_push_walk", None),
-    "other": ("generic", None),
-    "generic": ("generic", None), "multisport": ("multisport", None),
-}  # fmt: skip
-
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-def normalize_sport(raw: str | None) -> tuple[str, str | None]:
-    """A source's sport name or Strava code as FIT ``(sport, sub_sport)``; unknown → generic."""
-    if raw is None:
-        return "generic", None
-    key = _NOT_ALNUM.sub("", raw.strip().lower())
-    key = _NOT_ALNUM.sub("", STRAVA_TYPE_CODES.get(key, key).lower())
-    return SPORT_NAMES.get(key, ("generic", None))
