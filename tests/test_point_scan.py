@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from conftest import real_files
 from legday.errors import LegdayError, OnError
 from legday.io import gpx as gpx_mod
+from legday.io import point_scan
 from legday.io import tcx as tcx_mod
 from legday.io import xml as xml_mod
 from legday.io.point_scan import scan_points
@@ -380,4 +381,22 @@ def test_malformed_or_foreign_points_read_as_the_tree_reads_them(
     point: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = _track(point.format(s=0) + point.format(s=1))
+    _same(*_both(gpx_mod.read_gpx, data, monkeypatch))
+
+
+def test_an_attribute_the_scan_ignores_is_held_to_the_same_alphabet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    point = (
+        '<trkpt lat="1" lon="2"><link href="{href}"><text>t</text></link>'
+        "<time>2024-05-01T10:{m:02d}:00Z</time></trkpt>"
+    )
+    points = [point.format(href="a", m=m) for m in range(60)]
+    sampled = set(point_scan._samples(_track("".join(points)), b"trkpt"))
+    hidden = next(i for i, p in enumerate(points) if p.encode() not in sampled)
+    assert scan_points(_track("".join(points)), "trkpt") is not None
+    points[hidden] = point.format(href="\x01", m=hidden)  # not XML, where no sample looks
+    data = _track("".join(points))
+    scan = scan_points(data, "trkpt")
+    assert scan is None or scan.n_points < len(points)  # the tree reports it
     _same(*_both(gpx_mod.read_gpx, data, monkeypatch))

@@ -8,18 +8,25 @@ the document allows it, and parse only the rest with lxml:
    attributes and its child elements in document order, every child optional;
 2. the template becomes one regular expression, and one :func:`re.Pattern.split` pass yields,
    in C, every point's attribute and leaf values and the document between the points;
-3. the document with each point cut down to an empty element (its newlines kept, so every line
-   number stays true) is the *skeleton*, which lxml parses safely as before
+3. the document with each point cut down to an empty element (keeping the point's own
+   namespace declarations, and its newlines when the caller reports lines, so every line number
+   stays true) is the *skeleton*, which lxml parses safely as before
    (:func:`legday.io.xml.parse_document`): it checks the rest of the document, counts the
    points, and gives the namespaces in scope, from which each template leaf gets its
-   Clark-notation tag.
+   Clark-notation tag, and the reader checks that the points are its own.
+
+The template and its compiled pattern are cached by the shapes of the sample points (their tags
+and attribute names, without the values): one watch writes one shape, so a batch import learns
+it once.
 
 Every check is strict, and any doubt means "use the tree" (the caller falls back to
 :func:`legday.io.xml.collect_points` on the whole document), so both ways read the same values:
 
 * a value or attribute holds only printable ASCII and XML blank space, never ``<`` or ``&``
   (no entity or character reference, comment, CDATA section or processing instruction inside a
-  point), so what the pattern captures is exactly the text lxml would give;
+  point) nor ``>`` in text (so never ``]]>``), so what the pattern captures is exactly the text
+  lxml would give; a document holding a form feed or vertical tab (not XML) is not scanned;
+* repeated attributes and undeclared prefixes (of elements or attributes) give no scan;
 * a point whose shape the template does not cover (an unexpected element, attribute, prefix or
   order) is not matched; the skeleton then holds more points than the scan, and the scan is
   dropped; so is one matched inside a comment or CDATA section (fewer points in the skeleton);
@@ -65,6 +72,8 @@ _NAME = rb"[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?"
 _TEXT = rb"[\t\n\r\x20-\x25\x27-\x3b\x3d\x3f-\x7e]*+"
 _DQ = rb'"([\t\n\r\x20\x21\x23-\x25\x27-\x3b\x3d-\x7e]*+)"'
 _SQ = rb"'([\t\n\r\x20-\x25\x28-\x3b\x3d-\x7e]*+)'"
+#: A value of that alphabet in either quotes, not captured (attributes the readers ignore).
+_ANY_VALUE = b"(?:" + _DQ.replace(b"(", b"(?:") + b"|" + _SQ.replace(b"(", b"(?:") + b")"
 _TOKEN = re.compile(
     rb"<(/?)(" + _NAME + rb")((?:" + _WS + rb"+" + _NAME + rb"" + _WS + rb"*=" + _WS
     + rb"*(?:\"[^\"<&]*\"|'[^'<&]*'))*)" + _WS + rb"*(/?)>|([^<]+)"
@@ -243,8 +252,8 @@ def _attrs_pattern(node: _Node, groups: list[_Group] | None, path: tuple[_Node, 
         elif groups is not None:  # the point's own attributes are values
             groups.append(_Group("attr", path, name))
             out += lead + b"(?:" + _DQ + b"|" + _SQ + b")"
-        else:
-            out += lead + rb"(?:\"[^\"<&]*\"|'[^'<&]*')"
+        else:  # another attribute: any value of the same alphabet
+            out += lead + _ANY_VALUE
     return out
 
 
