@@ -183,7 +183,10 @@ def analyze(
     anchors = hr_anchors(profile, history, settings, activity.start.year, observed)
     trail = (activity.sub_sport or "").lower() in TRAIL_SUB_SPORTS
     sig = signals(grid, settings, model, anchors.lthr, trail)
+    duration = _duration(activity, grid)
     moving_s = float(sig.moving.sum()) * grid.step_s
+    if grid.n == 0:  # a session of totals only (a manual entry): the moving time it states
+        moving_s = (activity.totals.total_timer_s if activity.totals else None) or duration
     hr_summary = _hr_summary(sig, grid, anchors, zone_model, settings, observed)
     load = _load(sig, grid, anchors, profile, activity, moving_s)
     v_ref = easy_reference(sig, *level_segments(sig, CPD_REFERENCE_PENALTY_BIC)) if sig.n else None
@@ -194,19 +197,16 @@ def analyze(
         if hr_counted.size
         else None
     )
-    duration = _duration(activity, grid)
-    kind, tags, reasons = decide_kind(
-        blocks,
-        long_run=is_long(duration, history, settings),
-        hr_reserve_lthr=hr_frac,
-        duration_s=duration,
-        pace_ratio=_pace_ratio(activity, grid, duration, history),
-    )
-    if grid.n == 0:  # a session of totals only (a manual entry): no effort to see
+    if grid.n == 0:  # no effort to see: a guess from the name and length
         kind, tags, reasons = _kind_from_totals(activity, duration, history, settings)
-        timer = activity.totals.total_timer_s if activity.totals else None
-        moving_s = timer or duration
-        load = _load(sig, grid, anchors, profile, activity, moving_s)  # session RPE, if any
+    else:
+        kind, tags, reasons = decide_kind(
+            blocks,
+            long_run=is_long(duration, history, settings),
+            hr_reserve_lthr=hr_frac,
+            duration_s=duration,
+            pace_ratio=_pace_ratio(activity, grid, duration, history),
+        )
     return RunAnalysis(
         sport=activity.sport,
         start=activity.start,

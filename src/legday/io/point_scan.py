@@ -33,13 +33,14 @@ Every check is strict, and any doubt means "use the tree" (the caller falls back
 * every point's parent must have the same namespaces in scope;
 * a value that does not convert (a bad number, an unreadable time) drops the scan, so the tree
   path reports it with its line;
-* repeated children, mixed content and conflicting orders between samples give no template.
+* repeated children and conflicting orders between samples give no template; a point with
+  text where the template has children (mixed content), or the reverse, does not match it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import cast
@@ -60,6 +61,8 @@ SAMPLES = 16
 #: elements in a few hundred bytes; a hostile one must not make a huge pattern.
 MAX_SAMPLE_BYTES = 1 << 14
 MAX_TEMPLATE_NODES = 64
+#: The channel holding ISO times (POSIX seconds after conversion); every other is a number.
+TIME_CHANNEL = "time"
 MAX_TEMPLATE_DEPTH = 12
 
 #: Blank space between tags. ``\s`` is much faster in ``re`` than a class of the four XML blank
@@ -81,7 +84,6 @@ _TOKEN = re.compile(
 _ATTR = re.compile(
     _WS + rb"+(" + _NAME + rb")" + _WS + rb"*=" + _WS + rb"*(?:" + _DQ + b"|" + _SQ + b")"
 )
-_VALID_TEXT = re.compile(_TEXT)
 _VALUES = re.compile(rb"\"[^\"]*\"|'[^']*'")
 _TEXTS = re.compile(rb">[^<]*<")
 
@@ -97,8 +99,6 @@ class _Node:
     """(name, value): the value is kept for namespace declarations, which the pattern matches
     literally; other attributes match any value."""
     children: list[_Node] = field(default_factory=list)
-    text: bool = False
-    """Whether the element holds text (mixed content, text and children, is refused)."""
 
     def merge(self, other: _Node) -> None:
         if other.attrs != self.attrs:
@@ -118,22 +118,20 @@ class _Node:
                 names.insert(at, child.qname)
 
 
-def _tokenise(sample: bytes) -> _Node:
-    """The element tree of one point's text (whitespace between elements ignored)."""
+def _tokenise(shape: bytes) -> _Node:
+    """The element tree of one point's shape (:func:`_shape`: its text already removed; the
+    pattern holds every point's text to the alphabet of values, and a point with text where the
+    template has children, or the reverse, does not match it)."""
     stack: list[_Node] = []
     root: _Node | None = None
     pos = 0
-    for m in _TOKEN.finditer(sample):
+    for m in _TOKEN.finditer(shape):
         if m.start() != pos:
             raise _Unscannable("unexpected markup in a point")
         pos = m.end()
         closing, qname, attr_text, empty, text = m.groups()
         if text is not None:
-            if text.strip(b" \t\r\n"):
-                if not stack or stack[-1].children or _VALID_TEXT.fullmatch(text) is None:
-                    raise _Unscannable("text outside the template's alphabet, or mixed content")
-                stack[-1].text = True
-            continue
+            raise _Unscannable("text in a shape")  # not made by _shape
         if closing:
             if not stack or stack[-1].qname != qname or attr_text or empty:
                 raise _Unscannable("mismatched end tag in a sample point")
@@ -149,8 +147,8 @@ def _tokenise(sample: bytes) -> _Node:
         node = _Node(qname, attrs)
         if stack:
             parent = stack[-1]
-            if parent.text or any(c.qname == qname for c in parent.children):
-                raise _Unscannable("a repeated child element, or mixed content")
+            if any(c.qname == qname for c in parent.children):
+                raise _Unscannable("a repeated child element")
             parent.children.append(node)
         elif root is None:
             root = node
@@ -160,7 +158,7 @@ def _tokenise(sample: bytes) -> _Node:
             stack.append(node)
             if len(stack) > MAX_TEMPLATE_DEPTH:
                 raise _Unscannable("a sample point nested too deep for a template")
-    if root is None or stack or pos != len(sample):
+    if root is None or stack or pos != len(shape):
         raise _Unscannable("an unfinished sample point")
     return root
 
@@ -218,7 +216,7 @@ def _samples(data: bytes, local: bytes) -> list[bytes]:
             b">", b"/", b" ", b"\t", b"\r", b"\n"
         ):  # fmt: skip
             at = data.find(opener, at + 1)
-        if at >= 0 and (not starts or at != starts[-1]) and at not in starts:
+        if at >= 0 and at not in starts:
             starts.append(at)
     texts = []
     for at in starts:
@@ -301,7 +299,6 @@ class PointScan:
         point: str,
         channels: Mapping[str, str],
         attributes: Mapping[str, str],
-        time_channels: Iterable[str] = ("time",),
     ) -> dict[str, FloatArray] | None:
         """Every channel as float64 per point (times as POSIX seconds), NaN where absent.
 
@@ -331,12 +328,11 @@ class PointScan:
                 channel = channels.get(tags[id(group.path[-1])])
             if channel is not None:
                 by_channel.setdefault(channel, []).append(values)
-        times = frozenset(time_channels)
         out: dict[str, FloatArray] = {}
         for channel, lists in by_channel.items():
             merged: FloatArray | None = None
             for values in lists:  # a later element of one channel wins, as in the tree path
-                converted = _times(values, posix_times) if channel in times else _floats(values)
+                converted = _times(values) if channel == TIME_CHANNEL else _floats(values)
                 if converted is None:
                     return None
                 arr, present = converted
@@ -366,9 +362,7 @@ def _floats(values: list[bytes | None]) -> Converted | None:
         return None
 
 
-def _times(
-    values: list[bytes | None], posix_times: Callable[[Sequence[str | None]], FloatArray]
-) -> Converted | None:
+def _times(values: list[bytes | None]) -> Converted | None:
     present = _present(values)
     whole = cast(list[bytes], values) if present is None else [v or b"" for v in values]
     joined = b"\n".join(whole)

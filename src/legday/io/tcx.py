@@ -139,25 +139,21 @@ def _scanned(
     root: etree._Element, acts: list[etree._Element], scan: PointScan | None, tags: _Tags
 ) -> list[PointColumns] | None:
     """Each activity's scanned points with its lap marks, or None to read the tree instead
-    (also when some trackpoints lie outside the activities, e.g. in a course)."""
-    if scan is None or count_points(root, tags.point) != scan.n_points:
+    (also when some trackpoints lie outside the activities' laps, e.g. in a course)."""
+    whole = scanned_columns(root, scan, point=tags.point, channels=tags.channels)
+    if whole is None:
         return None
     out = []
     offset = 0
     for act in acts:
-        laps = list(act.iter(tags.lap))
-        sizes = [count_points(lap, tags.point) for lap in laps]
-        total = count_points(act, tags.point)
-        if total == 0:
-            out.append(PointColumns(n_points=0, texts={}, rows={}, marks=[0] * len(laps)))
-            continue
-        cols = scanned_columns(act, scan, point=tags.point, channels=tags.channels, offset=offset)
-        if cols is None or sum(sizes) != total:
+        sizes = [count_points(lap, tags.point) for lap in act.iter(tags.lap)]
+        total = sum(sizes)
+        if total != count_points(act, tags.point):
             return None
-        cols.marks = list(accumulate(sizes[:-1], initial=0))
-        out.append(cols)
+        marks = list(accumulate(sizes[:-1], initial=0)) if sizes else []
+        out.append(whole.window(offset, offset + total, marks))
         offset += total
-    return out if offset == scan.n_points else None
+    return out if offset == whole.n_points else None
 
 
 def _activity(

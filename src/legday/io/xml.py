@@ -126,40 +126,28 @@ def parse_points(
 
 
 def scanned_columns(
-    context: etree._Element,
+    root: etree._Element,
     scan: PointScan | None,
     *,
     point: str,
     channels: Mapping[str, str],
     attributes: Mapping[str, str] | None = None,
-    offset: int | None = None,
 ) -> PointColumns | None:
-    """The scanned values of the ``point`` elements (Clark notation) under ``context``, or None
+    """The scanned values of every ``point`` element (Clark notation) of the document, or None
     when the tree must be read instead: no scan, a point count that differs from the scan's (a
     point the template missed, or one it matched inside a comment), namespaces that differ
-    between the points' parents, or values that do not convert.
-
-    Without ``offset``, ``context`` must hold every point of the document; with it, its points
-    are the scan's from the ``offset``-th on (the caller has checked the document's count).
-    """
+    between the points' parents, or values that do not convert."""
     if scan is None:
         return None
     count, parents = _point_queries(point)
-    n = int(count(context))
-    if offset is None:
-        if n != scan.n_points:
-            return None
-        offset = 0
-    if n == 0 or offset + n > scan.n_points:
+    if int(count(root)) != scan.n_points:
         return None
     arrays = scan.columns(
-        parents(context), point=point, channels=channels, attributes=attributes or {}
+        parents(root), point=point, channels=channels, attributes=attributes or {}
     )
     if arrays is None:
         return None
-    if n != scan.n_points:
-        arrays = {ch: arr[offset : offset + n] for ch, arr in arrays.items()}
-    return PointColumns(n_points=n, texts={}, rows={}, arrays=arrays)
+    return PointColumns(n_points=scan.n_points, texts={}, rows={}, arrays=arrays)
 
 
 def count_points(context: etree._Element, point: str) -> int:
@@ -281,6 +269,12 @@ class PointColumns:
         out = np.full(self.n_points, np.nan)
         out[self._rows(channel)] = values
         return out
+
+    def window(self, start: int, stop: int, marks: list[int]) -> PointColumns:
+        """Points ``start`` to ``stop`` of converted columns (one TCX activity's), with its
+        lap ``marks``."""
+        arrays = {ch: arr[start:stop] for ch, arr in self.arrays.items()}
+        return PointColumns(stop - start, texts={}, rows={}, marks=marks, arrays=arrays)
 
     def _rows(self, channel: str) -> npt.NDArray[np.intp]:
         rows = self.rows.get(channel)
