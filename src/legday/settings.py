@@ -114,6 +114,13 @@ class Settings:
     hard_set_min_rpe: float = 7.0
     #: … or at a load this close to the lifter's e1RM (fraction), RIR unknown.
     hard_set_min_pct_e1rm: float = 0.70
+    #: Most repetitions a set may have and still be a strength set (R1, R7): more is muscular
+    #: endurance work however close to failure (Campos et al. 2002: 20–28 RM gave endurance, not
+    #: strength; ACSM, Ratamess et al. 2009: 1–12 RM for strength, 10–25+ for endurance).
+    strength_max_reps: int = 15
+    #: … for calf exercises (soleus is mostly slow-twitch: Johnson et al. 1973; calves are
+    #: commonly trained at 15–20 reps).
+    strength_max_reps_calf: int = 20
     #: Hard lower-body sets a session needs to count as leg day (R7).
     leg_day_min_hard_sets: int = 4
     #: Distinct lower-body exercises a session needs to count as leg day (R7, R9).

@@ -28,6 +28,7 @@ from legday.stimulus.muscles import add_muscles, top_muscle_groups, zero_muscles
 from legday.stimulus.reasons import (
     band_reason,
     fibre_reason,
+    high_reps_reason,
     overload_text,
     steady_reason,
     strength_text,
@@ -287,6 +288,9 @@ def judge_strength(
     counts = n_hard >= need_sets and len(names) >= need_ex
     outcome = _strength_outcome(ss, counts)
     reasons = [Reason("R7", strength_text(ss, outcome, settings))]
+    high = high_reps_reason(ss, settings)
+    if high is not None:
+        reasons.append(high)
     if ss.unmapped:
         reasons.append(
             Reason("R7", f"Not in the exercise catalog, so not counted: {join_names(ss.unmapped)}.")
@@ -321,6 +325,8 @@ def judge_strength(
             lower_exercises=len(names),
             lower_sets=ss.lower_working_sets,
             min_lower_rir=ss.min_lower_rir,
+            high_rep_sets=len(ss.high_rep_lower_sets),
+            rep_ceiling=settings.strength_max_reps,
             need_sets=need_sets,
             need_exercises=need_ex,
         ),
@@ -472,5 +478,7 @@ def _strength_outcome(ss: StrengthStimulus, counts: bool) -> Outcome:
         return "no_lower"
     if ss.hard_lower_sets > 0:
         return "too_few"
+    if ss.high_rep_lower_sets:
+        return "high_reps"
     lower_known = [j for j in ss.sets if j.working and j.lower and j.effort_known]
     return "too_easy" if lower_known else "unknown_effort"

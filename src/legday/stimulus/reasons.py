@@ -10,7 +10,14 @@ from legday.stimulus.strength_model import StrengthStimulus
 from legday.stimulus.verdict import Outcome, Reason
 from legday.stimulus.wording import band_share, duration_text, join_names, pct_text
 
-__all__ = ["band_reason", "fibre_reason", "overload_text", "steady_reason", "strength_text"]
+__all__ = [
+    "band_reason",
+    "fibre_reason",
+    "high_reps_reason",
+    "overload_text",
+    "steady_reason",
+    "strength_text",
+]
 
 
 def band_reason(
@@ -86,6 +93,12 @@ def strength_text(ss: StrengthStimulus, outcome: Outcome, settings: Settings) ->
             f"{ss.lower_working_sets} lower-body sets, none close to failure{far}: muscular "
             f"endurance, not strength; {need}, each at {hard}."
         )
+    if outcome == "high_reps":
+        return (
+            f"{len(ss.high_rep_lower_sets)} lower-body sets close to failure, but above "
+            f"{settings.strength_max_reps} reps: muscular endurance, not strength; {need}, each "
+            f"at {hard} and {settings.strength_max_reps} reps or fewer."
+        )
     if outcome == "unknown_effort":
         return (
             f"{ss.lower_working_sets} lower-body sets with no RIR, RPE or e1RM to judge them by, "
@@ -94,3 +107,36 @@ def strength_text(ss: StrengthStimulus, outcome: Outcome, settings: Settings) ->
     return f"Only {n} hard lower-body set{'s' if n != 1 else ''} across {k} exercise" + (
         f"{'s' if k != 1 else ''}; {need}."
     )
+
+
+def high_reps_reason(ss: StrengthStimulus, settings: Settings) -> Reason | None:
+    """R1, R7: the lower-body sets close to failure but above the strength rep range, why they
+    do not count and what would make them count (a harder variation or added load); None when
+    there are none."""
+    sets = ss.high_rep_lower_sets
+    if not sets:
+        return None
+    by_exercise: dict[str, list[int]] = {}
+    harder: dict[str, str] = {}
+    for j in sets:
+        by_exercise.setdefault(j.set.exercise, []).append(int(j.set.reps or 0))
+        if j.exercise is not None and j.exercise.harder:
+            harder[j.set.exercise] = j.exercise.harder
+    done = join_names(
+        f"{key} {len(reps)} × {_span(min(reps), max(reps))}" for key, reps in by_exercise.items()
+    )
+    swaps = join_names(f"{h} for {key}" for key, h in harder.items())
+    variation = f"a harder variation ({swaps})" if swaps else "a harder variation"
+    lo, hi = settings.target_rir
+    top = settings.strength_max_reps
+    return Reason(
+        "R1",
+        f"Above the strength range of {top} reps ({settings.strength_max_reps_calf} for calves): "
+        f"{done}. That many repetitions build muscular endurance, not strength, however close "
+        f"to failure. To make them count, take {variation} or add load, so that {top} reps or "
+        f"fewer leave {lo}–{hi} in reserve.",
+    )
+
+
+def _span(lo: int, hi: int) -> str:
+    return f"{lo}" if lo == hi else f"{lo}–{hi}"

@@ -5,6 +5,10 @@
   RPE ≥ 7 (RIR-based RPE, Zourdos et al. 2016, *J Strength Cond Res* 30:267), or a failure or
   drop set, or — when neither is logged — a load of at least 70 % of the lifter's e1RM. The
   thresholds are :class:`~legday.settings.Settings` fields.
+* A set of more repetitions than ``Settings.strength_max_reps`` (``strength_max_reps_calf``
+  for calf work) is **endurance work**, not a strength set, however close to failure (R1, R7;
+  Campos et al. 2002, *Eur J Appl Physiol* 88:50): it is never hard and adds nothing to the
+  session's ``strength``, though it still loads its muscles.
 * Each working set adds its **effort** (0–1) to the muscles the catalog names: 1 to each
   primary muscle and ½ to each secondary one ("count indirect sets as half"; REFERENCES,
   Volume). Warm-up sets add nothing.
@@ -36,6 +40,7 @@ __all__ = [
     "StrengthStimulus",
     "estimated_rir",
     "is_lower_body",
+    "rep_ceiling",
     "set_effort",
     "strength_stimulus",
 ]
@@ -60,6 +65,18 @@ class ExerciseLike(Protocol):
     def key(self) -> str: ...
 
     @property
+    def name(self) -> str: ...
+
+    @property
+    def pattern(self) -> str: ...
+
+    @property
+    def mechanic(self) -> str: ...
+
+    @property
+    def harder(self) -> str | None: ...
+
+    @property
     def primary(self) -> Sequence[str]: ...
 
     @property
@@ -82,7 +99,11 @@ class SetJudgement:
     working: bool
     """False for warm-ups."""
     hard: bool
-    """Close enough to failure to count (Settings thresholds)."""
+    """Close enough to failure (Settings thresholds) and within the strength rep range."""
+    high_reps: bool
+    """More repetitions than the exercise's :func:`rep_ceiling`: endurance work (R1, R7)."""
+    near_failure: bool
+    """Close enough to failure by the Settings thresholds, whatever the reps."""
     effort_known: bool
     """True when RIR, RPE or load with e1RM said how hard the set was."""
     effort: float
@@ -98,7 +119,8 @@ class StrengthStimulus:
     muscles: dict[str, float]
     """Load per muscle, hard-set equivalents (all sixteen keys)."""
     strength: float
-    """Σ effort over working sets of catalogued exercises, hard-set equivalents."""
+    """Σ effort over working sets of catalogued exercises within the strength rep range,
+    hard-set equivalents."""
     type2_share: float
     """Mean effort of the working sets (size principle; :mod:`legday.stimulus.fibres`)."""
     sets: tuple[SetJudgement, ...]
@@ -120,6 +142,14 @@ class StrengthStimulus:
     def lower_exercises(self) -> tuple[str, ...]:
         """Distinct lower-body exercises with at least one hard set, in order of appearance."""
         return tuple(dict.fromkeys(j.set.exercise for j in self.sets if j.hard and j.lower))
+
+    @property
+    def high_rep_lower_sets(self) -> tuple[SetJudgement, ...]:
+        """Working lower-body sets above the rep ceiling that were otherwise close to failure:
+        endurance work that a harder variation or added load would make count (R1, R7)."""
+        return tuple(
+            j for j in self.sets if j.working and j.lower and j.high_reps and j.near_failure
+        )
 
     @property
     def lower_working_sets(self) -> int:
@@ -148,6 +178,14 @@ def is_lower_body(exercise: ExerciseLike) -> bool:
     (abdominals and hip flexors) or an overhead press is not."""
     primary = list(exercise.primary)
     return bool(primary) and 2 * sum(m in LOWER_BODY for m in primary) > len(primary)
+
+
+def rep_ceiling(exercise: ExerciseLike, settings: Settings) -> int:
+    """The most repetitions a set of ``exercise`` may have and still be a strength set:
+    ``Settings.strength_max_reps``, or ``strength_max_reps_calf`` for calf work (R1, R7)."""
+    if exercise.pattern == "calf":
+        return settings.strength_max_reps_calf
+    return settings.strength_max_reps
 
 
 def _rir(s: ExerciseSet) -> float | None:
@@ -186,11 +224,17 @@ def _judge_set(
     exercise = catalog.find(s.exercise)
     working = s.set_type is not SetType.WARMUP
     known = estimated_rir(s, e1rm_kg) is not None or bool(e1rm_kg and s.load_kg)
+    near_failure = is_hard_set(s, settings, e1rm_kg)
+    high_reps = (
+        exercise is not None and s.reps is not None and s.reps > rep_ceiling(exercise, settings)
+    )
     return SetJudgement(
         set=s,
         exercise=exercise,
         working=working,
-        hard=is_hard_set(s, settings, e1rm_kg),
+        hard=near_failure and not high_reps,
+        high_reps=high_reps,
+        near_failure=near_failure,
         effort_known=known,
         effort=set_effort(s, e1rm_kg),
         lower=exercise is not None and is_lower_body(exercise),
@@ -220,9 +264,12 @@ def strength_stimulus(
         for key in j.exercise.secondary:
             muscles[key] = muscles.get(key, 0.0) + SECONDARY_WEIGHT * j.effort
     counted = [j.effort for j in judged if j.working and j.exercise is not None]
+    strength = [
+        j.effort for j in judged if j.working and j.exercise is not None and not j.high_reps
+    ]
     return StrengthStimulus(
         muscles=complete_muscles(muscles),
-        strength=float(sum(counted)),
+        strength=float(sum(strength)),
         type2_share=type2_share_of_sets(counted),
         sets=judged,
     )

