@@ -16,7 +16,7 @@ from legday.cli import app
 from legday.model import ExerciseSet, StrengthSession
 from legday.settings import Settings
 from legday.stimulus import judge_strength
-from legday.stimulus.strength_model import rep_ceiling
+from legday.stimulus.strength_model import is_lower_body, rep_ceiling
 from legday.strength.catalog import load_catalog
 
 SETTINGS = Settings()
@@ -89,6 +89,14 @@ def test_calves_have_a_higher_ceiling() -> None:
     assert v.facts.hard_lower_sets == 6
 
 
+def test_weekly_hard_sets_leave_out_sets_above_the_ceiling() -> None:
+    from legday.strength.volume import hard_sets_per_muscle
+
+    high = hard_sets_per_muscle(lift("glute_bridge", 4, 25, 1), CATALOG, SETTINGS)
+    heavy = hard_sets_per_muscle(lift("glute_bridge", 4, 12, 1, 60), CATALOG, SETTINGS)
+    assert high["glutes"] == 0.0 and heavy["glutes"] == 4.0
+
+
 def test_the_ceiling_is_a_setting() -> None:
     s = session(lift("bodyweight_squat", 3, 30, 1), lift("walking_lunge", 2, 40, 1))
     lenient = SETTINGS.updated({"strength_max_reps": 40})
@@ -114,3 +122,68 @@ def test_no_session_of_sets_above_the_ceiling_is_a_leg_day(items: list[ExerciseS
     assert not v.counts_as_leg_day
     assert v.facts.hard_lower_sets == 0
     assert v.stimulus.strength == 0.0
+
+
+# --- 2. heavy work on one lift (R7) ------------------------------------------------------------
+
+
+def test_three_heavy_sets_of_back_squat_are_a_leg_day() -> None:
+    verdict = log("back squat 3x5 @ 100kg rir 1")
+    assert verdict["counts_as_leg_day"] is True
+    assert verdict["headline"] == (
+        "Yes — a real leg day: 3 hard lower-body sets across 1 exercise (R7)."
+    )
+
+
+def test_two_heavy_sets_are_not_enough() -> None:
+    v = judge_strength(session(lift("back_squat", 2, 5, 1, 100)), CATALOG, SETTINGS)
+    assert (v.counts_as_leg_day, v.facts.outcome) == (False, "too_few")
+
+
+def test_isolation_work_alone_is_no_leg_day() -> None:
+    v = judge_strength(
+        session(lift("lying_leg_curl", 3, 10, 1), lift("leg_extension", 3, 10, 1)),
+        CATALOG,
+        SETTINGS,
+    )
+    assert (v.counts_as_leg_day, v.facts.outcome) == (False, "no_compound")
+    assert "none on a compound lift" in v.headline()
+    with_squat = session(lift("leg_extension", 2, 10, 1), lift("goblet_squat", 1, 10, 2, 24))
+    assert judge_strength(with_squat, CATALOG, SETTINGS).counts_as_leg_day
+
+
+def test_the_old_two_exercise_rule_is_a_setting() -> None:
+    strict = SETTINGS.updated({"leg_day_min_hard_sets": 4, "leg_day_min_exercises": 2})
+    one_lift = session(lift("back_squat", 5, 5, 1, 100))
+    assert not judge_strength(one_lift, CATALOG, strict).counts_as_leg_day
+    assert "across 2 exercises" in judge_strength(one_lift, CATALOG, strict).headline()
+    no_compound_rule = SETTINGS.updated({"leg_day_min_compound_sets": 0})
+    curls = session(lift("lying_leg_curl", 3, 10, 1))
+    assert judge_strength(curls, CATALOG, no_compound_rule).counts_as_leg_day
+
+
+any_sets = st.builds(
+    ExerciseSet,
+    exercise=st.sampled_from([ex.key for ex in CATALOG]),
+    reps=st.one_of(st.none(), st.integers(1, 40)),
+    rir=st.one_of(st.none(), st.floats(0.0, 6.0)),
+    mapped=st.just(True),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(any_sets, max_size=20))
+def test_a_leg_day_has_enough_hard_sets_and_a_compound_lift(items: list[ExerciseSet]) -> None:
+    v = judge_strength(StrengthSession(START, tuple(items)), CATALOG, SETTINGS)
+    hard_compound = [
+        s
+        for s in items
+        if CATALOG.get(s.exercise).mechanic == "compound"
+        and is_lower_body(CATALOG.get(s.exercise))
+        and s.rir is not None
+        and s.rir <= SETTINGS.hard_set_max_rir
+        and (s.reps is None or s.reps <= SETTINGS.strength_max_reps)
+    ]
+    if v.counts_as_leg_day:
+        assert v.facts.hard_lower_sets >= SETTINGS.leg_day_min_hard_sets
+        assert hard_compound

@@ -121,10 +121,15 @@ class Settings:
     #: … for calf exercises (soleus is mostly slow-twitch: Johnson et al. 1973; calves are
     #: commonly trained at 15–20 reps).
     strength_max_reps_calf: int = 20
-    #: Hard lower-body sets a session needs to count as leg day (R7).
-    leg_day_min_hard_sets: int = 4
-    #: Distinct lower-body exercises a session needs to count as leg day (R7, R9).
-    leg_day_min_exercises: int = 2
+    #: Hard lower-body sets in the strength range a session needs to count as leg day (R7:
+    #: 2–3 sets of one lift, heavy, at 1–2 RIR, is strength training; docs/science.md 2.6).
+    leg_day_min_hard_sets: int = 3
+    #: Distinct lower-body exercises a session needs to count as leg day (R7: one heavy lift is
+    #: enough; raise it to ask for variety, R9).
+    leg_day_min_exercises: int = 1
+    #: Of those hard sets, how many must be on a compound lift (R9: squat, hinge, lunge, bridge;
+    #: isolation work alone — leg curls, clamshells — is no leg day).
+    leg_day_min_compound_sets: int = 1
     #: A run this many times the athlete's usual longest is a new overload (R4).
     overload_ratio: float = 1.4
 

@@ -278,15 +278,18 @@ def judge_strength(
     cardio: float = 0.0,
 ) -> Verdict:
     """Judge a lifting session (R7): leg day with at least ``leg_day_min_hard_sets`` hard sets
-    across ``leg_day_min_exercises`` lower-body exercises. ``e1rm_by_exercise`` (kg by catalog
+    in the strength rep range across ``leg_day_min_exercises`` lower-body exercises, at least
+    ``leg_day_min_compound_sets`` of them on a compound lift. ``e1rm_by_exercise`` (kg by catalog
     key) lets sets without RIR or RPE count by load; ``cardio`` is the session's TRIMP."""
     if not session.sets:
         return _unknown_sets(session.duration_s, cardio, "strength session")
     ss = strength_stimulus(session, catalog, settings, e1rm_by_exercise)
     need_sets, need_ex = settings.leg_day_min_hard_sets, settings.leg_day_min_exercises
+    need_compound = settings.leg_day_min_compound_sets
     n_hard, names = ss.hard_lower_sets, ss.lower_exercises
-    counts = n_hard >= need_sets and len(names) >= need_ex
-    outcome = _strength_outcome(ss, counts)
+    enough = n_hard >= need_sets and len(names) >= need_ex
+    counts = enough and ss.hard_lower_compound_sets >= need_compound
+    outcome = _strength_outcome(ss, counts, enough)
     reasons = [Reason("R7", strength_text(ss, outcome, settings))]
     high = high_reps_reason(ss, settings)
     if high is not None:
@@ -329,6 +332,7 @@ def judge_strength(
             rep_ceiling=settings.strength_max_reps,
             need_sets=need_sets,
             need_exercises=need_ex,
+            need_compound=need_compound,
         ),
     )
 
@@ -471,11 +475,13 @@ def _unknown_sets(duration_s: float | None, cardio: float, label: str) -> Verdic
     )
 
 
-def _strength_outcome(ss: StrengthStimulus, counts: bool) -> Outcome:
+def _strength_outcome(ss: StrengthStimulus, counts: bool, enough: bool) -> Outcome:
     if counts:
         return "leg_day"
     if ss.lower_working_sets == 0:
         return "no_lower"
+    if enough:
+        return "no_compound"
     if ss.hard_lower_sets > 0:
         return "too_few"
     if ss.high_rep_lower_sets:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from legday.settings import Settings
 from legday.stimulus.strength_model import StrengthStimulus
 from legday.stimulus.verdict import Outcome, Reason
-from legday.stimulus.wording import band_share, duration_text, join_names, pct_text
+from legday.stimulus.wording import band_share, duration_text, join_names, need_text, pct_text
 
 __all__ = [
     "band_reason",
@@ -72,14 +72,20 @@ def overload_text(distance_m: float, usual_m: float | None) -> str:
 def strength_text(ss: StrengthStimulus, outcome: Outcome, settings: Settings) -> str:
     n, k = ss.hard_lower_sets, len(ss.lower_exercises)
     hard = f"≤ {settings.hard_set_max_rir:g} reps in reserve or RPE ≥ {settings.hard_set_min_rpe:g}"
-    need = (
-        f"a leg day needs at least {settings.leg_day_min_hard_sets} across "
-        f"{settings.leg_day_min_exercises} exercises"
+    need = "a leg day needs " + need_text(
+        settings.leg_day_min_hard_sets,
+        settings.leg_day_min_exercises,
+        settings.leg_day_min_compound_sets,
     )
     if outcome == "leg_day":
         return (
-            f"{n} hard lower-body sets ({hard}) across {k} exercises "
+            f"{n} hard lower-body sets ({hard}) across {k} exercise{'s' if k != 1 else ''} "
             f"({join_names(ss.lower_exercises)}): real lower-body strength work."
+        )
+    if outcome == "no_compound":
+        return (
+            f"{n} hard lower-body sets ({join_names(ss.lower_exercises)}), all isolation work; "
+            f"{need}: a squat, hinge, lunge or bridge."
         )
     if outcome == "no_lower":
         return (

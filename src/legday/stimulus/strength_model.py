@@ -31,7 +31,7 @@ from legday.settings import Settings
 from legday.stimulus.fibres import type2_share_of_sets
 from legday.stimulus.muscles import LOWER_BODY, complete_muscles, zero_muscles
 from legday.strength.e1rm import reps_at_load
-from legday.strength.volume import is_hard_set
+from legday.strength.volume import is_hard_set, rep_ceiling
 
 __all__ = [
     "CatalogLike",
@@ -152,6 +152,11 @@ class StrengthStimulus:
         )
 
     @property
+    def hard_lower_compound_sets(self) -> int:
+        """Hard lower-body sets of compound exercises (R7, R9)."""
+        return sum(1 for j in self.sets if j.hard and j.lower and _compound(j.exercise))
+
+    @property
     def lower_working_sets(self) -> int:
         return sum(1 for j in self.sets if j.working and j.lower)
 
@@ -180,12 +185,8 @@ def is_lower_body(exercise: ExerciseLike) -> bool:
     return bool(primary) and 2 * sum(m in LOWER_BODY for m in primary) > len(primary)
 
 
-def rep_ceiling(exercise: ExerciseLike, settings: Settings) -> int:
-    """The most repetitions a set of ``exercise`` may have and still be a strength set:
-    ``Settings.strength_max_reps``, or ``strength_max_reps_calf`` for calf work (R1, R7)."""
-    if exercise.pattern == "calf":
-        return settings.strength_max_reps_calf
-    return settings.strength_max_reps
+def _compound(exercise: ExerciseLike | None) -> bool:
+    return exercise is not None and exercise.mechanic == "compound"
 
 
 def _rir(s: ExerciseSet) -> float | None:

@@ -1,8 +1,9 @@
 """The verdict: does a session count as leg day, what kind of stimulus was it, and why.
 
 ``counts_as_leg_day`` is true only for a strength session with real lower-body strength work
-(DOMAIN.md R6, R7): at least ``Settings.leg_day_min_hard_sets`` hard sets across at least
-``Settings.leg_day_min_exercises`` exercises whose primary muscles are lower-body groups. Runs
+(DOMAIN.md R6, R7): at least ``Settings.leg_day_min_hard_sets`` hard sets in the strength rep
+range across at least ``Settings.leg_day_min_exercises`` exercises whose primary muscles are
+lower-body groups, ``Settings.leg_day_min_compound_sets`` of them on a compound lift. Runs
 never earn it: steady running is cardio (R1–R4); hill repeats, sprints, strides and intervals
 are "power" (R5) but not a substitute for lifting (R6). Other sports are judged by the same
 model (R12). Every reason cites its rule.
@@ -40,7 +41,8 @@ CATEGORIES: tuple[str, ...] = get_args(Category)
 #: lower-body exercise; ``too_easy``: lower-body sets all far from failure; ``unknown_effort``:
 #: lower-body sets with no RIR, RPE or e1RM; ``high_reps``: lower-body sets close to failure
 #: but above the strength rep range (endurance work, R1); ``too_few``: hard sets, but fewer
-#: than needed; ``cardio``, ``power``, ``mixed``, ``other``: the non-strength categories.
+#: than needed; ``no_compound``: enough hard sets, but none on a compound lift; ``cardio``,
+#: ``power``, ``mixed``, ``other``: the non-strength categories.
 Outcome = Literal[
     "leg_day",
     "no_sets",
@@ -49,6 +51,7 @@ Outcome = Literal[
     "unknown_effort",
     "high_reps",
     "too_few",
+    "no_compound",
     "cardio",
     "power",
     "mixed",
@@ -139,6 +142,7 @@ class SessionFacts:
     """Settings.strength_max_reps: the most reps of a strength set (calves excepted)."""
     need_sets: int = 0
     need_exercises: int = 0
+    need_compound: int = 0
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,15 @@ from legday.stimulus.muscles import top_muscle_groups
 if TYPE_CHECKING:
     from legday.stimulus.verdict import Verdict
 
-__all__ = ["band_share", "distance_text", "duration_text", "headline", "join_names", "pct_text"]
+__all__ = [
+    "band_share",
+    "distance_text",
+    "duration_text",
+    "headline",
+    "join_names",
+    "need_text",
+    "pct_text",
+]
 
 #: Metres in one international mile (exact, by definition).
 METRES_PER_MILE: float = 1609.344
@@ -58,6 +66,19 @@ def join_names(names: Iterable[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def need_text(sets: int, exercises: int, compound: int) -> str:
+    """What a leg day needs (R7): ``at least 3 hard lower-body sets, one of them on a compound
+    lift`` (the exercises only when more than one is asked for)."""
+    text = f"at least {_plural(sets, 'hard lower-body set')}"
+    if exercises > 1:
+        text += f" across {exercises} exercises"
+    if compound == 1:
+        text += ", one of them on a compound lift"
+    elif compound > 1:
+        text += f", {compound} of them on compound lifts"
+    return text
 
 
 def _article(word: str) -> str:
@@ -160,9 +181,14 @@ def _strength(v: Verdict) -> str:
             f"No — {_plural(f.lower_sets, 'lower-body set')}, but with no RIR or RPE logged none "
             "counts as hard (R7)."
         )
+    if f.outcome == "no_compound":
+        return (
+            f"No — {_plural(n, 'hard lower-body set')}, but none on a compound lift (a squat, "
+            "hinge, lunge or bridge): isolation work alone is no leg day (R7)."
+        )
     return (
         f"No — only {_plural(n, 'hard lower-body set')} across {_plural(k, 'exercise')}; a leg "
-        f"day needs {f.need_sets} across {f.need_exercises} (R7)."
+        f"day needs {need_text(f.need_sets, f.need_exercises, f.need_compound)} (R7)."
     )
 
 

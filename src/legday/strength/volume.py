@@ -7,6 +7,9 @@ Zourdos et al. 2016: RPE 7 ≈ 3 RIR), or it was a failure or drop set, or — e
 the load is at least ``Settings.hard_set_min_pct_e1rm`` of the lifter's e1RM *and* the reps
 done leave no more than the same 3 reps in reserve by the Epley estimate. Warm-ups never count.
 
+A set of more repetitions than :func:`rep_ceiling` is endurance work, not a strength set: the
+weekly counts leave it out.
+
 Weekly sets per muscle count a hard set 1 for each primary muscle and ½ for each secondary
 muscle (REFERENCES.md: "count indirect sets as half").
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta, timezone
+from typing import Protocol
 
 from legday.model import ExerciseSet, SetType, StrengthSession
 from legday.settings import Settings
@@ -25,6 +29,7 @@ __all__ = [
     "SECONDARY_SET_WEIGHT",
     "hard_sets_per_muscle",
     "is_hard_set",
+    "rep_ceiling",
     "set_volume_load",
     "volume_load",
     "weekly_hard_sets",
@@ -35,6 +40,20 @@ SECONDARY_SET_WEIGHT: float = 0.5
 
 #: Set types that are taken to failure by definition.
 _TO_FAILURE: frozenset[SetType] = frozenset({SetType.FAILURE, SetType.DROP})
+
+
+class _HasPattern(Protocol):
+    @property
+    def pattern(self) -> str: ...
+
+
+def rep_ceiling(exercise: _HasPattern, settings: Settings) -> int:
+    """The most repetitions a set of ``exercise`` may have and still be a strength set:
+    ``Settings.strength_max_reps``, or ``strength_max_reps_calf`` for calf work (R1, R7). A
+    set above it is endurance work, never a hard set, however close to failure."""
+    if exercise.pattern == "calf":
+        return settings.strength_max_reps_calf
+    return settings.strength_max_reps
 
 
 def is_hard_set(s: ExerciseSet, settings: Settings, e1rm_kg: float | None = None) -> bool:
@@ -76,9 +95,11 @@ def hard_sets_per_muscle(
     for s in sets:
         if not s.mapped or s.exercise not in catalog:
             continue
+        ex = catalog.get(s.exercise)
         if not is_hard_set(s, settings, known.get(s.exercise)):
             continue
-        ex = catalog.get(s.exercise)
+        if s.reps is not None and s.reps > rep_ceiling(ex, settings):
+            continue
         for muscle in ex.primary:
             totals[muscle] += 1.0
         for muscle in ex.secondary:
