@@ -12,6 +12,7 @@ EXPECTED = [
     "ExerciseSet",
     "FileError",
     "HistorySummary",
+    "LabelError",
     "Lap",
     "LegdayError",
     "LogSyntaxError",

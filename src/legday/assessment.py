@@ -7,11 +7,11 @@ The import worker, ``legday analyze``, ``legday verdict`` and the Python API all
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from legday.analysis import HistorySummary, RunAnalysis, analyze
-from legday.model import Activity, AthleteProfile
+from legday.model import Activity, AthleteProfile, RunKind
 from legday.settings import Settings
 from legday.stimulus import Verdict, judge_activity
 from legday.stimulus.fibres import DEFAULT_THRESHOLD_SPEED_MPS
@@ -21,6 +21,7 @@ __all__ = [
     "Assessment",
     "assess",
     "in_units",
+    "judged_as",
     "threshold_speed",
     "verdict",
     "verdict_payload",
@@ -31,7 +32,15 @@ __all__ = [
 class Assessment:
     activity: Activity
     analysis: RunAnalysis
+    """What the analysis found (its own kind and reasons, whatever the runner said)."""
     verdict: Verdict
+    label: RunKind | None = None
+    """The runner's kind, when given: the verdict judged the run as this kind."""
+
+    @property
+    def kind(self) -> RunKind:
+        """The effective kind: the runner's label when there is one, else the analysed kind."""
+        return self.label or self.analysis.kind
 
     def to_dict(self, units: str = "metric") -> dict[str, Any]:
         """The analysis object with the verdict block added (``legday analyze --json``)."""
@@ -73,10 +82,15 @@ def assess(
     settings: Settings | None = None,
     *,
     e1rm_by_exercise: Mapping[str, float] | None = None,
+    label: RunKind | None = None,
 ) -> Assessment:
     """Analyse ``activity`` and judge it. Garmin strength sets are mapped to the catalog and
     judged against the lifter's best e1RM per exercise (``e1rm_by_exercise``, kg, plus the
-    session's own sets), since watches record no reps in reserve."""
+    session's own sets), since watches record no reps in reserve.
+
+    ``label`` is the runner's own kind for a run (``legday label``): the runner has the last
+    word, so the verdict judges the run as that kind (see :func:`judged_as`), while the analysis
+    keeps the kind it found and its reasons."""
     settings = settings or Settings()
     catalog = load_catalog()
     e1rm: dict[str, float] = dict(e1rm_by_exercise or {})
@@ -88,12 +102,25 @@ def assess(
         activity,
         settings,
         catalog,
-        analysis=analysis,
+        analysis=judged_as(analysis, label),
         profile=profile,
         e1rm_by_exercise=e1rm,
         threshold_speed_mps=threshold_speed(profile, history, analysis.easy_speed_mps),
     )
-    return Assessment(activity, analysis, judged)
+    return Assessment(activity, analysis, judged, label)
+
+
+def judged_as(analysis: RunAnalysis, label: RunKind | None) -> RunAnalysis:
+    """The analysis as the verdict sees it when the runner labelled the run ``label``.
+
+    The kind becomes the runner's. The analysed kind's own pattern leaves the tags (an
+    "intervals" run the runner calls a race is not a race *with* intervals); other patterns the
+    analysis found stay (an easy run with strides is still an easy run with strides).
+    """
+    if label is None or label == analysis.kind:
+        return analysis
+    tags = tuple(t for t in analysis.tags if t != analysis.kind)
+    return replace(analysis, kind=label, tags=tags)
 
 
 #: Threshold speed as a share of the best recent race speed over 15–75 min: such races are run

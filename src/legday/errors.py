@@ -11,6 +11,8 @@ The tree::
     │   └── UnsafeInputError      refused on purpose: too large, a zip bomb, an unsafe path,
     │                             XML entities
     ├── ConfigError               a bad setting in legday.toml or a bad profile key/value
+    ├── LabelError                a run label legday cannot take: an unknown kind, bad reps,
+    │                             or a session that is not a run
     ├── LogSyntaxError            a manual strength log entry that cannot be understood
     └── NotFoundError             an id, exercise or file that does not exist
 
@@ -27,6 +29,7 @@ __all__ = [
     "ConfigError",
     "CorruptFileError",
     "FileError",
+    "LabelError",
     "LegdayError",
     "LogSyntaxError",
     "NotFoundError",
@@ -104,6 +107,11 @@ class UnsafeInputError(FileError):
 
 class ConfigError(LegdayError):
     """A bad setting or profile value. The message names the key and the value."""
+
+
+class LabelError(LegdayError):
+    """A run label that cannot be set (``legday label``); the message lists the valid kinds
+    or says why the session takes none."""
 
 
 class LogSyntaxError(LegdayError):

@@ -15,6 +15,7 @@ from legday import __version__
 from . import demo as _demo
 from . import importing as _importing
 from . import inspect as _inspect
+from . import labels as _labels
 from . import plan as _plan
 from . import profile as _profile
 from . import serve as _serve
@@ -60,6 +61,8 @@ app.command(epilog=_strength.STRENGTH_EPILOG)(_strength.strength)
 app.command(epilog=_week.EPILOG)(_week.week)
 app.command(epilog=_plan.EPILOG)(_plan.plan)
 app.command(epilog=_serve.EPILOG)(_serve.serve)
+app.command(epilog=_labels.LABEL_EPILOG)(_labels.label)
+app.add_typer(_labels.app, name="labels")
 app.add_typer(_profile.app, name="profile")
 
 

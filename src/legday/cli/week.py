@@ -56,7 +56,7 @@ def render_week(report: WeekReport) -> None:
         if s["type"] == "strength":
             label = "strength" + (" · leg day" if s["counts_as_leg_day"] else "")
         by_day.setdefault(date.fromisoformat(s["date"]), []).append(
-            f"{s['time']} {label} ({fmt_duration(s['minutes'] * 60)})"
+            f"{s['time']} {label} ({fmt_duration(s['minutes'] * 60)}, id {s['id']})"
         )
     for i, key in enumerate(WEEKDAYS):
         day = monday + timedelta(days=i)

@@ -36,9 +36,17 @@ from legday.settings import Settings
 from .blobs import BlobStore, sha256
 from .convert import set_from_row, set_to_row
 from .db import Database
+from .labels import stored_label
 from .samples import pack_samples, unpack_samples
 from .schema import ActivityRow, AthleteRow, FileRow, LapRow, SegmentRow, SetRow, StrengthSessionRow
-from .work import Decoded, DecodedActivity, WorkItem, decode_item, strength_fingerprint
+from .work import (
+    Decoded,
+    DecodedActivity,
+    WorkItem,
+    decode_item,
+    judged_as_label,
+    strength_fingerprint,
+)
 
 __all__ = [
     "FileReport",
@@ -124,6 +132,8 @@ class Importer:
         self.settings = settings or Settings()
         self.athlete = athlete
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self._history: list[dict[str, Any]] = []
+        self._e1rm: dict[str, float] = {}
 
     # -- discovery --------------------------------------------------------------------------
     def discover(self, paths: Iterable[str | Path]) -> Iterator[WorkItem | FileReport]:
@@ -208,8 +218,8 @@ class Importer:
         done = len(reports)
         if progress:
             progress(done, total, "")
-        history = self._history(athlete_id)
-        e1rm = stored_e1rm(self.db, athlete_id)
+        history = self._history = stored_history(self.db, athlete_id)
+        e1rm = self._e1rm = stored_e1rm(self.db, athlete_id)
         for decoded in self._decode_all(items, history, e1rm):
             reports.append(self._persist(decoded, athlete_id))
             done += 1
@@ -235,9 +245,6 @@ class Importer:
             session.add(row)
             session.flush()
         return row.id
-
-    def _history(self, athlete_id: int) -> list[dict[str, Any]]:
-        return stored_history(self.db, athlete_id)
 
     # -- persistence --------------------------------------------------------------------------
     def _persist(self, decoded: Decoded, athlete_id: int) -> FileReport:
@@ -329,11 +336,19 @@ class Importer:
         start = activity.start
         same = self._same_session(session, athlete_id, activity)
         richness = _richness(activity)
+        label: tuple[str, int | None, datetime | None] | None = None
         if same is not None:
             if richness <= same.n_samples * same.n_channels:
                 return False
+            if same.label_kind is not None:  # the runner's word outlives the poorer copy
+                label = (same.label_kind, same.label_reps, same.labelled_at)
             session.delete(same)
             session.flush()
+        runner_kind = stored_label(label[0]) if label is not None else None
+        if runner_kind is not None and item.kind is not None:
+            item = judged_as_label(
+                item, runner_kind, self.profile, self.settings, self._history, self._e1rm
+            )
         row = ActivityRow(
             athlete_id=athlete_id,
             file_id=file_id,
@@ -360,6 +375,8 @@ class Importer:
             verdict=item.verdict,
             samples=pack_samples(activity.samples),
         )
+        if label is not None:
+            row.label_kind, row.label_reps, row.labelled_at = label
         row.laps = [
             LapRow(
                 index=i,

@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from legday.analysis import HistorySummary
     from legday.plan import Block, Plan
 
+    from .labels import LabelledRun
+
 __all__ = ["Library", "LoggedSession"]
 
 Clock = Callable[[], datetime]
@@ -304,6 +306,33 @@ class Library:
 
         return reanalyze_all(self, progress)
 
+    # -- the runner's labels ---------------------------------------------------------------------
+    def label(self, activity_id: int | str, kind: str, reps: int | None = None) -> dict[str, Any]:
+        """Set a stored run's kind, as the runner says it was (``legday label ID --kind race``),
+        and judge it again as that kind; the analysis keeps its own kind and reasons. Returns
+        :meth:`activity`. Raises :class:`NotFoundError` for an unknown id and
+        :class:`~legday.errors.LabelError` for an unknown kind, reps that do not fit it, or a
+        session that is not a run."""
+        from .labels import parse_activity_id, parse_kind, set_label
+
+        ident = parse_activity_id(activity_id)
+        set_label(self, ident, parse_kind(kind), reps)
+        return self.activity(ident)
+
+    def clear_label(self, activity_id: int | str) -> dict[str, Any]:
+        """Remove the runner's kind from a stored run: the analysed kind applies again."""
+        from .labels import parse_activity_id, set_label
+
+        ident = parse_activity_id(activity_id)
+        set_label(self, ident, None)
+        return self.activity(ident)
+
+    def labelled_runs(self) -> list[LabelledRun]:
+        """Every run the runner labelled, oldest first (``legday labels export``)."""
+        from .labels import labelled_runs
+
+        return labelled_runs(self)
+
     def _ensure_athlete(self, session: Session) -> int:
         row = session.scalar(select(AthleteRow).where(AthleteRow.name == self.athlete))
         if row is None:
@@ -326,12 +355,24 @@ class Library:
             row = s.get(ActivityRow, activity_id)
             if row is None:
                 raise NotFoundError(f"no activity with id {activity_id}")
+            label = None
+            if row.label_kind is not None:  # the runner's kind; "kind" is then this one
+                at = row.labelled_at
+                if at is not None and at.tzinfo is None:
+                    at = at.replace(tzinfo=UTC)
+                label = {
+                    "kind": row.label_kind,
+                    "reps": row.label_reps,
+                    "at": at.isoformat() if at is not None else None,
+                }
             return {
                 "id": row.id,
                 "sport": row.sport,
                 "start": row.start.isoformat(),
                 "name": row.name,
                 "kind": row.kind,
+                "analysed_kind": (row.analysis or {}).get("kind"),
+                "label": label,
                 "analysis": row.analysis,
                 "verdict": in_units(row.verdict, self.profile.units),
             }

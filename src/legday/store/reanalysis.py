@@ -3,7 +3,8 @@
 When the analysis or the verdict improves, stored results go stale. The original bytes of
 every imported file are kept in the blob store, so each activity is decoded and judged again,
 oldest first (so "long" and "overload" see the same history an import would), and its row is
-updated in place; strength sessions are judged again from their stored sets.
+updated in place; strength sessions are judged again from their stored sets. A run the runner
+labelled (``legday label``) is judged as the runner's kind again: the label survives.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .importer import stored_e1rm
-from .schema import ActivityRow, FileRow, SegmentRow, StrengthSessionRow
+from .labels import apply_judgement, labels_of_file
+from .schema import ActivityRow, FileRow, StrengthSessionRow
 from .work import WorkItem, decode_item
 
 if TYPE_CHECKING:
@@ -40,24 +42,22 @@ def reanalyze_all(lib: Library, progress: Callable[[int, int, str], None] | None
             .join(ActivityRow, ActivityRow.file_id == FileRow.id)
             .where(ActivityRow.athlete_id == athlete_id)
             .group_by(FileRow.id, FileRow.sha256, FileRow.name)
-            .order_by(
-                select(ActivityRow.start)
-                .where(ActivityRow.file_id == FileRow.id)
-                .limit(1)
-                .scalar_subquery()
-            )
+            .order_by(func.min(ActivityRow.start), FileRow.id)
         ).all()
     history: list[dict[str, Any]] = []
     e1rm = stored_e1rm(lib.db, athlete_id)
     updated = 0
     total = len(files)
     for done, (file_id, digest, name) in enumerate(files, 1):
+        with lib.db.session() as s:
+            labels = labels_of_file(s, file_id)
         decoded = decode_item(
             WorkItem(name=name, data=lib.blobs.get(digest), sha256=digest),
             lib.profile,
             lib.settings,
             history,
             e1rm,
+            labels,
         )
         with lib.db.session() as s:
             rows = {
@@ -68,17 +68,7 @@ def reanalyze_all(lib: Library, progress: Callable[[int, int, str], None] | None
                 row = rows.get(index)
                 if row is None:
                     continue
-                row.analysis = item.analysis
-                row.verdict = item.verdict
-                row.kind = item.kind
-                row.category = item.category
-                row.counts_as_leg_day = item.counts_as_leg_day
-                row.trimp = item.trimp
-                row.max_hr = item.max_hr
-                row.segments = [
-                    SegmentRow(index=i, start_s=g["start_s"], end_s=g["end_s"], role=g["role"])
-                    for i, g in enumerate((item.analysis or {}).get("segments", []))
-                ]
+                apply_judgement(row, item)
                 updated += 1
                 history.append(
                     {

@@ -4,6 +4,12 @@ One row per stored file (by content hash), per activity (a session of a file), p
 segment, per strength session and set, and per plan. Samples are stored compactly: one
 compressed columnar blob per activity (see :mod:`legday.store.samples`), never a row per second.
 Analysis results and verdicts are JSON so that ``legday reanalyze`` can rewrite them.
+
+An activity keeps two answers to "what kind of run was it": ``analysis`` holds the kind the
+classifier found, with its reasons; ``label_kind`` (and ``label_reps``) the runner's own, set
+with ``legday label``. The runner has the last word: ``kind``, ``category`` and ``verdict`` are
+judged with the label when there is one, so the week check, the planner and the history read the
+effective kind from one column.
 """
 
 from __future__ import annotations
@@ -94,8 +100,14 @@ class ActivityRow(Base):
     description: Mapped[str | None] = mapped_column(Text)
     source_format: Mapped[str] = mapped_column(String(20))
     kind: Mapped[str | None] = mapped_column(String(20))
+    """The effective kind of a run: the runner's label when set, else the analysed kind."""
     category: Mapped[str | None] = mapped_column(String(20))
     counts_as_leg_day: Mapped[bool] = mapped_column(default=False)
+    label_kind: Mapped[str | None] = mapped_column(String(20))
+    """The kind the runner gave the run (``legday label``); None when not labelled."""
+    label_reps: Mapped[int | None]
+    """The work repetitions the runner counted, when given."""
+    labelled_at: Mapped[datetime | None]
     trimp: Mapped[float | None] = mapped_column(Float)
     max_hr: Mapped[float | None] = mapped_column(Float)
     """The run's robust observed maximum heart rate (feeds the HRmax estimate)."""

@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from legday.errors import LegdayError, OnError, UnsupportedFileError
-from legday.model import Activity, AthleteProfile, ExerciseSet, StrengthSession
+from legday.model import Activity, AthleteProfile, ExerciseSet, RunKind, StrengthSession
 from legday.settings import Settings
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ __all__ = [
     "DecodedStrength",
     "WorkItem",
     "decode_item",
+    "judged_as_label",
     "strength_fingerprint",
     "summaries_before",
 ]
@@ -57,6 +59,8 @@ class DecodedActivity:
     verdict: dict[str, Any] | None = None
     strength_verdict: dict[str, Any] | None = None
     kind: str | None = None
+    """The effective kind of a run: the runner's label when one was passed in, else the
+    analysed kind (``analysis["kind"]``)."""
     category: str | None = None
     counts_as_leg_day: bool = False
     trimp: float | None = None
@@ -98,11 +102,14 @@ def decode_item(
     settings: Settings,
     history: list[dict[str, Any]],
     e1rm: dict[str, float] | None = None,
+    labels: Mapping[int, RunKind] | None = None,
 ) -> Decoded:
     """Decode one file; analyse and judge every session in it.
 
     ``history`` summarises the athlete's stored runs (for "long" and R4); ``e1rm`` is the
-    lifter's best e1RM per exercise so far (for judging sets logged without RIR or RPE).
+    lifter's best e1RM per exercise so far (for judging sets logged without RIR or RPE);
+    ``labels`` holds the runner's kinds by session index (``legday label``), which the
+    verdicts of those runs are judged with.
     """
     from legday.io.strength_csv import looks_like_strength_csv
 
@@ -111,7 +118,7 @@ def decode_item(
         if looks_like_strength_csv(item.data[:4096]):
             _decode_strength_csv(out, profile, settings, e1rm or {})
         else:
-            _decode_activity(out, profile, settings, history, item.strava, e1rm or {})
+            _decode_activity(out, profile, settings, history, item.strava, e1rm or {}, labels or {})
     except LegdayError as exc:
         out.error = str(exc)
     except Exception as exc:  # a bug on one file must not stop the batch or every re-run
@@ -150,6 +157,7 @@ def _decode_activity(
     history: list[dict[str, Any]],
     strava: dict[str, str] | None,
     e1rm: dict[str, float],
+    labels: Mapping[int, RunKind],
 ) -> None:
     from legday.io.reader import read_bytes
     from legday.io.strava import apply_strava, is_row_bytes, read_row_bytes
@@ -168,9 +176,10 @@ def _decode_activity(
     out.kind = "activity"
     first = activities[0]
     out.format = first.source.format if first.source else "unknown"
-    for activity in activities:
+    for index, activity in enumerate(activities):
         out.warnings.extend(activity.warnings)
-        out.activities.append(_analyse(activity, profile, settings, history, e1rm))
+        label = labels.get(index)
+        out.activities.append(_analyse(activity, profile, settings, history, e1rm, label))
 
 
 def summaries_before(history: list[dict[str, Any]], activity: Activity) -> list[HistorySummary]:
@@ -196,27 +205,47 @@ def _analyse(
     settings: Settings,
     history: list[dict[str, Any]],
     e1rm: dict[str, float],
+    label: RunKind | None = None,
 ) -> DecodedActivity:
-    """Analysis and verdict for one activity, with the athlete's history for R4 and "long"."""
+    """Analysis and verdict for one activity, with the athlete's history for R4 and "long",
+    judged as the runner's ``label`` when the activity is a run that has one."""
     from legday.assessment import assess
 
+    is_run = activity.sport in RUN_SPORTS
     result = assess(
-        activity, profile, summaries_before(history, activity), settings, e1rm_by_exercise=e1rm
+        activity,
+        profile,
+        summaries_before(history, activity),
+        settings,
+        e1rm_by_exercise=e1rm,
+        label=label if is_run else None,
     )
     analysis = result.analysis
     verdict_dict = result.verdict_dict(profile.units)
-    is_run = activity.sport in RUN_SPORTS
     return DecodedActivity(
         activity=activity,
         analysis=analysis.to_dict(),
         verdict=verdict_dict,
         strength_verdict=verdict_dict if activity.sets else None,
-        kind=analysis.kind.value if is_run and analysis.kind is not None else None,
+        kind=result.kind.value if is_run and analysis.kind is not None else None,
         category=result.verdict.category,
         counts_as_leg_day=result.verdict.counts_as_leg_day,
         trimp=analysis.load.trimp,
         max_hr=analysis.hr.observed_max,
     )
+
+
+def judged_as_label(
+    item: DecodedActivity,
+    label: RunKind,
+    profile: AthleteProfile,
+    settings: Settings,
+    history: list[dict[str, Any]],
+    e1rm: dict[str, float] | None = None,
+) -> DecodedActivity:
+    """A decoded activity analysed and judged again as the runner's ``label`` (a labelled run
+    whose stored copy a richer recording of it replaces keeps its label)."""
+    return _analyse(item.activity, profile, settings, history, e1rm or {}, label)
 
 
 def _judge_strength(
