@@ -43,8 +43,9 @@ def _with_laps(a: Activity, laps: tuple[Lap, ...]) -> Activity:
 
 
 def test_workout_laps_mark_repeats_the_speed_threshold_misses() -> None:
-    # 6 × 60 s at only 1.2 × easy (under the 1.25 × effort threshold), no GPS, no altitude
-    parts = _workout(1.2 * EASY, 0.75 * EASY)
+    # 6 × 60 s at only 1.1 × easy (under the 1.25 × effort threshold and the 1.12 × contrast
+    # threshold), no GPS, no altitude
+    parts = _workout(1.1 * EASY, 0.85 * EASY)
     bare = activity(piecewise(parts))
     assert analyze(bare, PROFILE).kind is RunKind.EASY
     hinted = analyze(_with_laps(bare, _laps(parts, "active", "recovery")), PROFILE)
@@ -52,7 +53,7 @@ def test_workout_laps_mark_repeats_the_speed_threshold_misses() -> None:
 
 
 def test_workout_laps_are_ignored_when_the_data_disagree() -> None:
-    parts = _workout(1.2 * EASY, 0.75 * EASY)
+    parts = _workout(1.1 * EASY, 0.85 * EASY)
     bare = activity(piecewise(parts))
     # the laps call the slow jogs the work: the recording contradicts them
     swapped = analyze(_with_laps(bare, _laps(parts, "recovery", "active")), PROFILE)

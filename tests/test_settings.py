@@ -53,3 +53,16 @@ def test_home_and_db_url(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert home.db_url(env=env) == f"sqlite:///{tmp_path}/legday.sqlite"
     assert home.db_url(env={"LEGDAY_DB": "postgresql+psycopg://x"}) == "postgresql+psycopg://x"
     assert home.db_url("sqlite:///other.db", env=env) == "sqlite:///other.db"
+
+
+def test_classification_thresholds_are_one_table_a_user_can_change() -> None:
+    from legday.thresholds import Thresholds
+
+    s = Settings.from_mapping({"classify": {"contrast_on_ratio": 1.2, "contrast_min_reps": 4}})
+    assert s.classify.contrast_on_ratio == 1.2 and s.classify.contrast_min_reps == 4
+    assert s.classify.contrast_ratio == Thresholds().contrast_ratio
+    assert s.to_dict()["classify"]["contrast_on_ratio"] == 1.2
+    with pytest.raises(ConfigError, match=r"classify\.nope"):
+        Settings.from_mapping({"classify": {"nope": 1}})
+    with pytest.raises(ConfigError, match="table"):
+        Settings.from_mapping({"classify": 3})

@@ -14,10 +14,11 @@ done by :mod:`legday.home`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
 from legday.errors import ConfigError
+from legday.thresholds import Thresholds
 
 __all__ = ["Settings"]
 
@@ -133,8 +134,12 @@ class Settings:
     #: A run this many times the athlete's usual longest is a new overload (R4).
     overload_ratio: float = 1.4
 
+    # --- run classification --------------------------------------------------------------
+    #: The thresholds that decide a run's kind (``[settings.classify]``; legday/thresholds.py).
+    classify: Thresholds = field(default_factory=Thresholds)
+
     def to_dict(self) -> dict[str, Any]:
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+        return _plain(asdict(self))
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Settings:
@@ -154,7 +159,25 @@ class Settings:
         return replace(self, **changes)
 
 
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
+    """``asdict`` output with tuples as lists, nested tables included (TOML/JSON-ready)."""
+    return {
+        k: _plain(v) if isinstance(v, dict) else list(v) if isinstance(v, tuple) else v
+        for k, v in data.items()
+    }
+
+
 def _coerce(key: str, default: Any, value: Any) -> Any:
+    if is_dataclass(default) and not isinstance(default, type):
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"setting {key!r} needs a table of settings, got {value!r}")
+        known = {f.name for f in fields(default)}
+        changes: dict[str, Any] = {}
+        for sub, v in value.items():
+            if sub not in known:
+                raise ConfigError(f"unknown setting {key}.{sub}; valid: {', '.join(sorted(known))}")
+            changes[sub] = _coerce(f"{key}.{sub}", getattr(default, sub), v)
+        return replace(default, **changes)
     if isinstance(default, tuple):
         if not isinstance(value, list | tuple) or len(value) != len(default):
             raise ConfigError(

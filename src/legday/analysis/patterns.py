@@ -71,17 +71,15 @@ IRREGULAR_MIN = 5
 #: recoveries are jogged (≈ 0.7–0.85 × easy) or stood (heuristic: 0.90–1.14 for synthetic
 #: fartleks, ≤ 0.90 for intervals, over 550 sessions × 3 seeds) …
 FARTLEK_RECOVERY_RATIO = 0.9
-#: … and its surges or its recoveries are uneven: coefficient of variation of the effort
-#: durations *and* distances at least this (interval repetitions are of one set distance) …
-FARTLEK_CV = 0.15
-#: … or of the recoveries' durations at least this (heuristic: intervals ≤ 0.05 when their
-#: repetitions are found whole, fartleks ≥ 0.12).
-FARTLEK_RECOVERY_CV = 0.15
+#: … and its surges are of uneven length: their durations *and* their distances fall into at
+#: least ``FARTLEK_MIN_LENGTHS`` groups, a new group starting where a sorted length exceeds the
+#: group's first by more than ``LENGTH_GROUP_TOLERANCE`` (interval reps are of one or two set
+#: lengths — 400s and 800s — with recoveries that vary as much as a fartlek's; heuristic).
+FARTLEK_MIN_LENGTHS = 3
+#: See :data:`FARTLEK_MIN_LENGTHS` (GPS distance and edge timing vary by ~5–10 %).
+LENGTH_GROUP_TOLERANCE = 0.15
 #: A fartlek's surges add up to at least this long, s.
 FARTLEK_MIN_WORK_S = 300.0
-#: Interval and fartlek efforts average at least this multiple of the easy speed (they run
-#: at 10-km pace or faster, ≥ ~1.3 × easy pace).
-QUALITY_MIN_RATIO = 1.35
 #: … and at least this fast, m/s (≈ 6:00/km: slower "efforts" are the jogs of a run/walk;
 #: the slowest synthetic runner's threshold pace is 2.9 m/s).
 QUALITY_MIN_MPS = 2.8
@@ -294,18 +292,21 @@ def _pattern(sig: Signals, efforts: list[Stretch], v_ref: float) -> RunKind | No
         each = min(e.effort_mps for e in efforts) / v_ref >= STRIDE_EACH_RATIO
         ok = ratio >= STRIDE_MIN_RATIO and dur >= STRIDE_MIN_S and steady and each
         return RunKind.STRIDES if ok else None
-    if dist >= TEMPO_MIN_M or dur >= TEMPO_MIN_S:
+    if (dist >= TEMPO_MIN_M or dur >= TEMPO_MIN_S) and not _rested(sig, efforts):
         return RunKind.TEMPO if hard_enough(sig, efforts) else None
-    irregular = (
-        min(cv([e.duration_s for e in efforts]), cv([e.distance_m for e in efforts])) >= FARTLEK_CV
-    )
-    uneven = irregular or cv(rec_s) >= FARTLEK_RECOVERY_CV
+    uneven = min(
+        _length_groups([e.duration_s for e in efforts]),
+        _length_groups([e.distance_m for e in efforts]),
+    ) >= min(FARTLEK_MIN_LENGTHS, n)
     floats = bool(rec_v) and float(np.median(rec_v)) >= FARTLEK_RECOVERY_RATIO * v_ref
     slowest = min(
         float(np.mean([e.effort_mps for e in efforts])),
         float(np.mean([e.speed_mps for e in efforts])),
     )
-    if ratio < QUALITY_MIN_RATIO or slowest < QUALITY_MIN_MPS:
+    c = sig.classify
+    contrasted = bool(rec_v) and max(rec_v) * c.contrast_ratio <= min(e.effort_mps for e in efforts)
+    floor = c.quality_contrast_min_ratio if contrasted else c.quality_min_ratio
+    if ratio < floor or slowest < QUALITY_MIN_MPS:
         return None
     work_s = float(sum(e.duration_s for e in efforts))
     if (
@@ -319,6 +320,26 @@ def _pattern(sig: Signals, efforts: list[Stretch], v_ref: float) -> RunKind | No
     if n >= MIN_INTERVAL_REPS:
         return RunKind.INTERVALS
     return None
+
+
+def _length_groups(lengths: Sequence[float]) -> int:
+    """How many distinct lengths ``lengths`` holds: sorted, a group starts at each length more
+    than ``LENGTH_GROUP_TOLERANCE`` above the first of the group before."""
+    groups, first = 0, -1.0
+    for x in sorted(lengths):
+        if groups == 0 or x > (1.0 + LENGTH_GROUP_TOLERANCE) * first:
+            groups, first = groups + 1, x
+    return groups
+
+
+def _rested(sig: Signals, efforts: Sequence[Stretch]) -> bool:
+    """Three or more repetitions with recoveries of at least ``tempo_max_recovery_share`` of
+    a repetition: intervals, however long the reps (threshold "cruise" reps rest briefly)."""
+    if len(efforts) < MIN_INTERVAL_REPS:
+        return False
+    rest = float(np.median([b.start_s - a.end_s for a, b in pairwise(efforts)]))
+    work = float(np.median([e.duration_s for e in efforts]))
+    return rest >= sig.classify.tempo_max_recovery_share * work
 
 
 def _tempo_length(e: Stretch) -> bool:
@@ -335,6 +356,8 @@ def _tempo_core(sig: Signals, part: list[Stretch]) -> list[Stretch]:
         return []
     core = [e for e in part if _tempo_length(e)]
     work = sum(e.duration_s for e in part)
+    if _rested(sig, core):
+        return []
     if not core or sum(e.duration_s for e in core) < TEMPO_WORK_SHARE * work:
         return []
     if _grade(core) >= HILL_MIN_GRADE:

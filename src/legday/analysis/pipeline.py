@@ -11,6 +11,7 @@ from legday.model import Activity, AthleteProfile
 from legday.settings import Settings
 
 from . import grade as grade_mod
+from .contrast import contrast_efforts
 from .kinds import (
     RACE_HR_FRACTION_LTHR,
     RACE_MIN_S,
@@ -108,6 +109,7 @@ def signals(
         ),
         lthr_bpm=lthr_bpm,
         trail=trail,
+        classify=settings.classify,
     )
 
 
@@ -190,7 +192,7 @@ def analyze(
     hr_summary = _hr_summary(sig, grid, anchors, zone_model, settings, observed)
     load = _load(sig, grid, anchors, profile, activity, moving_s)
     v_ref = easy_reference(sig, *level_segments(sig, CPD_REFERENCE_PENALTY_BIC)) if sig.n else None
-    blocks = _blocks(sig, activity, anchors, grid.start_posix_s, v_ref)
+    blocks = _blocks(sig, activity, anchors, grid.start_posix_s, v_ref, settings)
     hr_counted = sig.hr_bpm[grid.counted & np.isfinite(sig.hr_bpm)]
     hr_frac = (
         (float(np.median(hr_counted)) - anchors.hr_rest) / (anchors.lthr - anchors.hr_rest)
@@ -297,7 +299,12 @@ def _load(
 
 
 def _blocks(
-    sig: Signals, activity: Activity, anchors: HrAnchors, t0: float, v_ref: float | None
+    sig: Signals,
+    activity: Activity,
+    anchors: HrAnchors,
+    t0: float,
+    v_ref: float | None,
+    settings: Settings,
 ) -> list[Classified]:
     """Efforts found, a race singled out, and the efforts grouped into named blocks; ``t0`` is
     the POSIX time of the grid's first point (to place the workout's laps), ``v_ref`` the run's
@@ -305,7 +312,8 @@ def _blocks(
     if sig.n == 0 or v_ref is None or v_ref <= 0:
         return []
     meta_race = race_metadata(activity)
-    efforts = find_efforts(sig, v_ref, *level_segments(sig))
+    levels = level_segments(sig)
+    efforts = find_efforts(sig, v_ref, *levels)
     race = find_race_effort(sig, efforts, meta_race)
     hr = sig.hr_bpm[sig.counted & np.isfinite(sig.hr_bpm)]
     if race is None and not efforts and _whole_run_hard(sig, hr, anchors, meta_race):
@@ -316,16 +324,53 @@ def _blocks(
     if race is None:
         for reps in workout_reps(sig, activity.laps, t0):
             blocks = _with_lap_block(blocks, name_block(sig, reps, v_ref))
+    contrast = (
+        [
+            b
+            for b in build_blocks(sig, contrast_efforts(sig, v_ref, *levels, settings), v_ref, None)
+            if b.pattern in QUALITY
+        ]
+        if race is None
+        else []
+    )
+    blocks = _recounted(blocks, contrast)
     if not any(b.pattern in QUALITY or b.pattern is RunKind.RACE for b in blocks):
         reps = stop_intervals(sig)
         if reps:
             blocks = [classified(RunKind.INTERVALS, reps, v_ref)]
+        elif contrast:
+            blocks = _merged(blocks, contrast)
         else:
             rel = relative_repeats(sig, v_ref)
             found = name_block(sig, rel, v_ref) if rel else None
             if found is not None and found.pattern in QUALITY:
                 blocks = sorted([*blocks, found], key=lambda k: k.efforts[0].start)
     return blocks
+
+
+def _recounted(blocks: list[Classified], found: list[Classified]) -> list[Classified]:
+    """Quality blocks found by pace replaced by a block found by contrast over the same span
+    when it counts more repetitions (the pace threshold missed reps run just under it)."""
+    for f in found:
+        a, b = f.efforts[0].start, f.efforts[-1].end
+        over = [k for k in blocks if k.efforts[0].start < b and k.efforts[-1].end > a]
+        more = f.block.reps > sum(k.block.reps for k in over)
+        if over and more and all(k.pattern in QUALITY for k in over):
+            blocks = _merged(blocks, [f])
+    return blocks
+
+
+def _merged(blocks: list[Classified], found: list[Classified]) -> list[Classified]:
+    """``blocks`` with ``found`` added, dropping those of ``blocks`` that overlap them."""
+    kept = [
+        k
+        for k in blocks
+        if not any(
+            k.efforts[0].start < f.efforts[-1].end and k.efforts[-1].end > f.efforts[0].start
+            for f in found
+        )
+    ]
+    return sorted([*kept, *found], key=lambda k: k.efforts[0].start)
 
 
 def _with_lap_block(blocks: list[Classified], lap: Classified | None) -> list[Classified]:

@@ -21,10 +21,12 @@ is no recovery (a climb the altitude data did not show).
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+
+from legday.thresholds import Thresholds
 
 from .moving import rolling_mean
 
@@ -190,6 +192,8 @@ class Signals:
     """The athlete's lactate-threshold HR, to confirm sustained efforts."""
     trail: bool = False
     """A trail run: pace follows the terrain, so irregular surges are no fartlek."""
+    classify: Thresholds = field(default_factory=Thresholds)
+    """The classification thresholds (``Settings.classify``)."""
 
     @property
     def n(self) -> int:

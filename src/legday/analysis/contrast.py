@@ -1,0 +1,99 @@
+"""Work told from recovery by contrast: repetitions clearly faster than the running around them.
+
+A trained runner's repetitions at threshold or 10-km pace run only ~1.2–1.35 × their easy
+pace, and their recoveries are floated near easy pace: a fixed multiple of the easy pace
+misses them, although the session is plain to see as an alternation of two levels. This
+module finds that alternation on the change-point levels of effort speed
+(:func:`~legday.analysis.segments.level_segments`):
+
+* a **work level** runs at least ``contrast_on_ratio`` × the easy reference and at least
+  ``contrast_ratio`` × each slower level beside it (its recoveries);
+* consecutive work levels are one repetition (a level change inside a rep);
+* heart rate must agree when it is recorded: it ends each repetition higher than it ended
+  the recovery before (median over the reps, ``contrast_hr_rise_bpm``). On rolling ground
+  without altitude data the alternation runs the other way — slower up, faster down, with
+  heart rate highest at the end of the *slow* part — so this test tells hills from reps.
+
+The efforts it returns are named by the pattern rules like any others
+(:func:`~legday.analysis.patterns.build_blocks`); it is used when the pace threshold found no
+quality work.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from legday.settings import Settings
+
+from .segments import FloatArray, IntArray, Signals, Stretch, stretch
+
+__all__ = ["contrast_efforts"]
+
+
+def _groups(high: np.ndarray) -> list[tuple[int, int]]:
+    """Index ranges ``[i, j)`` of consecutive True values."""
+    out: list[tuple[int, int]] = []
+    i = 0
+    n = high.size
+    while i < n:
+        if high[i]:
+            j = i
+            while j < n and high[j]:
+                j += 1
+            out.append((i, j))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _end_hr(sig: Signals, a: int, b: int, seconds: float) -> float:
+    """Mean heart rate over the last ``seconds`` of ``[a, b)`` (NaN when not recorded)."""
+    lo = max(a, b - sig.points(seconds))
+    hr = sig.hr_bpm[lo:b]
+    hr = hr[np.isfinite(hr)]
+    return float(hr.mean()) if hr.size else float("nan")
+
+
+def contrast_efforts(
+    sig: Signals, v_ref: float, bounds: IntArray, levels: FloatArray, settings: Settings
+) -> list[Stretch]:
+    """Repetitions found by their contrast with their own recoveries (see the module rules);
+    [] when fewer than ``contrast_min_reps`` alternate or heart rate disagrees."""
+    c = settings.classify
+    if levels.size < 3 or v_ref <= 0:
+        return []
+    durations = (bounds[1:] - bounds[:-1]) * sig.step_s
+    high = levels >= c.contrast_on_ratio * v_ref
+    reps: list[tuple[int, int]] = []
+    for i, j in _groups(high):
+        level = float(np.average(levels[i:j], weights=np.maximum(durations[i:j], 1e-9)))
+        before = levels[i - 1] if i > 0 else None
+        after = levels[j] if j < levels.size else None
+        if before is None and after is None:
+            continue
+        if any(n is not None and level < c.contrast_ratio * n for n in (before, after)):
+            continue
+        if not c.contrast_min_rep_s <= float(durations[i:j].sum()) <= c.contrast_max_rep_s:
+            continue
+        reps.append((int(bounds[i]), int(bounds[j])))
+    if len(reps) < c.contrast_min_reps:
+        return []
+    efforts = [stretch(sig, a, b) for a, b in reps]
+    if np.isfinite(sig.hr_bpm).sum() * sig.step_s >= 60.0:
+        rises = []
+        for k, (a, b) in enumerate(reps):
+            rest_a = reps[k - 1][1] if k else max(0, a - (b - a))
+            work = _end_hr(sig, a, b, c.contrast_hr_window_s)
+            rest = _end_hr(sig, rest_a, a, c.contrast_hr_window_s)
+            if np.isfinite(work) and np.isfinite(rest):
+                rises.append(work - rest)
+        if rises and float(np.median(rises)) < c.contrast_hr_rise_bpm:
+            return []
+    level = float(np.median([e.effort_mps for e in efforts]))
+    lo, hi = 0, len(efforts)
+    while lo < hi and efforts[lo].effort_mps < c.contrast_trim_fraction * level:
+        lo += 1
+    while hi > lo and efforts[hi - 1].effort_mps < c.contrast_trim_fraction * level:
+        hi -= 1
+    return efforts[lo:hi] if hi - lo >= c.contrast_min_reps else []

@@ -1,0 +1,71 @@
+"""The thresholds that decide a run's kind, in one table (``Settings.classify``).
+
+A user overrides any of them in ``legday.toml``::
+
+    [settings.classify]
+    contrast_on_ratio = 1.15
+
+Each field says what it decides and where its value comes from: a source (see
+docs/science.md, section 1.6) or the data and grid that fitted it. "Fitted" values were
+chosen on the clean and hard synthetic sets and the *tuning* athletes of the real set
+(``bench/classify.py --split``), never on the athletes the published figures are reported on.
+The many finer constants of the effort search stay beside the code that uses them
+(``legday.analysis``), each with its own comment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Thresholds"]
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Run-classification thresholds (see the module docstring)."""
+
+    # --- work told by contrast (analysis/contrast.py) --------------------------------------
+    #: A work level runs at least this multiple of the easy reference. Trained runners' reps at
+    #: threshold pace run ~1.25–1.35 × easy pace (Daniels' VDOT tables: easy 59–74 % vs
+    #: threshold 83–88 % of vVO2max ⇒ T/E ≈ 1.15–1.45); fitted on the tuning set over 1.05–1.25.
+    contrast_on_ratio: float = 1.12
+    #: … and at least this multiple of each slower level beside it (its recoveries): the
+    #: alternation must be clear, not the drift of a steady run (fitted over 1.06–1.2).
+    contrast_ratio: float = 1.1
+    #: Fewest alternating repetitions (as for a pace-found intervals block).
+    contrast_min_reps: int = 3
+    #: A contrast repetition lasts at least this long, s: shorter bursts (strides, sprints,
+    #: 8–40 s) run far above easy pace and are the pace threshold's to find.
+    contrast_min_rep_s: float = 40.0
+    #: A contrast repetition lasts at most this long, s (longer is a tempo or a progression,
+    #: which the pace threshold and heart rate find).
+    contrast_max_rep_s: float = 900.0
+    #: Contrast repetitions at either end slower than this fraction of the median repetition
+    #: are dropped (a brisk bit of the warm-up, the run home after the set; fitted over
+    #: 0.85–0.97).
+    contrast_trim_fraction: float = 0.95
+    #: Heart rate ends a repetition at least this much higher than it ended the recovery
+    #: before (median over reps), bpm; on rolling ground without altitude the slow part (the
+    #: climb) ends highest instead. HR responds to a step in pace within ~30–60 s (Jones &
+    #: Poole 2005): the last ``contrast_hr_window_s`` of each part are compared.
+    contrast_hr_rise_bpm: float = 2.0
+    #: See :attr:`contrast_hr_rise_bpm`, s.
+    contrast_hr_window_s: float = 20.0
+    #: Interval and fartlek repetitions with clearly slower recoveries (each recovery at most
+    #: 1 / ``contrast_ratio`` of the reps' pace) may run as slowly as this multiple of easy
+    #: (threshold reps); without that contrast they need ``quality_min_ratio``.
+    quality_contrast_min_ratio: float = 1.12
+    #: Interval and fartlek repetitions without a clear contrast with their recoveries average
+    #: at least this multiple of the easy speed (10-km pace or faster, ≥ ~1.3 × easy pace;
+    #: heuristic fitted on the clean synthetic set).
+    quality_min_ratio: float = 1.35
+    # --- tempo or intervals (analysis/patterns.py) ----------------------------------------
+    #: Three or more long repetitions whose recoveries last at least this share of a rep are
+    #: intervals (Daniels: I-pace work with equal or slightly shorter recovery); shorter
+    #: recoveries make threshold "cruise" repetitions, a tempo (Daniels: ~1 min per 5 min,
+    #: share 0.2; the clean synthetic tempos reach 0.47).
+    tempo_max_recovery_share: float = 0.5
+    # --- walking (analysis/segments.py) ---------------------------------------------------
+    #: Running cadence is ≥ ~140 steps/min and walking ≤ ~130 (Tudor-Locke et al. 2018, walk–
+    #: run transition cadence ≈ 140 spm): a level whose median cadence is below this is a walk.
+    walk_max_cadence_spm: float = 135.0

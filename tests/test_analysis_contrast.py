@@ -1,0 +1,80 @@
+"""Repetitions told from recoveries by contrast: a trained runner's threshold reps, which run
+only ~1.2–1.3 × easy pace, and the rolling ground that must not look like them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from legday.analysis import RunKind, analyze
+from legday.analysis.patterns import _length_groups
+from legday.model import AthleteProfile
+from test_analysis_support import activity, piecewise
+
+PROFILE = AthleteProfile(hr_max=190, hr_rest=50, lthr=170, sex="m")
+EASY = 3.6
+
+
+def _hr_follow(speed: np.ndarray, low: float = 130.0, gain: float = 40.0) -> np.ndarray:
+    """Heart rate following speed with a ~30-s first-order lag (Jones & Poole 2005)."""
+    target = low + gain * (speed / EASY - 1.0) / 0.3
+    hr = np.empty_like(target)
+    hr[0] = target[0]
+    for i in range(1, target.size):
+        hr[i] = hr[i - 1] + (target[i] - hr[i - 1]) / 30.0
+    return hr
+
+
+def _session(work: float, rest: float, reps: int, work_s: float, rest_s: float) -> np.ndarray:
+    parts = [(600.0, EASY)]
+    for _ in range(reps):
+        parts += [(work_s, work), (rest_s, rest)]
+    return piecewise([*parts[:-1], (600.0, EASY)])
+
+
+@pytest.mark.parametrize("ratio", [1.22, 1.28, 1.34])
+def test_threshold_reps_with_floated_recoveries_are_intervals(ratio: float) -> None:
+    # 5 × 1000 m at threshold pace with 90-s floats at easy pace: under the 1.25 × / 1.35 ×
+    # pace thresholds that suit a wide range of runners, plain as an alternation
+    speed = _session(ratio * EASY, EASY, 5, 1000.0 / (ratio * EASY), 150.0)
+    result = analyze(activity(speed, _hr_follow(speed)), PROFILE)
+    assert result.kind is RunKind.INTERVALS
+    assert sum(b.reps for b in result.blocks) == 5
+
+
+def test_rolling_ground_without_altitude_is_no_workout() -> None:
+    # an easy run over rolling hills with no altitude data: slower up (HR rising), faster
+    # down (HR falling) — the same alternation of pace, heart rate the other way round
+    parts = [(600.0, EASY)]
+    for _ in range(6):
+        parts += [(120.0, 0.85 * EASY), (90.0, 1.2 * EASY)]
+    speed = piecewise([*parts, (600.0, EASY)])
+    climbing = piecewise(
+        [(600.0, 0.0), *[(s, 1.0 if v < EASY else 0.0) for s, v in parts[1:]], (600.0, 0.0)]
+    )
+    hr = 135.0 + np.convolve(climbing, np.ones(60) / 60.0 * 15.0, mode="same")
+    result = analyze(activity(speed, hr), PROFILE)
+    assert result.kind is RunKind.EASY, result.reasons
+
+
+def test_reps_of_two_set_lengths_are_intervals_not_fartlek() -> None:
+    # 400, 400, 800, 800, 400 on the track with 400-m floats: set lengths, not speed play
+    work = 1.28 * EASY
+    parts = [(600.0, EASY)]
+    for dist in (400.0, 400.0, 800.0, 800.0, 400.0):
+        parts += [(dist / work, work), (110.0, EASY)]
+    speed = piecewise([*parts[:-1], (600.0, EASY)])
+    result = analyze(activity(speed, _hr_follow(speed)), PROFILE)
+    assert result.kind is RunKind.INTERVALS
+    assert sum(b.reps for b in result.blocks) == 5
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(10.0, 2000.0), min_size=1, max_size=12), st.floats(1.0, 5.0))
+def test_length_groups_ignore_scale_and_order(lengths: list[float], scale: float) -> None:
+    groups = _length_groups(lengths)
+    assert 1 <= groups <= len(lengths)
+    assert _length_groups([x * scale for x in reversed(lengths)]) == groups
+    assert _length_groups(lengths * 2) == groups
