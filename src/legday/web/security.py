@@ -13,7 +13,7 @@
 * :class:`UploadLimit` answers 413 to a request body larger than the limit and 411 to a
   body whose length is not announced, before any of it is read; and 403 to a POST that a
   page on another site sent (its ``Origin`` is not this server), so a web page cannot push
-  files into a dashboard running without a token.
+  files into a dashboard running without a token, nor relabel its runs.
 """
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ class UploadLimit:
         origin = headers.get("origin")
         problem: tuple[int, str] | None = None
         if origin and urlsplit(origin).netloc != headers.get("host"):
-            problem = (403, "uploads are accepted only from the dashboard's own pages")
+            problem = (403, "changes are accepted only from the dashboard's own pages")
         elif length is None or not length.isdigit():
             problem = (411, "send the upload with a Content-Length")
         elif int(length) > self.max_bytes:

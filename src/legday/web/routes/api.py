@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 
 from legday.cli.common import _clean as json_ready  # the CLI's --json rules: NaN/inf → null
+from legday.errors import LabelError
 from legday.store.library import Library
 
 from ..app import get_library
@@ -40,6 +41,26 @@ def week(lib: Lib, date: DateQuery = None) -> Response:
 @router.get("/activity/{activity_id}", summary="One stored activity: analysis and verdict")
 def activity(lib: Lib, activity_id: int) -> Response:
     return json_response(lib.activity(activity_id))
+
+
+@router.post(
+    "/activity/{activity_id}/label",
+    summary="Set (or clear) the runner's kind of a run (as `legday label --json`)",
+)
+def label_activity(
+    lib: Lib,
+    activity_id: int,
+    kind: Annotated[
+        str | None,
+        Body(description="The run's kind (e.g. race, intervals); null clears your label."),
+    ] = None,
+    reps: Annotated[int | None, Body(description="Work repetitions, as you counted them.")] = None,
+) -> Response:
+    if kind is None:
+        if reps is not None:
+            raise LabelError("reps go with a kind: send kind as well")
+        return json_response(lib.clear_label(activity_id))
+    return json_response(lib.label(activity_id, kind, reps))
 
 
 @router.get("/activity/{activity_id}/reps", summary="A run's work blocks and each repetition")

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from legday.errors import LabelError
+from legday.model import RunKind
 from legday.plan import Block, to_ics
 from legday.store.library import Library
 
@@ -53,7 +55,30 @@ def activity_page(request: Request, lib: Lib, activity_id: int) -> Response:
     activity = lib.activity(activity_id)
     streams = lib.activity_streams(activity_id)
     view = activity_view(activity, streams, units, lib.activity_reps(activity_id))
-    return _page(request, "activity.html", {"activity": activity, **view})
+    kinds = [k.value for k in RunKind]
+    return _page(request, "activity.html", {"activity": activity, "kinds": kinds, **view})
+
+
+@router.post("/activity/{activity_id}/label")
+def label_form(
+    lib: Lib,
+    activity_id: int,
+    kind: Annotated[str, Form()] = "",
+    reps: Annotated[str, Form()] = "",
+    clear: Annotated[str, Form()] = "",
+) -> Response:
+    """The activity page's "what kind of run was it?" form (as ``legday label``): set the
+    runner's kind (and reps), or clear it, then back to the page. A page on another site
+    cannot post it: :class:`~legday.web.security.UploadLimit` refuses a foreign ``Origin``,
+    as for the import form."""
+    if clear:
+        lib.clear_label(activity_id)
+    else:
+        count = reps.strip()
+        if count and not count.isdigit():
+            raise LabelError(f"reps must be a whole number, not {count!r}")
+        lib.label(activity_id, kind, int(count) if count else None)
+    return RedirectResponse(f"/activity/{activity_id}#label", status_code=303)
 
 
 @router.get("/strength", response_class=HTMLResponse)
