@@ -6,6 +6,11 @@ Two sets:
   levels, each with a short history of the athlete's usual runs (durations of the programs
   their weekly pattern holds) and their profile. The activity's name, which the synthetic
   runner fills from the truth, is replaced with a neutral "Morning Run".
+* **hard synthetic** (``--set hard``) — sessions as messy as real recordings
+  (:mod:`legday.synth.hard`): short, cut or separate warm-ups, races from the gun, trained
+  runners' easy pace, bare profiles, lagging and drifting HR, paused recoveries, hills of every
+  shape, ladders, floats inside reps, treadmills, auto-laps, GPS dropouts. Each session lists
+  the conditions it drew, and the report breaks the scores down by condition.
 * **real** — third-party recordings in ``../shared/data/real``, labelled by hand in
   ``tests/data/labels.toml`` (with the evidence for each label).
 
@@ -15,6 +20,7 @@ work-repetition count is within ±1.
 
     .venv/bin/python bench/classify.py --n 550 --seed 0
     .venv/bin/python bench/classify.py --real-only
+    .venv/bin/python bench/classify.py --set hard --synthetic-only
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import argparse
 import sys
 import time
 import tomllib
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -191,6 +198,140 @@ def run_synthetic(n: int, seed: int) -> tuple[list[Case], list[float]]:
     return cases, times
 
 
+# --- hard synthetic ---------------------------------------------------------------------------
+
+#: Patterns whose repetition count is scored on the hard set (sprints too).
+HARD_REP_PATTERNS = ("intervals", "hill_repeats", "strides", "sprints")
+#: Sessions in the hard set unless ``--n`` says otherwise.
+HARD_N = 500
+
+
+@dataclass(frozen=True, slots=True)
+class HardCase:
+    """A scored hard session: the case, the conditions it drew and its repetition counts
+    over :data:`HARD_REP_PATTERNS`."""
+
+    case: Case
+    conditions: tuple[str, ...]
+    reps: dict[str, int]
+    got_reps: dict[str, int]
+
+    @property
+    def kind_and_tags_right(self) -> bool:
+        c = self.case
+        return c.kind == c.got_kind and c.tags == c.got_tags
+
+    @property
+    def quality(self) -> bool:
+        """A session with reps to count."""
+        return bool(self.reps)
+
+    @property
+    def reps_right(self) -> bool:
+        """Every block's work-rep count within ±1 (as the athlete counts them)."""
+        return all(abs(self.got_reps.get(p, 0) - n) <= 1 for p, n in self.reps.items())
+
+
+def _hard_reps(blocks: Sequence[Any]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for b in blocks:
+        pattern = b["tag"] if isinstance(b, dict) else str(getattr(b.pattern, "value", b.pattern))
+        if pattern in HARD_REP_PATTERNS:
+            out[pattern] = out.get(pattern, 0) + int(b["reps"] if isinstance(b, dict) else b.reps)
+    return out
+
+
+def hard_sessions(
+    n: int, seed: int
+) -> Iterator[
+    tuple[str, Activity, dict[str, Any], AthleteProfile, list[HistorySummary], tuple[str, ...]]
+]:
+    """The ``n`` sessions of the hard set (:func:`legday.synth.hard.hard_session`), each with
+    its profile, its athlete's usual runs (none for a bare profile) and its conditions.
+    Session ``i`` is ``hard_session(seed, i)``, so any one can be rebuilt alone."""
+    from legday.synth.hard import HARD_STREAM, hard_session
+
+    start = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
+    for i in range(n):
+        s = hard_session(seed, i, start)
+        history = (
+            _program_history(s.athlete, np.random.default_rng([seed, i, HARD_STREAM, 1]), start)
+            if s.with_history
+            else []
+        )
+        activity = replace(s.run.activity, name="Morning Run")
+        conditions = tuple(c.value for c in s.conditions)
+        yield s.name, activity, s.run.truth.to_dict(), s.profile, history, conditions
+
+
+def run_hard(n: int, seed: int) -> tuple[list[HardCase], list[float]]:
+    cases: list[HardCase] = []
+    times: list[float] = []
+    for name, activity, truth, profile, history, conditions in hard_sessions(n, seed):
+        t0 = time.perf_counter()
+        result = analyze(activity, profile, history)
+        times.append(time.perf_counter() - t0)
+        cases.append(
+            HardCase(
+                case=case_from(name, truth, result),
+                conditions=conditions,
+                reps=_hard_reps(truth["blocks"]),
+                got_reps=_hard_reps(result.blocks),
+            )
+        )
+    return cases, times
+
+
+def _share(flags: Sequence[bool]) -> str:
+    return f"{sum(flags) / len(flags):.2f}" if flags else "  - "
+
+
+def _failure(c: HardCase) -> str:
+    k = c.case
+    return (
+        f"{k.name} [{', '.join(c.conditions)}]: truth {k.kind} {list(k.tags)} {c.reps} -> "
+        f"{k.got_kind} {list(k.got_tags)} {c.got_reps}"
+    )
+
+
+def hard_report(title: str, cases: Sequence[HardCase], *, examples: int = 3) -> str:
+    """The usual report, the share of quality sessions whose reps are right, and a breakdown
+    by condition: for each, its sessions (and those where it is alone), kind and tags right,
+    reps right, the commonest confusions, and example failures."""
+    lines = [report(title, [c.case for c in cases], show_errors=0)]
+    quality = [c for c in cases if c.quality]
+    lines.append(
+        f"quality sessions with work reps within ±1 (interval, hill, stride, sprint blocks): "
+        f"{_share([c.reps_right for c in quality])} of {len(quality)}"
+    )
+    conditions = sorted({k for c in cases for k in c.conditions})
+    lines.append("by condition (k+t = kind and tags right; reps = quality sessions within ±1):")
+    lines.append(f"{'condition':18s} {'n':>4s} {'k+t':>5s} {'alone':>5s} {'k+t':>5s} "
+                 f"{'qual':>4s} {'reps':>5s}  commonest confusions")  # fmt: skip
+    for cond in conditions:
+        of = [c for c in cases if cond in c.conditions]
+        alone = [c for c in of if len(c.conditions) == 1]
+        q = [c for c in of if c.quality]
+        confusions = Counter(
+            f"{c.case.kind}->{c.case.got_kind}" for c in of if c.case.kind != c.case.got_kind
+        )
+        top = ", ".join(f"{k} {v}" for k, v in confusions.most_common(3))
+        lines.append(
+            f"{cond:18s} {len(of):4d} {_share([c.kind_and_tags_right for c in of]):>5s} "
+            f"{len(alone):5d} {_share([c.kind_and_tags_right for c in alone]):>5s} "
+            f"{len(q):4d} {_share([c.reps_right for c in q]):>5s}  {top}"
+        )
+    for cond in conditions:
+        wrong = [c for c in cases if cond in c.conditions and not c.kind_and_tags_right]
+        reps = [c for c in cases if cond in c.conditions and c.quality and not c.reps_right]
+        if not wrong and not reps:
+            continue
+        lines.append(f"-- {cond}: {len(wrong)} kind/tags wrong, {len(reps)} rep counts off")
+        lines.extend(f"   kind: {_failure(c)}" for c in wrong[:examples])
+        lines.extend(f"   reps: {_failure(c)}" for c in reps[:examples] if c not in wrong)
+    return "\n".join(lines)
+
+
 # --- real -----------------------------------------------------------------------------------
 
 
@@ -323,13 +464,26 @@ def report(title: str, cases: Sequence[Case], *, show_errors: int = 15) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=550, help="synthetic sessions (default 550)")
+    parser.add_argument(
+        "--n", type=int, default=None, help=f"synthetic sessions (default 550; {HARD_N} hard)"
+    )
+    parser.add_argument(
+        "--set",
+        dest="synthetic_set",
+        choices=("clean", "hard"),
+        default="clean",
+        help="synthetic set: clean (default) or hard (the conditions of real recordings)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--real-only", action="store_true")
     parser.add_argument("--synthetic-only", action="store_true")
     args = parser.parse_args(argv)
-    if not args.real_only:
-        cases, times = run_synthetic(args.n, args.seed)
+    if not args.real_only and args.synthetic_set == "hard":
+        hard, times = run_hard(HARD_N if args.n is None else args.n, args.seed)
+        print(hard_report(f"hard synthetic (seed {args.seed})", hard))
+        print(f"analyze(): median {1000 * float(np.median(times)):.1f} ms per session")
+    elif not args.real_only:
+        cases, times = run_synthetic(550 if args.n is None else args.n, args.seed)
         print(report(f"synthetic (seed {args.seed})", cases))
         print(f"analyze(): median {1000 * float(np.median(times)):.1f} ms per session")
     if not args.synthetic_only:

@@ -41,12 +41,16 @@ class Device:
     """Auto-lap distance for unstructured runs."""
     legacy_fields: bool = False
     """Write FIT ``speed``/``altitude`` (older watches) instead of ``enhanced_*``."""
+    smart_max_gap_s: int = 7
+    """Longest gap between points of smart recording, s (Garmin: 1–7 s; some watches 8)."""
 
     def __post_init__(self) -> None:
         if self.recording not in RECORDINGS:
             raise ValueError(f"recording must be one of {RECORDINGS}, got {self.recording!r}")
         if self.noise not in NOISE_LEVELS:
             raise ValueError(f"noise must be one of {NOISE_LEVELS}, got {self.noise!r}")
+        if not 1 <= self.smart_max_gap_s <= 60:
+            raise ValueError(f"smart_max_gap_s must be in [1, 60], got {self.smart_max_gap_s}")
         if not 0.0 <= self.dropout_rate < 0.5:
             raise ValueError(f"dropout_rate must be in [0, 0.5), got {self.dropout_rate}")
 

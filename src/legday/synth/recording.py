@@ -21,8 +21,6 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-#: Longest gap of smart recording, s (Garmin "smart" recording writes a point every 1–7 s).
-SMART_MAX_GAP_S = 7
 #: A speed change that forces a smart-recording point, m/s.
 SMART_SPEED_CHANGE_MPS = 0.3
 #: Auto-pause threshold, m/s (Garmin's default auto-pause triggers when "stopped").
@@ -128,7 +126,7 @@ def _sample_seconds(
     if device.recording == "1s":
         keep = np.arange(n, dtype=np.int64)
     else:
-        gaps = rng.integers(1, SMART_MAX_GAP_S + 1, n)
+        gaps = rng.integers(1, device.smart_max_gap_s + 1, n)
         regular = np.cumsum(gaps) - gaps[0]
         change = np.flatnonzero(np.abs(np.diff(course.speed_mps)) > SMART_SPEED_CHANGE_MPS) + 1
         keep = np.unique(
@@ -162,11 +160,22 @@ def record(
     start: datetime,
     mass_kg: float,
     rng: np.random.Generator,
+    *,
+    timer_off: BoolArray | None = None,
+    manual_laps_s: IntArray | None = None,
 ) -> Recorded:
-    """Sample the true course as ``device`` would, starting at ``start`` (UTC)."""
+    """Sample the true course as ``device`` would, starting at ``start`` (UTC).
+
+    ``timer_off`` marks the seconds the runner stopped the timer (e.g. every recovery): nothing
+    is recorded then, as with auto-pause. ``manual_laps_s`` are the seconds the runner pressed
+    the lap button: the laps split there (trigger ``manual``) instead of at workout steps or
+    auto-lap distances.
+    """
     n = course.n
     level = device.noise
     paused = _pauses(course, device)
+    if timer_off is not None:
+        paused = paused | timer_off
     idx = _sample_seconds(course, device, paused, rng)
     t0 = start.timestamp()
     samples: dict[str, FloatArray] = {
@@ -234,7 +243,7 @@ def record(
         samples["longitude_deg"] = np.full(idx.shape[0], np.nan)
 
     device_distance = course.distance_m * cal
-    laps = _laps(course, program, device, paused, device_distance, t0)
+    laps = _laps(course, program, device, paused, device_distance, t0, manual_laps_s)
     events = _events(paused, t0)
     timer = float(n - 1 - paused[1:].sum())
     hr_rec = samples["heart_rate_bpm"]
@@ -261,13 +270,20 @@ def _laps(
     paused: BoolArray,
     distance: FloatArray,
     t0: float,
+    manual_s: IntArray | None = None,
 ) -> tuple[Lap, ...]:
     n = course.n
     structured = device.structured_laps and program.structured
-    if structured:
+    if manual_s is not None:
+        inner = np.unique(manual_s[(manual_s > 0) & (manual_s < n - 1)])
+        edges = np.concatenate([[0], inner, [n]]).astype(np.int64)
+        intensities = ["active"] * (edges.shape[0] - 1)
+        steps: list[int | None] = [None] * (edges.shape[0] - 1)
+        trigger = "manual"
+    elif structured:
         edges = course.bounds.copy()
         intensities = [s.lap_intensity for s in program.steps]
-        steps: list[int | None] = list(range(len(program.steps)))
+        steps = list(range(len(program.steps)))
         trigger = "time"
     else:
         crossings = np.flatnonzero(np.diff(np.floor(distance / device.auto_lap_m)) > 0) + 1

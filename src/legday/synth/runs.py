@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,12 +14,12 @@ from legday.model import Activity, Source
 from legday.settings import Settings
 from legday.synth.athlete import SyntheticAthlete
 from legday.synth.device import Device
-from legday.synth.recording import record
+from legday.synth.recording import Recorded, record
 from legday.synth.simulate import Course, simulate
 from legday.synth.truth import Block, Segment, Truth
 from legday.synth.workouts import Program, build_program
 
-__all__ = ["SyntheticRun", "make_run"]
+__all__ = ["SyntheticRun", "assemble_run", "make_run"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +51,31 @@ def make_run(
     program = build_program(kind, athlete, rng, **options)
     course = simulate(program, athlete, rng)
     rec = record(course, program, device, start, athlete.mass_kg, rng)
+    return assemble_run(program, course, rec, athlete, device, start)
+
+
+def assemble_run(
+    program: Program,
+    course: Course,
+    rec: Recorded,
+    athlete: SyntheticAthlete,
+    device: Device,
+    start: datetime,
+    *,
+    sub_sport: str = "generic",
+    extra: Mapping[str, Any] | None = None,
+) -> SyntheticRun:
+    """The :class:`SyntheticRun` of a simulated, recorded program: the activity as the device
+    wrote it and the truth (``extra`` adds facts to :attr:`Truth.extra`)."""
     offset = start.astimezone(ZoneInfo(athlete.time_zone)).utcoffset()
     truth = _truth(program, course, athlete, device)
+    if extra:
+        truth = replace(truth, extra={**truth.extra, **extra})
     activity = Activity(
         sport="running",
         start=start,
         samples=rec.samples,
-        sub_sport="generic",
+        sub_sport=sub_sport,
         utc_offset_s=int(offset.total_seconds()) if offset is not None else None,
         device=device.name,
         source=Source(format="synthetic"),
@@ -82,7 +101,8 @@ def _truth(program: Program, course: Course, athlete: SyntheticAthlete, device: 
     ends = np.minimum(bounds[1:], last)
     segments: list[Segment] = []
     for step, a, b in zip(program.steps, bounds[:-1], ends, strict=True):
-        if segments and segments[-1].role == step.role and step.role in ("steady", "warmup"):
+        merge = step.role in ("steady", "warmup") or step.joins_previous
+        if segments and segments[-1].role == step.role and merge:
             segments[-1] = Segment(segments[-1].start_s, float(b), step.role)
         else:
             segments.append(Segment(float(a), float(b), step.role))
@@ -90,15 +110,19 @@ def _truth(program: Program, course: Course, athlete: SyntheticAthlete, device: 
     for index, spec in enumerate(program.blocks):
         work = [i for i, s in enumerate(program.steps) if s.block == index and s.role == "work"]
         rec = [i for i, s in enumerate(program.steps) if s.block == index and s.role == "recovery"]
-        lo = course.bounds[work]
-        hi = course.bounds[np.array(work) + 1]
+        # A repetition runs from a work step to the last work step that joins it.
+        firsts = [i for i in work if not program.steps[i].joins_previous]
+        lasts = [i for i, j in zip(work, [*work[1:], None], strict=True)
+                 if j is None or not program.steps[j].joins_previous]  # fmt: skip
+        lo = course.bounds[firsts]
+        hi = course.bounds[np.array(lasts) + 1]
         dist = course.distance_m[np.minimum(hi, course.n - 1)] - course.distance_m[lo]
         grade = [float(np.mean(course.grade[a:b])) for a, b in zip(lo, hi, strict=True)]
         rec_s = [float(course.bounds[i + 1] - course.bounds[i]) for i in rec]
         blocks.append(
             Block(
                 pattern=spec.pattern,
-                reps=len(work),
+                reps=len(firsts),
                 work_s=round(float(np.mean(hi - lo)), 1),
                 recovery_s=round(float(np.mean(rec_s)), 1) if rec_s else 0.0,
                 work_distance_m=round(float(np.mean(dist)), 1),

@@ -9,6 +9,8 @@ import numpy.typing as npt
 
 from legday.synth.athlete import SyntheticAthlete
 from legday.synth.physiology import (
+    CARDIAC_DRIFT_BPM_PER_H,
+    STANDING_HR_ABOVE_REST_BPM,
     cadence_spm,
     exp_filter,
     grade_speed_factor,
@@ -18,7 +20,7 @@ from legday.synth.physiology import (
 from legday.synth.terrain import HillSpec, Terrain, make_terrain
 from legday.synth.workouts import SPRINT_ACCEL_TAU_S, Program
 
-__all__ = ["Course", "simulate"]
+__all__ = ["Course", "HeartDay", "simulate"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -30,6 +32,9 @@ DAILY_HR_SD_BPM = 2.0
 HOME_ELEVATION_BASE_M = 30.0
 #: See :data:`HOME_ELEVATION_BASE_M`.
 HOME_ELEVATION_PER_HILLINESS = 8.0
+#: Time constant over which heat raises HR at the same effort, s (the body warms up over the
+#: first 10–20 min; a model choice).
+HEAT_ONSET_S = 600.0
 #: Most passes of the speed–grade fixed point (each is a few vectorised operations).
 MAX_PASSES = 8
 #: The fixed point has converged when no route position moves by more than this, m.
@@ -67,13 +72,44 @@ class Course:
         return int(self.speed_mps.shape[0])
 
 
+@dataclass(frozen=True, slots=True)
+class HeartDay:
+    """How the heart responds on the day, beyond the athlete's usual kinetics."""
+
+    lag_s: float = 0.0
+    """A slow start: HR takes this long to reach the level of the effort (95 %), s. Real
+    recordings often read low for the first 2–4 minutes (a cold start, an optical sensor
+    settling)."""
+    heat_offset_bpm: float = 0.0
+    """Heat: HR above the usual at the same effort, bpm, reached over :data:`HEAT_ONSET_S`."""
+    drift_bpm_per_h: float = CARDIAC_DRIFT_BPM_PER_H
+    """Cardiac drift, bpm per hour at threshold-like effort (higher on hot days)."""
+
+    def apply(self, athlete: SyntheticAthlete, hr: FloatArray, daily_bpm: float) -> FloatArray:
+        """``hr`` (the usual response) as it is on this day."""
+        t = np.arange(hr.shape[0], dtype=np.float64)
+        out = hr + daily_bpm + self.heat_offset_bpm * (1.0 - np.exp(-t / HEAT_ONSET_S))
+        if self.lag_s > 0.0:  # 1 − e^(−3) ≈ 95 % of the way after lag_s
+            start = athlete.hr_rest + STANDING_HR_ABOVE_REST_BPM
+            reach = 1.0 - np.exp(-3.0 * t / self.lag_s)
+            out = np.where(out > start, start + (out - start) * reach, out)
+        return out
+
+
 def _per_second(values: FloatArray, seconds: IntArray) -> FloatArray:
     return np.repeat(values, seconds)
 
 
-def simulate(program: Program, athlete: SyntheticAthlete, rng: np.random.Generator) -> Course:
+def simulate(
+    program: Program,
+    athlete: SyntheticAthlete,
+    rng: np.random.Generator,
+    *,
+    heart: HeartDay | None = None,
+) -> Course:
     """Integrate the program over the terrain: speeds with accelerations, grade-adjusted pace,
-    route position, then heart rate, cadence and power."""
+    route position, then heart rate, cadence and power. ``heart`` changes how the heart
+    responds on the day (a slow start, heat)."""
     steps = program.steps
     planned = np.array([s.duration_s for s in steps])
     edges = np.round(np.concatenate([[0.0], np.cumsum(planned)])).astype(np.int64)
@@ -115,10 +151,11 @@ def simulate(program: Program, athlete: SyntheticAthlete, rng: np.random.Generat
             home_lon_deg=athlete.home_lon_deg,
             home_elevation_m=HOME_ELEVATION_BASE_M
             + HOME_ELEVATION_PER_HILLINESS * athlete.hilliness_m,
-            hilliness_m=athlete.hilliness_m,
-            climbs=program.climbs,
+            hilliness_m=0.0 if program.indoor else athlete.hilliness_m,
+            climbs=0 if program.indoor else program.climbs,
             hill=hill,
             loop=program.loop,
+            approach=program.approach,
         )
 
     def run_over(terrain: Terrain) -> tuple[FloatArray, FloatArray]:
@@ -153,7 +190,14 @@ def simulate(program: Program, athlete: SyntheticAthlete, rng: np.random.Generat
     heading = np.where(np.abs(v) > 1e-6, np.sign(v), direction)
     grade = heading * terrain.grade_at(p)
     lat, lon = terrain.position_at(p)
-    hr = heart_rate_bpm(athlete, speed, grade) + rng.normal(0.0, DAILY_HR_SD_BPM)
+    if heart is None:
+        hr = heart_rate_bpm(athlete, speed, grade) + rng.normal(0.0, DAILY_HR_SD_BPM)
+    else:
+        hr = heart.apply(
+            athlete,
+            heart_rate_bpm(athlete, speed, grade, drift_bpm_per_h=heart.drift_bpm_per_h),
+            rng.normal(0.0, DAILY_HR_SD_BPM),
+        )
     hr = np.clip(hr, athlete.hr_rest, athlete.hr_max)
     return Course(
         bounds=bounds,

@@ -45,6 +45,9 @@ class HillSpec:
     length_m: float
     grade: float
     """Mean grade as a fraction (0.07 = 7 %)."""
+    corner_m: float | None = None
+    """Smoothing of this climb's corners (σ), m; None = :data:`CORNER_SCALE_M`. A short steep
+    climb of 30–60 m needs sharp corners, or smoothing flattens it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,7 @@ def make_terrain(
     climbs: int = 0,
     hill: HillSpec | None = None,
     loop: bool = True,
+    approach: HillSpec | None = None,
 ) -> Terrain:
     """Build the terrain for a route of about ``length_m``.
 
@@ -105,7 +109,8 @@ def make_terrain(
     many real-looking climbs of 0.4–1.5 km at 3–6 %, each followed by a gentler descent, so a loop
     ends near its start height. ``hill`` adds one steady climb (for hill repeats) with a plateau
     after it, on which the rolling hills are damped. A ``loop`` route bends back towards home;
-    otherwise it wanders out (and the runner comes back the same way).
+    otherwise it wanders out (and the runner comes back the same way). ``approach`` adds a
+    plain climb (not damped, not straightened), such as one on the way to the hill.
     """
     p = np.arange(-_MARGIN_M, length_m + _MARGIN_M + GRID_M, GRID_M)
     n = p.shape[0]
@@ -120,6 +125,7 @@ def make_terrain(
         up = g * np.clip(p - start, 0.0, span)
         down = 0.5 * g * np.clip(p - start - span, 0.0, 2.0 * span)
         shape += up - down
+    sharp = np.zeros(n)
     if hill is not None:
         inside = (p > hill.start_m - 60.0) & (p < hill.start_m + hill.length_m + 60.0)
         damp = _smooth(np.where(inside, HILL_ROLLING_DAMPING, 1.0), 40.0)
@@ -128,8 +134,16 @@ def make_terrain(
         g_local = np.where(
             (p >= hill.start_m) & (p <= hill.start_m + hill.length_m), hill.grade, 0.0
         )
-        shape += np.cumsum((g_local + wobble * (g_local > 0)) * GRID_M)
+        climb = np.cumsum((g_local + wobble * (g_local > 0)) * GRID_M)
+        if hill.corner_m is None:
+            shape += climb
+        else:
+            sharp = _smooth(climb, hill.corner_m)
+    if approach is not None:
+        on = (p >= approach.start_m) & (p <= approach.start_m + approach.length_m)
+        shape += np.cumsum(np.where(on, approach.grade, 0.0) * GRID_M)
     elevation = home_elevation_m + rolling + _smooth(shape, CORNER_SCALE_M)
+    elevation += sharp  # zero unless the hill has its own corners
     elevation -= np.interp(0.0, p, elevation) - home_elevation_m
     grade = np.gradient(elevation, GRID_M)
 

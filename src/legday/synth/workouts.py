@@ -59,6 +59,9 @@ class Step:
     lap_intensity: str = "active"
     """FIT lap intensity: warmup, active, recovery, rest, cooldown."""
     accel_tau_s: float = ACCEL_TAU_S
+    joins_previous: bool = False
+    """A work step that continues the previous one as the same repetition (the 200 m after a
+    float inside "400 m, 50 s float, 200 m"): the athlete counts one rep, not two."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,10 @@ class Program:
     overload: bool = False
     structured: bool = True
     """A structured workout (laps per step); easy and long runs are not."""
+    approach: HillSpec | None = None
+    """A climb on the way to the hill of a hill session, run easily: not a repetition."""
+    indoor: bool = False
+    """A treadmill or indoor track: flat ground, no climbs."""
 
     @property
     def tags(self) -> tuple[str, ...]:
