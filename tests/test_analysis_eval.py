@@ -21,10 +21,12 @@ from conftest import ROOT, real_manifest
 from legday.analysis import RunKind, analyze
 
 #: Floors a little under the measured scores (bench/classify.py prints the full numbers; this
-#: sample of 66 at seed 7 measured macro-F1 0.944 and reps 23 of 24; the real runs 24 of 26).
+#: sample of 66 at seed 7 measured macro-F1 0.944 and reps 23 of 24; the real runs 31 of 46,
+#: down from 24 of 26 when 20 harder runs were labelled: intervals hidden in auto-laps, races
+#: known by name only, triathlon run legs).
 SYNTH_MACRO_F1_FLOOR = 0.92
 SYNTH_REP_FLOOR = 0.9
-REAL_KIND_AND_TAGS_FLOOR = 0.9
+REAL_KIND_AND_TAGS_FLOOR = 0.65
 #: A generous ceiling for one hour-long analysis on a loaded CI machine, ms (target: < 30).
 SPEED_CEILING_MS = 150.0
 
@@ -65,6 +67,20 @@ def test_scoring_counts_what_it_should(bench: ModuleType) -> None:
     assert s.recall["tempo"] == 0.0 and s.precision["easy"] == 0.5
 
 
+def test_scoring_takes_an_accepted_kind_with_its_tags(bench: ModuleType) -> None:
+    Case = bench.Case
+    cases = [
+        Case("a", "race", ("race",), {}, "tempo", ("tempo",), {}, accept=("tempo",)),
+        Case("b", "race", ("race",), {}, "long", (), {}, accept=("long",)),
+        Case("c", "race", ("race",), {}, "tempo", ("intervals",), {}, accept=("tempo",)),
+        Case("d", "race", ("race",), {}, "easy", (), {}, accept=("tempo",)),
+    ]
+    assert [c.kind_right for c in cases] == [True, True, True, False]
+    assert [c.tags_right for c in cases] == [True, True, False, False]
+    s = bench.score(cases)
+    assert s.kind_and_tags == 0.5 and s.recall["tempo"] == 1.0
+
+
 def test_labels_are_valid_and_name_real_files() -> None:
     with (ROOT / "tests" / "data" / "labels.toml").open("rb") as fh:
         labels = tomllib.load(fh)["run"]
@@ -73,6 +89,8 @@ def test_labels_are_valid_and_name_real_files() -> None:
     assert len(labels) >= 20
     for row in labels:
         assert row["kind"] in kinds and set(row["tags"]) <= kinds, row
+        assert set(row.get("accept", ())) <= kinds - {row["kind"]}, row
+        assert isinstance(row.get("leg", ""), str) and isinstance(row.get("group", ""), str), row
         assert row["evidence"].strip(), row
         if listed:
             assert row["path"] in listed, row["path"]
