@@ -222,3 +222,17 @@ def test_hostile_name_does_not_run(page: Any, base_url: str, demo: Demo) -> None
     assert page.locator("main script").count() == 0
     page.wait_for_timeout(200)
     assert page.dialogs == []
+
+
+def test_label_a_run_from_its_page(page: Any, base_url: str, demo: Demo) -> None:
+    """The runner's kind, set and cleared from the activity page by a real browser (whose form
+    posts carry the page's own Origin, which the cross-site check lets through)."""
+    page.goto(f"{base_url}/activity/{demo.run_id}")
+    assert page.locator('[data-kind-source="analysis"]').count() == 1
+    page.select_option("#label-form select[name=kind]", "race")
+    page.click("#label-form button:text('Set the kind')")
+    page.wait_for_url(f"**/activity/{demo.run_id}#label")
+    assert page.locator('[data-kind-source="runner"]').inner_text().lower().startswith("race")
+    page.click("#label-form button:text('Clear my label')")
+    page.wait_for_selector('[data-kind-source="analysis"]')
+    assert page.locator("#label-form button:text('Clear my label')").count() == 0
