@@ -98,6 +98,8 @@ def test_a_run_labelled_a_race_is_a_race_everywhere(db_url: str, sample: Path) -
     assert [v for v in race_violations(week) if "72 h before the race run on fri" in v]
     verdict = cli("verdict", str(friday["id"]), *db)
     assert verdict == labelled["verdict"]
+    shown = runner.invoke(app, ["verdict", str(friday["id"]), *db], terminal_width=200)
+    assert f"Kind: race, set by you (analysed as {analysed})" in shown.output, shown.output
 
     # reanalyze recomputes the analysis; the runner's label still wins
     result = runner.invoke(app, ["reanalyze", *db])

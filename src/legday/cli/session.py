@@ -153,6 +153,10 @@ def verdict(
         data = stored["verdict"]
         if data is None:
             raise NotFoundError(f"activity {target} has no verdict yet: run `legday reanalyze`")
+        if stored.get("label") and not json_out:
+            console.print(
+                f"Kind: {stored['kind']}, set by you (analysed as {stored['analysed_kind']})"
+            )
     else:
         from legday.stimulus import judge_combined
 
