@@ -336,3 +336,52 @@ def test_accepted_differences_still_differ(catalog: Catalog) -> None:
         assert not all(FEDB_MUSCLES[m] & set(ex.primary) for m in primaries), (
             f"{key}: the difference is gone; drop it from ACCEPTED_DIFFERENCES"
         )
+
+
+#: Exercises the catalog files under the lower body whose primary movers are not mostly
+#: lower-body groups, kept on purpose (the verdict counts them as not lower-body work).
+LOWER_REGION_NOT_LOWER_WORK = {
+    "back_extension": "the lower back (erector spinae) is its prime mover; glutes assist",
+    "burpee": "conditioning for the whole body (quads and chest), not a leg exercise",
+}
+
+
+def test_the_region_agrees_with_the_verdicts_idea_of_lower_body(catalog: Catalog) -> None:
+    """A coach's reading: what the catalog calls lower body is lower-body work for the verdict
+    (a tibialis raise is), and no core or upper exercise counts as leg work."""
+    from legday.stimulus.strength_model import is_lower_body
+
+    for ex in catalog:
+        lower = is_lower_body(ex)
+        if ex.region == "lower" and ex.key not in LOWER_REGION_NOT_LOWER_WORK:
+            assert lower, ex.key
+        if ex.region != "lower":
+            assert not lower, ex.key
+    assert is_lower_body(catalog.get("tibialis_raise"))
+
+
+def test_stability_drills_are_not_hard_glute_sets(catalog: Catalog) -> None:
+    """A bird dog trains the back extensors to hold the spine still (Callaghan, Gunning &
+    McGill 1998); the glutes only assist, so they are never its primary mover."""
+    for key in ("bird_dog", "dead_bug", "forearm_plank", "side_plank", "superman"):
+        assert "glutes" not in catalog.get(key).primary, key
+
+
+def test_fit_generics_are_garmin_categories_with_one_exercise_each(catalog: Catalog) -> None:
+    from garmin_fit_sdk import Profile
+
+    categories = set(Profile["types"]["exercise_category"].values())
+    owner: dict[str, str] = {}
+    for ex in catalog:
+        for category in ex.fit_generic:
+            assert category in categories and category != "unknown", (ex.key, category)
+            assert owner.setdefault(category, ex.key) == ex.key, category
+            # The generic is one of the category's own exercises.
+            assert any(p.startswith(f"{category}:") for p in ex.fit), (ex.key, category)
+    assert {"squat", "lunge", "deadlift", "curl"} <= owner.keys()
+
+
+def test_parse_catalog_rejects_two_generics_for_one_category() -> None:
+    rows = [_valid_row(fit_generic=["squat"]), _valid_row(key="y", fit_generic=["squat"])]
+    with pytest.raises(CorruptFileError, match="already stands for"):
+        parse_catalog({"exercise": rows})

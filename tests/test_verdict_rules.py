@@ -1,23 +1,28 @@
 """Lifting verdicts faithful to R1 and R7 (issue 14): the strength rep range, heavy work on one
-lift, and Garmin sets known only by their category. Unit tests on ``judge_strength``, a
-property over generated sets, and the issue's cases end to end through ``legday log``."""
+lift, and Garmin sets known only by their category. Unit tests on ``judge_strength``,
+properties over generated sets, the issue's cases end to end through ``legday log``, and the
+real Garmin strength files (read in place from ../shared/data/real)."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from legday.assessment import assess
 from legday.cli import app
+from legday.io.reader import read_all
 from legday.model import ExerciseSet, StrengthSession
 from legday.settings import Settings
-from legday.stimulus import judge_strength
+from legday.stimulus import Verdict, judge_strength
 from legday.stimulus.strength_model import is_lower_body, rep_ceiling
 from legday.strength.catalog import load_catalog
+from legday.strength.names import map_fit_sets
 
 SETTINGS = Settings()
 CATALOG = load_catalog()
@@ -152,6 +157,12 @@ def test_isolation_work_alone_is_no_leg_day() -> None:
     assert judge_strength(with_squat, CATALOG, SETTINGS).counts_as_leg_day
 
 
+def test_jumps_are_not_a_compound_lift() -> None:
+    """Box jumps are power work (R5), not loaded strength sets: they need a lift beside them."""
+    v = judge_strength(session(lift("box_jump", 3, 5, 1)), CATALOG, SETTINGS)
+    assert (v.counts_as_leg_day, v.facts.outcome) == (False, "no_compound")
+
+
 def test_the_old_two_exercise_rule_is_a_setting() -> None:
     strict = SETTINGS.updated({"leg_day_min_hard_sets": 4, "leg_day_min_exercises": 2})
     one_lift = session(lift("back_squat", 5, 5, 1, 100))
@@ -187,3 +198,48 @@ def test_a_leg_day_has_enough_hard_sets_and_a_compound_lift(items: list[Exercise
     if v.counts_as_leg_day:
         assert v.facts.hard_lower_sets >= SETTINGS.leg_day_min_hard_sets
         assert hard_compound
+
+
+# --- 3. Garmin sets known only by their category ------------------------------------------------
+
+GARMIN = "fit-analyzer/tests/fixtures"
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("squat:unknown", "back_squat"),
+        ("lunge:unknown", "forward_lunge"),
+        ("deadlift:unknown", "deadlift"),
+        ("curl:unknown", "biceps_curl"),
+        ("squat:65534", "back_squat"),  # a subtype number beyond the FIT profile
+    ],
+)
+def test_a_garmin_category_alone_maps_to_its_generic_exercise(raw: str, key: str) -> None:
+    (mapped,) = map_fit_sets([ExerciseSet(raw, raw_name=raw, reps=8)], CATALOG)
+    assert (mapped.exercise, mapped.mapped, mapped.raw_name) == (key, True, raw)
+
+
+def test_unknown_category_stays_unmapped() -> None:
+    (mapped,) = map_fit_sets([ExerciseSet("unknown:unknown", reps=8)], CATALOG)
+    assert not mapped.mapped
+
+
+def strength_parts(real_dir: Path, name: str) -> list[Verdict]:
+    acts = read_all(real_dir / GARMIN / name)
+    return [assess(a).verdict for a in acts if a.sport == "training"]
+
+
+def test_real_garmin_lunges_are_lower_body_work(real_dir: Path) -> None:
+    """It gave "no lower-body exercise" although it holds lunges (``lunge:unknown``)."""
+    (v,) = strength_parts(real_dir, "20474406937_ACTIVITY.fit")
+    assert v.facts.outcome != "no_lower"
+    assert v.facts.lower_sets >= 1
+
+
+def test_real_garmin_heavy_deadlifts_and_squats_count(real_dir: Path) -> None:
+    """Deadlifts of 76–136 kg × 6–10 beside ``squat:unknown`` at up to 131 kg: a leg day."""
+    (v,) = strength_parts(real_dir, "20744294788_ACTIVITY.fit")
+    assert v.counts_as_leg_day
+    assert v.facts.hard_lower_sets >= 3
+    assert "back squat" in v.reasons[0].text and "deadlift" in v.reasons[0].text

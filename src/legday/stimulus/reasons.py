@@ -96,18 +96,18 @@ def strength_text(ss: StrengthStimulus, outcome: Outcome, settings: Settings) ->
         rir = ss.min_lower_rir
         far = f" (at least {rir:g} reps in reserve)" if rir is not None else ""
         return (
-            f"{ss.lower_working_sets} lower-body sets, none close to failure{far}: muscular "
+            f"{_sets(ss.lower_working_sets)}, none close to failure{far}: muscular "
             f"endurance, not strength; {need}, each at {hard}."
         )
     if outcome == "high_reps":
         return (
-            f"{len(ss.high_rep_lower_sets)} lower-body sets close to failure, but above "
+            f"{_sets(len(ss.high_rep_lower_sets))} close to failure, but above "
             f"{settings.strength_max_reps} reps: muscular endurance, not strength; {need}, each "
             f"at {hard} and {settings.strength_max_reps} reps or fewer."
         )
     if outcome == "unknown_effort":
         return (
-            f"{ss.lower_working_sets} lower-body sets with no RIR, RPE or e1RM to judge them by, "
+            f"{_sets(ss.lower_working_sets)} with no RIR, RPE or e1RM to judge them by, "
             f"so none counts as hard; log RIR or RPE. {need.capitalize()}."
         )
     return f"Only {n} hard lower-body set{'s' if n != 1 else ''} across {k} exercise" + (
@@ -142,6 +142,10 @@ def high_reps_reason(ss: StrengthStimulus, settings: Settings) -> Reason | None:
         f"to failure. To make them count, take {variation} or add load, so that {top} reps or "
         f"fewer leave {lo}–{hi} in reserve.",
     )
+
+
+def _sets(n: int) -> str:
+    return f"{n} lower-body set{'' if n == 1 else 's'}"
 
 
 def _span(lo: int, hi: int) -> str:

@@ -54,6 +54,12 @@ UNKNOWN_EFFORT: float = 0.5
 #: Weight of a secondary muscle relative to a primary one (REFERENCES: count indirect sets as
 #: half; Baz-Valle et al. 2022).
 SECONDARY_WEIGHT: float = 0.5
+#: Muscles that make an exercise lower-body work: the DOMAIN.md lower-body groups and the shin
+#: (``tibialis_anterior``, an extra group: a tibialis raise is lower-leg work).
+LOWER_LIMB: frozenset[str] = LOWER_BODY | {"tibialis_anterior"}
+#: Movement patterns that are not a compound *lift* even when they work several joints: jumps
+#: are power work, judged like sprints rather than as loaded strength sets (R5, R7).
+NOT_A_LIFT: frozenset[str] = frozenset({"plyometric"})
 #: Set types taken to failure by definition (as :func:`legday.strength.is_hard_set` counts them).
 TO_FAILURE: frozenset[SetType] = frozenset({SetType.FAILURE, SetType.DROP})
 
@@ -179,14 +185,19 @@ class StrengthStimulus:
 
 def is_lower_body(exercise: ExerciseLike) -> bool:
     """True when more than half of the exercise's primary muscles are lower-body groups
-    (DOMAIN.md regions): squats, hinges, lunges and calf raises are; a hanging knee raise
-    (abdominals and hip flexors) or an overhead press is not."""
+    (DOMAIN.md regions, and the shin): squats, hinges, lunges, calf and tibialis raises are; a
+    hanging knee raise (abdominals and hip flexors) or an overhead press is not."""
     primary = list(exercise.primary)
-    return bool(primary) and 2 * sum(m in LOWER_BODY for m in primary) > len(primary)
+    return bool(primary) and 2 * sum(m in LOWER_LIMB for m in primary) > len(primary)
 
 
 def _compound(exercise: ExerciseLike | None) -> bool:
-    return exercise is not None and exercise.mechanic == "compound"
+    """A compound lift (R9): several joints, and not a jump (:data:`NOT_A_LIFT`)."""
+    return (
+        exercise is not None
+        and exercise.mechanic == "compound"
+        and exercise.pattern not in NOT_A_LIFT
+    )
 
 
 def _rir(s: ExerciseSet) -> float | None:

@@ -2,7 +2,8 @@
 
 Each exercise names the muscles it trains with the DOMAIN.md keys (:data:`MUSCLES`, plus the
 extra keys in :data:`EXTRA_MUSCLES`), its movement pattern, equipment and the names other apps
-use for it (Strong, Hevy, Garmin FIT ``category:name``). The catalog is pure data: it is read
+use for it (Strong, Hevy, Garmin FIT ``category:name``), and the Garmin categories it stands for
+when a watch recorded only the category (``squat:unknown``). The catalog is pure data: it is read
 once from the package with :mod:`importlib.resources` and cached (:func:`load_catalog`).
 
 The muscle assignments are legday's own; ``free-exercise-db`` (public domain) is used only to
@@ -116,6 +117,9 @@ class Exercise:
     """Other names: Strong, Hevy, common and German names."""
     fit: tuple[str, ...] = ()
     """Garmin FIT ``exercise_category:exercise_name`` pairs (FIT SDK Profile types)."""
+    fit_generic: tuple[str, ...] = ()
+    """Garmin FIT exercise categories this exercise stands for when the watch recorded only the
+    category (``squat:unknown``): the category's generic exercise, one per category."""
     harder: str | None = None
     """Key of the next harder bodyweight variation, if any."""
     assisted: bool = False
@@ -221,6 +225,14 @@ def parse_catalog(data: Mapping[str, Any], *, path: str = CATALOG_RESOURCE) -> C
     if dupes:
         raise CorruptFileError(f"duplicate exercise keys: {', '.join(dupes)}", path=path)
     known = set(keys)
+    generic: dict[str, str] = {}
+    for ex in exercises:
+        for category in ex.fit_generic:
+            if generic.setdefault(category, ex.key) != ex.key:
+                raise CorruptFileError(
+                    f"{ex.key}: FIT category {category!r} already stands for {generic[category]}",
+                    path=path,
+                )
     for ex in exercises:
         if ex.harder is not None and ex.harder not in known:
             raise CorruptFileError(f"{ex.key}: harder names unknown key {ex.harder!r}", path=path)
@@ -292,6 +304,7 @@ def _parse_exercise(row: Any, index: int, path: str) -> Exercise:
         pattern=text("pattern", PATTERNS),
         aliases=strings("aliases"),
         fit=strings("fit"),
+        fit_generic=strings("fit_generic"),
         harder=harder,
         assisted=assisted,
         free_exercise_db=strings("free_exercise_db"),

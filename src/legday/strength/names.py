@@ -7,7 +7,9 @@
 3. the name without its qualifier, e.g. "Split Squat (Kettlebell)" → split squat, or
    "Seated Cable Row - Rope (Cable)" → seated cable row [0.8];
 4. for Garmin ``category:name`` strings: the FIT pair itself [1.0], without a ``weighted_``
-   prefix [0.95], then the FIT name read as words [0.85]. ``unknown:unknown`` stays unmapped.
+   prefix [0.95], then the FIT name read as words [0.85]; a set known only by its category
+   (``squat:unknown``) is the category's generic exercise, the catalog's ``fit_generic``
+   [0.7]. ``unknown:unknown`` stays unmapped.
 
 Anything else stays unmapped, with fuzzy suggestions (:mod:`difflib`). Fuzzy matches are never
 taken as a mapping on their own: "hip abduction" and "hip adduction" are one letter apart.
@@ -48,6 +50,7 @@ CONFIDENCE: dict[str, float] = {
     "garmin_weighted": 0.95,
     "reordered": 0.9,
     "garmin_words": 0.85,
+    "garmin_category": 0.7,
     "qualifier_dropped": 0.8,
 }
 
@@ -125,6 +128,7 @@ class MatchMethod(StrEnum):
     GARMIN = "garmin"
     GARMIN_WEIGHTED = "garmin_weighted"
     GARMIN_WORDS = "garmin_words"
+    GARMIN_CATEGORY = "garmin_category"
     NONE = "none"
 
 
@@ -266,11 +270,18 @@ def _match_fit(raw: str, category: str, name: str, index: _NameIndex) -> Match:
         if key is not None:
             return Match(raw, key, CONFIDENCE["garmin_weighted"], MatchMethod.GARMIN_WEIGHTED)
     words = name.removeprefix("weighted_").replace("_", " ")
-    if name and name != "unknown" and not name.isdigit():
+    known_name = bool(name) and name != "unknown" and not name.isdigit()
+    if known_name:
         found = index.lookup(normalize_name(words))
         if found is not None:
             return Match(raw, found[0], CONFIDENCE["garmin_words"], MatchMethod.GARMIN_WORDS)
-    hint = words if name and name != "unknown" and not name.isdigit() else category
+    else:
+        # Known only by its category (the watch's "unknown" or a number beyond the profile):
+        # the category's generic exercise, when the catalog names one.
+        generic = index.fit_generic.get(category)
+        if generic is not None:
+            return Match(raw, generic, CONFIDENCE["garmin_category"], MatchMethod.GARMIN_CATEGORY)
+    hint = words if known_name else category
     return Match(raw, None, 0.0, MatchMethod.NONE, index.suggest(normalize_name(hint)))
 
 
@@ -281,6 +292,8 @@ class _NameIndex:
         self.exact: dict[str, str] = {}
         tokens: dict[str, set[str]] = {}
         self.fit: dict[str, str] = {}
+        #: Garmin category → its generic exercise, for sets known only by their category.
+        self.fit_generic: dict[str, str] = {}
         for ex in catalog:
             for name in (ex.name, ex.key.replace("_", " "), *ex.aliases):
                 norm = normalize_name(name)
@@ -288,6 +301,8 @@ class _NameIndex:
                 tokens.setdefault(token_key(norm), set()).add(ex.key)
             for pair in ex.fit:
                 self.fit.setdefault(pair, ex.key)
+            for category in ex.fit_generic:
+                self.fit_generic.setdefault(category, ex.key)
         # An order-free key shared by two exercises is ambiguous: it maps to neither.
         self.tokens: dict[str, str] = {t: next(iter(k)) for t, k in tokens.items() if len(k) == 1}
         self.names: list[str] = list(self.exact)
