@@ -91,6 +91,10 @@ HR_LAG_RANGE_S = (120.0, 240.0)
 #: Heat: HR above usual at the same effort, bpm, and cardiac drift, bpm per hour.
 HEAT_OFFSET_RANGE_BPM = (3.0, 8.0)
 HEAT_DRIFT_RANGE_BPM_PER_H = (15.0, 30.0)
+#: Share of recent HR (above standing) a rest keeps: after 3–4 min standing, HR is still
+#: ≈ 100 bpm after hard reps, not back at standing HR (a model choice; real recordings show
+#: HR 25–40 bpm lower after the first minute, then a slow decline).
+SLOW_RECOVERY_SHARE = 0.35
 #: GPS dropouts per run and their length, s.
 GPS_GAPS_RANGE = (1, 5)
 GPS_GAP_RANGE_S = (20.0, 120.0)
@@ -135,9 +139,11 @@ def draw_conditions(kind: str, index: int, rng: np.random.Generator) -> frozense
     marked = bool({C.PAUSED_RECOVERY, C.MANUAL_LAPS} & chosen)
     if indoor and not marked and kind in ("tempo", "intervals", "sprints"):
         # indoors, each rep is marked by the timer's start/stop or by a manual lap
-        mark = C.PAUSED_RECOVERY if rng.random() < 0.5 else C.MANUAL_LAPS
-        if all(compatible(mark, d) for d in chosen):
-            chosen.add(mark)
+        marks = [C.PAUSED_RECOVERY, C.MANUAL_LAPS]
+        for mark in marks if rng.random() < 0.5 else marks[::-1]:
+            if all(compatible(mark, d) for d in chosen):
+                chosen.add(mark)
+                break
     return frozenset(chosen)
 
 
@@ -175,6 +181,7 @@ def make_hard_run(
     start = start.astimezone(UTC).replace(microsecond=0)
     program = build_hard_program(kind, athlete, rng, conditions)
     heart = HeartDay(
+        slow_recovery=SLOW_RECOVERY_SHARE,
         lag_s=float(rng.uniform(*HR_LAG_RANGE_S)) if C.HR_LAG in conditions else 0.0,
         heat_offset_bpm=float(rng.uniform(*HEAT_OFFSET_RANGE_BPM))
         if C.HOT_DAY in conditions

@@ -35,6 +35,9 @@ HOME_ELEVATION_PER_HILLINESS = 8.0
 #: Time constant over which heat raises HR at the same effort, s (the body warms up over the
 #: first 10–20 min; a model choice).
 HEAT_ONSET_S = 600.0
+#: Time constant of the recent effort that holds HR up in a rest, s (the slow phase of HR
+#: recovery lasts minutes; a model choice).
+SLOW_RECOVERY_TAU_S = 600.0
 #: Most passes of the speed–grade fixed point (each is a few vectorised operations).
 MAX_PASSES = 8
 #: The fixed point has converged when no route position moves by more than this, m.
@@ -84,15 +87,22 @@ class HeartDay:
     """Heat: HR above the usual at the same effort, bpm, reached over :data:`HEAT_ONSET_S`."""
     drift_bpm_per_h: float = CARDIAC_DRIFT_BPM_PER_H
     """Cardiac drift, bpm per hour at threshold-like effort (higher on hot days)."""
+    slow_recovery: float = 0.0
+    """Share of the last minutes' HR above standing HR that a rest does not shed quickly: the
+    slow phase of HR recovery (after the fast, vagal first minute, HR stays raised for minutes
+    after hard work). 0 = the usual single-phase drop to standing HR."""
 
     def apply(self, athlete: SyntheticAthlete, hr: FloatArray, daily_bpm: float) -> FloatArray:
         """``hr`` (the usual response) as it is on this day."""
         t = np.arange(hr.shape[0], dtype=np.float64)
+        stand = athlete.hr_rest + STANDING_HR_ABOVE_REST_BPM
+        if self.slow_recovery > 0.0:
+            recent = exp_filter(hr, SLOW_RECOVERY_TAU_S, y0=stand)
+            hr = np.maximum(hr, stand + self.slow_recovery * (recent - stand))
         out = hr + daily_bpm + self.heat_offset_bpm * (1.0 - np.exp(-t / HEAT_ONSET_S))
         if self.lag_s > 0.0:  # 1 − e^(−3) ≈ 95 % of the way after lag_s
-            start = athlete.hr_rest + STANDING_HR_ABOVE_REST_BPM
             reach = 1.0 - np.exp(-3.0 * t / self.lag_s)
-            out = np.where(out > start, start + (out - start) * reach, out)
+            out = np.where(out > stand, stand + (out - stand) * reach, out)
         return out
 
 
