@@ -12,6 +12,7 @@ from legday.settings import Settings
 
 from . import grade as grade_mod
 from .contrast import contrast_efforts
+from .evidence import gather
 from .kinds import (
     RACE_HR_FRACTION_LTHR,
     RACE_MIN_S,
@@ -46,6 +47,7 @@ from .segments import (
     level_segments,
     stretch,
 )
+from .weighing import WORD_ONLY, weigh
 from .zones import (
     HrAnchors,
     ZoneModel,
@@ -199,6 +201,8 @@ def analyze(
         if hr_counted.size
         else None
     )
+    evidence = gather(activity)
+    confidence = WORD_ONLY
     if grid.n == 0:  # no effort to see: a guess from the name and length
         kind, tags, reasons = _kind_from_totals(activity, duration, history, settings)
     else:
@@ -208,6 +212,9 @@ def analyze(
             hr_reserve_lthr=hr_frac,
             duration_s=duration,
             pace_ratio=_pace_ratio(activity, grid, duration, history),
+        )
+        kind, tags, reasons, confidence, blocks = weigh(
+            kind, reasons, blocks, evidence, _race_block(sig, v_ref)
         )
     return RunAnalysis(
         sport=activity.sport,
@@ -226,6 +233,7 @@ def analyze(
         load=load,
         reasons=tuple(reasons),
         easy_speed_mps=v_ref if v_ref is not None and v_ref > 0 else None,
+        confidence=confidence,
         elapsed_s=grid.elapsed_s,
         grade_adjusted_speed_mps=sig.gas_mps,
         grade_pct=100.0 * sig.grade_frac,
@@ -371,6 +379,14 @@ def _merged(blocks: list[Classified], found: list[Classified]) -> list[Classifie
         )
     ]
     return sorted([*kept, *found], key=lambda k: k.efforts[0].start)
+
+
+def _race_block(sig: Signals, v_ref: float | None) -> Classified | None:
+    """The whole moving span as one race block (when the file says race), None if the
+    athlete never moved."""
+    if sig.n == 0 or not sig.moving.any():
+        return None
+    return classified(RunKind.RACE, [stretch(sig, *_moving_span(sig))], v_ref or 0.0)
 
 
 def _with_lap_block(blocks: list[Classified], lap: Classified | None) -> list[Classified]:

@@ -176,6 +176,10 @@ class RunAnalysis:
     elapsed_s: FloatArray = field(default_factory=lambda: np.zeros(0), repr=False)
     grade_adjusted_speed_mps: FloatArray = field(default_factory=lambda: np.zeros(0), repr=False)
     grade_pct: FloatArray = field(default_factory=lambda: np.zeros(0), repr=False)
+    confidence: float = 0.0
+    """How sure the kind is, 0–1: recording and evidence agree (0.9), the recording alone
+    (0.75–0.8), the athlete's word against or without the recording (0.6); see
+    :mod:`legday.analysis.weighing`."""
 
     @property
     def reps(self) -> int:
@@ -200,4 +204,5 @@ class RunAnalysis:
             "load": self.load.to_dict(),
             "reasons": list(self.reasons),
             "easy_speed_mps": _r(self.easy_speed_mps, 3),
+            "confidence": _r(self.confidence, 2),
         }

@@ -203,9 +203,24 @@ def _read(data: bytes, name: str | None, on_error: OnError) -> list[Activity]:
             "utc_offset_s": utc_offset_s(table("activity")),
             "source": Source(format="fit", name=name),
         },
-        meta={"fit_file_type": kind} if kind else {},
+        meta=_file_meta(kind, session_rows),
         warnings=warnings,
     )
+
+
+#: Sports of a multisport file's sessions that are no leg of the event.
+_TRANSITIONS = frozenset({"transition", "generic"})
+
+
+def _file_meta(kind: str | None, rows: list[SessionRow]) -> dict[str, str]:
+    """Metadata every activity of the file shares: its FIT file type, and for a multisport
+    file (a triathlon: swim, bike, run) the sports of its legs in order, which tell the run leg
+    that it was run off the bike."""
+    meta = {"fit_file_type": kind} if kind else {}
+    legs = [r.sport for r in rows if r.sport not in _TRANSITIONS]
+    if len(set(legs)) > 1:
+        meta["multisport"] = ",".join(legs)
+    return meta
 
 
 def _inverted_totals_warnings(rows: list[SessionRow], name: str | None) -> list[str]:
