@@ -249,12 +249,9 @@ class LabelledRun:
 
 def labelled_runs(lib: Library) -> list[LabelledRun]:
     """Every run of the athlete that the runner labelled, oldest first."""
-    from zoneinfo import ZoneInfo
-
     athlete_id = lib._athlete_id()
     if athlete_id is None:
         return []
-    zone = ZoneInfo(lib.profile.time_zone)
     with lib.db.session() as s:
         rows = s.execute(
             select(
@@ -290,7 +287,7 @@ def labelled_runs(lib: Library) -> list[LabelledRun]:
                 session_index=r.session_index,
                 kind=kind,
                 reps=r.label_reps,
-                labelled_on=at.astimezone(zone).date() if at is not None else None,
+                labelled_on=lib._local_date(at) if at is not None else None,
                 analysed_kind=analysis.get("kind"),
                 analysed_tags=tuple(analysis.get("tags") or ()),
             )

@@ -120,9 +120,12 @@ class Library:
 
     def today(self) -> date:
         """Today in the athlete's time zone."""
+        return self._local_date(self.clock())
+
+    def _local_date(self, moment: datetime) -> date:
         from zoneinfo import ZoneInfo
 
-        return self.clock().astimezone(ZoneInfo(self.profile.time_zone)).date()
+        return moment.astimezone(ZoneInfo(self.profile.time_zone)).date()
 
     def session_facts(self, first: date, last: date) -> list[SessionFacts]:
         """Every session whose local date is in ``[first, last]``, reduced for the week."""
@@ -364,6 +367,7 @@ class Library:
                     "kind": row.label_kind,
                     "reps": row.label_reps,
                     "at": at.isoformat() if at is not None else None,
+                    "on": self._local_date(at).isoformat() if at is not None else None,
                 }
             return {
                 "id": row.id,
