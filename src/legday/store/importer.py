@@ -134,6 +134,8 @@ class Importer:
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
         self._history: list[dict[str, Any]] = []
         self._e1rm: dict[str, float] = {}
+        #: The earliest start of each sport this import stored (to judge later runs again).
+        self._first_start: dict[str, datetime] = {}
 
     # -- discovery --------------------------------------------------------------------------
     def discover(self, paths: Iterable[str | Path]) -> Iterator[WorkItem | FileReport]:
@@ -225,7 +227,24 @@ class Importer:
             done += 1
             if progress:
                 progress(done, total, decoded.name)
+        self._rejudge_later_runs(athlete_id)
         return ImportSummary(reports)
+
+    def _rejudge_later_runs(self, athlete_id: int) -> None:
+        """Each run judged against the history as of its own start, this batch's included:
+        the stored runs after this import's first session of their sport are judged again
+        (:mod:`legday.store.chronology`)."""
+        from .chronology import rejudge_since
+
+        rejudge_since(
+            self.db,
+            self.blobs,
+            athlete_id,
+            self._first_start,
+            self.profile,
+            self.settings,
+            self.workers,
+        )
 
     def _decode_all(
         self, items: list[WorkItem], history: list[dict[str, Any]], e1rm: dict[str, float]
@@ -396,6 +415,9 @@ class Importer:
         ]
         session.add(row)
         session.flush()
+        first = self._first_start.get(activity.sport)
+        if first is None or start < first:
+            self._first_start[activity.sport] = start
         if activity.sets:
             session.add(
                 strength_row(

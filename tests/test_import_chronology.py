@@ -1,0 +1,138 @@
+"""Runs judged in date order (issue 14, R4): a whole archive imported in one command flags the
+run much longer than usual, and an older file imported later re-judges the runs it precedes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+
+from legday.settings import Settings
+from legday.store.blobs import BlobStore
+from legday.store.db import open_database
+from legday.store.library import Library
+from legday.store.schema import ActivityRow
+from legday.synth import History, SyntheticAthlete, generate_history, write_history
+
+END = date(2026, 11, 22)
+END_START = datetime(2026, 11, 22, 8, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[History, list[Path]]:
+    """Six weeks of the synthetic runner, whose week-3 long run is an R4 overload."""
+    history = generate_history(weeks=6, seed=0, end=END)
+    paths = write_history(history, tmp_path_factory.mktemp("archive"), formats=("fit", "tcx"))
+    assert any(r.truth.overload for r in history.runs)
+    return history, [p for p in paths if p.suffix != ".csv"]
+
+
+def library(tmp_path: Path) -> Library:
+    return Library(
+        db=open_database(f"sqlite:///{tmp_path / 'db.sqlite'}"),
+        blobs=BlobStore(tmp_path / "originals"),
+        profile=SyntheticAthlete.default().profile(),
+        settings=Settings(),
+    )
+
+
+def overloads(lib: Library) -> dict[str, bool]:
+    """Stored runs by start: whether the analysis and the verdict call them an overload."""
+    with lib.db.session() as s:
+        rows = s.scalars(sa.select(ActivityRow).order_by(ActivityRow.start)).all()
+        out = {}
+        for r in rows:
+            flagged = bool((r.analysis or {}).get("overload"))
+            said = any(
+                x["rule"] == "R4" and "new overload" in x["text"]
+                for x in (r.verdict or {})["verdict"]["reasons"]
+            )
+            assert flagged == said, r.start
+            out[r.start.isoformat()] = flagged
+        return out
+
+
+def truth(history: History) -> dict[str, bool]:
+    return {
+        r.activity.start.replace(tzinfo=None).isoformat(): r.truth.overload for r in history.runs
+    }
+
+
+def test_an_archive_imported_in_one_command_flags_the_overload(
+    tmp_path: Path, archive: tuple[History, list[Path]]
+) -> None:
+    history, paths = archive
+    lib = library(tmp_path)
+    try:
+        assert lib.import_paths([paths[0].parent], workers=2).ok
+        got = overloads(lib)
+    finally:
+        lib.close()
+    want = truth(history)
+    assert got.keys() == want.keys()
+    flagged = {k for k, v in got.items() if v}
+    assert flagged == {k for k, v in want.items() if v}
+
+
+def test_an_older_file_imported_later_rejudges_the_runs_after_it(
+    tmp_path: Path, archive: tuple[History, list[Path]]
+) -> None:
+    history, paths = archive
+    lib = library(tmp_path)
+    try:
+        (long_run,) = [r for r in history.runs if r.truth.overload]
+        first = f"{long_run.activity.local_start:%Y-%m-%d_%H%M}"
+        late = [p for p in paths if p.name >= first]
+        early = [p for p in paths if p not in late]
+        assert lib.import_paths(late, workers=1).ok
+        alone = overloads(lib)
+        assert not any(alone.values())  # no earlier run: nothing says what is usual
+        assert lib.import_paths(early, workers=1).ok
+        got = overloads(lib)
+    finally:
+        lib.close()
+    assert {k for k, v in got.items() if v} == {k for k, v in truth(history).items() if v}
+
+
+def test_the_demo_archive_flags_its_overload_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``legday demo`` imports its files, TCX runs in a Strava zip among them, in one command."""
+    from typer.testing import CliRunner
+
+    from legday.cli import app
+    from legday.home import Home
+
+    monkeypatch.setenv("LEGDAY_HOME", str(tmp_path))
+    result = CliRunner().invoke(app, ["demo", "--weeks", "4", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    history = generate_history(weeks=4, seed=1)
+    lib = Library.open(Home(tmp_path / "demo" / "seed-1"))
+    try:
+        got = overloads(lib)
+    finally:
+        lib.close()
+    assert {k for k, v in got.items() if v} == {k for k, v in truth(history).items() if v}
+
+
+def test_a_strava_run_is_judged_again_with_what_its_export_said() -> None:
+    """Name, type, gear and perceived exertion came from activities.csv, not the file: judging
+    the run again from its stored original carries them over once more."""
+    from legday.io.strava import apply_strava
+    from legday.model import CHANNELS, Activity
+    from legday.store.chronology import strava_row_of
+
+    row = ActivityRow(
+        name="Parkrun",
+        description="PB attempt",
+        meta={"strava_activity_id": "17", "strava_type": "Run", "gear": "Shoes", "rpe": 9.0},
+    )
+    empty = {c: np.empty(0) for c in CHANNELS}
+    again = Activity(start=END_START, sport="running", samples=empty)
+    apply_strava(again, strava_row_of(row) or {})
+    assert (again.name, again.description) == ("Parkrun", "PB attempt")
+    assert again.metadata["rpe"] == 9.0 and again.metadata["gear"] == "Shoes"
+    assert strava_row_of(ActivityRow(name="Morning Run", meta={})) is None
