@@ -528,6 +528,56 @@ def report(title: str, cases: Sequence[Case], *, show_errors: int = 15) -> str:
     return "\n".join(lines)
 
 
+def evaluation(seed: int = 0) -> str:
+    """``docs/evaluation.md``: per-class precision, recall and F1, confusion matrices and
+    repetition-count accuracy on the clean synthetic, hard synthetic and labelled real sets."""
+    clean, _ = run_synthetic(550, seed)
+    hard, _ = run_hard(HARD_N, seed)
+    parts = [
+        "# How well legday names the kind of a run",
+        "",
+        "Written by `.venv/bin/python bench/classify.py --write docs/evaluation.md` "
+        f"(seed {seed}); `tests/test_analysis_eval.py` holds each headline figure above a "
+        "floor, so a regression fails CI. Three sets:",
+        "",
+        "- **clean synthetic**: 550 sessions of the seeded synthetic runner (`legday.synth`), "
+        "every kind in turn, a new athlete and device each;",
+        "- **hard synthetic**: 500 sessions drawn with the conditions of real recordings "
+        "(`legday.synth.hard`: short, cut and separate warm-ups, races from the gun, trained "
+        "runners' easy pace, bare profiles, HR lag and heat drift, paused recoveries, hills of "
+        "every shape, ladders, floats inside reps, treadmill and indoor track, laps, smart "
+        "recording, GPS dropouts), scored by condition;",
+        "- **real**: third-party recordings in `../shared/data/real`, labelled by hand in "
+        "`tests/data/labels.toml` with the evidence for each label; a prediction is right when "
+        "it is the label's kind or one the label accepts.",
+        "",
+        "A run is right when its kind *and* its tags (every work pattern in it) are right; "
+        "repetition counts are right within ±1.",
+        "",
+        "## Clean synthetic",
+        "",
+        "```",
+        report(f"clean synthetic (seed {seed})", clean, show_errors=0),
+        "```",
+        "",
+        "## Hard synthetic",
+        "",
+        "```",
+        hard_report(f"hard synthetic (seed {seed})", hard),
+        "```",
+    ]
+    if REAL.is_dir():
+        parts += [
+            "",
+            "## Real, hand-labelled",
+            "",
+            "```",
+            report("real (hand-labelled)", run_real(), show_errors=50),
+            "```",
+        ]
+    return "\n".join(parts) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -543,7 +593,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--real-only", action="store_true")
     parser.add_argument("--synthetic-only", action="store_true")
+    parser.add_argument(
+        "--write",
+        type=Path,
+        metavar="MD",
+        help="score all three sets (clean, hard, real) and write them as Markdown "
+        "(docs/evaluation.md)",
+    )
     args = parser.parse_args(argv)
+    if args.write is not None:
+        args.write.write_text(evaluation(args.seed), encoding="utf-8")
+        print(f"wrote {args.write}")
+        return 0
     if not args.real_only and args.synthetic_set == "hard":
         hard, times = run_hard(HARD_N if args.n is None else args.n, args.seed)
         print(hard_report(f"hard synthetic (seed {args.seed})", hard))

@@ -4,6 +4,8 @@ multisport file's legs, weighed against the recording."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -92,3 +94,24 @@ def test_on_a_track_set_reps_are_intervals_not_fartlek() -> None:
     track = analyze(dataclasses.replace(road, sub_sport="track"), PROFILE)
     assert track.kind is RunKind.INTERVALS
     assert np.isfinite(track.confidence)
+
+
+def test_analyze_explain_says_why_and_where_to_change_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from legday.cli import app
+    from legday.synth import Device, SyntheticAthlete, make_run, write_fit
+
+    monkeypatch.setenv("LEGDAY_HOME", str(tmp_path / "home"))
+    rng = np.random.default_rng(3)
+    start = datetime(2026, 5, 7, 7, 0, tzinfo=UTC)
+    run = make_run("intervals", SyntheticAthlete.sample(rng), Device.sample(rng), start, rng)
+    path = tmp_path / "Thursday_6x800.fit"
+    path.write_bytes(write_fit(dataclasses.replace(run.activity, name=None)))
+    out = CliRunner().invoke(app, ["analyze", str(path), "--explain"], terminal_width=200)
+    assert out.exit_code == 0, out.output
+    assert "Why this kind" in out.output and "confidence" in out.output
+    assert "the file name says intervals" in out.output
+    assert "[settings.classify]" in out.output and "contrast_on_ratio" in out.output

@@ -65,7 +65,3 @@ class Thresholds:
     #: recoveries make threshold "cruise" repetitions, a tempo (Daniels: ~1 min per 5 min,
     #: share 0.2; the clean synthetic tempos reach 0.47).
     tempo_max_recovery_share: float = 0.5
-    # --- walking (analysis/segments.py) ---------------------------------------------------
-    #: Running cadence is ≥ ~140 steps/min and walking ≤ ~130 (Tudor-Locke et al. 2018, walk–
-    #: run transition cadence ≈ 140 spm): a level whose median cadence is below this is a walk.
-    walk_max_cadence_spm: float = 135.0

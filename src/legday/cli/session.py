@@ -70,6 +70,14 @@ def analyze(
     sex: Sex = None,
     json_out: Json = False,
     db: DbOption = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Also show why the run got its kind: the easy reference, the evidence, and "
+            "the thresholds that decided it (and where to change them).",
+        ),
+    ] = False,
 ) -> None:
     """Analyse a run: moving time, heart-rate zones, grade-adjusted pace, segments, the kind of
     run, its blocks, training load, and the verdict. Options override the profile; your stored
@@ -82,6 +90,33 @@ def analyze(
         return
     for r in results:
         render_analysis(r.to_dict(profile.units), profile.units)
+        if explain:
+            render_explanation(r.to_dict(profile.units), profile.units)
+
+
+def render_explanation(d: dict[str, Any], units: str) -> None:
+    """Why the run got its kind: the reasons in order, the easy reference the efforts were
+    measured against, and the classification table (``Settings.classify``)."""
+    console.print("[bold]Why this kind[/]")
+    for reason in d.get("reasons", []):
+        console.print(f"  - {escape(reason)}")
+    easy = d.get("easy_speed_mps")
+    if easy:
+        console.print(f"  easy reference (grade-adjusted): {fmt_pace(easy, units)}")
+    console.print(
+        escape(
+            "Thresholds, defaults (change them under [settings.classify] in legday.toml; "
+            "each one's source: docs/science.md §1.6 and src/legday/thresholds.py):"
+        )
+    )
+    for key, value in _classify_table().items():
+        console.print(f"  {key} = {value}")
+
+
+def _classify_table() -> dict[str, Any]:
+    from legday.settings import Settings
+
+    return dict(Settings().to_dict()["classify"])
 
 
 def render_analysis(d: dict[str, Any], units: str) -> None:
@@ -94,7 +129,8 @@ def render_analysis(d: dict[str, Any], units: str) -> None:
         f"ascent {d['ascent_m'] or 0:.0f} m"
     )
     tags = f" (tags: {', '.join(d['tags'])})" if d["tags"] else ""
-    console.print(f"Kind: [bold]{d['kind']}[/]{tags} · category: {v['category']}")
+    sure = f" · confidence {d['confidence']:.2f}" if d.get("confidence") else ""
+    console.print(f"Kind: [bold]{d['kind']}[/]{tags}{sure} · category: {v['category']}")
     if hr["avg"] is not None:
         console.print(
             f"Heart rate: avg {hr['avg']:.0f}, max {hr['max']:.0f}, HRmax used "
