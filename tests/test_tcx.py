@@ -15,6 +15,7 @@ from conftest import real_files
 from legday.errors import CorruptFileError, OnError, UnsupportedFileError
 from legday.io.reader import read
 from legday.io.tcx import read_tcx
+from legday.io.track import cumulative_distance_m
 from legday.model import Activity
 
 TCX = "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"
@@ -52,10 +53,27 @@ def tcx_files() -> list[Path]:
     return [p for p in real_files("tcx") if not str(p).endswith(MALFORMED)]
 
 
+def _laps_total_distance(path: Path) -> bool:
+    """Whether the file's laps carry a distance total (read with lxml, not the reader)."""
+    if not path.exists():
+        return False
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    root = etree.fromstring(path.read_bytes().lstrip(), parser)  # Polar's leading blank
+    totals = root.xpath("//*[local-name()='Lap']/*[local-name()='DistanceMeters']/text()")
+    return sum(float(t) for t in totals) > 0
+
+
+#: Files whose laps total a distance. A tool that crops and re-writes a recording may zero its
+#: laps (msimms' 20230417_heartbreak_hill_ascent.tcx, 20200103_intervals.tcx): with no total
+#: there is nothing to compare the points with, so those files are not chosen (chosen at
+#: collection, no skips); test_non_cumulative_distance_of_real_files covers their distance.
+WITH_LAP_DISTANCE = [p for p in tcx_files() if _laps_total_distance(p)]
+
+
 # --- real files -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", tcx_files(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", WITH_LAP_DISTANCE, ids=lambda p: p.name)
 def test_distance_agrees_with_the_lap_totals(real_dir: Path, path: Path) -> None:
     act = read_tcx(path.read_bytes(), name=str(path))[0]
     assert act.totals is not None and act.totals.total_distance_m
@@ -65,6 +83,68 @@ def test_distance_agrees_with_the_lap_totals(real_dir: Path, path: Path) -> None
         assert recorded < lap_total  # the laps count distance the points do not cover
     else:
         assert recorded == pytest.approx(lap_total, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("file", "warned"),
+    [
+        ("20200103_intervals.tcx", "per-point increments"),
+        ("20230417_heartbreak_hill_ascent.tcx", "stays at 0 m"),
+    ],
+)
+def test_non_cumulative_distance_of_real_files(real_dir: Path, file: str, warned: str) -> None:
+    """msimms' own app writes per-point increments as DistanceMeters, and his cropping tool
+    zeroes every distance: both come out as the length of the track, with laps of 0 m
+    ignored."""
+    path = real_dir / "msimms-testfiles/tcx" / file
+    (act,) = read_tcx(path.read_bytes(), name=file)
+    ours = act.samples["distance_m"]
+    track = cumulative_distance_m(act.samples["latitude_deg"], act.samples["longitude_deg"])
+    assert np.all(np.diff(ours) >= 0)
+    assert ours[-1] == pytest.approx(track[-1], rel=0.01)
+    assert act.distance_m == pytest.approx(ours[-1])
+    assert any(warned in w and file in w for w in act.warnings)
+
+
+def _moving(distances: list[float], *, step_deg: list[float]) -> bytes:
+    """A TCX track along the equator: point k at the sum of ``step_deg[:k]`` east."""
+    lon = np.concatenate(([0.0], np.cumsum(step_deg)))
+    points = "".join(
+        f"<Trackpoint><Time>2024-01-01T10:00:{k:02d}Z</Time><Position>"
+        f"<LatitudeDegrees>0</LatitudeDegrees><LongitudeDegrees>{x:.6f}</LongitudeDegrees>"
+        f"</Position><DistanceMeters>{d}</DistanceMeters></Trackpoint>"
+        for k, (x, d) in enumerate(zip(lon, distances, strict=True))
+    )
+    return tcx_doc(f'<Activity Sport="Running">{lap("2024-01-01T10:00:00Z", points)}</Activity>')
+
+
+#: Metres of one degree of longitude on the equator (the reader's Earth radius).
+_M_PER_DEG = np.radians(1.0) * 6_371_008.8
+
+
+def test_per_point_increments_are_summed() -> None:
+    steps = [0.0002, 0.0001] * 10  # ~22 m and ~11 m: increments that go down and up
+    increments = [0.0] + [round(s * _M_PER_DEG, 3) for s in steps]
+    (act,) = read_tcx(_moving(increments, step_deg=steps), name="deltas.tcx")
+    np.testing.assert_allclose(act.samples["distance_m"], np.cumsum(increments))
+    assert any("per-point increments" in w and "deltas.tcx" in w for w in act.warnings)
+
+
+def test_a_cumulative_distance_that_dips_is_held_not_summed() -> None:
+    steps = [0.0002] * 20  # ~22 m a point, the file's distance dips once by a metre
+    cumulative = [round(k * 0.0002 * _M_PER_DEG, 3) for k in range(21)]
+    cumulative[10] -= 1.0
+    cumulative[11] = cumulative[10] - 1.0
+    (act,) = read_tcx(_moving(cumulative, step_deg=steps), name="dip.tcx")
+    assert act.samples["distance_m"][-1] == pytest.approx(cumulative[-1])
+    assert any("held at its maximum" in w for w in act.warnings)
+
+
+def test_a_distance_that_never_advances_gives_way_to_the_track() -> None:
+    steps = [0.0002] * 20
+    (act,) = read_tcx(_moving([0.0] * 21, step_deg=steps), name="zero.tcx")
+    assert act.samples["distance_m"][-1] == pytest.approx(20 * 0.0002 * _M_PER_DEG)
+    assert any("stays at 0 m" in w and "zero.tcx" in w for w in act.warnings)
 
 
 def test_forerunner_620_laps_and_cadence(real_dir: Path) -> None:

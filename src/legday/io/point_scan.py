@@ -33,8 +33,9 @@ Every check is strict, and any doubt means "use the tree" (the caller falls back
 * every point's parent must have the same namespaces in scope;
 * a value that does not convert (a bad number, an unreadable time) drops the scan, so the tree
   path reports it with its line;
-* repeated children and conflicting orders between samples give no template; a point with
-  text where the template has children (mixed content), or the reverse, does not match it.
+* repeated children give no template; a child that samples place in different orders gets an
+  optional slot at each place (a later element wins, as in the tree); a point with text where
+  the template has children (mixed content), or the reverse, does not match it.
 """
 
 from __future__ import annotations
@@ -101,15 +102,19 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
 
     def merge(self, other: _Node) -> None:
+        """Take ``other``'s children in: a child the template has after the last one matched
+        is merged into it; one the template has only earlier (points that order their
+        children differently: one app writes ``DistanceMeters`` before ``AltitudeMeters`` in
+        its first point, after it in the rest) gets a second optional slot here, and any
+        other child a new one. A point holding both slots is read as the tree reads it: the
+        later element wins (:meth:`PointScan.columns`)."""
         if other.attrs != self.attrs:
             raise _Unscannable(f"attributes of <{self.qname.decode()}> differ between points")
         names = [c.qname for c in self.children]
         at = -1
         for child in other.children:
-            if child.qname in names:
-                index = names.index(child.qname)
-                if index <= at:
-                    raise _Unscannable("children in different orders")
+            index = next((i for i in range(at + 1, len(names)) if names[i] == child.qname), -1)
+            if index >= 0:
                 self.children[index].merge(child)
                 at = index
             else:

@@ -16,6 +16,7 @@ An activity with laps but no trackpoints (a manual entry) is kept with zero samp
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import accumulate
 
@@ -206,7 +207,7 @@ def _activity(
         device=(creator.text or "").strip() or None if creator is not None else None,
         source=Source(format="tcx", name=name),
         laps=tuple(laps),
-        totals=_totals(act, tags, laps),
+        totals=_zeroed_distance(_totals(act, tags, laps), samples["distance_m"], name, warnings),
         description=notes.strip() or None if notes else None,
         metadata={"tcx_sport": act.get("Sport")},
         warnings=warnings,
@@ -274,6 +275,25 @@ def _totals(act: etree._Element, tags: _Tags, laps: list[Lap]) -> SessionTotals 
         max_heart_rate_bpm=max((h for h in hr_max if h is not None), default=None),
         total_calories_kcal=sum(c for c in kcal if c is not None) if any(kcal) else None,
     )
+
+
+def _zeroed_distance(
+    totals: SessionTotals | None, dist: FloatArray, name: str | None, warnings: list[str]
+) -> SessionTotals | None:
+    """The totals without their distance when the laps say 0 m but the points move: a tool
+    that crops and re-writes a recording may zero its laps, and 0 is then no total
+    (:attr:`Activity.distance_m` falls back to the samples)."""
+    if totals is None or totals.total_distance_m != 0:
+        return totals
+    finite = dist[np.isfinite(dist)]
+    moved = float(finite[-1] - finite[0]) if finite.size else 0.0
+    if moved <= 0:
+        return totals
+    warnings.append(
+        f"{name or '<stream>'}: its laps total 0 m but its points cover {moved:.0f} m; "
+        "the laps' distance was ignored"
+    )
+    return replace(totals, total_distance_m=None)
 
 
 def _number(text: str | None) -> float | None:

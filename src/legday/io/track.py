@@ -50,7 +50,9 @@ def build_samples(
     others (:func:`~legday.io.timeline.plausible_times`; ``on_error``); points are put in time
     order (backward jumps follow ``on_error``); repeated time stamps keep the first point.
     ``distance_m`` is the file's own cumulative distance when it has one (gaps interpolated in
-    time, never decreasing), else the haversine distance of the fixes; ``speed_mps`` is derived
+    time, never decreasing; per-point increments are summed, and a column that never advances
+    while the fixes move is replaced: :func:`_distance`), else the haversine distance of the
+    fixes; ``speed_mps`` is derived
     from distance and time when the file has no speed. Every channel of
     :data:`legday.model.CHANNELS` is present.
     """
@@ -99,24 +101,62 @@ def build_samples(
     }
     samples.update({k: v for k, v in cols.items() if k not in samples})
     samples["elapsed_s"] = ts - ts[0] if n else np.empty(0)
-    samples["distance_m"] = _distance(samples, warnings)
+    samples["distance_m"] = _distance(samples, warnings, name)
     if n and not np.isfinite(samples["speed_mps"]).any():
         samples["speed_mps"] = _derived_speed(samples["distance_m"], ts)
     return samples
 
 
-def _distance(samples: dict[str, FloatArray], warnings: list[str]) -> FloatArray:
+#: Largest relative difference between a track's path length and the sum of a distance column
+#: that decreases, for the column to be read as per-point increments rather than as a
+#: cumulative distance (the msimms app's TCX: increments summing to 5310.5 m on a 5309.0 m
+#: track, 0.03 %; a GPS path and a device's distance agree within a few percent).
+DELTA_AGREEMENT = 0.05
+#: Shortest path of the fixes, m, that shows a track moves (GPS scatter at a standstill stays
+#: well below it over minutes), so that a distance column that never advances is wrong.
+MOVED_M = 50.0
+
+
+def _distance(samples: dict[str, FloatArray], warnings: list[str], name: str | None) -> FloatArray:
+    """The cumulative distance: the file's own (see :func:`build_samples`), except for a column
+    that is not a cumulative distance, found against the fixes' path length: per-point
+    increments (the column decreases, its sum matches the path and its maximum does not) are
+    summed; a column that never advances while the fixes move gives way to the fixes'
+    distance. Either is said in ``warnings``, naming the file."""
     ts = samples["timestamp"]
     dist = samples["distance_m"]
     have = np.isfinite(dist)
     if not have.any():
         return cumulative_distance_m(samples["latitude_deg"], samples["longitude_deg"])
+    raw = dist
     if not have.all():
         dist = np.interp(ts, ts[have], dist[have])
+    who = name or "<stream>"
     if (np.diff(dist) < 0).any():
+        path = _path_m(samples)
+        total = float(np.nansum(raw))
+        if path > MOVED_M and abs(total - path) <= DELTA_AGREEMENT * path < path - dist.max():
+            warnings.append(
+                f"{who}: its DistanceMeters are per-point increments, not a cumulative "
+                f"distance (they sum to {total:.0f} m, the track is {path:.0f} m); they were "
+                "summed"
+            )
+            return np.cumsum(np.where(have, raw, 0.0))
         warnings.append("the file's distance decreases in places; it was held at its maximum")
-        dist = np.maximum.accumulate(dist)
+        return np.maximum.accumulate(dist)
+    if dist[-1] == dist[0] and (path := _path_m(samples)) > MOVED_M:
+        warnings.append(
+            f"{who}: its distance stays at {dist[0]:g} m while the track covers {path:.0f} m; "
+            "the distance of the track was used"
+        )
+        return cumulative_distance_m(samples["latitude_deg"], samples["longitude_deg"])
     return dist
+
+
+def _path_m(samples: dict[str, FloatArray]) -> float:
+    """The length of the fixes' path, m (0 without fixes)."""
+    path = cumulative_distance_m(samples["latitude_deg"], samples["longitude_deg"])
+    return float(path[-1]) if path.size and np.isfinite(path[-1]) else 0.0
 
 
 def _derived_speed(dist: FloatArray, ts: FloatArray) -> FloatArray:

@@ -12,12 +12,13 @@ definition's layout and conversion plan is cached per process (a bounded LRU of
 ``DEFINITION_CACHE_SIZE`` entries), so a batch of files from one watch builds them once. The
 key is everything that changes the decoding: the definition message's bytes (architecture,
 global message number, field and developer field definitions), the fields wanted, and the base
-type each developer field description gives (descriptions are data, so two files may describe
-the same developer field differently; their scale, offset and names are applied after the
-cache). :func:`clear_definition_caches` empties every such cache. A definition's scalar fields
-are cast into one matrix and checked against their sentinels in one comparison, messages are
-grouped by definition with one linear-time radix sort, and the usual uint32 timestamps of every
-message are read at once when compressed headers need them.
+type and description id of each developer field (descriptions are data, so two files, or two
+parts of one file, may describe the same developer field differently; see
+:mod:`~legday.io.fit.developer`; their scale, offset and names are applied after the cache).
+:func:`clear_definition_caches` empties every such cache. A definition's scalar fields are cast
+into one matrix and checked against their sentinels in one comparison, messages are grouped by
+definition with one linear-time radix sort, and the usual uint32 timestamps of every message are
+read at once when compressed headers need them.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from itertools import pairwise
 import numpy as np
 import numpy.typing as npt
 
+from legday.io.fit.developer import NO_DESCRIPTION, DevFields
 from legday.io.fit.framing import (
     DEFINITION_CACHE_SIZE,
     Definition,
@@ -46,7 +48,7 @@ from legday.io.fit.protocol import (
     base_type,
 )
 
-__all__ = ["DevType", "MessageIndex", "Table", "clear_definition_caches", "rows_all", "zero_nan"]
+__all__ = ["MessageIndex", "Table", "clear_definition_caches", "rows_all", "zero_nan"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -67,17 +69,6 @@ _UINT32_BASE, _UINT32_INVALID = 0x86, 0xFFFFFFFF
 _COLUMN_LOOP_MAX = 16
 
 
-@dataclass(frozen=True, slots=True)
-class DevType:
-    """What a developer field description says about one developer field."""
-
-    name: str
-    units: str
-    base: int
-    scale: float
-    offset: float
-
-
 @dataclass(slots=True)
 class Table:
     """Every decoded message of one global message number, in file order.
@@ -91,7 +82,7 @@ class Table:
     offsets: IntArray
     raw: dict[int, FloatArray] = field(default_factory=dict)
     strings: dict[int, list[str | None]] = field(default_factory=dict)
-    dev: dict[tuple[int, int], FloatArray] = field(default_factory=dict)
+    dev: dict[int, FloatArray] = field(default_factory=dict)
     expanded: dict[int, FloatArray] = field(default_factory=dict)
     profile: MessageProfile | None = field(init=False, repr=False)
 
@@ -219,23 +210,26 @@ class MessageIndex:
     def tables(
         self,
         wanted: Mapping[int, frozenset[int] | None],
-        dev_types: Mapping[tuple[int, int], DevType] | None = None,
+        dev: DevFields | None = None,
     ) -> dict[int, Table]:
-        """Decode the messages in ``wanted`` (global number → field numbers, None for all)."""
+        """Decode the messages in ``wanted`` (global number → field numbers, None for all);
+        developer fields are decoded as ``dev`` describes them where each message sits."""
         parts: dict[int, list[_Chunk]] = {}
         for index in self._used:
             definition = self._framing.definitions[index]
             if definition.global_num not in wanted:
                 continue
             rows = self._members[index]
-            got = _gather(
-                self._data,
-                definition,
-                self._offsets[rows],
-                wanted[definition.global_num],
-                dev_types,
-            )
-            parts.setdefault(definition.global_num, []).append((rows, *got))
+            for part, dev_specs in _dev_groups(definition, self._offsets[rows], dev):
+                group = rows if part is None else rows[part]
+                got = _gather(
+                    self._data,
+                    definition,
+                    self._offsets[group],
+                    wanted[definition.global_num],
+                    dev_specs,
+                )
+                parts.setdefault(definition.global_num, []).append((group, *got))
         tables = {}
         for num, chunks in parts.items():
             table, rows = _merge(num, self._offsets, chunks)
@@ -282,7 +276,7 @@ class MessageIndex:
             if at_list[index] >= 0 or not _layout(definition.raw, ts_only, ()).slots:
                 continue  # read above, or no timestamp field to read
             rows = self._members[index]
-            found, layout = _gather(self._data, definition, offsets[rows], ts_only, None)
+            found, layout = _gather(self._data, definition, offsets[rows], ts_only, ())
             full[rows] = _first(_floats(found[layout.slots[0].name], layout.slots[0].base))
         compressed = self._compressed
         idx = np.flatnonzero(compressed | ~np.isnan(full))
@@ -331,13 +325,19 @@ def _timestamp_at(raw_definition: bytes) -> int:
     return -1
 
 
+#: The developer fields a layout decodes: (developer data index, field number, base type,
+#: description id) of each, as :func:`_dev_groups` finds them described.
+_DevSpecs = tuple[tuple[int, int, int, int], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class _Slot:
     name: str
     """The field's name in the structured dtype."""
     kind: str
     """``n`` numeric field, ``s`` string field, ``d`` developer field."""
-    key: int | tuple[int, int]
+    key: int
+    """The field number (``n``, ``s``) or the description id (``d``)."""
     base: BaseType
 
 
@@ -366,7 +366,7 @@ def _numpy_format(bt: BaseType, size: int, big_endian: bool) -> str | tuple[str,
 def _layout(
     raw_definition: bytes,
     fields: frozenset[int] | None,
-    dev_specs: tuple[tuple[tuple[int, int], int], ...],
+    dev_specs: _DevSpecs,
 ) -> _Layout:
     """The dtype of the messages of a definition (given by its bytes) holding the wanted
     fields (cached: a few dozen distinct definitions serve every file a device writes)."""
@@ -381,13 +381,13 @@ def _layout(
         slots.append(_Slot(f"f{f.num}", "s" if bt.is_string else "n", f.num, bt))
         formats.append(_numpy_format(bt, f.size, definition.big_endian))
         places.append(f.offset)
-    dev_base = dict(dev_specs)
+    described = {(index, num): (base, key) for index, num, base, key in dev_specs}
     for d in definition.dev_fields:
-        base = dev_base.get((d.dev_index, d.num))
+        base, key = described.get((d.dev_index, d.num), (None, NO_DESCRIPTION))
         bt = base_type(base) if base is not None else None
         if bt is None or bt.is_string or d.size % bt.size:
             continue
-        slots.append(_Slot(f"d{d.dev_index}_{d.num}", "d", (d.dev_index, d.num), bt))
+        slots.append(_Slot(f"d{d.dev_index}_{d.num}", "d", key, bt))
         formats.append(_numpy_format(bt, d.size, definition.big_endian))
         places.append(d.offset)
     itemsize = definition.size if slots else 0
@@ -451,19 +451,45 @@ def _convert(values: np.ndarray, layout: _Layout) -> dict[str, FloatArray]:
 _Chunk = tuple[IntArray, np.ndarray, _Layout]
 
 
+def _dev_groups(
+    definition: Definition, offsets: IntArray, dev: DevFields | None
+) -> list[tuple[IntArray | None, _DevSpecs]]:
+    """The messages of a definition (indices into ``offsets``, None for all) in groups that
+    share the descriptions of their developer fields, with those descriptions as ``_layout``
+    takes them.
+
+    Most definitions make one group: their developer fields were described once, before
+    them. A definition used across a re-description (another app taking the same developer
+    data index) splits where the description changes; a message before any description of
+    a field has no value for it.
+    """
+    fields = definition.dev_fields
+    if not fields or dev is None or not dev.types:
+        return [(None, ())]
+    ids = np.stack([dev.resolve(d.dev_index, d.num, offsets) for d in fields], axis=1)
+    if bool((ids == ids[0]).all()):
+        combos, which = ids[:1], np.zeros(offsets.shape[0], dtype=np.intp)
+    else:
+        combos, which = np.unique(ids, axis=0, return_inverse=True)
+    out = []
+    for k, combo in enumerate(combos.tolist()):
+        specs = tuple(
+            (d.dev_index, d.num, dev.types[key].base, key)
+            for d, key in zip(fields, combo, strict=True)
+            if key != NO_DESCRIPTION
+        )
+        out.append((None if len(combos) == 1 else np.flatnonzero(which == k), specs))
+    return out
+
+
 def _gather(
     data: bytes,
     definition: Definition,
     offsets: IntArray,
     fields: frozenset[int] | None,
-    dev_types: Mapping[tuple[int, int], DevType] | None,
+    dev_specs: _DevSpecs,
 ) -> tuple[np.ndarray, _Layout]:
     """Copy every message of one definition (structured array of the wanted fields)."""
-    dev_specs = tuple(
-        (key, dev_types[key].base)
-        for key in ((d.dev_index, d.num) for d in definition.dev_fields)
-        if dev_types and key in dev_types
-    )
     layout = _layout(definition.raw, fields, dev_specs)
     if not layout.slots:
         # A message with none of the wanted fields still counts (e.g. a record whose only
@@ -515,12 +541,12 @@ def _single(num: int, offsets: IntArray, chunk: _Chunk) -> Table:
     converted = _convert(values, layout)
     for slot in layout.slots:
         if slot.kind == "s":
-            table.strings[slot.key] = _texts(values[slot.name])  # type: ignore[index]
+            table.strings[slot.key] = _texts(values[slot.name])
         elif slot.kind == "d":
             column = converted[slot.name]
-            table.dev[slot.key] = column if column.ndim == 1 else column[:, 0]  # type: ignore[index]
+            table.dev[slot.key] = column if column.ndim == 1 else column[:, 0]
         else:
-            table.raw[slot.key] = converted[slot.name]  # type: ignore[index]
+            table.raw[slot.key] = converted[slot.name]
     return table
 
 
@@ -556,7 +582,7 @@ def _merge(num: int, offsets: IntArray, chunks: Sequence[_Chunk]) -> tuple[Table
             places[i] = at[bounds[k] : bounds[k + 1]]
     n = rows.shape[0]
     table = Table(num, offsets[rows])
-    slots: dict[tuple[str, int | tuple[int, int]], list[tuple[int, _Slot]]] = {}
+    slots: dict[tuple[str, int], list[tuple[int, _Slot]]] = {}
     for i, (_, _, layout) in enumerate(chunks):
         for slot in layout.slots:
             slots.setdefault((slot.kind, slot.key), []).append((i, slot))
@@ -571,7 +597,7 @@ def _merge(num: int, offsets: IntArray, chunks: Sequence[_Chunk]) -> tuple[Table
                 targets = range(n)[place] if isinstance(place, slice) else place.tolist()
                 for j, text in zip(targets, values, strict=True):
                     texts[j] = text
-            table.strings[key] = texts  # type: ignore[index]
+            table.strings[key] = texts
             continue
         found = {i: converted[i][slot.name] for i, slot in items}
         if kind == "d":
@@ -589,7 +615,7 @@ def _merge(num: int, offsets: IntArray, chunks: Sequence[_Chunk]) -> tuple[Table
                     v if v.ndim == 2 else v[:, None]
                 )
         if kind == "d":
-            table.dev[key] = merged  # type: ignore[index]
+            table.dev[key] = merged
         else:
-            table.raw[key] = merged  # type: ignore[index]
+            table.raw[key] = merged
     return table, rows

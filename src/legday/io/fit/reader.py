@@ -24,8 +24,9 @@ from legday.errors import (
     TruncatedFileError,
     UnsupportedFileError,
 )
-from legday.io.fit.columns import DevType, FloatArray, MessageIndex, Table
+from legday.io.fit.columns import FloatArray, MessageIndex, Table
 from legday.io.fit.components import expand_components
+from legday.io.fit.developer import DevFields, DevType
 from legday.io.fit.framing import Fault, looks_like_fit, scan
 from legday.io.fit.hr import merge_stored_heart_rate
 from legday.io.fit.profile import mesg_num, message_profile
@@ -170,8 +171,8 @@ def _read(data: bytes, name: str | None, on_error: OnError) -> list[Activity]:
         raise _error(framing.faults[0], name)
     warnings = [str(_error(f, name)) for f in framing.faults]
     index = MessageIndex(data, framing)
-    dev_types = _developer_types(index)
-    tables = index.tables(_wanted_numbers(), dev_types)
+    dev_fields = _developer_fields(index)
+    tables = index.tables(_wanted_numbers(), dev_fields)
 
     def table(message: str) -> Table | None:
         return tables.get(mesg_num(message))
@@ -197,7 +198,7 @@ def _read(data: bytes, name: str | None, on_error: OnError) -> list[Activity]:
         tables=tables,
         records=records,
         session_rows=session_rows,
-        dev_types=dev_types,
+        dev_fields=dev_fields,
         common={
             "device": device_name(table("file_id")),
             "utc_offset_s": utc_offset_s(table("activity")),
@@ -242,22 +243,29 @@ def _inverted_totals_warnings(rows: list[SessionRow], name: str | None) -> list[
 
 @cache
 def _description_fields() -> dict[int, frozenset[int] | None]:
-    """The ``field_description`` message and the field numbers of :data:`_DEV_FIELDS`."""
-    num = mesg_num("field_description")
-    profile = message_profile(num)
-    if profile is None:  # pragma: no cover - the profile always has it
-        return {}
-    return {num: frozenset(profile.by_name[n] for n in _DEV_FIELDS)}
+    """The ``field_description`` fields of :data:`_DEV_FIELDS` and the developer data index of
+    ``developer_data_id`` (which opens an index anew), by message number."""
+    out: dict[int, frozenset[int] | None] = {}
+    for message, names in (
+        ("field_description", _DEV_FIELDS),
+        ("developer_data_id", ("developer_data_index",)),
+    ):
+        num = mesg_num(message)
+        profile = message_profile(num)
+        if profile is not None:  # the profile always has them
+            out[num] = frozenset(profile.by_name[n] for n in names)
+    return out
 
 
-def _developer_types(index: MessageIndex) -> dict[tuple[int, int], DevType]:
-    """Developer field descriptions by (developer data index, field number)."""
-    num = mesg_num("field_description")
-    desc = index.tables(_description_fields()).get(num)
+def _developer_fields(index: MessageIndex) -> DevFields:
+    """The developer field descriptions of the file and where each applies."""
+    found = index.tables(_description_fields())
+    desc = found.get(mesg_num("field_description"))
     if desc is None:
-        return {}
-    out: dict[tuple[int, int], DevType] = {}
+        return DevFields()
+    described: list[tuple[int, int, int, DevType]] = []
     # Python floats: these messages are few, and numpy scalars cost more per look.
+    at = desc.offsets.tolist()
     dev_index = desc.raw_of("developer_data_index").tolist()
     field_num = desc.raw_of("field_definition_number").tolist()
     base = desc.raw_of("fit_base_type_id").tolist()
@@ -272,14 +280,24 @@ def _developer_types(index: MessageIndex) -> dict[tuple[int, int], DevType]:
         if bt is None:
             continue
         key = (int(dev_index[i]), int(field_num[i]))
-        out[key] = DevType(
+        spec = DevType(
             name=names[i] or f"{key[0]}_{key[1]}",
             units=units[i] or "",
             base=bt.number,
             scale=1.0 if math.isnan(scale[i]) or scale[i] == 0 else scale[i],
             offset=0.0 if math.isnan(offset[i]) else offset[i],
         )
-    return out
+        described.append((int(at[i]), *key, spec))
+    ids = found.get(mesg_num("developer_data_id"))
+    openings: list[tuple[int, int]] = []
+    if ids is not None:
+        opened = ids.raw_of("developer_data_index").tolist()
+        openings = [
+            (int(o), int(k))
+            for o, k in zip(ids.offsets.tolist(), opened, strict=True)
+            if not math.isnan(k)
+        ]
+    return DevFields.build(described, openings)
 
 
 def _assign(times: FloatArray, starts: FloatArray) -> npt.NDArray[np.intp]:
@@ -300,7 +318,7 @@ def _activities(
     tables: Mapping[int, Table],
     records: Table | None,
     session_rows: list[SessionRow],
-    dev_types: dict[tuple[int, int], DevType],
+    dev_fields: DevFields,
     common: dict[str, Any],
     meta: dict[str, Any],
     warnings: list[str],
@@ -339,14 +357,14 @@ def _activities(
     if records is not None and records.dev:
         meta = {
             **meta,
-            "dev_units": {name: spec.units for name, _, spec in dev_channels(records, dev_types)},
+            "dev_units": {name: spec.units for name, _, spec in dev_channels(records, dev_fields)},
         }
     out = []
     for k, row in enumerate(session_rows):
         # One session (most files) holds every record: a slice takes them without a copy.
         rows = slice(None) if len(session_rows) == 1 else np.flatnonzero(record_session == k)
         if records is not None:
-            samples = record_samples(records, rows, row.sport, heart_rate, dev_types)
+            samples = record_samples(records, rows, row.sport, heart_rate, dev_fields)
         else:
             samples = Activity.empty_samples(0)
         start = float(starts[k])

@@ -8,7 +8,8 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
-from legday.io.fit.columns import DevType, FloatArray, Table
+from legday.io.fit.columns import FloatArray, Table
+from legday.io.fit.developer import DevFields, DevType
 from legday.io.fit.protocol import FIT_EPOCH_S, SEMICIRCLES_TO_DEG
 from legday.model import CHANNELS
 
@@ -80,21 +81,19 @@ def _dev_name(name: str) -> str:
     return "dev_" + (re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "field")
 
 
-def dev_channels(
-    records: Table, dev_types: dict[tuple[int, int], DevType]
-) -> list[tuple[str, tuple[int, int], DevType]]:
-    """(channel name, developer key, description) of each described developer field of the
-    records: ``dev_<field_name>``, made unique with a trailing ``_`` when two apps clash."""
-    out: list[tuple[str, tuple[int, int], DevType]] = []
-    taken: set[str] = set()
+def dev_channels(records: Table, dev: DevFields) -> list[tuple[str, int, DevType]]:
+    """(channel name, description id, description) of each described developer field of the
+    records: ``dev_<field_name>``. Descriptions of one name and unit (one field described
+    again, e.g. in each leg of a multisport file) share the channel; a name that two apps
+    give different units is made unique with a trailing ``_``."""
+    out: list[tuple[str, int, DevType]] = []
+    units_of: dict[str, str] = {}
     for key in records.dev:
-        spec = dev_types.get(key)
-        if spec is None:
-            continue
+        spec = dev.types[key]
         name = _dev_name(spec.name)
-        while name in taken:
+        while units_of.get(name, spec.units) != spec.units:
             name += "_"
-        taken.add(name)
+        units_of[name] = spec.units
         out.append((name, key, spec))
     return out
 
@@ -104,7 +103,7 @@ def record_samples(
     rows: npt.NDArray[np.intp] | slice,
     sport: str,
     heart_rate: FloatArray,
-    dev_types: dict[tuple[int, int], DevType],
+    dev: DevFields,
 ) -> dict[str, FloatArray]:
     """The sample channels of the records at ``rows`` (indices into ``records``, or a slice).
 
@@ -141,10 +140,11 @@ def record_samples(
             name = _channel_name(spec.name, spec.units)
             if name not in out:
                 out[name] = records.value(spec.name)[rows]
-    for name, dev_key, spec_d in dev_channels(records, dev_types):
+    for name, dev_key, spec_d in dev_channels(records, dev):
         column = records.dev[dev_key]
-        values = column / spec_d.scale if spec_d.scale != 1 else column
-        out[name] = (values - spec_d.offset)[rows]
+        values = ((column / spec_d.scale if spec_d.scale != 1 else column) - spec_d.offset)[rows]
+        # Descriptions sharing a channel are read in different messages: each fills its own.
+        out[name] = np.where(np.isnan(values), out[name], values) if name in out else values
     for channel in CHANNELS:
         out[channel] = np.ascontiguousarray(out[channel], dtype=np.float64)
     return out
