@@ -25,11 +25,14 @@ from legday.model import EQUIPMENT, MUSCLES
 __all__ = [
     "ALL_MUSCLES",
     "CATALOG_RESOURCE",
+    "DOSINGS",
     "EXTRA_MUSCLES",
     "LOAD_STEP_KG",
     "MUSCLES",
     "PATTERNS",
     "Catalog",
+    "Count",
+    "Dosing",
     "Exercise",
     "Mechanic",
     "Region",
@@ -91,6 +94,16 @@ CATALOG_RESOURCE: str = "catalog.toml"
 
 Mechanic = Literal["compound", "isolation"]
 Region = Literal["lower", "upper", "core"]
+#: How an exercise is dosed (docs/science.md 3.4): ``loaded`` sets × reps at an RIR with a load;
+#: ``bodyweight`` sets × reps at an RIR, made harder by the next variation (``harder``);
+#: ``band`` sets × reps at an RIR against a band; ``assisted`` the load is assistance;
+#: ``hold`` seconds; ``activation`` a drill in reps, steps or seconds with no RIR, never a hard
+#: set. Derived from the equipment unless the catalog says ``dosing``.
+Dosing = Literal["loaded", "bodyweight", "band", "assisted", "hold", "activation"]
+#: What an activation drill counts.
+Count = Literal["reps", "steps", "seconds"]
+#: Every dosing, in the order above.
+DOSINGS: tuple[str, ...] = get_args(Dosing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +139,16 @@ class Exercise:
     """True when the recorded load is assistance (assisted pull-up): less load is harder."""
     free_exercise_db: tuple[str, ...] = ()
     """Ids of equivalent free-exercise-db entries, for the cross-check test."""
+    dosing: Dosing = "loaded"
+    """How it is prescribed (:data:`Dosing`)."""
+    count: Count = "reps"
+    """What an activation drill counts: reps, steps or seconds."""
+    endurance_only: bool = False
+    """A bodyweight variation adults do for far more reps than the strength range (R1, R7):
+    never prescribed as strength work, only a rung to climb from (``harder``)."""
+    load_optional: bool = False
+    """Loaded by ``equipment`` when the athlete has it, else done at bodyweight (a Bulgarian
+    split squat)."""
 
     @property
     def load_step_kg(self) -> float:
@@ -287,6 +310,22 @@ def _parse_exercise(row: Any, index: int, path: str) -> Exercise:
     harder = row.get("harder")
     if harder is not None and not isinstance(harder, str):
         raise CorruptFileError(f"{where}: harder must be a key", path=path)
+    flags = {}
+    for flag in ("endurance_only", "load_optional"):
+        flags[flag] = row.get(flag, False)
+        if not isinstance(flags[flag], bool):
+            raise CorruptFileError(f"{where}: {flag} must be true or false", path=path)
+    equipment = text("equipment", EQUIPMENT)
+    dosing = row.get("dosing", _default_dosing(equipment, assisted))
+    if dosing not in DOSINGS:
+        raise CorruptFileError(
+            f"{where}: dosing {dosing!r} is not one of {', '.join(DOSINGS)}", path=path
+        )
+    count = row.get("count", "reps")
+    if count not in get_args(Count):
+        raise CorruptFileError(
+            f"{where}: count {count!r} is not one of {', '.join(get_args(Count))}", path=path
+        )
     primary = strings("primary", ALL_MUSCLES)
     if not primary:
         raise CorruptFileError(f"{where}: primary needs at least one muscle", path=path)
@@ -300,7 +339,7 @@ def _parse_exercise(row: Any, index: int, path: str) -> Exercise:
         mechanic="compound" if mechanic == "compound" else "isolation",
         unilateral=unilateral,
         region="lower" if region == "lower" else "upper" if region == "upper" else "core",
-        equipment=text("equipment", EQUIPMENT),
+        equipment=equipment,
         pattern=text("pattern", PATTERNS),
         aliases=strings("aliases"),
         fit=strings("fit"),
@@ -308,4 +347,19 @@ def _parse_exercise(row: Any, index: int, path: str) -> Exercise:
         harder=harder,
         assisted=assisted,
         free_exercise_db=strings("free_exercise_db"),
+        dosing=dosing,
+        count=count,
+        endurance_only=flags["endurance_only"],
+        load_optional=flags["load_optional"],
     )
+
+
+def _default_dosing(equipment: str, assisted: bool) -> Dosing:
+    """The dosing an exercise gets from its equipment when the catalog does not name one."""
+    if assisted:
+        return "assisted"
+    if equipment == "bodyweight":
+        return "bodyweight"
+    if equipment == "bands":
+        return "band"
+    return "loaded"
