@@ -4,13 +4,13 @@ multisport file's legs, weighed against the recording."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from legday.analysis import RunKind, analyze
+from legday.analysis import HistorySummary, RunKind, analyze
 from legday.analysis.evidence import gather, words_of
 from legday.model import Activity, AthleteProfile, Source
 from test_analysis_contrast import EASY, _hr_follow, _session
@@ -115,3 +115,28 @@ def test_analyze_explain_says_why_and_where_to_change_it(
     assert "Why this kind" in out.output and "confidence" in out.output
     assert "the file name says intervals" in out.output
     assert "[settings.classify]" in out.output and "contrast_on_ratio" in out.output
+
+
+def _history(speed: float, n: int = 8) -> list[HistorySummary]:
+    start = datetime(2026, 4, 1, 7, 0, tzinfo=UTC)
+    return [
+        HistorySummary(start + timedelta(days=2 * i), 2400.0, 2400.0 * speed, "easy", None)
+        for i in range(n)
+    ]
+
+
+def test_a_race_from_the_gun_with_a_finishing_kick_is_a_race() -> None:
+    # no warm-up in the file: 10 km at threshold from the gun, a 30-s kick at the end; the
+    # "easy" pace the file offers is the race pace itself, so only the kick looks like work
+    race = piecewise([(2400.0, 4.2), (30.0, 5.6)])
+    hr = np.minimum(150.0 + np.arange(race.size) / 20.0, 172.0)
+    result = analyze(activity(race, hr), PROFILE, _history(3.3))
+    assert result.kind is RunKind.RACE and result.tags == (RunKind.RACE,)
+
+
+def test_a_hot_easy_run_near_threshold_heart_rate_is_still_easy() -> None:
+    # heart rate drifts up to threshold on a hot day, at the athlete's usual easy pace
+    easy = piecewise([(3000.0, 3.3)])
+    hr = 140.0 + np.arange(easy.size) / 3000.0 * 35.0
+    result = analyze(activity(easy, hr), PROFILE, _history(3.3))
+    assert result.kind is not RunKind.RACE, result.reasons

@@ -16,6 +16,7 @@ from .evidence import gather
 from .kinds import (
     RACE_HR_FRACTION_LTHR,
     RACE_MIN_S,
+    RACE_STANDING_S,
     decide_kind,
     find_race_effort,
     is_long,
@@ -42,9 +43,11 @@ from .segments import (
     CPD_REFERENCE_PENALTY_BIC,
     MIN_GRADE_DISTANCE_M,
     Signals,
+    Stretch,
     easy_reference,
     find_efforts,
     level_segments,
+    runs,
     stretch,
 )
 from .weighing import WORD_ONLY, weigh
@@ -71,6 +74,18 @@ MIN_EDGE_SEGMENT_S = 30.0
 EFFORT_GRADE_LIMIT = 0.15
 #: Sub-sports where pace follows the terrain (FIT ``sub_sport``).
 TRAIL_SUB_SPORTS = frozenset({"trail", "mountain", "ultra"})
+#: A run whose pace-found efforts fill less than this share of it is judged as a whole (a
+#: race's surges and finishing kick, found against its own pace; heuristic).
+WHOLE_HARD_MAX_EFFORT_SHARE = 0.3
+#: With heart rate at threshold, the whole run must also be this much faster than the athlete's
+#: usual pace (a hot day's easy run drifts to threshold heart rate at its usual pace).
+WHOLE_HARD_HR_PACE_RATIO = 1.05
+#: Without heart rate, a whole run this much faster than the athlete's usual pace is one hard
+#: effort (race pace over 5–42 km runs ~1.15–1.5 × easy pace: Daniels' VDOT tables).
+WHOLE_HARD_PACE_RATIO = 1.15
+#: LTHR sources that are the athlete's own (an LTHR guessed as a fraction of an HRmax seen in
+#: history or predicted from age is too uncertain to call a whole run hard on heart rate).
+OWN_SOURCES = frozenset({"profile", "history"})
 #: Metadata key holding a session RPE on the CR-10 scale (Foster et al. 2001).
 RPE_KEY = "rpe"
 
@@ -194,7 +209,9 @@ def analyze(
     hr_summary = _hr_summary(sig, grid, anchors, zone_model, settings, observed)
     load = _load(sig, grid, anchors, profile, activity, moving_s)
     v_ref = easy_reference(sig, *level_segments(sig, CPD_REFERENCE_PENALTY_BIC)) if sig.n else None
-    blocks = _blocks(sig, activity, anchors, grid.start_posix_s, v_ref, settings)
+    blocks = _blocks(
+        sig, activity, anchors, grid.start_posix_s, v_ref, settings, usual_speed(history)
+    )
     hr_counted = sig.hr_bpm[grid.counted & np.isfinite(sig.hr_bpm)]
     hr_frac = (
         (float(np.median(hr_counted)) - anchors.hr_rest) / (anchors.lthr - anchors.hr_rest)
@@ -313,6 +330,7 @@ def _blocks(
     t0: float,
     v_ref: float | None,
     settings: Settings,
+    usual_mps: float | None = None,
 ) -> list[Classified]:
     """Efforts found, a race singled out, and the efforts grouped into named blocks; ``t0`` is
     the POSIX time of the grid's first point (to place the workout's laps), ``v_ref`` the run's
@@ -323,11 +341,11 @@ def _blocks(
     levels = level_segments(sig)
     efforts = find_efforts(sig, v_ref, *levels)
     race = find_race_effort(sig, efforts, meta_race)
-    hr = sig.hr_bpm[sig.counted & np.isfinite(sig.hr_bpm)]
-    if race is None and not efforts and _whole_run_hard(sig, hr, anchors, meta_race):
-        whole = stretch(sig, *_moving_span(sig))
-        efforts = [whole]
-        race = whole if meta_race else None
+    if race is None:
+        whole = _hard_throughout(sig, efforts, anchors, meta_race, usual_mps)
+        if whole is not None:  # a sustained effort from the gun or a standing start
+            efforts = [e for e in efforts if e.end <= whole.start] + [whole]
+            race = whole
     blocks = build_blocks(sig, efforts, v_ref, race)
     if race is None:
         for reps in workout_reps(sig, activity.laps, t0):
@@ -425,17 +443,58 @@ def _moving_span(sig: Signals) -> tuple[int, int]:
     return int(idx[0]), int(idx[-1]) + 1
 
 
-def _whole_run_hard(sig: Signals, hr: FloatArray, anchors: HrAnchors, meta_race: bool) -> bool:
-    """No easy part at all, and either the file says race, or HR stayed near threshold as the
-    athlete's profile sets it (estimated anchors are too uncertain): one sustained effort."""
+def _start_of_effort(sig: Signals, a: int, b: int) -> int:
+    """Where a run's one sustained effort starts: after the last standing stop (≥
+    ``RACE_STANDING_S``) in its first third — a warm-up, then the start line — else at ``a``."""
+    stopped = ~sig.moving[a:b]
+    third = a + (b - a) // 3
+    starts, ends = runs(stopped)
+    long_ = (ends - starts) >= sig.points(RACE_STANDING_S)
+    cut = [int(e) for e, ok in zip(ends, long_, strict=True) if ok and a + int(e) <= third]
+    if not cut:
+        return a
+    moving = np.flatnonzero(sig.moving[a + cut[-1] : b])
+    return a + cut[-1] + int(moving[0]) if moving.size else a
+
+
+def _hard_throughout(
+    sig: Signals,
+    efforts: Sequence[Stretch],
+    anchors: HrAnchors,
+    meta_race: bool,
+    usual_mps: float | None,
+) -> Stretch | None:
+    """The run's one sustained hard effort, from the gun or from a standing start to the end,
+    or None. A race file holds no easy running to compare with, so the efforts found against
+    its own "easy" pace are only its surges: when they fill less than
+    ``WHOLE_HARD_MAX_EFFORT_SHARE`` of it, the whole is judged instead. It is hard when the
+    file says race, or heart rate (second half, past its lag) held ≥ ``RACE_HR_FRACTION_LTHR``
+    of the athlete's LTHR (from their profile or history) while the pace was clearly above
+    their usual one (``WHOLE_HARD_HR_PACE_RATIO``), or — without heart rate — the pace was ≥ ``WHOLE_HARD_PACE_RATIO`` × their usual
+    pace. A hot day's easy run near threshold heart rate at the usual pace is no race."""
     if not sig.moving.any():
-        return False
+        return None
     a, b = _moving_span(sig)
+    a = _start_of_effort(sig, a, b)
     if (b - a) * sig.step_s < RACE_MIN_S:
-        return False
-    own = anchors.hr_max_source == "profile" or anchors.lthr_source == "profile"
-    hard = hr.size > 0 and float(np.median(hr)) >= RACE_HR_FRACTION_LTHR * anchors.lthr
-    return meta_race or (own and hard)
+        return None
+    whole = stretch(sig, a, b)
+    inside = sum(e.duration_s for e in efforts if e.start >= a)
+    if any(e.duration_s >= RACE_MIN_S for e in efforts if e.start >= a):
+        return None  # a race or tempo effort of its own: find_race_effort's call
+    if inside > WHOLE_HARD_MAX_EFFORT_SHARE * whole.duration_s:
+        return None  # structured work, not one effort with surges
+    if meta_race:
+        return whole
+    hr = sig.hr_bpm[(a + b) // 2 : b]
+    hr = hr[np.isfinite(hr)]
+    own = anchors.hr_max_source == "profile" or anchors.lthr_source in OWN_SOURCES
+    if hr.size:
+        at_threshold = own and float(np.median(hr)) >= RACE_HR_FRACTION_LTHR * anchors.lthr
+        brisk = usual_mps is None or whole.speed_mps >= WHOLE_HARD_HR_PACE_RATIO * usual_mps
+        return whole if at_threshold and brisk else None
+    fast = usual_mps is not None and whole.speed_mps >= WHOLE_HARD_PACE_RATIO * usual_mps
+    return whole if fast else None
 
 
 def summarize(analysis: RunAnalysis) -> HistorySummary:
