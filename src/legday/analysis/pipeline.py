@@ -470,8 +470,9 @@ def _hard_throughout(
     ``WHOLE_HARD_MAX_EFFORT_SHARE`` of it, the whole is judged instead. It is hard when the
     file says race, or heart rate (second half, past its lag) held ≥ ``RACE_HR_FRACTION_LTHR``
     of the athlete's LTHR (from their profile or history) while the pace was clearly above
-    their usual one (``WHOLE_HARD_HR_PACE_RATIO``), or — without heart rate — the pace was ≥ ``WHOLE_HARD_PACE_RATIO`` × their usual
-    pace. A hot day's easy run near threshold heart rate at the usual pace is no race."""
+    their usual one (``WHOLE_HARD_HR_PACE_RATIO``), or — without heart rate — the pace was
+    ≥ ``WHOLE_HARD_PACE_RATIO`` × their usual pace. A hot day's easy run near threshold heart
+    rate at the usual pace is no race."""
     if not sig.moving.any():
         return None
     a, b = _moving_span(sig)
