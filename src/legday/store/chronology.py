@@ -126,13 +126,35 @@ def _decode(
     e1rm: dict[str, float],
     workers: int,
 ) -> Iterator[Decoded]:
-    n = len(work)
-    args = ([profile] * n, [settings] * n, [history] * n, [e1rm] * n, labels)
-    if workers <= 1 or n <= 2:
-        yield from map(decode_item, work, *args)
+    shared = (profile, settings, history, e1rm)
+    if workers <= 1 or len(work) <= 2:
+        _init_worker(*shared)
+        yield from map(_decode_one, work, labels)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(decode_item, work, *args, chunksize=4)
+    # The history (one entry per stored session) goes to each worker once, not with each file.
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_init_worker, initargs=shared
+    ) as pool:
+        yield from pool.map(_decode_one, work, labels, chunksize=4)
+
+
+#: What every file of one re-judging shares, set once per worker process by :func:`_init_worker`.
+_SHARED: dict[str, Any] = {}
+
+
+def _init_worker(
+    profile: AthleteProfile,
+    settings: Settings,
+    history: list[dict[str, Any]],
+    e1rm: dict[str, float],
+) -> None:
+    _SHARED.update(profile=profile, settings=settings, history=history, e1rm=e1rm)
+
+
+def _decode_one(item: WorkItem, labels: dict[int, RunKind]) -> Decoded:
+    return decode_item(
+        item, _SHARED["profile"], _SHARED["settings"], _SHARED["history"], _SHARED["e1rm"], labels
+    )
 
 
 def _utc(value: datetime) -> datetime:
