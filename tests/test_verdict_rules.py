@@ -9,6 +9,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,7 +20,16 @@ from legday.cli import app
 from legday.io.reader import read_all
 from legday.model import ExerciseSet, StrengthSession
 from legday.settings import Settings
-from legday.stimulus import Verdict, judge_strength
+from legday.stimulus import (
+    RunFacts,
+    RunStreams,
+    Verdict,
+    judge_combined,
+    judge_other,
+    judge_run,
+    judge_strength,
+)
+from legday.stimulus.judge import KIND_LABELS, POWER_MIN_TYPE2_SHARE
 from legday.stimulus.strength_model import is_lower_body, rep_ceiling
 from legday.strength.catalog import load_catalog
 from legday.strength.names import map_fit_sets
@@ -243,3 +253,98 @@ def test_real_garmin_heavy_deadlifts_and_squats_count(real_dir: Path) -> None:
     assert v.counts_as_leg_day
     assert v.facts.hard_lower_sets >= 3
     assert "back squat" in v.reasons[0].text and "deadlift" in v.reasons[0].text
+
+
+# --- 5. words and numbers that agree --------------------------------------------------------
+
+
+def flat_hill_repeats() -> RunStreams:
+    """Hill repeats as a watch without altitude sees them: 8 × 60 s barely faster than the
+    warm-up (the climb slows them), jogged back down, all on a 'flat' grade."""
+    pieces = [(900, 2.8)] + [p for _ in range(8) for p in ((60, 2.9), (90, 2.2))] + [(900, 2.8)]
+    speed = np.concatenate([np.full(d, v) for d, v in pieces])
+    return RunStreams(np.arange(speed.size, dtype=float), speed, np.zeros(speed.size))
+
+
+def test_hill_repeats_without_altitude_do_not_claim_what_the_figures_deny() -> None:
+    v = judge_run(flat_hill_repeats(), RunFacts(kind="hill_repeats"), SETTINGS)
+    assert v.category == "power" and not v.facts.forceful_measured
+    text = v.headline()
+    assert "forceful efforts that recruit" not in text and "load your" not in text
+    assert "shows little forceful work" in text and "no altitude" in text
+    r3 = next(r.text for r in v.reasons if r.rule == "R3")
+    r5 = next(r.text for r in v.reasons if r.rule == "R5")
+    assert r3.startswith("Only") and "shows little of it" in r5 and "no altitude" in r5
+    measured = judge_run(
+        RunStreams(
+            np.arange(3600.0),
+            np.r_[
+                np.full(900, 2.8),
+                np.tile(np.r_[np.full(60, 3.3), np.full(90, 2.2)], 12),
+                np.full(900, 2.8),
+            ],
+            np.r_[
+                np.zeros(900),
+                np.tile(np.r_[np.full(60, 0.08), np.full(90, -0.08)], 12),
+                np.zeros(900),
+            ],
+        ),
+        RunFacts(kind="hill_repeats"),
+        SETTINGS,
+    )
+    assert measured.facts.forceful_measured
+    assert "forceful efforts that recruit" in measured.headline()
+
+
+def test_an_overloaded_steady_run_cites_r4_not_r5() -> None:
+    long = RunStreams(np.arange(10000.0), np.full(10000, 3.1), np.zeros(10000))
+    v = judge_run(long, RunFacts(kind="long", usual_longest_m=18000.0), SETTINGS)
+    assert v.category == "cardio" and "R5" not in v.rules
+    assert not any("The  " in r.text or "hardly any overload" in r.text for r in v.reasons)
+
+
+def test_parts_are_not_named_twice() -> None:
+    ride = judge_other("cycling", 600, SETTINGS, sub_sport="indoor_cycling", cardio_band_s=560)
+    lifts = judge_strength(session(lift("back_squat", 3, 5, 1, 100)), CATALOG, SETTINGS)
+    v = judge_combined([ride, lifts])
+    texts = [r.text for r in v.reasons]
+    assert "Indoor cycling is judged like running: cardio." in texts
+    assert not any(t.lower().startswith("indoor cycling: indoor cycling") for t in texts)
+    assert not any(t.lower().startswith("indoor cycling: steady indoor") for t in texts)
+    assert any(t.startswith("Strength session: ") for t in texts)
+
+
+@st.composite
+def run_streams(draw: st.DrawFn) -> RunStreams:
+    pieces = draw(
+        st.lists(
+            st.tuples(st.integers(5, 900), st.floats(0.0, 9.0), st.floats(-0.2, 0.2)),
+            min_size=1,
+            max_size=12,
+        )
+    )
+    speed = np.concatenate([np.full(d, v) for d, v, _ in pieces])
+    grade = np.concatenate([np.full(d, g) for d, _, g in pieces])
+    return RunStreams(np.arange(speed.size, dtype=float), speed, grade)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    run_streams(),
+    st.sampled_from(sorted(KIND_LABELS)),
+    st.lists(st.sampled_from(sorted(KIND_LABELS)), max_size=2),
+    st.booleans(),
+)
+def test_the_headline_never_claims_what_the_reasons_deny(
+    r: RunStreams, kind: str, tags: list[str], overload: bool
+) -> None:
+    v = judge_run(r, RunFacts(kind=kind, tags=tuple(tags), overload=overload), SETTINGS)
+    text = v.headline()
+    if v.category == "cardio":
+        assert "R5" not in v.rules  # R5 is never claimed for a steady run
+    if "forceful efforts that recruit" in text:
+        assert v.stimulus.type2_share >= POWER_MIN_TYPE2_SHARE
+    if "some forceful, fast-twitch work" in text:
+        assert v.stimulus.strength >= 0.05
+    for reason in v.reasons:
+        assert "  " not in reason.text and not reason.text.startswith("The  ")

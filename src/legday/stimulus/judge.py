@@ -30,6 +30,7 @@ from legday.stimulus.reasons import (
     fibre_reason,
     high_reps_reason,
     overload_text,
+    power_reason,
     steady_reason,
     strength_text,
 )
@@ -62,6 +63,8 @@ SHARE_JUDGED_KINDS: frozenset[str] = frozenset({"fartlek", "mixed"})
 #: Type 2 share from which a fartlek or mixed run counts as power (heuristic: about the share of
 #: a typical 8 × 200 m hill-repeat session with warm-up and cool-down; R3, R5).
 POWER_MIN_TYPE2_SHARE: float = 0.15
+#: Smallest strength stimulus a reason shows as more than nothing (it prints as 0.1).
+MIN_SHOWN_STRENGTH: float = 0.05
 #: Typical running cadence, steps per minute, to count a run's repetitions (R1: up to ~180).
 TYPICAL_CADENCE_SPM: float = 170.0
 #: Fraction of the session in the cardio band that makes another sport "cardio" (R2, R12).
@@ -209,18 +212,14 @@ def judge_run(
         band_reason(facts.cardio_band_s, duration, band, "R2"),
         fibre_reason(stimulus.type2_share, POWER_MIN_TYPE2_SHARE),
     ]
-    if category == "cardio" and not overload:
-        reasons.append(steady_reason(stimulus.strength, groups, "R4", "Steady running"))
+    no_altitude = not np.any(np.nan_to_num(streams.grade))
+    measured = _forceful_measured(category, stimulus)
+    if category == "cardio":
+        if not overload:  # else R4's overload reason below says what the run did
+            reasons.append(steady_reason(stimulus.strength, groups, "R4", "Steady running"))
     else:
         efforts = label if category == "power" else join_names(KIND_LABELS[k] for k in power_tags)
-        reasons.append(
-            Reason(
-                "R5",
-                f"The {efforts} added forceful efforts that recruit type 2 fibres and load your "
-                f"{groups} much as added weight would: about {stimulus.strength:.1f} hard-set "
-                f"equivalents.",
-            )
-        )
+        reasons.append(power_reason(efforts, groups, stimulus, measured, no_altitude))
     if overload:
         reasons.append(Reason("R4", overload_text(distance, facts.usual_longest_m)))
     if category != "cardio" or overload:
@@ -246,6 +245,8 @@ def judge_run(
             band_pct=band,
             overload=overload,
             usual_longest_m=facts.usual_longest_m,
+            forceful_measured=measured,
+            no_altitude=no_altitude,
         ),
     )
 
@@ -395,8 +396,8 @@ def judge_combined(parts: Sequence[Verdict]) -> Verdict:
     """Judge a file holding several sessions by its parts (e.g. a run, then lifting).
 
     Leg day when any part is; the category is the parts' common one, else ``mixed``; the
-    reasons are the parts' reasons, each prefixed with its part; loads add up, and the type 2
-    share is the parts' mean weighted by their total muscle load.
+    reasons are the parts' reasons, each prefixed with its part unless it names it already;
+    loads add up, and the type 2 share is the parts' mean weighted by their total muscle load.
     """
     if not parts:
         raise ValueError("judge_combined needs at least one part")
@@ -410,9 +411,7 @@ def judge_combined(parts: Sequence[Verdict]) -> Verdict:
         else 0.0
     )
     counts = any(p.counts_as_leg_day for p in parts)
-    reasons = [
-        Reason(r.rule, f"{p.facts.label.capitalize()}: {r.text}") for p in parts for r in p.reasons
-    ]
+    reasons = [Reason(r.rule, _part_text(p.facts.label, r.text)) for p in parts for r in p.reasons]
     durations = [p.facts.duration_s for p in parts if p.facts.duration_s is not None]
     return Verdict(
         counts_as_leg_day=counts,
@@ -434,6 +433,23 @@ def judge_combined(parts: Sequence[Verdict]) -> Verdict:
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def _part_text(label: str, text: str) -> str:
+    """A part's reason, prefixed with the part unless it names it already ("Indoor cycling is
+    judged like running" needs no "Indoor cycling: " before it)."""
+    return text if label.lower() in text.lower() else f"{label.capitalize()}: {text}"
+
+
+def _forceful_measured(category: Category, stimulus: Stimulus) -> bool:
+    """Whether the recording's figures show the forceful work a power or mixed run is named
+    for (R3, R5): a power session's type 2 share reaches :data:`POWER_MIN_TYPE2_SHARE`, a
+    mixed run's efforts add at least :data:`MIN_SHOWN_STRENGTH` hard-set equivalents."""
+    if category == "power":
+        return stimulus.type2_share >= POWER_MIN_TYPE2_SHARE
+    if category == "mixed":
+        return stimulus.strength >= MIN_SHOWN_STRENGTH
+    return True
 
 
 def _round_to(x: float, step: int) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from legday.settings import Settings
 from legday.stimulus.strength_model import StrengthStimulus
-from legday.stimulus.verdict import Outcome, Reason
+from legday.stimulus.verdict import Outcome, Reason, Stimulus
 from legday.stimulus.wording import band_share, duration_text, join_names, need_text, pct_text
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "fibre_reason",
     "high_reps_reason",
     "overload_text",
+    "power_reason",
     "steady_reason",
     "strength_text",
 ]
@@ -48,6 +49,32 @@ def fibre_reason(share: float, power_share: float) -> Reason:
     else:
         text = f"{pct_text(share)} % of the work was forceful enough to recruit type 2 fibres."
     return Reason("R3", text)
+
+
+def power_reason(
+    efforts: str, groups: str, stimulus: Stimulus, measured: bool, no_altitude: bool
+) -> Reason:
+    """R5: what the forceful efforts (``efforts``: hill repeats, strides…) did — or, when the
+    recording's figures do not show it (``measured`` false), that it shows little of it and
+    why (no altitude to measure the climbs)."""
+    loads = f"your {groups}" if groups else "your legs"
+    if measured:
+        return Reason(
+            "R5",
+            f"The {efforts} added forceful efforts that recruit type 2 fibres and load {loads} "
+            f"much as added weight would: about {stimulus.strength:.1f} hard-set equivalents.",
+        )
+    why = (
+        ", and it has no altitude to measure the climbs by"
+        if no_altitude and "hill" in efforts
+        else ""
+    )
+    return Reason(
+        "R5",
+        f"{efforts.capitalize()} are efforts that recruit type 2 fibres, but this recording "
+        f"shows little of it: {pct_text(stimulus.type2_share)} % of the work forceful, about "
+        f"{stimulus.strength:.1f} hard-set equivalents{why}.",
+    )
 
 
 def steady_reason(strength: float, groups: str, rule: str, what: str) -> Reason:

@@ -131,6 +131,10 @@ class SessionFacts:
     """The cardio band used (Settings.cardio_band_pct_hrmax)."""
     overload: bool = False
     usual_longest_m: float | None = None
+    forceful_measured: bool = True
+    """False when a power or mixed run's figures do not show its forceful work (R3, R5)."""
+    no_altitude: bool = False
+    """The run was recorded without altitude: climbs cannot be measured."""
     hard_lower_sets: int = 0
     lower_exercises: int = 0
     lower_sets: int = 0

@@ -139,6 +139,8 @@ def _power(v: Verdict) -> str:
     f = v.facts
     groups = join_names(top_muscle_groups(v.stimulus.muscles)) or "legs"
     dur = duration_text(f.duration_s or 0.0)
+    if not f.forceful_measured:
+        return _power_unmeasured(v, dur)
     if f.outcome == "power":
         return (
             f"No — a power session ({f.label}): {dur} with forceful efforts that recruit "
@@ -148,6 +150,23 @@ def _power(v: Verdict) -> str:
     return (
         f"No — {_article(f.label)} {f.label}: {dur} of cardio (R1), with some forceful, "
         f"fast-twitch work for your {groups} (R5), but running is no substitute for lifting (R6)."
+    )
+
+
+def _power_unmeasured(v: Verdict, dur: str) -> str:
+    """A power or mixed run whose figures do not show its forceful work: the headline says so
+    rather than claim it (R3, R5)."""
+    f = v.facts
+    why = " (no altitude to measure the climbs)" if f.no_altitude and "hill" in f.label else ""
+    shown = f"{pct_text(v.stimulus.type2_share)} % of the work forceful"
+    if f.outcome == "power":
+        return (
+            f"No — {f.label} by their pattern: {dur}, but this recording shows little forceful "
+            f"work, {shown}{why} (R3, R5); running is no substitute for lifting (R6)."
+        )
+    return (
+        f"No — {_article(f.label)} {f.label}: {dur} of cardio (R1); this recording shows little "
+        f"forceful work, {shown}{why} (R3, R5), and running is no substitute for lifting (R6)."
     )
 
 
