@@ -11,6 +11,7 @@ from legday.model import Activity, AthleteProfile
 from legday.settings import Settings
 
 from . import grade as grade_mod
+from .bouts import no_speed, speedless_blocks
 from .contrast import contrast_efforts
 from .evidence import gather
 from .kinds import (
@@ -209,8 +210,12 @@ def analyze(
     hr_summary = _hr_summary(sig, grid, anchors, zone_model, settings, observed)
     load = _load(sig, grid, anchors, profile, activity, moving_s)
     v_ref = easy_reference(sig, *level_segments(sig, CPD_REFERENCE_PENALTY_BIC)) if sig.n else None
-    blocks = _blocks(
-        sig, activity, anchors, grid.start_posix_s, v_ref, settings, usual_speed(history)
+    blocks = (
+        speedless_blocks(sig, activity.laps, grid.start_posix_s)
+        if no_speed(sig)
+        else _blocks(
+            sig, activity, anchors, grid.start_posix_s, v_ref, settings, usual_speed(history)
+        )
     )
     hr_counted = sig.hr_bpm[grid.counted & np.isfinite(sig.hr_bpm)]
     hr_frac = (
@@ -228,7 +233,7 @@ def analyze(
             long_run=is_long(duration, history, settings),
             hr_reserve_lthr=hr_frac,
             duration_s=duration,
-            pace_ratio=_pace_ratio(activity, grid, duration, history),
+            pace_ratio=None if no_speed(sig) else _pace_ratio(activity, grid, duration, history),
         )
         kind, tags, reasons, confidence, blocks = weigh(
             kind, reasons, blocks, evidence, _race_block(sig, v_ref)
