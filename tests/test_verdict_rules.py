@@ -348,3 +348,43 @@ def test_the_headline_never_claims_what_the_reasons_deny(
         assert v.stimulus.strength >= 0.05
     for reason in v.reasons:
         assert "  " not in reason.text and not reason.text.startswith("The  ")
+
+
+# --- 6. races ---------------------------------------------------------------------------------
+
+
+def test_a_race_is_never_steady_running_and_says_what_it_does() -> None:
+    fast = RunStreams(np.arange(2400.0), np.full(2400, 4.2), np.zeros(2400))
+    v = judge_run(fast, RunFacts(kind="race", cardio_band_s=600.0), SETTINGS)
+    words = " ".join([v.headline(), *(r.text for r in v.reasons)]).lower()
+    assert "steady running at" not in words and "a cardio session" not in words
+    assert v.headline().startswith("No — a race: 40 min")
+    assert "need days to recover" in v.headline() and "(R11)" in v.headline()
+    r11 = next(r.text for r in v.reasons if r.rule == "R11")
+    assert "all-out effort" in r11 and "72 h before" in r11
+    assert {"R6", "R11"} <= set(v.rules) and not v.counts_as_leg_day
+
+
+def rng(seed: int) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def test_the_week_keeps_hard_legs_72_h_away_from_a_detected_race(tmp_path: Path) -> None:
+    from legday.synth import Device, SyntheticAthlete, make_run, write_fit
+
+    race_day = datetime(2026, 11, 28, 9, tzinfo=UTC)  # a Saturday
+    run = make_run("race", SyntheticAthlete.default(), Device.clean(), race_day, rng(3))
+    path = tmp_path / "race.fit"
+    path.write_bytes(write_fit(run.activity, run.truth))
+    assert runner.invoke(app, ["import", str(path)]).exit_code == 0
+    verdict = runner.invoke(app, ["verdict", str(path), "--json"])
+    assert verdict.exit_code == 0, verdict.output
+    assert json.loads(verdict.output)["verdict"]["headline"].startswith("No — a race")
+    result = runner.invoke(
+        app, ["log", "back squat 3x5 @ 100kg rir 1", "--date", "2026-11-25T18:00"]
+    )  # Wednesday evening: 63 h before the start
+    assert result.exit_code == 0, result.output
+    week = runner.invoke(app, ["week", "--date", "2026-11-26", "--json"])
+    assert week.exit_code == 0, week.output
+    r11 = [v for v in json.loads(week.output)["violations"] if v["rule"] == "R11"]
+    assert r11 and "72 h before the race" in r11[0]["text"]

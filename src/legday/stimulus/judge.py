@@ -31,6 +31,7 @@ from legday.stimulus.reasons import (
     high_reps_reason,
     overload_text,
     power_reason,
+    race_reason,
     steady_reason,
     strength_text,
 )
@@ -214,7 +215,10 @@ def judge_run(
     ]
     no_altitude = not np.any(np.nan_to_num(streams.grade))
     measured = _forceful_measured(category, stimulus)
-    if category == "cardio":
+    race = facts.kind == "race"
+    if race:
+        reasons.append(race_reason(stimulus, groups, settings.no_legs_before_race_h))
+    elif category == "cardio":
         if not overload:  # else R4's overload reason below says what the run did
             reasons.append(steady_reason(stimulus.strength, groups, "R4", "Steady running"))
     else:
@@ -222,7 +226,7 @@ def judge_run(
         reasons.append(power_reason(efforts, groups, stimulus, measured, no_altitude))
     if overload:
         reasons.append(Reason("R4", overload_text(distance, facts.usual_longest_m)))
-    if category != "cardio" or overload:
+    if category != "cardio" or overload or race:
         reasons.append(
             Reason(
                 "R6",
@@ -247,6 +251,7 @@ def judge_run(
             usual_longest_m=facts.usual_longest_m,
             forceful_measured=measured,
             no_altitude=no_altitude,
+            race=race,
         ),
     )
 

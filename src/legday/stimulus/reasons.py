@@ -16,6 +16,7 @@ __all__ = [
     "high_reps_reason",
     "overload_text",
     "power_reason",
+    "race_reason",
     "steady_reason",
     "strength_text",
 ]
@@ -74,6 +75,19 @@ def power_reason(
         f"{efforts.capitalize()} are efforts that recruit type 2 fibres, but this recording "
         f"shows little of it: {pct_text(stimulus.type2_share)} % of the work forceful, about "
         f"{stimulus.strength:.1f} hard-set equivalents{why}.",
+    )
+
+
+def race_reason(stimulus: Stimulus, groups: str, before_race_h: int) -> Reason:
+    """R11: what a race does — an all-out effort, not steady running, that the legs need days
+    to recover from (and no hard leg lifting in the ``before_race_h`` hours before one)."""
+    loads = f"your {groups}" if groups else "your legs"
+    return Reason(
+        "R11",
+        f"A race is an all-out effort, not steady running: {pct_text(stimulus.type2_share)} % "
+        f"of the work was forceful, and it loaded {loads} with about "
+        f"{stimulus.strength:.1f} hard-set equivalents. Muscles take days to recover from a "
+        f"race: no hard leg lifting in the {before_race_h} h before one, and easy days after it.",
     )
 
 

@@ -135,6 +135,8 @@ class SessionFacts:
     """False when a power or mixed run's figures do not show its forceful work (R3, R5)."""
     no_altitude: bool = False
     """The run was recorded without altitude: climbs cannot be measured."""
+    race: bool = False
+    """The run was a race (detected, or labelled by the runner)."""
     hard_lower_sets: int = 0
     lower_exercises: int = 0
     lower_sets: int = 0

@@ -112,12 +112,19 @@ def _steady(v: Verdict, units: Units) -> str:
         parts = [parts[0], band]
     rules = ("R12" if other else "R1") + (", R2" if band else "")
     what = f"{_article(f.label)} {f.label} session" if other else "a cardio session"
+    if f.race:
+        what = "a race"
     if other and f.outcome == "cardio":
         what += ", cardio"
     elif other:
         what += ", light activity"
     groups = join_names(top_muscle_groups(v.stimulus.muscles))
     first = f"No — {what}: {', '.join(parts)} ({rules})."
+    if f.race:
+        return (
+            f"{first} An all-out effort, not steady running: your {groups or 'legs'} need days "
+            "to recover from it (R11), but it is not strength training (R6)."
+        )
     if not groups:
         return first
     if f.overload:
