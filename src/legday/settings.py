@@ -90,6 +90,10 @@ class Settings:
     #: Weekly minutes in the cardio band (R2; 2018 Physical Activity Guidelines for Americans:
     #: 150–300 min of moderate activity a week, no minimum bout length).
     weekly_cardio_band_min: int = 150
+    #: A minute above the cardio band counts as this many toward those weekly minutes (R2; the
+    #: same Guidelines: 150 min of moderate or 75 min of vigorous activity, a vigorous minute
+    #: worth two moderate ones).
+    vigorous_minute_weight: float = 2.0
     #: Acute:chronic load ratio above which a week is flagged as a load spike — descriptive only,
     #: never an injury risk (Gabbett 2016; criticised by Impellizzeri et al. 2020).
     acwr_spike: float = 1.5

@@ -65,3 +65,14 @@ class Thresholds:
     #: recoveries make threshold "cruise" repetitions, a tempo (Daniels: ~1 min per 5 min,
     #: share 0.2; the clean synthetic tempos reach 0.47).
     tempo_max_recovery_share: float = 0.5
+    # --- hill repeats read from the climbs (analysis/hills.py) -------------------------------
+    #: A repetition's climb rises at least this much, m (the hard set's gentle hills climb
+    #: 4–8 m, seen ~1 m short through the smoothing; REFERENCES: 3–5 m altitude hysteresis).
+    climb_min_rise_m: float = 3.0
+    #: … at no less than this grade, rise over distance (REFERENCES: hill repeats ≥ 4–6 %;
+    #: the gentle hills of the hard set run 2.5–4 %).
+    climb_min_grade: float = 0.02
+    #: … and is run hard: its grade-adjusted speed (Strava 2017 curve at the climb's own
+    #: grade) is at least this multiple of the easy reference, so a climb on the way to the
+    #: hill, run easily, is no repetition (hill reps run at 3-km to 10-km effort, ≥ ~1.3 ×).
+    climb_effort_ratio: float = 1.15

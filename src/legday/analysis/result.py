@@ -113,6 +113,8 @@ class HrSummary:
     zone_model: str
     observed_max: float | None = None
     """This run's robust observed maximum (spikes and cadence lock rejected), bpm."""
+    above_band_s: float = 0.0
+    """Seconds above the cardio band (vigorous: they count double toward R2's weekly minutes)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -126,6 +128,7 @@ class HrSummary:
             "zones_s": {k: _r(v) for k, v in self.zones_s.items()},
             "zone_model": self.zone_model,
             "observed_max": _r(self.observed_max),
+            "above_band_s": _r(self.above_band_s),
         }
 
 

@@ -194,6 +194,8 @@ class Signals:
     """A trail run: pace follows the terrain, so irregular surges are no fartlek."""
     classify: Thresholds = field(default_factory=Thresholds)
     """The classification thresholds (``Settings.classify``)."""
+    altitude_raw_m: FloatArray | None = None
+    """Altitude as recorded (NaN where missing; None when not given): hills.py reads climbs."""
 
     @property
     def n(self) -> int:

@@ -36,6 +36,7 @@ __all__ = [
     "hr_max_from_history",
     "observed_hr_max",
     "tanaka_hr_max",
+    "time_above",
     "time_in_band",
     "time_in_zones",
     "zone_bounds",
@@ -206,6 +207,13 @@ def time_in_zones(
     idx = np.searchsorted(np.asarray(bounds, dtype=np.float64), hr_bpm[ok], side="right")
     sums = np.bincount(idx, weights=weight_s[ok], minlength=len(names))
     return {name: float(sums[i]) for i, name in enumerate(names)}
+
+
+def time_above(hr_bpm: FloatArray, weight_s: FloatArray, bpm: float) -> float:
+    """Seconds with HR above ``bpm`` (above R2's cardio band: vigorous), weighted like the
+    zones."""
+    above = np.isfinite(hr_bpm) & (hr_bpm > bpm)
+    return float(weight_s[above].sum())
 
 
 def time_in_band(hr_bpm: FloatArray, weight_s: FloatArray, low: float, high: float) -> float:

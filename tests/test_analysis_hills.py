@@ -1,0 +1,92 @@
+"""Hill repeats on hand-made runs: climbs read from the altitude (analysis/hills.py) and the
+hill rules of analysis/patterns.py (gentle grades, jog-downs, approach climbs, shifted starts)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from legday.analysis import RunKind, analyze
+from legday.model import Activity, AthleteProfile
+from test_analysis_support import M_PER_DEG, activity, piecewise
+
+PROFILE = AthleteProfile(hr_max=190, hr_rest=50, lthr=170, sex="f")
+EASY = 3.0
+#: A piece of a hand-made run: seconds, speed m/s, direction along the road (±1), grade.
+Part = tuple[float, float, int, float]
+
+
+def _hr_for(speed: np.ndarray, climbing: np.ndarray | None = None) -> np.ndarray:
+    """Heart rate following speed (and the climbing, as the effort) with a 30-s lag."""
+    target = 70 + 23 * speed + (25.0 * climbing if climbing is not None else 0.0)
+    out = np.empty_like(target)
+    out[0] = 90.0
+    a = np.exp(-1 / 30)
+    for i in range(1, target.size):  # test fixture only
+        out[i] = a * out[i - 1] + (1 - a) * target[i]
+    return out
+
+
+def _hill_session(
+    parts: list[Part],
+    *,
+    gps: bool = True,
+    altitude: bool = True,
+) -> Activity:
+    """A run from (seconds, speed m/s, direction ±1, grade) pieces along one straight road:
+    position and altitude follow the route (out and back over the same ground)."""
+    speed = piecewise([(s, v) for s, v, _, _ in parts])
+    direction = piecewise([(s, d) for s, _, d, _ in parts])
+    grade = piecewise([(s, g) for s, _, _, g in parts])
+    # altitude rises with the signed route position on the climbing pieces only
+    alt = 100.0 + np.cumsum(speed * direction * grade)
+    climbing = (grade * direction > 0).astype(np.float64)
+    a = activity(speed, _hr_for(speed, climbing), alt if altitude else None, gps=gps)
+    if gps:
+        route = np.cumsum(speed * direction)
+        a.samples["latitude_deg"] = 52.0 + route[: a.n_samples] / M_PER_DEG
+    return a
+
+
+def _reps(result: object, pattern: RunKind) -> int:
+    return sum(b.reps for b in result.blocks if b.pattern is pattern)  # type: ignore[attr-defined]
+
+
+def _steep(
+    reps: int, up_mps: float = 3.1, down_mps: float = 3.4
+) -> list[tuple[float, float, int, float]]:
+    """Hill sprints up 40 m at 20 % in 13 s, jogged straight back down as fast."""
+    out: list[tuple[float, float, int, float]] = []
+    for _ in range(reps):
+        out += [(40.0 / up_mps, up_mps, 1, 0.2), (40.0 / down_mps, down_mps, -1, 0.2)]
+    return out
+
+
+def test_steep_hill_sprints_with_fast_jog_downs_are_found_from_the_altitude() -> None:
+    # the jog down is as fast as the climb: speed shows no dip, the altitude rises and falls
+    # 8 m every ~25 s over the same ground
+    parts = [(900.0, EASY, 1, 0.0), *_steep(8), (700.0, EASY, -1, 0.0)]
+    r = analyze(_hill_session(parts), PROFILE)
+    assert r.kind is RunKind.HILL_REPEATS  # type: ignore[attr-defined]
+    assert abs(_reps(r, RunKind.HILL_REPEATS) - 8) <= 1
+    assert r.blocks[0].avg_grade_pct > 3.0  # type: ignore[attr-defined]
+
+
+def test_steep_hill_sprints_without_gps_are_found_from_a_barometer() -> None:
+    parts = [(900.0, EASY, 1, 0.0), *_steep(8), (700.0, EASY, -1, 0.0)]
+    r = analyze(_hill_session(parts, gps=False), PROFILE)
+    assert r.kind is RunKind.HILL_REPEATS  # type: ignore[attr-defined]
+    assert abs(_reps(r, RunKind.HILL_REPEATS) - 8) <= 1
+
+
+def test_an_easy_run_over_rolling_hills_is_no_hill_repeat() -> None:
+    # climbs of 8 m every 400 m, run easily, never topping out in the same place
+    parts = [(67.0, EASY, 1, 0.04 if k % 2 == 0 else -0.04) for k in range(36)]
+    r = analyze(_hill_session(parts), PROFILE)
+    assert r.kind is RunKind.EASY and r.tags == ()  # type: ignore[attr-defined]
+
+
+def test_repeated_climbs_run_easily_are_no_hill_repeats() -> None:
+    # the same out-and-back steep climb walked up and down: the climbs are no efforts
+    parts = [(900.0, EASY, 1, 0.0), *_steep(8, up_mps=1.0, down_mps=1.5), (700.0, EASY, -1, 0.0)]
+    r = analyze(_hill_session(parts), PROFILE)
+    assert RunKind.HILL_REPEATS not in r.tags  # type: ignore[attr-defined]
