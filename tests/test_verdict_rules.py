@@ -6,7 +6,7 @@ real Garmin strength files (read in place from ../shared/data/real)."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from legday.analysis import analyze
+from legday.analysis.zones import time_above
 from legday.assessment import assess
 from legday.cli import app
 from legday.io.reader import read_all
@@ -33,6 +35,9 @@ from legday.stimulus.judge import KIND_LABELS, POWER_MIN_TYPE2_SHARE
 from legday.stimulus.strength_model import is_lower_body, rep_ceiling
 from legday.strength.catalog import load_catalog
 from legday.strength.names import map_fit_sets
+from legday.synth import Device, SyntheticAthlete, make_run, write_fit
+from legday.week.check import SessionFacts, check_week_of
+from legday.week.rules import CardioMinutes, WeekSession, WeekSessions
 
 SETTINGS = Settings()
 CATALOG = load_catalog()
@@ -370,8 +375,6 @@ def rng(seed: int) -> np.random.Generator:
 
 
 def test_the_week_keeps_hard_legs_72_h_away_from_a_detected_race(tmp_path: Path) -> None:
-    from legday.synth import Device, SyntheticAthlete, make_run, write_fit
-
     race_day = datetime(2026, 11, 28, 9, tzinfo=UTC)  # a Saturday
     run = make_run("race", SyntheticAthlete.default(), Device.clean(), race_day, rng(3))
     path = tmp_path / "race.fit"
@@ -388,3 +391,69 @@ def test_the_week_keeps_hard_legs_72_h_away_from_a_detected_race(tmp_path: Path)
     assert week.exit_code == 0, week.output
     r11 = [v for v in json.loads(week.output)["violations"] if v["rule"] == "R11"]
     assert r11 and "72 h before the race" in r11[0]["text"]
+
+
+# --- 7. R2 counts vigorous minutes double -------------------------------------------------------
+
+
+def cardio_week(band_min: float, above_min: float) -> WeekSessions:
+    return WeekSessions(
+        (
+            WeekSession(
+                day=2,
+                type="run",
+                kind="tempo",
+                minutes=band_min + above_min,
+                cardio_band_min=band_min,
+                above_band_min=above_min,
+            ),
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("band", "above", "met"),
+    [(150, 0, True), (0, 75, True), (0, 74, False), (60, 45, True), (60, 40, False)],
+)
+def test_a_vigorous_minute_counts_as_two(band: float, above: float, met: bool) -> None:
+    """150 min of moderate or 75 min of vigorous activity (2018 Guidelines)."""
+    rule = CardioMinutes()
+    week = cardio_week(band, above)
+    assert rule.minutes(week, SETTINGS) == band + 2 * above
+    violations = rule.check(week, SETTINGS)
+    assert (not violations) is met
+    if violations:
+        assert f"{above:.0f} above it counted 2 ×" in violations[0].text
+
+
+def test_time_above_the_band_is_measured_and_reported() -> None:
+    hr = np.array([120.0, 150.0, 157.0, 160.0, np.nan, 180.0])
+    assert time_above(hr, np.full(6, 2.0), 0.85 * 185) == 4.0  # 160 and 180 bpm, 2 s each
+    race = make_run(
+        "race",
+        SyntheticAthlete.default(),
+        Device.clean(),
+        datetime(2026, 11, 28, 9, tzinfo=UTC),
+        rng(3),
+    )
+    hr_summary = analyze(race.activity, SyntheticAthlete.default().profile()).to_dict()["hr"]
+    assert hr_summary["above_band_s"] > 0
+    assert hr_summary["above_band_s"] + hr_summary["cardio_band_s"] <= race.activity.duration_s
+
+
+def test_the_week_json_gives_guideline_minutes() -> None:
+    monday = date(2026, 11, 23)
+    race = SessionFacts(
+        id=1,
+        local_start=datetime(2026, 11, 28, 9),
+        type="run",
+        minutes=45.0,
+        kind="race",
+        cardio_band_s=5 * 60.0,
+        above_band_s=40 * 60.0,
+    )
+    data = check_week_of(monday, [race], SETTINGS).to_dict()
+    assert (data["cardio_band_min"], data["above_band_min"]) == (5.0, 40.0)
+    assert data["guideline_min"] == 85.0
+    (r2,) = [v for v in data["violations"] if v["rule"] == "R2"]  # 85 < 150
+    assert r2["text"].startswith("85 guideline minutes this week (5 in the cardio band, 40 above")

@@ -64,7 +64,8 @@ def render_week(report: WeekReport) -> None:
         console.print(f"  {key} {day.isoformat()}  " + (escape(", ".join(items)) or "rest"))
     console.print(
         f"Strength sessions: {data['strength_sessions']} · leg days: {data['leg_days']} · "
-        f"cardio band: {data['cardio_band_min']:.0f} min"
+        f"guideline minutes: {data['guideline_min']:.0f} ({data['cardio_band_min']:.0f} in the "
+        f"cardio band, {data['above_band_min']:.0f} above it counted double)"
     )
     for rule in data["rules"]:
         mark = "[green]✓[/]" if rule["ok"] else "[red]✗[/]"

@@ -60,6 +60,7 @@ def activity_facts(row: Any, profile: AthleteProfile) -> SessionFacts:
         counts_as_leg_day=bool(row.counts_as_leg_day),
         lower_body=bool(row.counts_as_leg_day),
         cardio_band_s=float(hr.get("cardio_band_s") or 0.0),
+        above_band_s=float(hr.get("above_band_s") or 0.0),
         trimp=float(row.trimp or 0.0),
         strength_load=_strength_load(row.verdict),
         overload=bool(analysis.get("overload", False)),

@@ -11,7 +11,7 @@ from legday.model import MUSCLES, WEEKDAYS
 from legday.settings import Settings
 
 from .load import LoadTrend, load_trend
-from .rules import RULES, Coverage, Rule, Violation, WeekSession, WeekSessions
+from .rules import RULES, CardioMinutes, Coverage, Rule, Violation, WeekSession, WeekSessions
 
 __all__ = [
     "SessionFacts",
@@ -42,6 +42,8 @@ class SessionFacts:
     lower_body: bool = False
     coverage: frozenset[str] = frozenset()
     cardio_band_s: float = 0.0
+    above_band_s: float = 0.0
+    """Seconds above the cardio band (vigorous; R2 counts them double)."""
     trimp: float = 0.0
     strength_load: float = 0.0
     overload: bool = False
@@ -60,6 +62,7 @@ class SessionFacts:
             counts_as_leg_day=self.counts_as_leg_day,
             coverage=self.coverage,
             cardio_band_min=self.cardio_band_s / 60.0,
+            above_band_min=self.above_band_s / 60.0,
             overload=self.overload,
             id=self.id,
         )
@@ -92,6 +95,10 @@ class WeekReport:
     cardio_band_min: float
     spike: bool
     rules: Sequence[Rule] = RULES
+    above_band_min: float = 0.0
+    """Minutes above the cardio band (vigorous)."""
+    guideline_min: float = 0.0
+    """R2's weekly figure: band minutes plus vigorous ones weighted (``CardioMinutes``)."""
 
     @property
     def strength_sessions(self) -> int:
@@ -128,6 +135,8 @@ class WeekReport:
             "leg_days": self.leg_days,
             "coverage": self.coverage,
             "cardio_band_min": round(self.cardio_band_min, 1),
+            "above_band_min": round(self.above_band_min, 1),
+            "guideline_min": round(self.guideline_min, 1),
             "rules": self.rules_met(),
             "violations": [v.to_dict() for v in self.violations],
             "muscles": {k: round(v, 2) for k, v in self.muscles.items()},
@@ -202,4 +211,6 @@ def check_week_of(
         cardio_band_min=sum(s.cardio_band_s for s in inside) / 60.0,
         spike=spike,
         rules=rules,
+        above_band_min=sum(s.above_band_s for s in inside) / 60.0,
+        guideline_min=CardioMinutes().minutes(week, settings),
     )

@@ -64,6 +64,8 @@ class WeekSession:
     """Which of R9's items a strength session covers (compound, isolation, single_leg, core,
     upper)."""
     cardio_band_min: float = 0.0
+    above_band_min: float = 0.0
+    """Minutes above the cardio band: vigorous, counted double toward R2's weekly figure."""
     overload: bool = False
     """A run much longer than usual (R4)."""
     id: int | str | None = None
@@ -282,26 +284,34 @@ class Recovery(Rule):
 
 
 class CardioMinutes(Rule):
-    """R2: weekly minutes in the 50–85 % HRmax cardio band."""
+    """R2: weekly minutes in the 50–85 % HRmax cardio band, a minute above it (vigorous)
+    counting ``Settings.vigorous_minute_weight`` (2) of them, as the activity guidelines count
+    75 vigorous minutes as 150 moderate ones."""
 
     id: ClassVar[str] = "R2"
     sentence: ClassVar[str] = (
-        "Cardio is heart rate at 50–85 % of max; aim for the weekly guideline minutes."
+        "Cardio is heart rate at 50–85 % of max; aim for the weekly guideline minutes (a "
+        "minute above the band counts double)."
     )
     hard: ClassVar[bool] = False
 
-    def minutes(self, week: WeekSessions) -> float:
-        return sum(s.cardio_band_min for s in week.sessions)
+    def minutes(self, week: WeekSessions, settings: Settings) -> float:
+        """The week's guideline minutes: band minutes plus weighted minutes above the band."""
+        weight = settings.vigorous_minute_weight
+        return sum(s.cardio_band_min + weight * s.above_band_min for s in week.sessions)
 
     def check(self, week: WeekSessions, settings: Settings) -> list[Violation]:
-        got = self.minutes(week)
+        got = self.minutes(week, settings)
         need = settings.weekly_cardio_band_min
         if got < need:
+            band = sum(s.cardio_band_min for s in week.sessions)
+            above = sum(s.above_band_min for s in week.sessions)
             return [
                 Violation(
                     self.id,
-                    f"{got:.0f} minutes in the cardio band this week, under the "
-                    f"{need} of the guidelines.",
+                    f"{got:.0f} guideline minutes this week ({band:.0f} in the cardio band, "
+                    f"{above:.0f} above it counted {settings.vigorous_minute_weight:g} ×), under "
+                    f"the {need} of the guidelines.",
                 )
             ]
         return []
