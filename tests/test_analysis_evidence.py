@@ -140,3 +140,23 @@ def test_a_hot_easy_run_near_threshold_heart_rate_is_still_easy() -> None:
     hr = 140.0 + np.arange(easy.size) / 3000.0 * 35.0
     result = analyze(activity(easy, hr), PROFILE, _history(3.3))
     assert result.kind is not RunKind.RACE, result.reasons
+
+
+def test_analyze_says_where_lthr_came_from_and_when_hr_max_is_too_low(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from legday.cli import app
+
+    monkeypatch.setenv("LEGDAY_HOME", str(tmp_path / "home"))
+    speed = _session(1.3 * EASY, EASY, 5, 240.0, 120.0)
+    run = activity(speed, _hr_follow(speed))
+    path = tmp_path / "run.fit"
+    from legday.synth import write_fit
+
+    path.write_bytes(write_fit(run))
+    out = CliRunner().invoke(app, ["analyze", str(path), "--hr-max", "150"], terminal_width=200)
+    assert out.exit_code == 0, out.output
+    assert "LTHR used" in out.output
+    assert "hr_max=" in out.output and "above your HR max of 150" in out.output

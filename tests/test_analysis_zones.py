@@ -138,3 +138,45 @@ def test_edwards_and_hr_stress() -> None:
 def test_session_rpe() -> None:
     assert session_rpe(6, 45 * 60) == pytest.approx(270.0)
     assert session_rpe(None, 60) is None
+
+
+# --- the athlete's own LTHR, from their races and tempo runs -----------------------------------
+
+
+def test_sustained_hr_is_the_hardest_twenty_minutes() -> None:
+    from legday.analysis.zones import sustained_hr
+
+    hr = np.r_[np.full(900, 140.0), np.full(1200, 172.0), np.full(600, 150.0)]
+    counted = np.ones(hr.size, dtype=bool)
+    assert sustained_hr(hr, counted, 1.0) == pytest.approx(172.0)
+    assert sustained_hr(hr[:1000], counted[:1000], 1.0) is None  # shorter than 20 min
+    assert sustained_hr(np.full(hr.size, np.nan), counted, 1.0) is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(100.0, 190.0), st.floats(-20.0, 20.0))
+def test_sustained_hr_lies_within_the_run(base: float, swing: float) -> None:
+    from legday.analysis.zones import sustained_hr
+
+    hr = base + swing * np.sin(np.arange(3000) / 300.0)
+    got = sustained_hr(hr, np.ones(hr.size, dtype=bool), 1.0)
+    assert got is not None and hr.min() - 1e-9 <= got <= hr.max() + 1e-9
+
+
+def test_lthr_comes_from_races_and_tempo_runs_not_easy_ones() -> None:
+    from datetime import timedelta
+
+    from legday.analysis.zones import hr_anchors, lthr_from_history
+    from legday.settings import Settings
+
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+    easy = [HistorySummary(t0 + timedelta(days=i), 2400, 7000, "easy", 165, 140) for i in range(9)]
+    assert lthr_from_history(easy) is None
+    race = HistorySummary(t0 + timedelta(days=20), 2500, 10000, "race", 185, 175)
+    tempo = HistorySummary(t0 + timedelta(days=25), 3000, 9000, "tempo", 178, 168)
+    assert lthr_from_history([*easy, race, tempo]) == pytest.approx((175 * 0.98 + 168) / 2)
+    anchors = hr_anchors(None, [*easy, race, tempo], Settings(), 2026)
+    assert anchors.lthr_source == "history"
+    assert anchors.lthr == pytest.approx((175 * 0.98 + 168) / 2)
+    own = hr_anchors(AthleteProfile(lthr=160), [race], Settings(), 2026)
+    assert (own.lthr, own.lthr_source) == (160.0, "profile")

@@ -58,6 +58,7 @@ from .zones import (
     clean_hr,
     hr_anchors,
     observed_hr_max,
+    sustained_hr,
     time_above,
     time_in_band,
     time_in_zones,
@@ -256,6 +257,7 @@ def analyze(
         load=load,
         reasons=tuple(reasons),
         easy_speed_mps=v_ref if v_ref is not None and v_ref > 0 else None,
+        effort_hr=sustained_hr(sig.hr_bpm, grid.counted, grid.step_s),
         confidence=confidence,
         elapsed_s=grid.elapsed_s,
         grade_adjusted_speed_mps=sig.gas_mps,
@@ -296,6 +298,7 @@ def _hr_summary(
         hr_max_source=anchors.hr_max_source,
         hr_rest_used=anchors.hr_rest,
         lthr_used=anchors.lthr,
+        lthr_source=anchors.lthr_source,
         cardio_band_s=time_in_band(hr, weight, low * anchors.hr_max, high * anchors.hr_max),
         above_band_s=time_above(hr, weight, high * anchors.hr_max),
         zones_s=time_in_zones(hr, weight, names, bounds),
@@ -348,8 +351,9 @@ def _blocks(
     levels = level_segments(sig)
     efforts = find_efforts(sig, v_ref, *levels)
     race = find_race_effort(sig, efforts, meta_race)
+    alternating = contrast_efforts(sig, v_ref, *levels, settings)
     if race is None:
-        whole = _hard_throughout(sig, efforts, anchors, meta_race, usual_mps)
+        whole = _hard_throughout(sig, [*efforts, *alternating], anchors, meta_race, usual_mps)
         if whole is not None:  # a sustained effort from the gun or a standing start
             efforts = [e for e in efforts if e.end <= whole.start] + [whole]
             race = whole
@@ -360,7 +364,7 @@ def _blocks(
     contrast = (
         [
             b
-            for b in build_blocks(sig, contrast_efforts(sig, v_ref, *levels, settings), v_ref, None)
+            for b in build_blocks(sig, alternating, v_ref, None)
             if b.pattern in QUALITY
         ]
         if race is None
@@ -487,7 +491,10 @@ def _hard_throughout(
     if (b - a) * sig.step_s < RACE_MIN_S:
         return None
     whole = stretch(sig, a, b)
-    inside = sum(e.duration_s for e in efforts if e.start >= a)
+    covered = np.zeros(sig.n, dtype=bool)
+    for e in efforts:
+        covered[max(e.start, a) : e.end] = True
+    inside = float(covered.sum()) * sig.step_s
     if any(e.duration_s >= RACE_MIN_S for e in efforts if e.start >= a):
         return None  # a race or tempo effort of its own: find_race_effort's call
     if inside > WHOLE_HARD_MAX_EFFORT_SHARE * whole.duration_s:
@@ -513,4 +520,5 @@ def summarize(analysis: RunAnalysis) -> HistorySummary:
         distance_m=analysis.distance_m,
         kind=analysis.kind.value,
         max_hr=analysis.hr.observed_max,
+        effort_hr=analysis.effort_hr,
     )

@@ -39,6 +39,9 @@ class HistorySummary:
     kind: str | None = None
     max_hr: float | None = None
     """The run's robust observed maximum heart rate, bpm (see ``observed_hr_max``)."""
+    effort_hr: float | None = None
+    """Mean heart rate of the run's hardest 20 minutes, bpm (see ``sustained_hr``): from a race
+    or a tempo run, the athlete's threshold heart rate."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,9 @@ class HrSummary:
     """This run's robust observed maximum (spikes and cadence lock rejected), bpm."""
     above_band_s: float = 0.0
     """Seconds above the cardio band (vigorous: they count double toward R2's weekly minutes)."""
+    lthr_source: str = ""
+    """Where the LTHR came from: profile, history (the athlete's races and tempo runs) or
+    hr_max (a fraction of HRmax, the fallback)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -124,6 +130,7 @@ class HrSummary:
             "hr_max_source": self.hr_max_source,
             "hr_rest_used": _r(self.hr_rest_used),
             "lthr_used": _r(self.lthr_used),
+            "lthr_source": self.lthr_source,
             "cardio_band_s": _r(self.cardio_band_s),
             "zones_s": {k: _r(v) for k, v in self.zones_s.items()},
             "zone_model": self.zone_model,
@@ -179,6 +186,8 @@ class RunAnalysis:
     elapsed_s: FloatArray = field(default_factory=lambda: np.zeros(0), repr=False)
     grade_adjusted_speed_mps: FloatArray = field(default_factory=lambda: np.zeros(0), repr=False)
     grade_pct: FloatArray = field(default_factory=lambda: np.zeros(0), repr=False)
+    effort_hr: float | None = None
+    """Mean heart rate of the hardest 20 minutes, bpm (None for shorter runs or without HR)."""
     confidence: float = 0.0
     """How sure the kind is, 0–1: recording and evidence agree (0.9), the recording alone
     (0.75–0.8), the athlete's word against or without the recording (0.6); see
@@ -207,5 +216,6 @@ class RunAnalysis:
             "load": self.load.to_dict(),
             "reasons": list(self.reasons),
             "easy_speed_mps": _r(self.easy_speed_mps, 3),
+            "effort_hr": _r(self.effort_hr),
             "confidence": _r(self.confidence, 2),
         }

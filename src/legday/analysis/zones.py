@@ -148,6 +148,49 @@ def hr_max_from_history(history: Sequence[HistorySummary]) -> float | None:
     return float(np.percentile(np.asarray(maxima), HISTORY_PERCENTILE))
 
 
+#: The window of a run's hardest sustained effort, s: 20 minutes, as in Friel's field test
+#: (LTHR ≈ mean HR of the last 20 min of a 30-min solo effort; Friel, *The Triathlete's
+#: Training Bible*, 2016).
+SUSTAINED_HR_S = 1200.0
+#: LTHR as a fraction of the hardest 20 minutes' mean HR, by kind: a tempo run is held at
+#: threshold (1.0); a 10-km-to-half-marathon race runs ~2 % above it (Friel 2016: a race of
+#: 30–60 min ≈ 100–105 % LTHR; 0.98 keeps the estimate conservative).
+LTHR_OF_EFFORT = {"tempo": 1.0, "race": 0.98}
+#: The most recent hard efforts the LTHR estimate takes the median of.
+LTHR_RECENT = 5
+
+
+def sustained_hr(hr_bpm: FloatArray, counted: BoolArray, step_s: float) -> float | None:
+    """Mean heart rate of the run's hardest ``SUSTAINED_HR_S`` (the highest moving mean over
+    recorded, timer-on points with heart rate), bpm; None for a shorter run or without HR."""
+    ok = counted & np.isfinite(hr_bpm)
+    width = max(1, round(SUSTAINED_HR_S / step_s))
+    if int(ok.sum()) < width:
+        return None
+    x = np.where(ok, hr_bpm, 0.0)
+    c = np.r_[0.0, np.cumsum(x)]
+    k = np.r_[0, np.cumsum(ok)]
+    sums, counts = c[width:] - c[:-width], k[width:] - k[:-width]
+    full = counts >= 0.9 * width
+    if not full.any():
+        return None
+    return float(np.max(sums[full] / counts[full]))
+
+
+def lthr_from_history(history: Sequence[HistorySummary]) -> float | None:
+    """The athlete's LTHR from their own hard efforts: the hardest 20 minutes of each race or
+    tempo run (scaled by ``LTHR_OF_EFFORT``), the median of the ``LTHR_RECENT`` most recent;
+    None without such a run. Easy runs say nothing about threshold."""
+    efforts = sorted(
+        (h.start, h.effort_hr * LTHR_OF_EFFORT[h.kind])
+        for h in history
+        if h.kind in LTHR_OF_EFFORT and h.effort_hr is not None and h.effort_hr > 0
+    )
+    if not efforts:
+        return None
+    return float(np.median([e for _, e in efforts[-LTHR_RECENT:]]))
+
+
 def hr_anchors(
     profile: AthleteProfile | None,
     history: Sequence[HistorySummary] | None,
@@ -178,8 +221,11 @@ def hr_anchors(
         hr_rest, rest_src = float(p.hr_rest), "profile"
     else:
         hr_rest, rest_src = settings.hr_rest_default_bpm, "default"
+    own = lthr_from_history(history or ())
     if p.lthr is not None:
         lthr, lthr_src = float(p.lthr), "profile"
+    elif own is not None:
+        lthr, lthr_src = min(own, hr_max - 1.0), "history"
     else:
         lthr, lthr_src = settings.lthr_fraction_of_hrmax * hr_max, "hr_max"
     return HrAnchors(hr_max, src, min(hr_rest, hr_max - 1.0), rest_src, lthr, lthr_src)

@@ -137,6 +137,16 @@ def render_analysis(d: dict[str, Any], units: str) -> None:
             f"{hr['hr_max_used']:.0f} ({hr['hr_max_source']}); "
             f"{fmt_duration(hr['cardio_band_s'])} in the cardio band"
         )
+        if hr.get("lthr_source"):
+            console.print(
+                f"LTHR used {hr['lthr_used']:.0f} ({_LTHR_SOURCES.get(hr['lthr_source'], '')})"
+            )
+        seen = hr.get("observed_max")
+        if hr["hr_max_source"] == "profile" and seen and seen > hr["hr_max_used"] + 1:
+            console.print(
+                f"This recording reached {seen:.0f} bpm, above your HR max of "
+                f"{hr['hr_max_used']:.0f}: update it with `legday profile set hr_max={seen:.0f}`."
+            )
         zones = " · ".join(f"{k} {fmt_duration(s)}" for k, s in hr["zones_s"].items())
         console.print(f"Zones: {zones}")
     for b in d["blocks"]:
@@ -161,6 +171,14 @@ def render_analysis(d: dict[str, Any], units: str) -> None:
     console.print(f"Load: TRIMP {_num(load['trimp'], 0)} · HR stress {_num(load['hr_stress'], 0)}")
     for reason in v["reasons"]:
         console.print(f"  {reason['rule']}: {escape(reason['text'])}")
+
+
+#: Where an LTHR came from, in words.
+_LTHR_SOURCES = {
+    "profile": "your profile",
+    "history": "your races and tempo runs",
+    "hr_max": "a fraction of HR max: set lthr in your profile, or run a race or tempo",
+}
 
 
 def _num(value: float | None, digits: int) -> str:

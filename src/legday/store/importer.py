@@ -389,6 +389,7 @@ class Importer:
             counts_as_leg_day=item.counts_as_leg_day,
             trimp=item.trimp,
             max_hr=item.max_hr,
+            effort_hr=item.effort_hr,
             meta=_jsonable_meta(activity.metadata),
             analysis=item.analysis,
             verdict=item.verdict,
@@ -484,6 +485,7 @@ def stored_history(db: Database, athlete_id: int) -> list[dict[str, Any]]:
                 ActivityRow.kind,
                 ActivityRow.sport,
                 ActivityRow.max_hr,
+                ActivityRow.effort_hr,
             ).where(ActivityRow.athlete_id == athlete_id)
         ).all()
     return [
@@ -494,6 +496,7 @@ def stored_history(db: Database, athlete_id: int) -> list[dict[str, Any]]:
             "kind": r.kind,
             "sport": r.sport,
             "max_hr": r.max_hr,
+            "effort_hr": r.effort_hr,
         }
         for r in rows
     ]

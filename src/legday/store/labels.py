@@ -124,6 +124,7 @@ def apply_judgement(row: ActivityRow, item: DecodedActivity) -> None:
     row.counts_as_leg_day = item.counts_as_leg_day
     row.trimp = item.trimp
     row.max_hr = item.max_hr
+    row.effort_hr = item.effort_hr
     row.segments = [
         SegmentRow(index=i, start_s=g["start_s"], end_s=g["end_s"], role=g["role"])
         for i, g in enumerate((item.analysis or {}).get("segments", []))

@@ -78,6 +78,7 @@ def reanalyze_all(lib: Library, progress: Callable[[int, int, str], None] | None
                         "kind": item.kind,
                         "sport": item.activity.sport,
                         "max_hr": item.max_hr,
+                        "effort_hr": item.effort_hr,
                     }
                 )
         if progress:

@@ -110,6 +110,8 @@ class ActivityRow(Base):
     labelled_at: Mapped[datetime | None]
     trimp: Mapped[float | None] = mapped_column(Float)
     max_hr: Mapped[float | None] = mapped_column(Float)
+    effort_hr: Mapped[float | None] = mapped_column(Float)
+    """Mean HR of the run's hardest 20 minutes: the athlete's LTHR from races and tempo runs."""
     """The run's robust observed maximum heart rate (feeds the HRmax estimate)."""
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
     analysis: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -65,6 +65,7 @@ class DecodedActivity:
     counts_as_leg_day: bool = False
     trimp: float | None = None
     max_hr: float | None = None
+    effort_hr: float | None = None
 
 
 @dataclass
@@ -193,6 +194,7 @@ def summaries_before(history: list[dict[str, Any]], activity: Activity) -> list[
             distance_m=h["distance_m"],
             kind=h["kind"],
             max_hr=h["max_hr"],
+            effort_hr=h.get("effort_hr"),
         )
         for h in history
         if h["sport"] == activity.sport and h["start"] < activity.start
@@ -232,6 +234,7 @@ def _analyse(
         counts_as_leg_day=result.verdict.counts_as_leg_day,
         trimp=analysis.load.trimp,
         max_hr=analysis.hr.observed_max,
+        effort_hr=analysis.effort_hr,
     )
 
 
