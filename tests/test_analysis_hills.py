@@ -6,7 +6,19 @@ from __future__ import annotations
 import numpy as np
 
 from legday.analysis import RunKind, analyze
+from legday.analysis.grade import GradeModel
+from legday.analysis.moving import build_grid
+from legday.analysis.patterns import build_blocks, name_block
+from legday.analysis.pipeline import signals
+from legday.analysis.segments import (
+    CPD_REFERENCE_PENALTY_BIC,
+    Signals,
+    easy_reference,
+    find_efforts,
+    level_segments,
+)
 from legday.model import Activity, AthleteProfile
+from legday.settings import Settings
 from test_analysis_support import M_PER_DEG, activity, piecewise
 
 PROFILE = AthleteProfile(hr_max=190, hr_rest=50, lthr=170, sex="f")
@@ -90,3 +102,69 @@ def test_repeated_climbs_run_easily_are_no_hill_repeats() -> None:
     parts = [(900.0, EASY, 1, 0.0), *_steep(8, up_mps=1.0, down_mps=1.5), (700.0, EASY, -1, 0.0)]
     r = analyze(_hill_session(parts), PROFILE)
     assert RunKind.HILL_REPEATS not in r.tags  # type: ignore[attr-defined]
+
+
+def _signals(a: Activity) -> tuple[Signals, float]:
+    """The analysis signals of ``a`` and its easy reference speed."""
+    settings = Settings()
+    sig = signals(build_grid(a, settings.max_sample_gap_s), settings, GradeModel.MINETTI)
+    v_ref = easy_reference(sig, *level_segments(sig, CPD_REFERENCE_PENALTY_BIC))
+    assert v_ref is not None
+    return sig, v_ref
+
+
+def _hill_reps(
+    reps: int, dist_m: float, grade: float, up_mps: float, down_mps: float, offsets: list[float]
+) -> list[Part]:
+    """``reps`` climbs of ``dist_m`` at ``grade`` (rep k starting ``offsets[k]`` m up the
+    climb), each jogged back down to where the next starts."""
+    out: list[Part] = []
+    for k in range(reps):
+        nxt = offsets[k + 1] if k + 1 < reps else 0.0
+        out += [
+            ((dist_m - offsets[k]) / up_mps, up_mps, 1, grade),
+            ((dist_m - nxt) / down_mps, down_mps, -1, grade),
+        ]
+    return out
+
+
+def test_a_fast_jog_down_is_a_recovery_not_a_noise_dip() -> None:
+    # 100 m at 8 % run hard, jogged down at easy pace in ~30 s: the dip never slows below the
+    # easy effort speed, but it goes back down the climb
+    parts = [(900.0, EASY, 1, 0.0), *_hill_reps(6, 100.0, 0.08, 3.4, 3.4, [0.0] * 6)]
+    sig, v_ref = _signals(_hill_session([*parts, (700.0, EASY, -1, 0.0)]))
+    efforts = find_efforts(sig, v_ref, *level_segments(sig))
+    assert len(efforts) == 6
+
+
+def test_a_gentle_climb_counts_though_smoothing_shaves_its_grade() -> None:
+    # 200 m at 2.8 %: over the efforts found the smoothed altitude reads under 3 %
+    parts = [(900.0, EASY, 1, 0.0), *_hill_reps(6, 200.0, 0.028, 4.2, 2.5, [0.0] * 6)]
+    sig, v_ref = _signals(_hill_session([*parts, (700.0, EASY, -1, 0.0)]))
+    efforts = find_efforts(sig, v_ref, *level_segments(sig))
+    assert len(efforts) == 6
+    found = name_block(sig, efforts, v_ref)
+    assert found is not None and found.pattern is RunKind.HILL_REPEATS
+
+
+def test_reps_started_higher_up_the_same_climb_still_count() -> None:
+    # three of seven reps start 100 m up a 200-m climb: the starts disagree, the tops do not
+    offsets = [0.0, 100.0, 0.0, 100.0, 0.0, 100.0, 0.0]
+    parts = [(900.0, EASY, 1, 0.0), *_hill_reps(7, 200.0, 0.06, 3.6, 2.2, offsets)]
+    sig, v_ref = _signals(_hill_session([*parts, (700.0, EASY, -1, 0.0)]))
+    efforts = find_efforts(sig, v_ref, *level_segments(sig))
+    assert len(efforts) == 7
+    found = name_block(sig, efforts, v_ref)
+    assert found is not None and found.pattern is RunKind.HILL_REPEATS
+
+
+def test_an_approach_climb_run_hard_is_no_repetition() -> None:
+    # a 250-m climb on the way to the hill, run as hard as the reps, then 6 × 200 m reps
+    approach = [(250.0 / 3.6, 3.6, 1, 0.07), (120.0, EASY, 1, 0.0)]
+    reps = _hill_reps(6, 200.0, 0.06, 3.6, 2.2, [0.0] * 6)
+    parts = [(700.0, EASY, 1, 0.0), *approach, *reps, (700.0, EASY, -1, 0.0)]
+    sig, v_ref = _signals(_hill_session(parts))
+    efforts = find_efforts(sig, v_ref, *level_segments(sig))
+    assert len(efforts) == 7
+    blocks = build_blocks(sig, efforts, v_ref, None)
+    assert [(b.pattern, b.block.reps) for b in blocks] == [(RunKind.HILL_REPEATS, 6)]

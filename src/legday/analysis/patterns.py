@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
+import numpy.typing as npt
 
 from .moving import haversine_m, rolling_mean
 from .result import Block, RunKind
@@ -130,6 +131,13 @@ HILL_SAME_GROUND_M = 40.0
 HILL_SAME_ALTITUDE_M = 6.0
 #: Share of repetitions that must start on the same ground.
 HILL_SAME_SHARE = 0.6
+#: Recoveries of hill repeats go back down at least this share of the climb (median; reps
+#: started higher up the same climb descend 50–75 % of it).
+HILL_BACK_DESCENT = 0.4
+#: A hill repetition's distance is within this fraction of the median rep's (an approach
+#: climb on the way to the hill is 0.8–1.5 × as long, so length alone does not keep it out:
+#: it must also start and top out elsewhere).
+HILL_SIMILAR_LENGTH = 0.15
 #: Patterns whose repetitions are counted again with a block-level threshold.
 REFINED = frozenset({RunKind.HILL_REPEATS, RunKind.STRIDES, RunKind.INTERVALS})
 #: The refined switch turns on at this fraction of the block's median effort speed …
@@ -165,18 +173,60 @@ def cv(x: Sequence[float]) -> float:
     return float(a.std() / a.mean()) if a.size > 1 and a.mean() > 0 else 0.0
 
 
-def _same_ground(sig: Signals, efforts: Sequence[Stretch]) -> bool:
-    """Most efforts start near their median start: by GPS when every start has a fix, else
-    by altitude."""
-    lat = np.asarray([sig.latitude_deg[e.start] for e in efforts])
-    lon = np.asarray([sig.longitude_deg[e.start] for e in efforts])
+def _near_common(sig: Signals, idx: Sequence[int]) -> npt.NDArray[np.bool_]:
+    """Which of the points ``idx`` lie near their median point: by GPS when every one has a
+    fix, else by altitude."""
+    lat = sig.latitude_deg[np.asarray(idx, dtype=np.intp)]
+    lon = sig.longitude_deg[np.asarray(idx, dtype=np.intp)]
     if np.isfinite(lat).all() and np.isfinite(lon).all():
         ref_lat = np.full_like(lat, float(np.median(lat)))
         ref_lon = np.full_like(lon, float(np.median(lon)))
         d = haversine_m(np.ravel(np.c_[lat, ref_lat]), np.ravel(np.c_[lon, ref_lon]))[::2]
-        return float(np.mean(d <= HILL_SAME_GROUND_M)) >= HILL_SAME_SHARE
-    alt = np.asarray([sig.altitude_m[e.start] for e in efforts])
-    return float(np.mean(np.abs(alt - np.median(alt)) <= HILL_SAME_ALTITUDE_M)) >= HILL_SAME_SHARE
+        return np.asarray(d <= HILL_SAME_GROUND_M)
+    alt = sig.altitude_m[np.asarray(idx, dtype=np.intp)]
+    return np.asarray(np.abs(alt - np.median(alt)) <= HILL_SAME_ALTITUDE_M)
+
+
+def _same_ground(sig: Signals, efforts: Sequence[Stretch]) -> bool:
+    """Most efforts start near their median start, or end near their median end (reps started
+    from another spot on the same climb still top out at its crest): by GPS when every point
+    has a fix, else by altitude."""
+    starts = _near_common(sig, [e.start for e in efforts])
+    tops = _near_common(sig, [e.end - 1 for e in efforts])
+    return max(float(starts.mean()), float(tops.mean())) >= HILL_SAME_SHARE
+
+
+def _descending(sig: Signals, efforts: Sequence[Stretch]) -> bool:
+    """The recoveries went back down: between efforts the altitude fell by at least
+    ``HILL_BACK_DESCENT`` of the climb before (median)."""
+    if len(efforts) < 2:
+        return False
+    up = np.asarray([e.climb_m for e in efforts[:-1]])
+    down = np.asarray(
+        [sig.altitude_m[a.end - 1] - sig.altitude_m[b.start] for a, b in pairwise(efforts)]
+    )
+    return bool(np.median(up) > 0 and np.median(down / np.maximum(up, 1e-6)) >= HILL_BACK_DESCENT)
+
+
+def _on_the_hill(sig: Signals, part: list[Stretch]) -> list[Stretch]:
+    """A hill block without the climbs at its ends that are no repetition: a rep starts near
+    the common start of the others, or ends at their common top, or is of similar length
+    (``HILL_SIMILAR_LENGTH``); a climb on the way to the hill is none of these."""
+    if len(part) <= MIN_SHORT_REPS:
+        return part
+    starts = _near_common(sig, [e.start for e in part])
+    tops = _near_common(sig, [e.end - 1 for e in part])
+    dist = float(np.median([e.distance_m for e in part]))
+    similar = np.asarray(
+        [abs(e.distance_m - dist) <= HILL_SIMILAR_LENGTH * dist for e in part], dtype=bool
+    )
+    keep = starts | tops | similar
+    lo, hi = 0, len(part)
+    while lo < hi and not keep[lo]:
+        lo += 1
+    while hi > lo and not keep[hi - 1]:
+        hi -= 1
+    return part[lo:hi] if hi - lo >= MIN_SHORT_REPS else part
 
 
 def back_and_forth(sig: Signals, efforts: Sequence[Stretch]) -> bool:
@@ -261,7 +311,12 @@ def _pattern(sig: Signals, efforts: list[Stretch], v_ref: float) -> RunKind | No
     ratio = float(np.mean([e.effort_mps for e in efforts])) / v_ref
     rec_s, rec_v = _recoveries(sig, efforts)
     no_gps = not np.isfinite(sig.latitude_deg).any()
-    if n >= MIN_SHORT_REPS and grade >= HILL_MIN_GRADE and _same_ground(sig, efforts):
+    # smoothing shaves a gentle climb (2.5–4 %) at its ends: a lower grade is enough when the
+    # recoveries go back down
+    climbs = grade >= HILL_MIN_GRADE or (
+        grade >= sig.classify.climb_min_grade and _descending(sig, efforts)
+    )
+    if n >= MIN_SHORT_REPS and climbs and _same_ground(sig, efforts):
         return RunKind.HILL_REPEATS
     if (
         n >= MIN_SHORT_REPS
@@ -446,6 +501,8 @@ def build_blocks(
             pattern = _pattern(sig, part, v_ref)
             if pattern in REFINED:
                 part = refine_reps(sig, part, v_ref)
+            if pattern is RunKind.HILL_REPEATS:
+                part = _on_the_hill(sig, part)
             if pattern is not None:
                 out.append(classified(pattern, part, v_ref))
     return out

@@ -274,6 +274,9 @@ EFFORT_MIN_S = 7.0
 RECOVERY_MIN_S = 10.0
 #: Dips up to this long whose mean stays at or above the easy reference are noise, s.
 NOISE_DIP_MAX_S = 40.0
+#: … unless they descend at least this much, m: a dip that goes downhill is the jog back down a
+#: hill repeat, as fast as the climb (REFERENCES: 3–5 m altitude hysteresis).
+DIP_DESCENT_M = 3.0
 
 
 def binned(x: FloatArray, width: int) -> FloatArray:
@@ -394,14 +397,23 @@ def find_efforts(sig: Signals, v_ref: float, bounds: IntArray, levels: FloatArra
     gaps_a, gaps_b = runs(~mask)
     inner = (gaps_a > 0) & (gaps_b < sig.n) & ((gaps_b - gaps_a) * sig.step_s <= NOISE_DIP_MAX_S)
     if inner.any():
+        on_a, on_b = runs(mask)
         dip = range_mean(sig.effort_mps, gaps_a[inner], gaps_b[inner])
         for a, b, m in zip(gaps_a[inner], gaps_b[inner], dip, strict=True):
-            if m >= v_ref:
+            if m >= v_ref and not _gives_back(sig.altitude_m, on_a, on_b, a, b):
                 mask[a:b] = True
     starts, ends = runs(mask)
     out = [stretch(sig, int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
     out = [e for e in out if e.effort_mps >= EFFORT_MIN_MEAN_RATIO * v_ref]
     return _bridge(sig, out, v_ref)
+
+
+def _gives_back(z: FloatArray, on_a: IntArray, on_b: IntArray, a: int, b: int) -> bool:
+    """The dip ``[a, b)`` descends ``DIP_DESCENT_M`` or more after an effort that climbed as
+    much: the jog back down a hill repeat (hills.py, patterns.py own the hill rules)."""
+    k = int(np.searchsorted(on_b, a))
+    climbed = float(z[a - 1] - z[on_a[k]]) if k < on_b.size and on_b[k] == a else 0.0
+    return min(climbed, float(z[a] - z[b - 1])) >= DIP_DESCENT_M
 
 
 def _hr_sustained(sig: Signals, v_ref: float) -> BoolArray:
