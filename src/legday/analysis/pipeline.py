@@ -14,6 +14,7 @@ from . import grade as grade_mod
 from .bouts import no_speed, speedless_blocks
 from .contrast import contrast_efforts
 from .evidence import gather
+from .hills import with_climb_repeats
 from .kinds import (
     RACE_HR_FRACTION_LTHR,
     RACE_MIN_S,
@@ -130,6 +131,7 @@ def signals(
         lthr_bpm=lthr_bpm,
         trail=trail,
         classify=settings.classify,
+        altitude_raw_m=grid.altitude_m,
     )
 
 
@@ -371,6 +373,7 @@ def _blocks(
         else []
     )
     blocks = _recounted(blocks, contrast)
+    blocks = with_climb_repeats(sig, blocks, v_ref)  # hill repeats read from the altitude
     if not any(b.pattern in QUALITY or b.pattern is RunKind.RACE for b in blocks):
         reps = stop_intervals(sig)
         if reps:
