@@ -24,6 +24,9 @@ def test_demo_runs_end_to_end_and_leaves_a_home_to_explore(
     assert result.exit_code == 0, result.output
     for step in ("1. A sample runner", "2. Imported", "3. The week check", "4. Next week's plan"):
         assert step in result.output
+    # the newest capability: how legday named a quality run, and the command that explains it
+    assert re.search(r"How legday named\s+\S+:\s+\w+\s+\(confidence\s+0\.\d\d\)", result.output)
+    assert "--explain" in result.output
     imported = re.search(r"Imported (\d+) files \((\d+) failed\)", result.output)
     assert imported is not None and int(imported[1]) > 0 and imported[2] == "0", result.output
     demo_home = Path(os.environ["LEGDAY_HOME"]) / "demo" / "seed-4"

@@ -23,6 +23,7 @@ from .common import console, example, fmt_duration, guarded, home
 from .week import render_week
 
 if TYPE_CHECKING:
+    from legday.model import AthleteProfile
     from legday.store.library import Library
     from legday.synth import History
 
@@ -78,6 +79,7 @@ def demo(
         )
         report = lib.week(last)
         _sessions_table(lib, last - timedelta(days=13), last)
+        _why(written, athlete.profile(), folder)
         console.print("[bold]3. The week check[/]")
         render_week(report)
         console.print("[bold]4. Next week's plan[/]")
@@ -127,6 +129,36 @@ def _strava_export(history: History, written: list[Path], path: Path) -> int:
         )
         zf.writestr("activities.csv", "\n".join(lines) + "\n")
     return len(runs)
+
+
+#: The kinds the demo explains, first found from the newest run back.
+_EXPLAINED = ("hill_repeats", "intervals", "fartlek", "tempo", "race")
+
+
+def _why(written: list[Path], profile: AthleteProfile, folder: Path) -> None:
+    """How legday named the newest quality run (else the newest run): its kind, confidence and
+    the reasons, read back from its file as `legday analyze --explain` would."""
+    from legday.analysis import analyze
+    from legday.io.reader import read
+
+    runs = sorted(
+        (p for p in written if p.suffix in (".fit", ".gpx", ".tcx") and p.exists()), reverse=True
+    )
+    results = ((path, analyze(read(path), profile)) for path in runs)
+    first = None
+    for path, result in results:
+        first = first or (path, result)
+        if result.kind.value in _EXPLAINED:
+            first = (path, result)
+            break
+    if first is None:
+        return
+    path, result = first
+    console.print(
+        f"[bold]How legday named {path.name}:[/] {result.kind.value} "
+        f"(confidence {result.confidence:.2f}) — " + "; ".join(result.reasons)
+    )
+    console.print(f"  LEGDAY_HOME={folder} legday analyze {path} --explain", soft_wrap=True)
 
 
 def _sessions_table(lib: Library, first: date, last: date) -> None:
