@@ -366,8 +366,11 @@ def test_to_dict_has_exactly_the_documented_shape(catalog: Catalog) -> None:
     d = leg_day(catalog).to_dict()
     assert list(d) == ["verdict"]
     assert set(d["verdict"]) == {"counts_as_leg_day", "category", "reasons", "stimulus"}
-    assert set(d["verdict"]["stimulus"]) == {"cardio", "strength", "type2_share", "muscles"}
-    assert set(MUSCLES) <= set(d["verdict"]["stimulus"]["muscles"])
+    stimulus = d["verdict"]["stimulus"]
+    assert set(stimulus) == {"cardio", "strength", "type2_share", "muscles", "layers"}
+    assert set(MUSCLES) <= set(stimulus["muscles"])
+    assert set(stimulus["layers"]) == {"strength", "endurance"}  # issue 14: two body-map layers
+    assert all(list(layer) == list(stimulus["muscles"]) for layer in stimulus["layers"].values())
     assert all(set(r) == {"rule", "text"} for r in d["verdict"]["reasons"])
     assert d["verdict"]["counts_as_leg_day"] is True
 

@@ -20,7 +20,7 @@ from legday.analysis.zones import time_above
 from legday.assessment import assess
 from legday.cli import app
 from legday.io.reader import read_all
-from legday.model import ExerciseSet, StrengthSession
+from legday.model import MUSCLES, ExerciseSet, StrengthSession
 from legday.settings import Settings
 from legday.stimulus import (
     RunFacts,
@@ -457,3 +457,60 @@ def test_the_week_json_gives_guideline_minutes() -> None:
     assert data["guideline_min"] == 85.0
     (r2,) = [v for v in data["violations"] if v["rule"] == "R2"]  # 85 < 150
     assert r2["text"].startswith("85 guideline minutes this week (5 in the cardio band, 40 above")
+
+
+# --- 8. the week's body map: strength stimulus apart from endurance load -------------------------
+
+
+def test_easy_running_never_paints_the_strength_layer() -> None:
+    easy = RunStreams(np.arange(3600.0), np.full(3600, 2.8), np.zeros(3600))
+    v = judge_run(easy, RunFacts(kind="easy"), SETTINGS)
+    assert max(v.stimulus.strength_muscles.values()) == 0.0
+    assert v.stimulus.endurance_muscles["gastrocnemius"] > 0.5
+    layers = v.to_dict()["verdict"]["stimulus"]["layers"]
+    assert set(layers) == {"strength", "endurance"}
+    assert list(layers["strength"])[:16] == list(MUSCLES)
+    squats = judge_strength(session(lift("back_squat", 3, 5, 1, 100)), CATALOG, SETTINGS)
+    assert squats.stimulus.strength_muscles["quads"] == squats.stimulus.muscles["quads"] == 3.0
+    bridges = judge_strength(session(lift("glute_bridge", 4, 25, 1)), CATALOG, SETTINGS)
+    assert bridges.stimulus.strength_muscles["glutes"] == 0.0  # endurance work (item 1)
+    assert bridges.stimulus.endurance_muscles["glutes"] == 4.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(run_streams(), st.sampled_from(sorted(KIND_LABELS)))
+def test_the_layers_split_the_load(r: RunStreams, kind: str) -> None:
+    s = judge_run(r, RunFacts(kind=kind), SETTINGS).stimulus
+    for m in MUSCLES:
+        assert 0.0 <= s.strength_muscles[m] <= s.muscles[m] + 1e-9
+        assert s.strength_muscles[m] + s.endurance_muscles[m] == pytest.approx(s.muscles[m])
+
+
+def test_a_week_of_easy_running_is_endurance_not_strength(tmp_path: Path) -> None:
+    """Five easy runs: the calves carry endurance load, and nothing is strength-trained, in
+    the JSON, the CLI and the page."""
+    from fastapi.testclient import TestClient
+
+    from legday.home import Home
+    from legday.store.library import Library
+    from legday.web import create_app
+
+    athlete = SyntheticAthlete.default()
+    for day in range(23, 28):
+        start = datetime(2026, 11, day, 7, tzinfo=UTC)
+        run = make_run("easy", athlete, Device.clean(), start, rng(day), duration_s=3600.0)
+        (tmp_path / f"easy-{day}.fit").write_bytes(write_fit(run.activity, run.truth))
+    assert runner.invoke(app, ["import", str(tmp_path)]).exit_code == 0
+    week = runner.invoke(app, ["week", "--date", "2026-11-25", "--json"])
+    layers = json.loads(week.output)["layers"]
+    assert max(layers["strength"].values()) < 0.05
+    assert layers["endurance"]["gastrocnemius"] > 2.0
+    text = runner.invoke(app, ["week", "--date", "2026-11-25"], terminal_width=200).output
+    assert "Strength stimulus (lifting, forceful running — the leg-day layer): none" in text
+    assert "Endurance load (steady running, other sports): soleus" in text
+
+    home = Home.resolve()
+    with TestClient(create_app(lambda: Library.open(home)), base_url="http://127.0.0.1") as c:
+        html = c.get("/", params={"date": "2026-11-25"}).text
+    assert "Strength stimulus this week" in html and "No strength stimulus this week." in html
+    assert "Endurance load this week" in html

@@ -46,6 +46,12 @@ def week(
     render_week(report)
 
 
+def _top(muscles: dict[str, float], n: int = 4) -> str:
+    """The most loaded muscles of a layer, in hard-set equivalents, or "none"."""
+    loaded = sorted(((v, k) for k, v in muscles.items() if v >= 0.05), reverse=True)[:n]
+    return ", ".join(f"{k.replace('_', ' ')} {v:.1f}" for v, k in loaded) or "none"
+
+
 def render_week(report: WeekReport) -> None:
     data = report.to_dict()
     console.print(f"[bold]Week {data['week']}[/] (from {data['start']})")
@@ -67,6 +73,12 @@ def render_week(report: WeekReport) -> None:
         f"guideline minutes: {data['guideline_min']:.0f} ({data['cardio_band_min']:.0f} in the "
         f"cardio band, {data['above_band_min']:.0f} above it counted double)"
     )
+    layers = data["layers"]
+    console.print(
+        "Strength stimulus (lifting, forceful running — the leg-day layer): "
+        + _top(layers["strength"])
+    )
+    console.print("Endurance load (steady running, other sports): " + _top(layers["endurance"]))
     for rule in data["rules"]:
         mark = "[green]✓[/]" if rule["ok"] else "[red]✗[/]"
         console.print(f"  {mark} {rule['rule']}: {escape(rule['text'])}")

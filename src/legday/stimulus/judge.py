@@ -180,12 +180,6 @@ def judge_run(
         and facts.usual_longest_m > 0
         and distance >= settings.overload_ratio * facts.usual_longest_m
     )
-    stimulus = Stimulus(
-        cardio=facts.trimp if facts.trimp is not None else rs.trimp_estimate,
-        strength=rs.strength,
-        type2_share=rs.type2_share,
-        muscles=rs.muscles,
-    )
     power_tags = [k for k in facts.tags if k in POWER_KINDS and k != facts.kind]
     category: Category
     if facts.kind in POWER_KINDS or (
@@ -196,6 +190,16 @@ def judge_run(
         category = "mixed"
     else:
         category = "cardio"
+    race = facts.kind == "race"
+    stimulus = Stimulus(
+        cardio=facts.trimp if facts.trimp is not None else rs.trimp_estimate,
+        strength=rs.strength,
+        type2_share=rs.type2_share,
+        muscles=rs.muscles,
+        # The strength layer holds forceful running (R5) and races; a steady run's whole load
+        # is endurance, so easy running never paints a muscle as strength-trained.
+        strength_muscles=rs.strength_muscles if category != "cardio" or race else zero_muscles(),
+    )
     label = KIND_LABELS.get(facts.kind, "run")
     if category == "mixed":
         label = f"{label} with {join_names(KIND_LABELS[k] for k in power_tags)}"
@@ -215,7 +219,6 @@ def judge_run(
     ]
     no_altitude = not np.any(np.nan_to_num(streams.grade))
     measured = _forceful_measured(category, stimulus)
-    race = facts.kind == "race"
     if race:
         reasons.append(race_reason(stimulus, groups, settings.no_legs_before_race_h))
     elif category == "cardio":
@@ -325,7 +328,7 @@ def judge_strength(
         counts_as_leg_day=counts,
         category="strength",
         reasons=reasons,
-        stimulus=Stimulus(cardio, ss.strength, ss.type2_share, ss.muscles),
+        stimulus=Stimulus(cardio, ss.strength, ss.type2_share, ss.muscles, ss.strength_muscles),
         facts=SessionFacts(
             outcome=outcome,
             label="strength session",
@@ -427,6 +430,7 @@ def judge_combined(parts: Sequence[Verdict]) -> Verdict:
             strength=sum(p.stimulus.strength for p in parts),
             type2_share=min(1.0, max(0.0, share)),
             muscles=add_muscles(p.stimulus.muscles for p in parts),
+            strength_muscles=add_muscles(p.stimulus.strength_muscles for p in parts),
         ),
         facts=SessionFacts(
             outcome="leg_day" if counts else "mixed",
@@ -491,7 +495,8 @@ def _unknown_sets(duration_s: float | None, cardio: float, label: str) -> Verdic
                 "cannot tell whether it was a leg day. Log the sets to get a verdict.",
             )
         ],
-        stimulus=Stimulus(cardio, 0.0, 0.0, muscles),
+        # A lifting session of unknown sets: its estimated load sits on the strength layer.
+        stimulus=Stimulus(cardio, 0.0, 0.0, muscles, strength_muscles=muscles),
         facts=SessionFacts(outcome="no_sets", label=label, duration_s=duration_s),
     )
 

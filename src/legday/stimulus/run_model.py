@@ -127,6 +127,8 @@ class RunStimulus:
     """Activation-weighted seconds of forceful (type 2) work per muscle."""
     exposure_s: dict[str, float]
     """Activation-weighted seconds of low-intensity work per muscle."""
+    strength_muscles: dict[str, float]
+    """The forceful term of ``muscles`` alone (the strength layer; the rest is endurance)."""
     strength: float
     """Session strength stimulus, hard-set equivalents: Σ φ·Δt / FORCEFUL_S_PER_SET."""
     type2_share: float
@@ -211,6 +213,7 @@ def run_stimulus(
         muscles=muscles,
         forceful_s=forceful,
         exposure_s=exposure,
+        strength_muscles=complete_muscles({m: forceful[m] / FORCEFUL_S_PER_SET for m in MUSCLES}),
         strength=float(np.dot(phi, dt)) / FORCEFUL_S_PER_SET,
         type2_share=type2_share(phi_type2, work),
         moving_s=float(dt.sum()),

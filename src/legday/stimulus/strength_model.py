@@ -124,6 +124,8 @@ class StrengthStimulus:
 
     muscles: dict[str, float]
     """Load per muscle, hard-set equivalents (all sixteen keys)."""
+    strength_muscles: dict[str, float]
+    """The part of ``muscles`` from sets in the strength rep range (the strength layer)."""
     strength: float
     """Σ effort over working sets of catalogued exercises within the strength rep range,
     hard-set equivalents."""
@@ -268,19 +270,22 @@ def strength_stimulus(
     e1rms = e1rm_by_exercise or {}
     judged = tuple(_judge_set(s, catalog, settings, e1rms.get(s.exercise)) for s in sets)
     muscles = zero_muscles()
+    in_range = zero_muscles()
     for j in judged:
         if j.exercise is None or not j.working:
             continue
-        for key in j.exercise.primary:
-            muscles[key] = muscles.get(key, 0.0) + j.effort
-        for key in j.exercise.secondary:
-            muscles[key] = muscles.get(key, 0.0) + SECONDARY_WEIGHT * j.effort
+        for layer in (muscles,) if j.high_reps else (muscles, in_range):
+            for key in j.exercise.primary:
+                layer[key] = layer.get(key, 0.0) + j.effort
+            for key in j.exercise.secondary:
+                layer[key] = layer.get(key, 0.0) + SECONDARY_WEIGHT * j.effort
     counted = [j.effort for j in judged if j.working and j.exercise is not None]
     strength = [
         j.effort for j in judged if j.working and j.exercise is not None and not j.high_reps
     ]
     return StrengthStimulus(
         muscles=complete_muscles(muscles),
+        strength_muscles=complete_muscles(in_range),
         strength=float(sum(strength)),
         type2_share=type2_share_of_sets(counted),
         sets=judged,

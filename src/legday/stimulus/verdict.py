@@ -102,17 +102,32 @@ class Stimulus:
     """Share of the session's work done in forceful (type 2) efforts, in [0, 1]."""
     muscles: dict[str, float]
     """Load per muscle group in hard-set equivalents: all sixteen DOMAIN.md keys, ≥ 0."""
+    strength_muscles: dict[str, float] = field(default_factory=dict)
+    """The strength layer of ``muscles``: hard sets in the strength range and forceful running
+    (R5, R7); missing keys read 0. The rest, :attr:`endurance_muscles`, is endurance load."""
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.type2_share <= 1.0:
             raise ValueError(f"type2_share must be in [0, 1], got {self.type2_share}")
 
+    @property
+    def endurance_muscles(self) -> dict[str, float]:
+        """The endurance layer: steady running, other sports, sets above the strength range."""
+        return {k: max(0.0, v - self.strength_muscles.get(k, 0.0)) for k, v in self.muscles.items()}
+
     def to_dict(self) -> dict[str, Any]:
+        def rounded(m: dict[str, float]) -> dict[str, float]:
+            return {k: round(m.get(k, 0.0), 3) for k in self.muscles}
+
         return {
             "cardio": round(self.cardio, 1),
             "strength": round(self.strength, 2),
             "type2_share": round(self.type2_share, 3),
-            "muscles": {k: round(v, 3) for k, v in self.muscles.items()},
+            "muscles": rounded(self.muscles),
+            "layers": {
+                "strength": rounded(self.strength_muscles),
+                "endurance": rounded(self.endurance_muscles),
+            },
         }
 
 

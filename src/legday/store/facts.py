@@ -36,6 +36,17 @@ def _muscles(verdict: dict[str, Any] | None) -> dict[str, float]:
     return {k: float(v) for k, v in muscles.items()}
 
 
+def _strength_muscles(verdict: dict[str, Any] | None) -> dict[str, float]:
+    """The strength layer of a stored stimulus. A verdict stored before the layers existed
+    gives its whole load to the strength layer for lifting and none for anything else, until
+    ``legday reanalyze`` splits it."""
+    v = (verdict or {}).get("verdict") or {}
+    layers = (v.get("stimulus") or {}).get("layers")
+    if isinstance(layers, dict) and isinstance(layers.get("strength"), dict):
+        return {k: float(x) for k, x in layers["strength"].items()}
+    return _muscles(verdict) if v.get("category") == "strength" else {}
+
+
 def _strength_load(verdict: dict[str, Any] | None) -> float:
     stim = ((verdict or {}).get("verdict") or {}).get("stimulus") or {}
     return float(stim.get("strength") or 0.0)
@@ -66,6 +77,7 @@ def activity_facts(row: Any, profile: AthleteProfile) -> SessionFacts:
         overload=bool(analysis.get("overload", False)),
         sport=row.sport,
         muscles=_muscles(row.verdict),
+        strength_muscles=_strength_muscles(row.verdict),
     )
 
 
@@ -110,4 +122,5 @@ def strength_facts(
         coverage=coverage,
         strength_load=_strength_load(row.verdict),
         muscles=_muscles(row.verdict),
+        strength_muscles=_strength_muscles(row.verdict),
     )

@@ -176,8 +176,11 @@ def week_view(
             if s["date"] == day.isoformat()
         ]
         days.append({"key": key, "date": day, "sessions": sessions})
-    muscles = {k: float(data["muscles"].get(k, 0.0)) for k in MUSCLES}
-    top = max(muscles.values(), default=0.0)
+    layers = {
+        name: {k: float(data["layers"][name].get(k, 0.0)) for k in MUSCLES}
+        for name in ("strength", "endurance")
+    }
+    strength, endurance = layers["strength"], layers["endurance"]
     daily = data["load"]["daily"]
     x = list(range(len(daily["days"])))
     load_svg = line_chart(
@@ -199,9 +202,12 @@ def week_view(
     kinds_seen = sorted({kind_of(s) for s in data["sessions"]})
     return {
         "days": days,
-        "body_svg": body_map(muscles, title="This week's load per muscle group"),
-        "top_muscles": most_worked(muscles),
-        "heat_legend": heat_legend(top),
+        "body_svg": body_map(strength, title="This week's strength stimulus per muscle group"),
+        "top_muscles": most_worked(strength),
+        "heat_legend": heat_legend(max(strength.values(), default=0.0)),
+        "endurance_svg": body_map(endurance, title="This week's endurance load per muscle group"),
+        "endurance_top": most_worked(endurance),
+        "endurance_legend": heat_legend(max(endurance.values(), default=0.0)),
         "load_svg": load_svg,
         "legend": [(label(k), KIND_COLOURS.get(k, KIND_COLOURS["other"])) for k in kinds_seen],
         "load_legend": [

@@ -49,6 +49,8 @@ class SessionFacts:
     overload: bool = False
     sport: str | None = None
     muscles: dict[str, float] = field(default_factory=dict)
+    strength_muscles: dict[str, float] = field(default_factory=dict)
+    """The strength layer of ``muscles`` (lifting in the strength range, forceful running)."""
 
     def to_week_session(self, monday: date) -> WeekSession:
         day = (self.local_start.date() - monday).days
@@ -97,6 +99,11 @@ class WeekReport:
     rules: Sequence[Rule] = RULES
     above_band_min: float = 0.0
     """Minutes above the cardio band (vigorous)."""
+    strength_muscles: dict[str, float] = field(default_factory=dict)
+    """The week's strength stimulus per muscle: lifting in the strength range and forceful
+    running — the layer that answers the leg-day question. Easy running never paints it."""
+    endurance_muscles: dict[str, float] = field(default_factory=dict)
+    """The week's endurance load per muscle: steady running, other sports, high-rep sets."""
     guideline_min: float = 0.0
     """R2's weekly figure: band minutes plus vigorous ones weighted (``CardioMinutes``)."""
 
@@ -140,6 +147,10 @@ class WeekReport:
             "rules": self.rules_met(),
             "violations": [v.to_dict() for v in self.violations],
             "muscles": {k: round(v, 2) for k, v in self.muscles.items()},
+            "layers": {
+                "strength": {k: round(v, 2) for k, v in self.strength_muscles.items()},
+                "endurance": {k: round(v, 2) for k, v in self.endurance_muscles.items()},
+            },
             "load": {
                 "week_trimp": round(float(self.trend.load[-7:].sum()), 1),
                 "week_strength": round(float(self.trend.strength_load[-7:].sum()), 2),
@@ -181,9 +192,13 @@ def check_week_of(
     week = WeekSessions(tuple(s.to_week_session(monday) for s in inside), tuple(context))
     violations = [v for rule in rules for v in rule.check(week, settings)]
     muscles = dict.fromkeys(MUSCLES, 0.0)
+    strength = dict.fromkeys(MUSCLES, 0.0)
     for s in inside:
         for key, value in s.muscles.items():
             muscles[key] = muscles.get(key, 0.0) + value
+        for key, value in s.strength_muscles.items():
+            strength[key] = strength.get(key, 0.0) + value
+    endurance = {k: max(0.0, v - strength.get(k, 0.0)) for k, v in muscles.items()}
     daily: dict[date, float] = {}
     daily_strength: dict[date, float] = {}
     for s in sessions:
@@ -213,4 +228,6 @@ def check_week_of(
         rules=rules,
         above_band_min=sum(s.above_band_s for s in inside) / 60.0,
         guideline_min=CardioMinutes().minutes(week, settings),
+        strength_muscles=strength,
+        endurance_muscles=endurance,
     )
