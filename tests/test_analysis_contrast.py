@@ -78,3 +78,14 @@ def test_length_groups_ignore_scale_and_order(lengths: list[float], scale: float
     assert 1 <= groups <= len(lengths)
     assert _length_groups([x * scale for x in reversed(lengths)]) == groups
     assert _length_groups(lengths * 2) == groups
+
+
+def test_set_reps_with_a_stray_rep_after_the_set_are_intervals() -> None:
+    # 5 × 1 km with 1-km floats, then two shorter pick-ups on the way home
+    work = 1.28 * EASY
+    parts = [(600.0, EASY)]
+    for dist in (1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 700.0, 400.0):
+        parts += [(dist / work, work), (1000.0 / EASY, EASY)]
+    speed = piecewise([*parts[:-1], (300.0, EASY)])
+    result = analyze(activity(speed, _hr_follow(speed)), PROFILE)
+    assert result.kind is RunKind.INTERVALS

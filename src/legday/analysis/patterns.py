@@ -77,6 +77,8 @@ FARTLEK_RECOVERY_RATIO = 0.9
 #: group's first by more than ``LENGTH_GROUP_TOLERANCE`` (interval reps are of one or two set
 #: lengths — 400s and 800s — with recoveries that vary as much as a fartlek's; heuristic).
 FARTLEK_MIN_LENGTHS = 3
+#: A length shared by this share of the surges or more makes them set repetitions.
+FARTLEK_MAX_SAME_SHARE = 0.6
 #: See :data:`FARTLEK_MIN_LENGTHS` (GPS distance and edge timing vary by ~5–10 %).
 LENGTH_GROUP_TOLERANCE = 0.15
 #: A fartlek's surges add up to at least this long, s.
@@ -349,10 +351,7 @@ def _pattern(sig: Signals, efforts: list[Stretch], v_ref: float) -> RunKind | No
         return RunKind.STRIDES if ok else None
     if (dist >= TEMPO_MIN_M or dur >= TEMPO_MIN_S) and not _rested(sig, efforts):
         return RunKind.TEMPO if hard_enough(sig, efforts) else None
-    uneven = min(
-        _length_groups([e.duration_s for e in efforts]),
-        _length_groups([e.distance_m for e in efforts]),
-    ) >= min(FARTLEK_MIN_LENGTHS, n)
+    uneven = _uneven([e.duration_s for e in efforts]) and _uneven([e.distance_m for e in efforts])
     floats = bool(rec_v) and float(np.median(rec_v)) >= FARTLEK_RECOVERY_RATIO * v_ref
     slowest = min(
         float(np.mean([e.effort_mps for e in efforts])),
@@ -377,14 +376,31 @@ def _pattern(sig: Signals, efforts: list[Stretch], v_ref: float) -> RunKind | No
     return None
 
 
-def _length_groups(lengths: Sequence[float]) -> int:
-    """How many distinct lengths ``lengths`` holds: sorted, a group starts at each length more
-    than ``LENGTH_GROUP_TOLERANCE`` above the first of the group before."""
-    groups, first = 0, -1.0
+def _groups(lengths: Sequence[float]) -> list[int]:
+    """Sizes of the groups of distinct lengths in ``lengths``: sorted, a group starts at each
+    length more than ``LENGTH_GROUP_TOLERANCE`` above the first of the group before."""
+    sizes: list[int] = []
+    first = -1.0
     for x in sorted(lengths):
-        if groups == 0 or x > (1.0 + LENGTH_GROUP_TOLERANCE) * first:
-            groups, first = groups + 1, x
-    return groups
+        if not sizes or x > (1.0 + LENGTH_GROUP_TOLERANCE) * first:
+            sizes.append(0)
+            first = x
+        sizes[-1] += 1
+    return sizes
+
+
+def _length_groups(lengths: Sequence[float]) -> int:
+    """How many distinct lengths ``lengths`` holds (see :func:`_groups`)."""
+    return len(_groups(lengths))
+
+
+def _uneven(lengths: Sequence[float]) -> bool:
+    """Surges of uneven length: at least ``FARTLEK_MIN_LENGTHS`` distinct lengths (all of them
+    distinct for fewer surges), none shared by ``FARTLEK_MAX_SAME_SHARE`` of them or more (five
+    1-km reps and two shorter ones after the set are intervals)."""
+    sizes = _groups(lengths)
+    n = len(lengths)
+    return len(sizes) >= min(FARTLEK_MIN_LENGTHS, n) and max(sizes) < FARTLEK_MAX_SAME_SHARE * n
 
 
 def _rested(sig: Signals, efforts: Sequence[Stretch]) -> bool:
