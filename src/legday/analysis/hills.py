@@ -158,26 +158,30 @@ def climb_repeats(sig: Signals, v_ref: float) -> list[Stretch]:
     rise = z[peaks] - foot
     drop = z[peaks] - z[after]
     t = sig.elapsed_s
-    reps: list[tuple[int, int]] = []
-    for p, v, f in zip(peaks, before, foot, strict=True):
-        # the climb starts where the altitude last stood at its foot
-        seg = z[v:p]
-        reps.append((int(v + np.flatnonzero(seg <= f + 1e-9)[-1]), int(p)))
+    # candidates by rise and descent first (vectorised); only they are measured one by one
+    cand = (rise >= c.climb_min_rise_m) & (drop >= CLIMB_BACK_SHARE * rise)
+    reps: list[tuple[int, int]] = [(int(v), int(p)) for v, p in zip(before, peaks, strict=True)]
     ok = np.zeros(peaks.size, dtype=bool)
     effort = np.zeros(peaks.size)
-    for j, (a, b) in enumerate(reps):
-        dur = t[b] - t[a]
-        dist = float(sig.distance_m[b] - sig.distance_m[a])
-        if not (CLIMB_MIN_S <= dur <= CLIMB_MAX_S) or rise[j] < c.climb_min_rise_m:
+    moving = np.r_[0, np.cumsum(sig.counted)]
+    moved_m = np.r_[0.0, np.cumsum(np.where(sig.counted, sig.speed_mps, 0.0))]
+    for j in map(int, np.flatnonzero(cand)):
+        v, p = reps[j]
+        # the climb starts where the altitude last stood at its foot
+        a = int(v + np.flatnonzero(z[v:p] <= foot[j] + 1e-9)[-1])
+        reps[j] = (a, p)
+        dur = t[p] - t[a]
+        dist = float(sig.distance_m[p] - sig.distance_m[a])
+        if not (CLIMB_MIN_S <= dur <= CLIMB_MAX_S) or not np.isfinite(dist) or dist <= 0:
             continue
-        if not np.isfinite(dist) or dist <= 0 or rise[j] / dist < c.climb_min_grade:
+        if rise[j] / dist < c.climb_min_grade:
             continue
         g = min(rise[j] / dist, CLIMB_GRADE_LIMIT)
-        factor = float(grade_mod.grade_factor(np.asarray(g), grade_mod.GradeModel.STRAVA))
-        moved = sig.counted[a:b]
-        speed = float(sig.speed_mps[a:b][moved].mean()) if moved.any() else 0.0
+        factor = float(np.interp(g, grade_mod.STRAVA_GRADES, grade_mod.STRAVA_FACTORS))
+        n_moved = moving[p] - moving[a]
+        speed = (moved_m[p] - moved_m[a]) / n_moved if n_moved else 0.0
         effort[j] = speed * factor / v_ref
-        ok[j] = drop[j] >= CLIMB_BACK_SHARE * rise[j]
+        ok[j] = True
     # chains of climbs topping out on the same ground; the longest run hard is the block
     best: list[int] = []
     chain: list[int] = []
