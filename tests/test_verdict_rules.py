@@ -514,3 +514,31 @@ def test_a_week_of_easy_running_is_endurance_not_strength(tmp_path: Path) -> Non
         html = c.get("/", params={"date": "2026-11-25"}).text
     assert "Strength stimulus this week" in html and "No strength stimulus this week." in html
     assert "Endurance load this week" in html
+
+
+# --- 9. other sports ------------------------------------------------------------------------------
+
+RIDE = "fit-parser-js/examples/road-with-power.fit"  # a 79-min road ride with power and HR
+
+
+def test_a_ride_reads_in_km_h_and_is_not_given_a_run_kind(real_dir: Path) -> None:
+    text = runner.invoke(app, ["analyze", str(real_dir / RIDE)], terminal_width=200).output
+    assert "Kind: cycling session (run kinds apply to runs only)" in text
+    assert "km/h" in text and "/km" not in text.replace("km/h", "")
+    assert "Block:" not in text
+
+
+def test_the_ride_page_shows_speed_not_pace(real_dir: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from legday.home import Home
+    from legday.store.library import Library
+    from legday.web import create_app
+
+    assert runner.invoke(app, ["import", str(real_dir / RIDE)]).exit_code == 0
+    home = Home.resolve()
+    with TestClient(create_app(lambda: Library.open(home)), base_url="http://127.0.0.1") as c:
+        html = c.get("/activity/1").text
+    assert "<h2>Speed <small>km/h</small></h2>" in html and "Speed, km/h" in html
+    assert "min /km" not in html and "Pace and grade-adjusted pace" not in html
+    assert 'data-kind-source="sport"' in html

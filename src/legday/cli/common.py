@@ -116,6 +116,15 @@ def fmt_pace(speed_mps: float | None, units: str = "metric") -> str:
     return f"{seconds // 60}:{seconds % 60:02d}/{'mi' if units == 'imperial' else 'km'}"
 
 
+def fmt_speed(speed_mps: float | None, units: str = "metric") -> str:
+    """km/h (or mph) from a speed, as cyclists and other sports read it."""
+    if speed_mps is None or not math.isfinite(speed_mps) or speed_mps < 0:
+        return "–"
+    if units == "imperial":
+        return f"{speed_mps * 3600.0 / METRES_PER_MILE:.1f} mph"
+    return f"{speed_mps * 3.6:.1f} km/h"
+
+
 def fmt_distance(metres: float | None, units: str = "metric") -> str:
     if metres is None or not math.isfinite(metres):
         return "–"

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from legday.errors import NotFoundError
 from legday.model import AthleteProfile
+from legday.stimulus.activities import RUNNING_SPORTS
 
 from .common import (
     DbOption,
@@ -20,6 +21,7 @@ from .common import (
     fmt_distance,
     fmt_duration,
     fmt_pace,
+    fmt_speed,
     guarded,
     home,
     library,
@@ -128,9 +130,16 @@ def render_analysis(d: dict[str, Any], units: str) -> None:
         f"(moving {fmt_duration(d['moving_s'])}) · {fmt_distance(d['distance_m'], units)} · "
         f"ascent {d['ascent_m'] or 0:.0f} m"
     )
-    tags = f" (tags: {', '.join(d['tags'])})" if d["tags"] else ""
-    sure = f" · confidence {d['confidence']:.2f}" if d.get("confidence") else ""
-    console.print(f"Kind: [bold]{d['kind']}[/]{tags}{sure} · category: {v['category']}")
+    run = d["sport"] in RUNNING_SPORTS
+    if run:
+        tags = f" (tags: {', '.join(d['tags'])})" if d["tags"] else ""
+        sure = f" · confidence {d['confidence']:.2f}" if d.get("confidence") else ""
+        console.print(f"Kind: [bold]{d['kind']}[/]{tags}{sure} · category: {v['category']}")
+    else:  # run kinds (intervals, long…) are measured against running, not this sport
+        console.print(
+            f"Kind: [bold]{escape(d['sport'].replace('_', ' '))} session[/] (run kinds apply "
+            f"to runs only) · category: {v['category']}"
+        )
     if hr["avg"] is not None:
         console.print(
             f"Heart rate: avg {hr['avg']:.0f}, max {hr['max']:.0f}, HRmax used "
@@ -149,12 +158,12 @@ def render_analysis(d: dict[str, Any], units: str) -> None:
             )
         zones = " · ".join(f"{k} {fmt_duration(s)}" for k, s in hr["zones_s"].items())
         console.print(f"Zones: {zones}")
-    for b in d["blocks"]:
+    for b in d["blocks"] if run else ():
         console.print(
             f"Block: {b['pattern']} × {b['reps']}, work {fmt_duration(b['work_s'])}, "
             f"recovery {fmt_duration(b['recovery_s'])}"
         )
-    if d["segments"]:
+    if d["segments"] and run:
         table = Table("segment", "from", "to", "pace", "grade-adjusted", "HR", "grade %")
         for s in d["segments"]:
             table.add_row(
@@ -167,6 +176,8 @@ def render_analysis(d: dict[str, Any], units: str) -> None:
                 _num(s["grade_pct"], 1),
             )
         console.print(table)
+    elif d["moving_s"]:  # another sport: its speed, never a running pace
+        console.print(f"Average moving speed: {fmt_speed(d['distance_m'] / d['moving_s'], units)}")
     load = d["load"]
     console.print(f"Load: TRIMP {_num(load['trimp'], 0)} · HR stress {_num(load['hr_stress'], 0)}")
     for reason in v["reasons"]:

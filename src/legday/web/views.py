@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from legday.cli.common import fmt_duration
 from legday.model import MUSCLES, WEEKDAYS
+from legday.stimulus.activities import RUNNING_SPORTS
 
 from .bodymap import MUSCLE_LABELS, body_map, heat_legend
 from .svg import Band, Bar, Series, bar_chart, line_chart
@@ -354,12 +355,15 @@ def activity_view(
     x = list(t_min)
     ticks = _minutes_ticks(float(np.nanmax(t_min)) if n and np.isfinite(t_min).any() else 0.0)
     unit = pace_unit(units)
+    is_run = str(activity.get("sport") or "running") in RUNNING_SPORTS
     pace_series = [Series(f"pace {unit}", pace_line("speed_mps"), C_PACE)]
     if "altitude" not in missing:  # without altitude GAP is pace: one line, not two
         pace_series.append(
             Series(f"grade-adjusted pace {unit}", pace_line("grade_adjusted_speed_mps"), C_GAP)
         )
     feet = FEET_PER_METRE if units == "imperial" else 1.0
+    speed_unit = "mph" if units == "imperial" else "km/h"
+    per_hour = 3600.0 / (METRES_PER_MILE if units == "imperial" else 1000.0)
     charts = {
         "pace": line_chart(
             x,
@@ -371,6 +375,19 @@ def activity_view(
             left_format=_fmt_pace,
             left_tick_unit=60.0,  # ticks on whole (or half) minutes of pace
             title=f"Pace and grade-adjusted pace, min {unit}",
+        )
+        if is_run
+        else line_chart(  # other sports read speed, never a running pace (R12)
+            x,
+            [
+                Series(
+                    f"speed, {speed_unit}",
+                    _list(binned(streams.get("speed_mps", nan)) * per_hour),
+                    C_PACE,
+                )
+            ],
+            x_ticks=ticks,
+            title=f"Speed, {speed_unit}",
         ),
         "hr": line_chart(
             x,
@@ -418,6 +435,8 @@ def activity_view(
         "roles": [(r, c) for r, c in ROLE_COLOURS.items()],
         "units": units,
         "missing": missing,
-        "blocks": reps_view(blocks, units),
+        "blocks": reps_view(blocks, units) if is_run else [],
         "has_gap": "altitude" not in missing,
+        "is_run": is_run,
+        "speed_unit": speed_unit,
     }
