@@ -40,3 +40,39 @@ def test_demo_runs_end_to_end_and_leaves_a_home_to_explore(
     )
     assert week.exit_code == 0, week.output
     assert json.loads(week.output)["sessions"], "the demo's last week holds sessions"
+
+
+def test_an_8_week_block_from_the_demo_passes_the_coach_checklist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15, end to end: ``legday plan --weeks 8 --json`` on the demo's database."""
+    from test_plan_sessions import CATALOG
+
+    monkeypatch.setenv("LEGDAY_HOME", str(tmp_path))
+    assert runner.invoke(app, ["demo", "--weeks", "2", "--seed", "1"]).exit_code == 0
+    home = {"LEGDAY_HOME": str(tmp_path / "demo" / "seed-1")}
+    result = runner.invoke(app, ["plan", "--weeks", "8", "--json"], env=home)
+    assert result.exit_code == 0, result.output
+    weeks = json.loads(result.output)["weeks"]
+    assert len(weeks) == 8
+    main_by_week = []
+    for week in weeks:
+        legs = set()
+        for day in week["days"]:
+            for s in day["sessions"]:
+                if s["type"] != "strength":
+                    continue
+                for e in s["exercises"]:
+                    assert not CATALOG.get(e["key"]).endurance_only
+                    if e["dosing"] == "activation":
+                        assert e["rir"] is None and e["load_kg"] is None and not e["hard"]
+                    if e["load_kg"] is not None:
+                        assert e["load"] and ("kg" in e["load"] or "lb" in e["load"])
+                    if e["region"] == "lower" and e["dosing"] not in ("activation", "hold"):
+                        legs.add(e["key"])
+        if not week["deload"] and not week["race"]:
+            main_by_week.append(legs)
+    # The main lifts of the first week are still there at the end of the block.
+    assert main_by_week[0] & main_by_week[-1]
+    text = runner.invoke(app, ["plan"], env=home, terminal_width=200).output
+    assert "next: " in text and "@ RIR" in text

@@ -11,6 +11,7 @@ from legday.errors import NotFoundError
 from legday.model import ExerciseSet, SetType, StrengthSession
 from legday.settings import Settings
 from legday.strength.catalog import Catalog, load_catalog
+from legday.strength.loads import KG_PER_LB, LoadSteps
 from legday.strength.progression import (
     Action,
     deload_sessions,
@@ -111,23 +112,31 @@ def test_per_hand_dumbbells_step_per_hand(catalog: Catalog) -> None:
 
 
 def test_bodyweight_moves_to_the_harder_variation(catalog: Catalog) -> None:
+    # Bodyweight work runs over its own range (6–15): 10 reps is not yet the top.
     t = _target(catalog, "glute_bridge", _sets("glute_bridge", [10, 10, 10]))
+    assert (t.action, t.reps) == (Action.ADD_REPS, 11)
+    t = _target(catalog, "glute_bridge", _sets("glute_bridge", [15, 15, 15]))
     assert (t.action, t.exercise, t.reps, t.load_kg) == (
         Action.HARDER_VARIATION,
         "single_leg_glute_bridge",
-        6,
+        S.bodyweight_rep_range[0],
         None,
     )
 
 
 def test_bodyweight_without_a_harder_variation_adds_a_dumbbell(catalog: Catalog) -> None:
-    assert catalog.get("bird_dog").harder is None
-    t = _target(catalog, "bird_dog", _sets("bird_dog", [10, 10]))
-    assert (t.action, t.load_kg) == (Action.ADD_LOAD, S.dumbbell_step_kg)
+    assert catalog.get("nordic_curl").harder is None
+    t = _target(catalog, "nordic_curl", _sets("nordic_curl", [15, 15]))
+    assert (t.action, t.load_kg, t.reps) == (Action.ADD_LOAD, S.dumbbell_step_kg, 6)
+    # Nothing to add (bodyweight only): a slower lowering, never a load the athlete lacks.
+    history = exercise_history([_session(0, _sets("nordic_curl", [15, 15]))], "nordic_curl")
+    t = next_target(history, catalog.get("nordic_curl"), S, can_load=False)
+    assert (t.action, t.load_kg) == (Action.SLOWER_TEMPO, None)
+    assert "3–4 s" in t.reason
 
 
 def test_bands_move_to_the_next_band(catalog: Catalog) -> None:
-    t = _target(catalog, "banded_clamshell", _sets("banded_clamshell", [10, 10]))
+    t = _target(catalog, "band_row", _sets("band_row", [10, 10]))
     assert (t.action, t.load_kg) == (Action.NEXT_BAND, None)
     assert "next heavier band" in t.reason
 
@@ -175,7 +184,8 @@ def test_stall_after_three_sessions_without_e1rm_gain(catalog: Catalog) -> None:
     assert is_stalled(history)
     assert not is_stalled(exercise_history(sessions[:3], "back_squat"))
     t = next_target(history, catalog.get("back_squat"), S)
-    assert (t.action, t.load_kg, t.reps) == (Action.RESET_AFTER_STALL, 90.0, 6)
+    # 10 % off, the reps kept in the range (one more than last time).
+    assert (t.action, t.load_kg, t.reps) == (Action.RESET_AFTER_STALL, 90.0, 9)
     assert "no e1RM gain" in t.reason
 
 
@@ -253,3 +263,60 @@ def test_report_for_one_exercise_by_key_or_name(catalog: Catalog) -> None:
     assert never["exercises"][0]["sessions"] == 0 and never["exercises"][0]["last"] is None
     with pytest.raises(NotFoundError):
         strength_report(sessions, catalog, S, exercise="zorbing")
+
+
+# --- issue 15: double progression that moves forward ---------------------------------------
+
+
+def test_reps_above_the_range_reach_the_target_even_at_rir_0(catalog: Catalog) -> None:
+    # Leg press 3 × 12 at RIR 0.5 used to get "3 × 10 @ same load" forever.
+    sets = _sets("leg_press", [12, 12, 12], 100.0, rir=0.5)
+    t = _target(catalog, "leg_press", sets, sets, sets, sets)
+    assert (t.action, t.load_kg, t.reps) == (Action.ADD_LOAD, 105.0, 6)
+    # At the top of the range (not above), the RIR must be kept.
+    t = _target(catalog, "leg_press", _sets("leg_press", [10, 10, 10], 100.0, rir=0.0))
+    assert (t.action, t.load_kg) == (Action.ADD_REPS, 100.0)
+
+
+def test_the_stall_rule_applies_only_when_the_target_was_missed(catalog: Catalog) -> None:
+    # Calf press 3 × 10 at RIR 2 used to get "take 10 % off, 3 × 6": calves run 10–20 reps, so
+    # 10 reps is the bottom of the range — one more rep, same load.
+    sets = _sets("calf_press", [10, 10, 10], 80.0, rir=2.0)
+    t = _target(catalog, "calf_press", sets, sets, sets, sets)
+    assert (t.action, t.load_kg, t.reps) == (Action.RESET_AFTER_STALL, 70.0, 11)
+    assert S.calf_rep_range[0] <= t.reps <= S.calf_rep_range[1]
+    done = _sets("calf_press", [20, 20, 20], 80.0, rir=2.0)
+    t = _target(catalog, "calf_press", done, done, done, done)
+    assert (t.action, t.load_kg) == (Action.ADD_LOAD, 85.0)
+
+
+def test_a_stall_reset_goes_to_a_lighter_load_that_exists(catalog: Catalog) -> None:
+    # A 4 kg dumbbell cut by 10 % used to round back to 4 kg.
+    sets = _sets("biceps_curl", [8, 8], 4.0, rir=1.0)
+    t = _target(catalog, "biceps_curl", sets, sets, sets, sets)
+    assert t.action is Action.RESET_AFTER_STALL
+    assert t.load_kg is not None and t.load_kg < 4.0
+    own = LoadSteps(dumbbells_kg=(4.0, 6.0, 8.0))
+    history = exercise_history([_session(3 * i, sets) for i in range(4)], "biceps_curl")
+    t = next_target(history, catalog.get("biceps_curl"), S, own)
+    assert (t.load_kg, "nothing lighter" in t.reason) == (4.0, True)
+
+
+def test_load_steps_come_from_the_athletes_dumbbells_and_units(catalog: Catalog) -> None:
+    own = LoadSteps(dumbbells_kg=(8.0, 12.0, 16.0))
+    history = exercise_history([_session(0, _sets("goblet_squat", [10, 10], 8.0))], "goblet_squat")
+    t = next_target(history, catalog.get("goblet_squat"), S, own)
+    assert (t.action, t.load_kg) == (Action.ADD_LOAD, 12.0)
+    top = exercise_history([_session(0, _sets("goblet_squat", [10, 10], 16.0))], "goblet_squat")
+    t = next_target(top, catalog.get("goblet_squat"), S, own)
+    assert (t.action, t.load_kg) == (Action.SLOWER_TEMPO, 16.0)
+    lb = LoadSteps(units="imperial")
+    dl = _sets("deadlift", [10, 10], 220 * KG_PER_LB)
+    t = next_target(exercise_history([_session(0, dl)], "deadlift"), catalog.get("deadlift"), S, lb)
+    assert t.load_kg is not None and lb.text(t.load_kg) == "225 lb"
+    assert "225 lb" in t.reason and "5 lb" in t.reason
+
+
+def test_activation_drills_never_progress_by_load(catalog: Catalog) -> None:
+    t = _target(catalog, "clamshell", _sets("clamshell", [20, 20]))
+    assert (t.action, t.load_kg) == (Action.KEEP, None)

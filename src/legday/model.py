@@ -362,6 +362,11 @@ class AthleteProfile:
     experience: Experience = "novice"
     units: Units = "metric"
     """How to display: metric (km, min/km, kg) or imperial (mi, min/mi, lb)."""
+    dumbbells: tuple[float, ...] = ()
+    """The dumbbells the athlete owns, kg per hand (set as ``8,10,12`` or ``15,20,25 lb``);
+    empty: a gym rack in the usual steps. Plans never load beyond them."""
+    kettlebells: tuple[float, ...] = ()
+    """The kettlebells the athlete owns, kg (as ``dumbbells``); empty: a gym's set."""
 
     def to_dict(self) -> dict[str, Any]:
         return {name: _jsonable(getattr(self, name)) for name in PROFILE_KEYS}
@@ -404,6 +409,8 @@ PROFILE_KEYS: tuple[str, ...] = (
     "equipment",
     "experience",
     "units",
+    "dumbbells",
+    "kettlebells",
 )
 
 _INT_RANGES: dict[str, tuple[int, int]] = {
@@ -462,6 +469,8 @@ def _parse_profile_value(key: str, raw: str) -> Any:
         return _parse_list(key, raw, WEEKDAYS, sort=True)
     if key == "equipment":
         return _parse_list(key, raw, EQUIPMENT, sort=True)
+    if key in ("dumbbells", "kettlebells"):
+        return _parse_loads(key, raw)
     raise ConfigError(f"unknown profile key {key!r}")  # pragma: no cover - guarded above
 
 
@@ -494,6 +503,35 @@ def _parse_pace(raw: str) -> int | None:
             f"got {raw!r}"
         )
     return total
+
+
+#: Heaviest dumbbell or kettlebell accepted in the profile, kg (a sanity bound).
+_MAX_OWNED_LOAD_KG = 200.0
+
+
+def _parse_loads(key: str, raw: str) -> tuple[float, ...]:
+    """``8,10,12`` (kg) or ``15,20,25 lb`` → kilograms, sorted, without repeats."""
+    text = raw.strip().lower()
+    factor = 1.0
+    for suffix, f in (("lbs", 0.45359237), ("lb", 0.45359237), ("kg", 1.0)):
+        if text.endswith(suffix):
+            text, factor = text[: -len(suffix)], f
+            break
+    values: set[float] = set()
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part or part in ("none", "null"):
+            continue
+        try:
+            kg = round(float(part) * factor, 4)
+        except ValueError:
+            raise ConfigError(
+                f"profile key {key!r} needs loads like 8,10,12 or 15,20,25 lb, got {raw!r}"
+            ) from None
+        if not 0 < kg <= _MAX_OWNED_LOAD_KG:
+            raise ConfigError(f"profile key {key!r}: {part} is not a load between 0 and 200 kg")
+        values.add(kg)
+    return tuple(sorted(values))
 
 
 def _parse_list(key: str, raw: str, valid: tuple[str, ...], *, sort: bool) -> tuple[str, ...]:

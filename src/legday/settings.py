@@ -111,6 +111,21 @@ class Settings:
     barbell_step_kg: float = 2.5
     #: Dumbbell load step, kg.
     dumbbell_step_kg: float = 2.0
+    #: Barbell load step for imperial units, lb (two 2.5 lb plates).
+    barbell_step_lb: float = 5.0
+    #: Dumbbell load step for imperial units, lb (the usual rack).
+    dumbbell_step_lb: float = 5.0
+    #: Repetition range of bodyweight strength work: near failure within about 6–15 reps, then
+    #: the next variation, never ever more reps (docs/science.md 3.4; R1, R7).
+    bodyweight_rep_range: tuple[int, int] = (6, 15)
+    #: Repetition range of calf work (soleus is mostly slow-twitch; calves are commonly trained
+    #: at 10–20 reps, slowly; ``strength_max_reps_calf``).
+    calf_rep_range: tuple[int, int] = (10, 20)
+    #: An activation drill's dose: reps per set, steps each way, or seconds (legday's default,
+    #: the usual 10–15 reps or 20–30 s of a warm-up drill; no RIR, never a hard set).
+    activation_reps: int = 12
+    activation_steps: int = 10
+    activation_s: int = 30
 
     # --- the verdict (R5–R7) ----------------------------------------------------------
     #: A set is hard at this many reps in reserve or fewer (Baz-Valle 2022: sets near failure).

@@ -2,8 +2,10 @@
 
 * **Progression.** After each week the loads and reps move on by the double progression of
   :func:`legday.strength.progression.next_target` (R7; ACSM 2009), assuming the athlete did
-  the week as planned. The first week's compound lifts become "own lifts" for the rest of the
-  block, so the main lifts repeat and progress while the accessories rotate for variety.
+  the week as planned, in steps that exist for the athlete (their plates, dumbbells, units).
+  The first week's main lifts (one squat, hinge, single-leg and calf exercise) stay for the
+  whole block, so they progress, while hip, core and upper-body work rotate for variety. A
+  novice does not jump to an advanced variation in a week: a slower lowering comes first.
 * **Deloads.** Every :data:`DELOAD_EVERY`-th week is a deload: one set fewer per exercise, a
   lighter load and one more rep in reserve; the progression pauses.
 * **Race weeks.** A week holding a race is lighter for the legs (as a deload, legs only), and
@@ -24,10 +26,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from legday.errors import ConfigError
 from legday.model import WEEKDAYS, AthleteProfile, ExerciseSet
 from legday.settings import Settings
-from legday.strength.catalog import Catalog, load_catalog
-from legday.strength.progression import ExerciseHistory, Exposure, next_target
+from legday.strength.catalog import Catalog, Exercise, load_catalog
+from legday.strength.loads import LoadSteps
+from legday.strength.progression import Action, ExerciseHistory, Exposure, Target, next_target
 from legday.week.rules import Rule, WeekSession
 
+from .dosing import Kit
 from .placement import (
     LIFT_HOUR,
     PLAN_RULES,
@@ -42,7 +46,7 @@ from .placement import (
 )
 from .result import Block, Plan, PlannedExercise
 from .runs import validate_runs
-from .sessions import Dose
+from .sessions import ADVANCED_EXERCISES, Dose
 
 __all__ = ["BLOCK_WEEKS", "DELOAD_EVERY", "plan_block"]
 
@@ -57,10 +61,12 @@ _LOOKAHEAD_MIN: float = 45.0
 
 @dataclass
 class _Progress:
-    """Targets carried from week to week."""
+    """Targets carried from week to week, and the block's main lifts."""
 
-    targets: dict[str, tuple[float | None, int]]
+    targets: dict[str, Target]
     keep: set[str] = field(default_factory=set)
+    main: dict[str, str] = field(default_factory=dict)
+    """Main slot → catalog key, fixed after the first week (a harder rung replaces its key)."""
 
     def advance(
         self,
@@ -69,23 +75,67 @@ class _Progress:
         lower_only_paused: bool,
         catalog: Catalog,
         settings: Settings,
+        kit: Kit,
+        experience: str,
     ) -> None:
+        """Next week's targets, assuming this week was done as planned (R7)."""
         for e in exercises:
-            if e.hold_s or (lower_only_paused and e.region == "lower"):
+            if e.dosing == "activation" or (lower_only_paused and e.region == "lower"):
                 continue
             done = tuple(
-                ExerciseSet(exercise=e.key, reps=e.reps, load_kg=e.load_kg, rir=float(e.rir))
+                ExerciseSet(
+                    exercise=e.key,
+                    reps=None if e.hold_s else e.reps,
+                    duration_s=float(e.hold_s) if e.hold_s else None,
+                    load_kg=e.load_kg,
+                    rir=None if e.rir is None else float(e.rir),
+                )
                 for _ in range(e.sets)
             )
             history = ExerciseHistory(e.key, (Exposure(start=when, sets=done),))
-            target = next_target(history, catalog.get(e.key), settings)
+            exercise = catalog.get(e.key)
+            target = next_target(history, exercise, settings, kit.steps, can_load=kit.can_load)
+            target = _paced(target, e, exercise, experience)
             key = target.exercise or e.key
-            unknown_load = e.load_kg is None and e.equipment != "bodyweight"
-            load = None if unknown_load else target.load_kg
-            self.targets[key] = (load, target.reps or e.reps)
-            if key != e.key and e.key in self.keep:
+            self.targets[key] = target
+            if key != e.key:
                 self.keep.discard(e.key)
                 self.keep.add(key)
+                for slot, k in list(self.main.items()):
+                    if k == e.key:
+                        self.main[slot] = key
+
+
+def _paced(target: Target, done: PlannedExercise, exercise: Exercise, experience: str) -> Target:
+    """A novice does not jump to an advanced variation (inverted row → chin-up) in a week: the
+    progression is a slower lowering at the same rung instead; a slow set stays slow."""
+    jump = (
+        target.action is Action.HARDER_VARIATION
+        and experience == "novice"
+        and target.exercise in ADVANCED_EXERCISES
+    )
+    if jump:
+        if done.slow:  # already slow at the top of the range: hold the rung until next block
+            return replace(
+                target,
+                action=Action.ADD_REPS,
+                exercise=exercise.key,
+                reps=done.reps,
+                rir=done.rir if done.rir is not None else target.rir,
+                slow=True,
+                reason=f"ready for {target.exercise}: next block",
+            )
+        return replace(
+            target,
+            action=Action.SLOWER_TEMPO,
+            exercise=exercise.key,
+            slow=True,
+            reason=f"top of the range: lower each rep over 3–4 s before {target.exercise}",
+        )
+    same = (target.exercise or exercise.key) == exercise.key and target.load_kg == done.load_kg
+    if done.slow and same and target.action is not Action.ADD_LOAD:
+        return replace(target, slow=True)
+    return target
 
 
 def _weeks_of_runs(
@@ -123,7 +173,7 @@ def plan_block(
     equipment: Sequence[str] | None = None,
     own_lifts: Collection[str] = (),
     last_week: Collection[str] = (),
-    targets: Mapping[str, tuple[float | None, int]] | None = None,
+    targets: Mapping[str, Target | tuple[float | None, int]] | None = None,
     deload_every: int = DELOAD_EVERY,
     rules: Sequence[Rule] = PLAN_RULES,
 ) -> Block:
@@ -149,8 +199,9 @@ def plan_block(
     n_ctx = context_days(settings)
     deloads = tuple(i for i in range(weeks) if (i + 1) % deload_every == 0)
     races = tuple(i for i, r in enumerate(week_runs) if "race" in r.values())
-    progress = _Progress(dict(targets or {}), set(own_lifts))
     probe_menu = make_menu(profile, settings, catalog, equipment, own_lifts, (), targets)
+    progress = _Progress(dict(probe_menu.targets), set(own_lifts))
+    kit = probe_menu.dosing.kit if probe_menu.dosing else Kit(LoadSteps.of(profile, settings))
     lookahead_cache: dict[tuple[object, ...], int] = {}
 
     def dose(i: int) -> Dose:
@@ -186,7 +237,14 @@ def plan_block(
     for i in range(weeks):
         monday = start + timedelta(weeks=i)
         menu = make_menu(
-            profile, settings, catalog, equipment, progress.keep, done_keys, progress.targets
+            profile,
+            settings,
+            catalog,
+            equipment,
+            progress.keep,
+            done_keys,
+            progress.targets,
+            main=progress.main,
         )
         setup = WeekSetup(
             runs_by_day(week_runs[i]), budget, neighbours(i) + previous, menu, dose(i)
@@ -201,12 +259,13 @@ def plan_block(
         plans.append(plan)
         exercises = [e for _, s in plan.strength_sessions for e in s.exercises]
         if i == 0:
-            progress.keep |= {
-                e.key for e in exercises if e.mechanic == "compound" and e.region != "core"
-            }
+            progress.main = dict(menu.main)
+            progress.keep |= set(menu.main.values())
         if i not in deloads:
             when = datetime.combine(monday, time(18), tzinfo=UTC)
-            progress.advance(exercises, when, i in races, catalog, settings)
+            # Each exercise once: two leg sessions of a week share the week's target.
+            unique = list({e.key: e for e in exercises}.values())
+            progress.advance(unique, when, i in races, catalog, settings, kit, profile.experience)
         previous = _shifted(plan)
         done_keys = {e.key for e in exercises}
     return Block(tuple(plans), deloads, races)

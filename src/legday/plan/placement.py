@@ -39,6 +39,8 @@ from legday.errors import ConfigError
 from legday.model import EQUIPMENT, WEEKDAYS, AthleteProfile
 from legday.settings import Settings
 from legday.strength.catalog import Catalog, load_catalog
+from legday.strength.loads import LoadSteps
+from legday.strength.progression import Target
 from legday.week.check import iso_week
 from legday.week.rules import (
     RULES,
@@ -394,7 +396,9 @@ def make_menu(
     equipment: Sequence[str] | None,
     own_lifts: Collection[str],
     last_week: Collection[str],
-    targets: Mapping[str, tuple[float | None, int]] | None,
+    targets: Mapping[str, Target | tuple[float | None, int]] | None,
+    *,
+    main: Mapping[str, str] | None = None,
 ) -> Menu:
     """The ranked exercise menu for the athlete (validates ``equipment``)."""
     kit = profile.equipment if equipment is None else tuple(equipment)
@@ -409,6 +413,8 @@ def make_menu(
         own_lifts=own_lifts,
         last_week=last_week,
         targets=targets,
+        steps=LoadSteps.of(profile, settings),
+        main=main,
     )
 
 
@@ -432,7 +438,7 @@ def plan_week(
     equipment: Sequence[str] | None = None,
     own_lifts: Collection[str] = (),
     last_week: Collection[str] = (),
-    targets: Mapping[str, tuple[float | None, int]] | None = None,
+    targets: Mapping[str, Target | tuple[float | None, int]] | None = None,
     previous_runs: Mapping[str, str] | None = None,
     next_runs: Mapping[str, str] | None = None,
     previous_lifts: Sequence[WeekSession] = (),

@@ -30,17 +30,18 @@ Focus = Literal["lower", "upper_core", "full"]
 
 @dataclass(frozen=True, slots=True)
 class PlannedExercise:
-    """One exercise of a planned session: what to do and how hard."""
+    """One exercise of a planned session: what to do, how hard, and how it moves on."""
 
     key: str
     name: str
     sets: int
     reps: int
-    """Repetitions per set (per side when ``unilateral``); 1 for a hold."""
-    rir: int
-    """Target repetitions in reserve (R7)."""
+    """Repetitions per set (per side when ``unilateral``; steps each way for a walk); 1 for a
+    hold."""
+    rir: int | None
+    """Target repetitions in reserve (R7); None for holds and activation drills."""
     load_kg: float | None
-    """External load from the athlete's progression; None when unknown or bodyweight."""
+    """External load that exists for the athlete; None for bodyweight, bands or unknown."""
     equipment: str
     mechanic: str
     unilateral: bool
@@ -48,11 +49,25 @@ class PlannedExercise:
     primary: tuple[str, ...]
     secondary: tuple[str, ...]
     hold_s: int | None = None
-    """Seconds per set for an isometric hold (planks), else None."""
+    """Seconds per set for a hold or a timed drill, else None."""
     guide: str | None = None
-    """How to pick the load when ``load_kg`` is unknown."""
+    """How to pick the load, band or variation when it is not known."""
     duration_s: float = 0.0
     """Estimated time: sets, rests and the changeover to the next exercise."""
+    dosing: str = "loaded"
+    """How it is dosed (:data:`legday.strength.catalog.Dosing`)."""
+    count: str = "reps"
+    """What is counted: reps, steps or seconds."""
+    hard: bool = True
+    """Its sets are hard sets (False for activation drills)."""
+    rep_range: tuple[int, int] | None = None
+    """The double-progression range the reps move in."""
+    slow: bool = False
+    """Lower each rep over 3–4 s with a pause (the progression past the last load or rung)."""
+    load_text: str | None = None
+    """``load_kg`` in the athlete's units (``225 lb``)."""
+    progression: str = ""
+    """How it moves on, as a coach says it."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -62,6 +77,7 @@ class PlannedExercise:
             "reps": self.reps,
             "rir": self.rir,
             "load_kg": self.load_kg,
+            "load": self.load_text,
             "equipment": self.equipment,
             "mechanic": self.mechanic,
             "unilateral": self.unilateral,
@@ -69,22 +85,38 @@ class PlannedExercise:
             "muscles": {"primary": list(self.primary), "secondary": list(self.secondary)},
             "hold_s": self.hold_s,
             "guide": self.guide,
+            "dosing": self.dosing,
+            "count": self.count,
+            "hard": self.hard,
+            "rep_range": list(self.rep_range) if self.rep_range else None,
+            "slow": self.slow,
+            "progression": self.progression,
         }
 
     def line(self) -> str:
-        """``Goblet squat: 3 × 8 @ RIR 2, 16 kg``."""
+        """``Goblet Squat: 3 × 8 @ RIR 2, 16 kg``; ``Side Plank: 3 × 30 s per side``;
+        ``Monster Walk: 2 × 10 steps each way (activation, no RIR)``."""
         side = " per side" if self.unilateral else ""
-        amount = f"{self.hold_s} s hold" if self.hold_s else f"{self.reps}"
-        load = (
-            f", {self.load_kg:g} kg"
-            if self.load_kg
-            else f" ({self.guide})"
-            if self.guide
-            else ", bodyweight"
-            if self.equipment == "bodyweight"
-            else ""
-        )
-        return f"{self.name}: {self.sets} × {amount}{side} @ RIR {self.rir}{load}"
+        if self.dosing == "activation":
+            if self.count == "steps":
+                amount = f"{self.reps} steps each way"
+            elif self.hold_s:
+                amount = f"{self.hold_s} s{side}"
+            else:
+                amount = f"{self.reps}{side}"
+            return f"{self.name}: {self.sets} × {amount} (activation, no RIR)"
+        if self.hold_s:
+            return f"{self.name}: {self.sets} × {self.hold_s} s hold{side}"
+        slow = ", lowering over 3–4 s" if self.slow else ""
+        if self.load_text:
+            how = f", {self.load_text}"
+        elif self.dosing == "bodyweight":
+            how = f", bodyweight ({self.guide})" if self.guide else ", bodyweight"
+        elif self.guide:
+            how = f" ({self.guide})"
+        else:
+            how = ""
+        return f"{self.name}: {self.sets} × {self.reps}{side} @ RIR {self.rir}{slow}{how}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +171,12 @@ class PlannedSession:
             return [f"run: {self.kind}"]
         where = ", after the run" if self.after_run else ""
         head = f"strength {self.minutes} min ({(self.focus or '').replace('_', ' + ')}{where})"
-        return [head, f"  why: {self.why}", *(f"  - {e.line()}" for e in self.exercises)]
+        out = [head, f"  why: {self.why}"]
+        for e in self.exercises:
+            out.append(f"  - {e.line()}")
+            if e.progression:
+                out.append(f"      next: {e.progression}")
+        return out
 
 
 @dataclass(frozen=True, slots=True)

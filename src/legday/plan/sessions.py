@@ -1,16 +1,23 @@
 """One strength session: which exercises, how many sets and reps, how hard, how long (pure).
 
 A session has a *focus* — ``lower`` (legs), ``upper_core`` or ``full`` — which fixes an ordered
-list of slots (:data:`FOCUS_SLOTS`). The first slots are required (DOMAIN.md R9: every leg
-session holds a compound lift and a single-leg exercise; a full session adds upper body and
-core); the others are added while the day's minutes allow. Then compound lifts, then the rest,
-get a third set while time allows (R7: 2–3 sets).
+list of slots (:data:`FOCUS_SLOTS`), one per movement pattern, as a coach shapes a session: a
+leg session is a squat, a single-leg exercise, a hinge, a calf raise and hip work, never two of
+one pattern, at most :data:`MAX_EXERCISES` exercises. The first slots are required (R9: a
+compound lift and a single-leg exercise); the others are added while the day's minutes allow.
+Spare minutes then go to the main lifts' third set, never to more exercises.
 
-Exercises for a slot are ranked (:func:`rank`): the athlete's own lifts first, then those with a
-known progression target, equipment that suits the athlete's experience (ACSM 2009: novices
-on machines and light free weights, advanced lifters on free weights), a few runner staples
-(the R9 examples), minus last week's exercises for variety. The *n*-th session of the week that
-fills a slot takes the *n*-th ranked exercise, so two leg sessions differ.
+The **main lifts** — the squat, hinge, single-leg and calf slots — are the same in every leg
+session of a week and, through :mod:`legday.plan.block`, of a block (``Menu.main``), so they
+can progress; hip, core and upper-body work rotate for variety. Exercises for a slot are ranked
+(:meth:`Menu.build`): the athlete's own lifts first, then those with a known target, equipment
+that suits the athlete's experience (ACSM 2009: novices on machines and light free weights,
+advanced lifters on free weights), a few runner staples (the R9 examples), minus last week's
+exercises for variety. Bodyweight variations below the strength range (a glute bridge, a
+bodyweight squat: ``endurance_only``) never fill a slot (R1, R7).
+
+How each exercise is dosed — loads, ladders, bands, holds, drills — is
+:class:`~legday.plan.dosing.Dosing`'s.
 
 Timing (:func:`exercise_seconds`): each rep takes :data:`TEMPO_S_PER_REP` seconds (both sides
 for a unilateral exercise), sets are separated by ``Settings.rest_between_sets_s`` for compound
@@ -23,24 +30,23 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from legday.settings import Settings
 from legday.strength.catalog import Catalog, Exercise
-from legday.strength.progression import (
-    DELOAD_LOAD_RATIO,
-    ExerciseHistory,
-    load_step_kg,
-    next_target,
-)
+from legday.strength.loads import LoadSteps
+from legday.strength.progression import Target
 
+from .dosing import HOLD_S, LIGHT_LOAD_FACTOR, Dose, Dosing, Kit
 from .result import Focus, PlannedExercise, PlannedSession
 
 __all__ = [
     "CHANGEOVER_S",
     "FOCUS_SLOTS",
-    "HOLD_EXERCISES",
+    "HOLD_S",
     "ISOLATION_REST_S",
+    "LIGHT_LOAD_FACTOR",
+    "MAIN_SLOTS",
+    "MAX_EXERCISES",
     "MAX_SESSION_MIN",
     "TEMPO_S_PER_REP",
     "WARMUP_S",
@@ -64,25 +70,9 @@ WARMUP_S: int = 180
 #: Longest strength session planned, minutes (R8: 15–20 minutes is enough; legday caps a
 #: session at 45 so it does not compete with the runs).
 MAX_SESSION_MIN: int = 45
-#: Seconds of one set of an isometric hold (a common plank prescription, 20–45 s).
-HOLD_S: int = 30
-#: Load multiplier of a lighter week: the progression's own deload threshold
-#: (``DELOAD_LOAD_RATIO``, a 10–20 % cut), so the history later recognises it as a deload.
-LIGHT_LOAD_FACTOR: float = DELOAD_LOAD_RATIO
-
-#: Isometric holds in the catalog: prescribed in seconds, not reps (the catalog has no hold
-#: flag yet).
-HOLD_EXERCISES: frozenset[str] = frozenset(
-    {
-        "wall_sit",
-        "forearm_plank",
-        "high_plank",
-        "side_plank",
-        "hollow_hold",
-        "copenhagen_plank",
-        "short_lever_copenhagen_plank",
-    }
-)
+#: Most exercises in one session: one per pattern of a leg session (squat, hinge, single-leg,
+#: calf, hip), as REFERENCES.md's coach's checklist reads a session.
+MAX_EXERCISES: int = 5
 
 #: Runner staples: DOMAIN.md R9's examples and the usual single-leg and posterior-chain work
 #: for runners; a small bonus in the ranking.
@@ -92,16 +82,17 @@ RUNNER_STAPLES: frozenset[str] = frozenset(
         "romanian_deadlift",
         "dumbbell_romanian_deadlift",
         "goblet_squat",
-        "glute_bridge",
+        "single_leg_glute_bridge",
+        "single_leg_hip_thrust",
+        "hip_thrust",
         "bulgarian_split_squat",
         "split_squat",
-        "reverse_lunge",
         "step_up",
         "single_leg_romanian_deadlift",
         "banded_clamshell",
         "clamshell",
-        "standing_calf_raise",
         "single_leg_calf_raise",
+        "dumbbell_standing_calf_raise",
         "forearm_plank",
         "side_plank",
         "bird_dog",
@@ -111,6 +102,7 @@ RUNNER_STAPLES: frozenset[str] = frozenset(
         "band_chest_press",
         "dumbbell_row",
         "band_row",
+        "inverted_row",
         "biceps_curl",
         "triceps_kickback",
     }
@@ -135,6 +127,7 @@ ADVANCED_EXERCISES: frozenset[str] = frozenset(
         "ab_wheel_rollout",
         "v_up",
         "pull_up",
+        "chin_up",
         "dips",
         "copenhagen_plank",
         "glute_ham_raise",
@@ -151,82 +144,47 @@ W_OWN, W_TARGET, W_EXPERIENCE, W_STAPLE, W_LAST_WEEK, W_NOVICE_HARD = 4.0, 1.0, 
 _SKIP_PATTERNS: frozenset[str] = frozenset({"plyometric", "carry"})
 
 
-def _lower_compound(e: Exercise) -> bool:
-    return (
-        e.region == "lower"
-        and e.mechanic == "compound"
-        and not e.unilateral
-        and e.pattern in ("squat", "hinge", "bridge")
-        and e.key not in HOLD_EXERCISES
-    )
+def _lower(e: Exercise) -> bool:
+    return e.region == "lower" and e.dosing != "hold"
 
 
-def _single_leg(e: Exercise) -> bool:
-    return e.region == "lower" and e.mechanic == "compound" and e.unilateral
+def _upper_compound(e: Exercise, pattern: str) -> bool:
+    return e.region == "upper" and e.mechanic == "compound" and e.pattern == pattern
 
 
-def _lower_isolation(e: Exercise) -> bool:
-    return e.region == "lower" and e.mechanic == "isolation"
-
-
-def _core(e: Exercise) -> bool:
-    return e.region == "core"
-
-
-def _upper_push(e: Exercise) -> bool:
-    return e.region == "upper" and e.mechanic == "compound" and e.pattern == "push"
-
-
-def _upper_pull(e: Exercise) -> bool:
-    return e.region == "upper" and e.mechanic == "compound" and e.pattern == "pull"
-
-
-def _upper_isolation(e: Exercise) -> bool:
-    return e.region == "upper" and e.mechanic == "isolation"
-
-
-#: Slot name → which catalog exercises may fill it.
+#: Slot (one movement pattern) → which catalog exercises may fill it.
 SLOTS: Mapping[str, Callable[[Exercise], bool]] = {
-    "lower_compound": _lower_compound,
-    "single_leg": _single_leg,
-    "lower_isolation": _lower_isolation,
-    "core": _core,
-    "upper_push": _upper_push,
-    "upper_pull": _upper_pull,
-    "upper_isolation": _upper_isolation,
+    "squat": lambda e: _lower(e) and e.pattern == "squat" and not e.unilateral,
+    "hinge": lambda e: (
+        _lower(e)
+        and (e.pattern in ("hinge", "bridge") or (e.pattern == "knee_flexion"))
+        and e.dosing != "activation"
+    ),
+    "single_leg": lambda e: (
+        _lower(e) and e.mechanic == "compound" and e.unilateral and e.pattern in ("squat", "lunge")
+    ),
+    "calf": lambda e: _lower(e) and e.pattern == "calf",
+    "hip": lambda e: e.region == "lower" and e.pattern.startswith("hip_"),
+    "core": lambda e: e.region == "core",
+    "upper_push": lambda e: (
+        e.region == "upper" and e.mechanic == "compound" and e.pattern == "push"
+    ),
+    "upper_pull": lambda e: (
+        e.region == "upper" and e.mechanic == "compound" and e.pattern == "pull"
+    ),
+    "upper_isolation": lambda e: e.region == "upper" and e.mechanic == "isolation",
 }
 
-#: Focus → (required slots, optional slots in the order they are added).
+#: The slots whose exercise stays the same through a week and a block: the main lifts.
+MAIN_SLOTS: tuple[str, ...] = ("squat", "hinge", "single_leg", "calf")
+
+#: Focus → (required slots, optional slots in the order they are added). A leg session is one
+#: exercise per pattern; a full session swaps the hinge and hip work for upper body and core.
 FOCUS_SLOTS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "lower": (
-        ("lower_compound", "single_leg"),
-        ("lower_isolation", "core", "lower_compound", "lower_isolation", "single_leg"),
-    ),
-    "upper_core": (
-        ("upper_push", "core"),
-        ("upper_pull", "upper_isolation", "core", "upper_isolation"),
-    ),
-    "full": (
-        ("lower_compound", "single_leg", "upper_pull", "core"),
-        ("lower_isolation", "upper_push", "upper_isolation", "core"),
-    ),
+    "lower": (("squat", "single_leg"), ("hinge", "calf", "hip")),
+    "upper_core": (("upper_push", "core"), ("upper_pull", "upper_isolation", "core")),
+    "full": (("squat", "single_leg", "upper_pull", "core"), ("calf", "upper_push")),
 }
-
-
-class Dose(StrEnum):
-    """How hard a week is: normal, a deload (every region lighter) or a race week (legs
-    lighter)."""
-
-    NORMAL = "normal"
-    DELOAD = "deload"
-    RACE = "race"
-
-
-def _load_guide(e: Exercise, max_reps: int) -> str:
-    """How to choose a starting load: one that allows ``max_reps`` reps at most, i.e. the
-    planned reps plus the reps in reserve (ACSM 2009: novices start at 8–12 RM)."""
-    what = "a band" if e.equipment == "bands" else "a load"
-    return f"choose {what} you can lift about {max_reps} times (ACSM 2009)"
 
 
 def coverage_of(exercises: Sequence[PlannedExercise]) -> frozenset[str]:
@@ -251,17 +209,34 @@ def exercise_seconds(
     return sets * per_set + (sets - 1) * rest + CHANGEOVER_S
 
 
+def _as_target(value: Target | tuple[float | None, int], settings: Settings) -> Target:
+    """A progression target from a :class:`Target` or the short ``(load_kg, reps)`` form."""
+    if isinstance(value, Target):
+        return value
+    load, reps = value
+    return Target(
+        sets=settings.sets_per_exercise[0],
+        reps=reps,
+        load_kg=load,
+        rir=settings.target_rir[1],
+        reason="",
+    )
+
+
 @dataclass(frozen=True)
 class Menu:
     """Everything the session builder needs that stays fixed for a plan: the catalog filtered
-    to the athlete's equipment, ranked per slot."""
+    to the athlete's equipment, ranked per slot, the main lifts and the dosing."""
 
     settings: Settings
     ranked: Mapping[str, tuple[Exercise, ...]]
-    targets: Mapping[str, tuple[float | None, int]] = field(default_factory=dict)
-    """Progression targets: key → (load_kg or None, reps)."""
+    targets: Mapping[str, Target] = field(default_factory=dict)
+    """Progression targets by catalog key."""
     names: Mapping[str, str] = field(default_factory=dict)
-    """Catalog key → display name (for the harder variation in a guide)."""
+    """Catalog key → display name."""
+    main: Mapping[str, str] = field(default_factory=dict)
+    """Main slot → the catalog key every leg session uses (:data:`MAIN_SLOTS`)."""
+    dosing: Dosing | None = None
 
     @classmethod
     def build(
@@ -273,13 +248,22 @@ class Menu:
         experience: str = "novice",
         own_lifts: Collection[str] = (),
         last_week: Collection[str] = (),
-        targets: Mapping[str, tuple[float | None, int]] | None = None,
+        targets: Mapping[str, Target | tuple[float | None, int]] | None = None,
+        steps: LoadSteps | None = None,
+        main: Mapping[str, str] | None = None,
     ) -> Menu:
         """Rank the catalog for each slot. Bodyweight is always available (everyone has a
-        body)."""
-        targets = dict(targets or {})
+        body); a load-optional lift (Bulgarian split squat) is there without its equipment,
+        at bodyweight."""
+        wanted = {k: _as_target(v, settings) for k, v in (targets or {}).items()}
         have = {*equipment, "bodyweight"}
-        pool = [e for e in catalog if e.equipment in have and e.pattern not in _SKIP_PATTERNS]
+        pool = [
+            e
+            for e in catalog
+            if (e.equipment in have or e.load_optional)
+            and e.pattern not in _SKIP_PATTERNS
+            and not e.endurance_only
+        ]
         too_hard = {e.harder for e in catalog if e.harder} | ADVANCED_EXERCISES
         suits = EXPERIENCE_EQUIPMENT.get(experience, frozenset())
 
@@ -289,7 +273,7 @@ class Menu:
                 s += W_OWN
             elif e.key in last_week:
                 s += W_LAST_WEEK
-            if e.key in targets:
+            if e.key in wanted:
                 s += W_TARGET
             if e.equipment in suits:
                 s += W_EXPERIENCE
@@ -303,70 +287,61 @@ class Menu:
             slot: tuple(sorted((e for e in pool if fits(e)), key=lambda e: (-score(e), e.key)))
             for slot, fits in SLOTS.items()
         }
+        chosen = dict(main or {})
+        for slot in MAIN_SLOTS:
+            keys = {e.key for e in ranked[slot]}
+            if chosen.get(slot) not in keys and ranked[slot]:
+                # The first main lift not already another slot's (a split squat is no squat
+                # and single-leg exercise at once).
+                taken = set(chosen.values())
+                free = [e for e in ranked[slot] if e.key not in taken]
+                if free:
+                    chosen[slot] = free[0].key
         names = {e.key: e.name for e in catalog}
-        return cls(settings=settings, ranked=ranked, targets=targets, names=names)
+        easier = {e.harder: e.key for e in catalog if e.harder and not e.endurance_only}
+        kit = Kit(steps or LoadSteps.of(None, settings), frozenset(have))
+        return cls(
+            settings=settings,
+            ranked=ranked,
+            targets=wanted,
+            names=names,
+            main={k: v for k, v in chosen.items() if k in MAIN_SLOTS},
+            dosing=Dosing(settings, kit, names, easier),
+        )
 
     def prescribe(self, e: Exercise, sets: int, dose: Dose) -> PlannedExercise:
-        """Sets × reps at an RIR and a load (progression target, else a starting guide)."""
-        st = self.settings
-        rir_lo, rir_hi = st.target_rir
-        hold = HOLD_S if e.key in HOLD_EXERCISES else None
-        guide: str | None = None
-        load: float | None = None
-        if e.key in self.targets:
-            load, reps = self.targets[e.key]
-            rir = rir_lo if e.mechanic == "isolation" else rir_hi
-            if load is None and e.equipment != "bodyweight" and hold is None:
-                guide = _load_guide(e, reps + rir)
-        else:
-            start = next_target(ExerciseHistory(e.key), e, st)
-            reps, rir = start.reps or st.rep_range[0], start.rir
-            if hold is not None:
-                guide = None
-            elif e.equipment == "bodyweight":
-                # No load to choose: start at the top of the range and make it harder (tempo,
-                # then the catalog's harder variation) when it leaves more in reserve.
-                reps = st.rep_range[1]
-                harder = f", then {self.names.get(e.harder, e.harder)}" if e.harder else ""
-                guide = f"too easy at {rir} in reserve? slow the lowering{harder}"
-            else:
-                guide = _load_guide(e, reps + rir)
-        lighter = dose is Dose.DELOAD or (dose is Dose.RACE and e.region == "lower")
-        if lighter:
-            sets = max(1, sets - 1)
-            rir = rir_hi + 1
-            if load:
-                step = load_step_kg(e, st)
-                light = load * LIGHT_LOAD_FACTOR
-                load = round(round(light / step) * step if step > 0 else light, 2)
+        """The exercise dosed by type (:class:`~legday.plan.dosing.Dosing`), with its time."""
+        dosing = self.dosing or Dosing(self.settings, Kit(), self.names, {})
+        draft = dosing.prescribe(e, sets, dose, self.targets.get(e.key), 0.0)
         secs = exercise_seconds(
-            sets, reps if hold is None else 1, e.unilateral, e.mechanic == "compound", st, hold or 0
+            draft.sets,
+            draft.reps if draft.count != "steps" else max(1, draft.reps // 2),
+            e.unilateral,
+            e.mechanic == "compound",
+            self.settings,
+            draft.hold_s or 0,
         )
-        return PlannedExercise(
-            key=e.key,
-            name=e.name,
-            sets=sets,
-            reps=1 if hold else reps,
-            rir=rir,
-            load_kg=load if load else None,
-            equipment=e.equipment,
-            mechanic=e.mechanic,
-            unilateral=e.unilateral,
-            region=e.region,
-            primary=e.primary,
-            secondary=e.secondary,
-            hold_s=hold,
-            guide=guide,
-            duration_s=secs,
-        )
+        return dosing.prescribe(e, sets, dose, self.targets.get(e.key), secs)
 
     def pick(self, slot: str, ordinal: int, taken: Sequence[Exercise]) -> Exercise | None:
-        """The ``ordinal``-th ranked exercise for ``slot`` not already in the session, movement
-        patterns the session lacks first (a hinge after a squat)."""
+        """The main lift of a main slot, else the ``ordinal``-th ranked exercise for ``slot``
+        not already in the session, movement patterns the session lacks first."""
         keys = {e.key for e in taken}
+        if slot in self.main:
+            main = next((e for e in self.ranked[slot] if e.key == self.main[slot]), None)
+            if main is not None and main.key not in keys:
+                return main
         patterns = {e.pattern for e in taken}
+        legs = {e.pattern for e in taken if e.region == "lower"}
         options = sorted(
-            (e for e in self.ranked[slot] if e.key not in keys), key=lambda e: e.pattern in patterns
+            (
+                e
+                for e in self.ranked[slot]
+                if e.key not in keys
+                and e.key not in self.main.values()
+                and not (e.region == "lower" and e.pattern in legs)
+            ),
+            key=lambda e: e.pattern in patterns,
         )
         if not options:
             return None
@@ -387,7 +362,8 @@ def build_session(
     """A session of ``focus`` that fits ``budget_min`` minutes, or None when even its required
     exercises (or ``Settings.min_strength_session_min``) do not fit.
 
-    ``ordinal`` is how many sessions of the same kind came earlier in the week (variety).
+    ``ordinal`` is how many sessions of the same kind came earlier in the week (variety in the
+    slots that are not main lifts).
     """
     st = menu.settings
     budget_s = min(budget_min, MAX_SESSION_MIN) * 60.0
@@ -396,7 +372,7 @@ def build_session(
     required, optional = FOCUS_SLOTS[focus]
     sets_lo, sets_hi = st.sets_per_exercise
     spread = st.strength_sessions_per_week[1]
-    chosen: list[tuple[Exercise, int]] = []
+    chosen: list[tuple[Exercise, int, str]] = []
     used = WARMUP_S + 0.0
 
     def cost(e: Exercise, sets: int) -> float:
@@ -406,41 +382,50 @@ def build_session(
 
     def pick(slot: str) -> Exercise | None:
         # The j-th use of a slot in the ordinal-th session takes rank ordinal + j·(sessions a
-        # week), so up to three sessions a week share no exercise when the catalog allows.
+        # week), so up to three sessions a week share no accessory when the catalog allows.
         j = seen.get(slot, 0)
         seen[slot] = j + 1
-        return menu.pick(slot, ordinal + j * spread, [e for e, _ in chosen])
+        return menu.pick(slot, ordinal + j * spread, [e for e, _, _ in chosen])
 
     for slot in required:
         ex = pick(slot)
+        if ex is None and slot == "squat":
+            slot = "hinge"  # no squat to be had: the hinge is the main lift
+            ex = pick(slot)
         if ex is None:
             return None
-        chosen.append((ex, sets_lo))
+        chosen.append((ex, sets_lo, slot))
         used += cost(ex, sets_lo)
     if used > budget_s:
         return None
 
-    def more_sets(compound: bool) -> None:
+    def more_sets(main_only: bool) -> None:
         nonlocal used
-        for i, (ex, sets) in enumerate(chosen):
-            if (ex.mechanic == "compound") != compound or sets >= sets_hi:
+        for i, (ex, sets, slot) in enumerate(chosen):
+            if (main_only and slot not in MAIN_SLOTS) or sets >= sets_hi:
+                continue
+            if ex.dosing == "activation":
                 continue
             extra = cost(ex, sets_hi) - cost(ex, sets)
             if used + extra <= budget_s:
-                chosen[i] = (ex, sets_hi)
+                chosen[i] = (ex, sets_hi, slot)
                 used += extra
 
-    # Fewer exercises done properly first: the required compounds get their third set before
-    # optional exercises are added; then the rest get theirs.
-    more_sets(compound=True)
+    # Fewer exercises done properly first: the main lifts get their third set before the
+    # optional patterns are added; no more than one exercise per pattern, MAX_EXERCISES in all.
+    more_sets(main_only=True)
     for slot in optional:
+        if len(chosen) >= MAX_EXERCISES:
+            break
+        if slot in {sl for _, _, sl in chosen}:
+            continue
         ex = pick(slot)
         if ex is not None and used + cost(ex, sets_lo) <= budget_s:
-            chosen.append((ex, sets_lo))
+            chosen.append((ex, sets_lo, slot))
             used += cost(ex, sets_lo)
-    more_sets(compound=True)
-    more_sets(compound=False)
-    exercises = tuple(menu.prescribe(ex, sets, dose) for ex, sets in chosen)
+    more_sets(main_only=True)
+    more_sets(main_only=False)
+    exercises = tuple(menu.prescribe(ex, sets, dose) for ex, sets, _ in chosen)
     total_s = WARMUP_S + sum(e.duration_s for e in exercises)
     minutes = max(math.ceil(total_s / 60.0), st.min_strength_session_min)
     return PlannedSession(

@@ -273,15 +273,21 @@ class Library:
         last_week = {
             st.exercise for ss in sessions if ss.start >= last_week_start for st in ss.sets
         }
-        targets: dict[str, tuple[float | None, int]] = {}
+        from legday.strength.loads import LoadSteps
+
+        steps = LoadSteps.of(self.profile, self.settings)
+        kit = self.profile.equipment if equipment is None else tuple(equipment)
+        targets: dict[str, Any] = {}
         for key in own:
             exercise = catalog.find(key)
             history = exercise_history(sessions, key)
             if exercise is None or not history.exposures:
                 continue
-            target = next_target(history, exercise, self.settings)
-            if target.reps is not None:
-                targets[target.exercise or key] = (target.load_kg, target.reps)
+            target = next_target(
+                history, exercise, self.settings, steps, can_load="dumbbells" in kit
+            )
+            if target.reps is not None or target.duration_s is not None:
+                targets[target.exercise or key] = target
         common: dict[str, Any] = dict(
             profile=self.profile,
             settings=self.settings,

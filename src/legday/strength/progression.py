@@ -9,8 +9,17 @@ RIR unknown counts as on target). Then raise the load by the equipment's smalles
 :data:`~legday.strength.catalog.LOAD_STEP_KG` for the rest), move to the next band, or — for
 bodyweight work — to the catalog's harder variation, and start again at the bottom of the range.
 
-**Stall**: no e1RM gain over :data:`STALL_EXPOSURES` normal sessions of the exercise. The
-target then takes :data:`STALL_RESET_FRACTION` off the load to build back up.
+Reps *above* the range reach the target whatever the RIR (the load was too light: a leg press
+3 × 12 at RIR 0.5 moves on). The range is the exercise's own (:func:`rep_range_for`: calves
+10–20, unloaded bodyweight work 6–15, the rest ``Settings.rep_range``). Load steps are loads
+that exist for the athlete (:class:`~legday.strength.loads.LoadSteps`: plates, the dumbbells
+they own, their units); with nothing heavier, or nothing to add to a bodyweight exercise without
+a harder variation, the next step is a slower lowering with a pause.
+
+**Stall**: no e1RM gain over :data:`STALL_EXPOSURES` normal sessions of the exercise *and* the
+target missed. The target then takes :data:`STALL_RESET_FRACTION` off the load, to a load that
+exists and is lighter (a 4 kg dumbbell goes to the next lighter one, not back to 4 kg), with
+the reps kept in the range, to build back up.
 
 **Deload**: an exposure whose top load is below :data:`DELOAD_LOAD_RATIO` or whose work is below
 :data:`DELOAD_WORK_RATIO` of the median of the previous normal exposures. Deloads are skipped
@@ -29,6 +38,7 @@ from legday.model import ExerciseSet, SetType, StrengthSession
 from legday.settings import Settings
 from legday.strength.catalog import LOAD_STEP_KG, Exercise
 from legday.strength.e1rm import set_e1rm
+from legday.strength.loads import LoadSteps
 from legday.strength.volume import volume_load
 
 __all__ = [
@@ -46,6 +56,7 @@ __all__ = [
     "is_stalled",
     "load_step_kg",
     "next_target",
+    "rep_range_for",
 ]
 
 #: Sessions without an e1RM gain that make a stall (the brief for issue 6: "3 exposures").
@@ -83,6 +94,8 @@ class Action(StrEnum):
     HOLD_LONGER = "hold_longer"
     RESET_AFTER_STALL = "reset_after_stall"
     LESS_ASSISTANCE = "less_assistance"
+    SLOWER_TEMPO = "slower_tempo"
+    KEEP = "keep"
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +207,8 @@ class Target:
     duration_s: float | None = None
     """Seconds per set for holds."""
     per_hand: bool = False
+    slow: bool = False
+    """Lower each rep over 3–4 s with a pause (past the last load or variation)."""
 
 
 def exercise_history(
@@ -236,13 +251,49 @@ def load_step_kg(exercise: Exercise, settings: Settings) -> float:
     return LOAD_STEP_KG[exercise.equipment]
 
 
-def next_target(history: ExerciseHistory, exercise: Exercise, settings: Settings) -> Target:
-    """The next session's target by double progression (see the module docstring)."""
-    lo, hi = settings.rep_range
+def rep_range_for(exercise: Exercise, settings: Settings, loaded: bool = True) -> tuple[int, int]:
+    """The double-progression range of the exercise: calves ``Settings.calf_rep_range``,
+    unloaded bodyweight work ``Settings.bodyweight_rep_range``, the rest ``Settings.rep_range``
+    (docs/science.md 3.4)."""
+    if exercise.pattern == "calf":
+        return settings.calf_rep_range
+    if exercise.dosing == "bodyweight" and not loaded:
+        return settings.bodyweight_rep_range
+    return settings.rep_range
+
+
+def next_target(
+    history: ExerciseHistory,
+    exercise: Exercise,
+    settings: Settings,
+    steps: LoadSteps | None = None,
+    *,
+    can_load: bool = True,
+) -> Target:
+    """The next session's target by double progression (see the module docstring).
+
+    ``steps`` says which loads exist (the athlete's plates and dumbbells, their units; default:
+    a metric gym); ``can_load`` is False when the athlete has nothing to add to a bodyweight
+    exercise (no dumbbells), so it progresses by a slower lowering instead.
+    """
+    steps = steps or LoadSteps(
+        barbell_step_kg=settings.barbell_step_kg, dumbbell_step_kg=settings.dumbbell_step_kg
+    )
     rir_lo, rir_hi = settings.target_rir
     sets_lo, sets_hi = settings.sets_per_exercise
     normal = history.normal
+    if exercise.dosing == "activation":
+        return Target(
+            sets=sets_lo,
+            reps=None,
+            load_kg=None,
+            rir=rir_hi,
+            reason="an activation drill: same dose, no load, not a hard set",
+            action=Action.KEEP,
+            exercise=exercise.key,
+        )
     if not normal:
+        lo, _ = rep_range_for(exercise, settings, exercise.dosing != "bodyweight")
         return Target(
             sets=sets_lo,
             reps=lo,
@@ -263,20 +314,27 @@ def next_target(history: ExerciseHistory, exercise: Exercise, settings: Settings
     if all(s.reps is None for s in working):
         return _hold_target(working, exercise, n_sets, rir_lo, after_deload)
     top = base.top_load_kg
+    lo, hi = rep_range_for(exercise, settings, top is not None)
     main = [s for s in working if s.reps and _same_load(s.load_kg, top)] or [
         s for s in working if s.reps
     ]
     per_hand = any(s.per_hand for s in main)
     reps_done = [s.reps or 0 for s in main]
-    step = load_step_kg(exercise, settings)
+    equipment = _load_equipment(exercise)
 
-    def make(action: Action, load_kg: float | None, reason: str, key: str = exercise.key) -> Target:
-        after_increase = action is not Action.ADD_REPS
+    def make(
+        action: Action,
+        load_kg: float | None,
+        reason: str,
+        key: str = exercise.key,
+        reps: int | None = None,
+    ) -> Target:
+        restart = action in _RESTARTS
         return Target(
             sets=n_sets,
-            reps=lo if after_increase else want,
+            reps=reps if reps is not None else lo if restart else want,
             load_kg=load_kg,
-            rir=rir_hi if after_increase else rir_lo,
+            rir=rir_hi if restart else rir_lo,
             reason=after_deload + reason,
             action=action,
             exercise=key,
@@ -284,19 +342,16 @@ def next_target(history: ExerciseHistory, exercise: Exercise, settings: Settings
         )
 
     want = min(max(min(reps_done) + 1, lo), hi)
-    if top is not None and not exercise.assisted and is_stalled(history):
-        reduced = _round_to(top * (1.0 - STALL_RESET_FRACTION), step)
-        return make(
-            Action.RESET_AFTER_STALL,
-            reduced,
-            f"no e1RM gain in the last {STALL_EXPOSURES} sessions: take about "
-            f"{STALL_RESET_FRACTION:.0%} off ({_kg(reduced)}) and build back up; check sleep "
-            "and recovery between sessions (R11), or swap to a variation",
-        )
+    # Reps above the range reach the target whatever the RIR (the load was too light); at the
+    # top of the range they must leave the target RIR.
     at_target = all(
-        (s.reps or 0) >= hi and (s.effective_rir is None or s.effective_rir >= rir_lo) for s in main
+        (s.reps or 0) > hi
+        or ((s.reps or 0) >= hi and (s.effective_rir is None or s.effective_rir >= rir_lo))
+        for s in main
     )
     if not at_target:
+        if top is not None and not exercise.assisted and is_stalled(history):
+            return _reset(make, steps, equipment, top, want)
         below = f" (below the {lo}–{hi} range at this load)" if min(reps_done) < lo else ""
         return make(
             Action.ADD_REPS,
@@ -306,7 +361,7 @@ def next_target(history: ExerciseHistory, exercise: Exercise, settings: Settings
         )
     done = f"every set reached {hi} reps at {rir_lo}–{rir_hi} RIR"
     if exercise.assisted:
-        return _less_assistance(make, exercise, top, step, done)
+        return _less_assistance(make, exercise, top, steps, done)
     if exercise.equipment == "bands":
         return make(Action.NEXT_BAND, top, f"{done}: move to the next heavier band")
     if top is None and exercise.harder is not None:
@@ -316,15 +371,87 @@ def next_target(history: ExerciseHistory, exercise: Exercise, settings: Settings
             f"{done}: move to the harder variation {exercise.harder!r}",
             exercise.harder,
         )
+    if top is None and can_load and exercise.equipment == "bodyweight":
+        first = steps.up("dumbbells", 0.0) or steps.dumbbell_step_kg
+        return make(
+            Action.ADD_LOAD,
+            first,
+            f"{done}: add load, hold a {steps.text(first)} dumbbell",
+            reps=settings.rep_range[0],
+        )
+    if top is None and exercise.dosing == "loaded":
+        return make(
+            Action.ADD_LOAD,
+            None,
+            f"{done}: add the smallest step to your load and start again at {lo} reps",
+        )
     if top is None:
-        first = settings.dumbbell_step_kg
-        return make(Action.ADD_LOAD, first, f"{done}: add load, e.g. hold a {_kg(first)} dumbbell")
-    new_load = round(top + step, 2)
+        return replace(
+            make(
+                Action.SLOWER_TEMPO,
+                None,
+                f"{done}: lower each rep over 3–4 s with a pause at the bottom, from {lo} reps",
+            ),
+            slow=True,
+        )
+    new_load = steps.up(equipment, top)
+    if new_load is None:
+        return replace(
+            make(
+                Action.SLOWER_TEMPO,
+                top,
+                f"{done} with your heaviest {steps.text(top)}: lower each rep over 3–4 s with a "
+                f"pause, from {lo} reps",
+            ),
+            slow=True,
+        )
     hand = " per hand" if per_hand else ""
     return make(
         Action.ADD_LOAD,
         new_load,
-        f"{done}: add {_kg(step)}{hand} ({_kg(new_load)}) and start again at {lo} reps",
+        f"{done}: add {steps.text(new_load - top)}{hand} ({steps.text(new_load)}) and start "
+        f"again at {lo} reps",
+    )
+
+
+#: Actions after which the reps start again at the bottom of the range.
+_RESTARTS: frozenset[Action] = frozenset(
+    {
+        Action.ADD_LOAD,
+        Action.NEXT_BAND,
+        Action.HARDER_VARIATION,
+        Action.LESS_ASSISTANCE,
+        Action.SLOWER_TEMPO,
+    }
+)
+
+
+def _load_equipment(exercise: Exercise) -> str:
+    """The equipment whose loads an exercise's added weight comes in (a weighted bodyweight
+    exercise holds a dumbbell)."""
+    return "dumbbells" if exercise.equipment == "bodyweight" else exercise.equipment
+
+
+def _reset(
+    make: Callable[..., Target], steps: LoadSteps, equipment: str, top: float, want: int
+) -> Target:
+    """After a stall: about 10 % off, to a load that exists and is lighter, reps kept in range."""
+    reduced = steps.nearest(equipment, top * (1.0 - STALL_RESET_FRACTION))
+    if reduced >= top - SAME_LOAD_KG:
+        lighter = steps.down(equipment, top)
+        reduced = lighter if lighter is not None else top
+    off = (
+        f"take about {STALL_RESET_FRACTION:.0%} off ({steps.text(reduced)})"
+        if reduced < top
+        else f"keep {steps.text(top)} (nothing lighter) and drop to 2 sets"
+    )
+    return make(
+        Action.RESET_AFTER_STALL,
+        reduced,
+        f"no e1RM gain in the last {STALL_EXPOSURES} sessions and the target missed: {off}, "
+        f"{want} reps, and build back up; check sleep and recovery between sessions (R11), or "
+        "swap to a variation",
+        reps=want,
     )
 
 
@@ -345,12 +472,13 @@ def deload_sessions(sessions: Sequence[StrengthSession]) -> list[bool]:
 
 
 def _less_assistance(
-    make: Callable[..., Target], exercise: Exercise, top: float | None, step: float, done: str
+    make: Callable[..., Target], exercise: Exercise, top: float | None, steps: LoadSteps, done: str
 ) -> Target:
     """Assisted work progresses by taking assistance off, then by the unassisted exercise."""
     if exercise.equipment == "bands" and top is not None and top > 0:
         return make(Action.NEXT_BAND, top, f"{done}: move to the next lighter band")
-    if top is None or top <= step or exercise.equipment == "bands":
+    less = None if top is None else steps.down(exercise.equipment, top)
+    if top is None or less is None or exercise.equipment == "bands":
         if exercise.harder is not None:
             return make(
                 Action.HARDER_VARIATION,
@@ -359,9 +487,10 @@ def _less_assistance(
                 exercise.harder,
             )
         return make(Action.ADD_REPS, top, f"{done}: keep going without assistance")
-    less = round(top - step, 2)
     return make(
-        Action.LESS_ASSISTANCE, less, f"{done}: take {_kg(step)} of assistance off ({_kg(less)})"
+        Action.LESS_ASSISTANCE,
+        less,
+        f"{done}: take {steps.text(top - less)} of assistance off ({steps.text(less)})",
     )
 
 
@@ -416,13 +545,3 @@ def _same_load(a: float | None, b: float | None) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return abs(a - b) < SAME_LOAD_KG
-
-
-def _round_to(value: float, step: float) -> float:
-    if step <= 0:
-        return round(value, 2)
-    return round(round(value / step) * step, 2)
-
-
-def _kg(value: float) -> str:
-    return f"{value:g} kg"

@@ -85,19 +85,13 @@ def strength_view(
 
 
 def exercise_line(e: Any, units: str = "metric") -> str:
-    """A planned exercise as ``PlannedExercise.line()`` writes it, with the load in ``units``:
-    ``Goblet squat: 3 × 8 @ RIR 2, 35.3 lb``."""
-    side = " per side" if e.unilateral else ""
-    amount = f"{e.hold_s} s hold" if e.hold_s else f"{e.reps}"
-    if e.load_kg:
-        extra = f", {load(e.load_kg, units)}"
-    elif e.guide:
-        extra = f" ({e.guide})"
-    elif e.equipment == "bodyweight":
-        extra = ", bodyweight"
-    else:
-        extra = ""
-    return f"{e.name}: {e.sets} × {amount}{side} @ RIR {e.rir}{extra}"
+    """A planned exercise as ``PlannedExercise.line()`` writes it: the planner already wrote
+    the load in the athlete's units (``Goblet Squat: 3 × 8 @ RIR 2, 35 lb``); ``units`` is kept
+    for a load the planner did not word."""
+    text: str = e.line()
+    if e.load_kg and not e.load_text:
+        text += f" ({load(e.load_kg, units)})"
+    return text
 
 
 def _effort(s: Mapping[str, Any]) -> str:
