@@ -38,6 +38,7 @@ from legday.strength.names import map_fit_sets
 from legday.synth import Device, SyntheticAthlete, make_run, write_fit
 from legday.week.check import SessionFacts, check_week_of
 from legday.week.rules import CardioMinutes, WeekSession, WeekSessions
+from test_verdict import lift, session
 
 SETTINGS = Settings()
 CATALOG = load_catalog()
@@ -45,14 +46,15 @@ START = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
 runner = CliRunner()
 
 
-def lift(exercise: str, sets: int, reps: int, rir: float | None, load: float | None = None):
-    return [
-        ExerciseSet(exercise, reps=reps, rir=rir, load_kg=load, mapped=True) for _ in range(sets)
-    ]
-
-
-def session(*groups: list[ExerciseSet]) -> StrengthSession:
-    return StrengthSession(START, tuple(s for g in groups for s in g), duration_s=2400)
+def exercise_sets(reps: st.SearchStrategy[int | None]) -> st.SearchStrategy[ExerciseSet]:
+    """Sets of any catalog exercise with ``reps`` and a RIR (or none)."""
+    return st.builds(
+        ExerciseSet,
+        exercise=st.sampled_from([ex.key for ex in CATALOG]),
+        reps=reps,
+        rir=st.one_of(st.none(), st.floats(0.0, 6.0)),
+        mapped=st.just(True),
+    )
 
 
 def log(text: str) -> dict[str, object]:
@@ -124,19 +126,8 @@ def test_the_ceiling_is_a_setting() -> None:
     assert judge_strength(s, CATALOG, lenient).counts_as_leg_day
 
 
-sets = st.builds(
-    ExerciseSet,
-    exercise=st.sampled_from([ex.key for ex in CATALOG]),
-    reps=st.integers(21, 100),
-    load_kg=st.one_of(st.none(), st.floats(0.0, 300.0)),
-    rir=st.one_of(st.none(), st.floats(0.0, 10.0)),
-    rpe=st.one_of(st.none(), st.floats(1.0, 10.0)),
-    mapped=st.just(True),
-)
-
-
 @settings(max_examples=60, deadline=None)
-@given(st.lists(sets, max_size=20))
+@given(st.lists(exercise_sets(st.integers(21, 100)), max_size=20))
 def test_no_session_of_sets_above_the_ceiling_is_a_leg_day(items: list[ExerciseSet]) -> None:
     v = judge_strength(StrengthSession(START, tuple(items)), CATALOG, SETTINGS)
     assert not v.counts_as_leg_day
@@ -188,17 +179,8 @@ def test_the_old_two_exercise_rule_is_a_setting() -> None:
     assert judge_strength(curls, CATALOG, no_compound_rule).counts_as_leg_day
 
 
-any_sets = st.builds(
-    ExerciseSet,
-    exercise=st.sampled_from([ex.key for ex in CATALOG]),
-    reps=st.one_of(st.none(), st.integers(1, 40)),
-    rir=st.one_of(st.none(), st.floats(0.0, 6.0)),
-    mapped=st.just(True),
-)
-
-
 @settings(max_examples=60, deadline=None)
-@given(st.lists(any_sets, max_size=20))
+@given(st.lists(exercise_sets(st.one_of(st.none(), st.integers(1, 40))), max_size=20))
 def test_a_leg_day_has_enough_hard_sets_and_a_compound_lift(items: list[ExerciseSet]) -> None:
     v = judge_strength(StrengthSession(START, tuple(items)), CATALOG, SETTINGS)
     hard_compound = [
