@@ -89,3 +89,17 @@ def test_set_reps_with_a_stray_rep_after_the_set_are_intervals() -> None:
     speed = piecewise([*parts[:-1], (300.0, EASY)])
     result = analyze(activity(speed, _hr_follow(speed)), PROFILE)
     assert result.kind is RunKind.INTERVALS
+
+
+def test_pick_ups_after_a_long_stop_are_not_more_reps() -> None:
+    # 5 × 1 km with 1-km floats, a 7-min walk, then two pick-ups on the way home
+    work = 1.28 * EASY
+    parts = [(600.0, EASY)]
+    for _ in range(5):
+        parts += [(1000.0 / work, work), (1000.0 / EASY, EASY)]
+    parts[-1] = (440.0, 1.5)
+    parts += [(180.0, work), (200.0, EASY), (100.0, work), (300.0, EASY)]
+    speed = piecewise(parts)
+    result = analyze(activity(speed, _hr_follow(speed)), PROFILE)
+    assert result.kind is RunKind.INTERVALS
+    assert sum(b.reps for b in result.blocks if b.pattern is RunKind.INTERVALS) == 5

@@ -61,6 +61,12 @@ RECOVERY_WORK_RATIO = 2.5
 MIN_RECOVERY_LIMIT_S = 300.0
 #: See :data:`RECOVERY_WORK_RATIO`, s.
 MAX_RECOVERY_S = 600.0
+#: A gap longer than this multiple of a block's median recovery (and than
+#: ``MIN_RECOVERY_LIMIT_S``) ends the block, once it has this many recoveries (heuristic: a
+#: runner who stops after the set and runs home briskly; fitted over 1.2–2.0).
+RHYTHM_BREAK_RATIO = 1.3
+#: See :data:`RHYTHM_BREAK_RATIO`.
+RHYTHM_MIN_GAPS = 3
 #: Efforts at a group's ends slower than this fraction of its median effort are dropped.
 TRIM_FRACTION = 0.85
 #: A lone long effort between short ones joins them up to this multiple of their duration
@@ -477,6 +483,17 @@ def _recovery_limit(effort: Stretch) -> float:
     return min(MAX_RECOVERY_S, max(MIN_RECOVERY_LIMIT_S, RECOVERY_WORK_RATIO * effort.duration_s))
 
 
+def _breaks_rhythm(group: Sequence[Stretch], e: Stretch) -> bool:
+    """The gap before ``e`` is far longer than the block's recoveries so far (at least
+    ``RHYTHM_MIN_GAPS`` of them): a long stop after the set, and ``e`` a pick-up on the way
+    home, not one more repetition."""
+    gaps = [b.start_s - a.end_s for a, b in pairwise(group)]
+    if len(gaps) < RHYTHM_MIN_GAPS:
+        return False
+    gap = e.start_s - group[-1].end_s
+    return gap > MIN_RECOVERY_LIMIT_S and gap > RHYTHM_BREAK_RATIO * float(np.median(gaps))
+
+
 def build_blocks(
     sig: Signals, efforts: Sequence[Stretch], v_ref: float, race_effort: Stretch | None
 ) -> list[Classified]:
@@ -490,6 +507,7 @@ def build_blocks(
         if (
             last is not None
             and e.start_s - last.end_s <= _recovery_limit(last)
+            and not _breaks_rhythm(groups[-1], e)
             and (race_effort is None or last.start != race_effort.start)
         ):
             groups[-1].append(e)
