@@ -257,7 +257,7 @@ def rep_range_for(exercise: Exercise, settings: Settings, loaded: bool = True) -
     (docs/science.md 3.4)."""
     if exercise.pattern == "calf":
         return settings.calf_rep_range
-    if exercise.dosing == "bodyweight" and not loaded:
+    if not loaded and (exercise.dosing == "bodyweight" or exercise.load_optional):
         return settings.bodyweight_rep_range
     return settings.rep_range
 
