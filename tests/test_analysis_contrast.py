@@ -103,3 +103,20 @@ def test_pick_ups_after_a_long_stop_are_not_more_reps() -> None:
     result = analyze(activity(speed, _hr_follow(speed)), PROFILE)
     assert result.kind is RunKind.INTERVALS
     assert sum(b.reps for b in result.blocks if b.pattern is RunKind.INTERVALS) == 5
+
+
+def test_one_minute_on_one_minute_off_with_no_easy_running_is_intervals() -> None:
+    # 20 × (1 min at 1.45 × float pace, 1 min float): too quick for change points, and the
+    # "easy" pace of the file is the session's own average (on a flat GPS track)
+    parts = [(60.0, 1.45 * EASY) if i % 2 == 0 else (60.0, EASY) for i in range(40)]
+    speed = piecewise(parts)
+    result = analyze(activity(speed, _hr_follow(speed), np.zeros(speed.size), gps=True), PROFILE)
+    assert result.kind is RunKind.INTERVALS
+    assert abs(sum(b.reps for b in result.blocks) - 20) <= 2
+
+
+def test_a_steady_run_has_no_rhythm() -> None:
+    rng = np.random.default_rng(5)
+    speed = EASY + 0.15 * rng.standard_normal(3600)
+    result = analyze(activity(speed, _hr_follow(speed)), PROFILE)
+    assert result.kind is RunKind.EASY

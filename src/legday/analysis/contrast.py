@@ -21,13 +21,35 @@ quality work.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 from legday.settings import Settings
 
-from .segments import FloatArray, IntArray, Signals, Stretch, stretch
+from .moving import rolling_mean
+from .segments import CPD_BIN_S, FloatArray, IntArray, Signals, Stretch, binned, runs, stretch
 
-__all__ = ["contrast_efforts"]
+__all__ = ["contrast_efforts", "periodic_efforts"]
+
+
+#: A rhythm is looked for at lags from this many 5-s bins (40 s) …
+PERIODIC_MIN_LAG_BINS = 8
+#: … to this many (10 min).
+PERIODIC_MAX_LAG_BINS = 120
+#: The pace must correlate with itself one cycle later at least this much (a steady run's
+#: pace wanders with r ≈ 0–0.3 at these lags; heuristic).
+PERIODIC_MIN_CORRELATION = 0.5
+#: The trend removed before looking for a rhythm: a moving mean this long, s.
+PERIODIC_DETREND_S = 600.0
+#: A repetition is above the trend by this many standard deviations of the detrended pace …
+PERIODIC_ON_FRACTION = 0.25
+#: … lasts at least this share of the cycle …
+PERIODIC_MIN_SHARE = 0.2
+#: … and at least this share of the median repetition …
+PERIODIC_MIN_OF_TYPICAL = 0.6
+#: … and there are at least this many.
+PERIODIC_MIN_REPS = 5
 
 
 def _groups(high: np.ndarray) -> list[tuple[int, int]]:
@@ -53,6 +75,69 @@ def _end_hr(sig: Signals, a: int, b: int, seconds: float) -> float:
     hr = sig.hr_bpm[lo:b]
     hr = hr[np.isfinite(hr)]
     return float(hr.mean()) if hr.size else float("nan")
+
+
+def _hr_agrees(sig: Signals, reps: list[tuple[int, int]], settings: Settings) -> bool:
+    """Heart rate ends each repetition higher than it ended the recovery before (median over
+    the reps, ``contrast_hr_rise_bpm``); True when heart rate was not recorded."""
+    c = settings.classify
+    if np.isfinite(sig.hr_bpm).sum() * sig.step_s < 60.0:
+        return True
+    rises = []
+    for k, (a, b) in enumerate(reps):
+        rest_a = reps[k - 1][1] if k else max(0, a - (b - a))
+        work = _end_hr(sig, a, b, c.contrast_hr_window_s)
+        rest = _end_hr(sig, rest_a, a, c.contrast_hr_window_s)
+        if np.isfinite(work) and np.isfinite(rest):
+            rises.append(work - rest)
+    return not rises or float(np.median(rises)) >= c.contrast_hr_rise_bpm
+
+
+def periodic_efforts(sig: Signals, settings: Settings) -> list[Stretch]:
+    """Repetitions of a session that alternates on a steady rhythm — 1 min on, 1 min off; 30/30s
+    — too quickly for the change points to resolve and with no easy running to compare with:
+    the effort speed, detrended over ``PERIODIC_DETREND_S``, correlates with itself one cycle
+    later (autocorrelation ≥ ``PERIODIC_MIN_CORRELATION`` at a lag of 40 s – 10 min), and the
+    repetitions are the stretches above the trend whose pace clearly beats the stretches
+    between (``contrast_ratio``) with heart rate agreeing. [] otherwise."""
+    c = settings.classify
+    width = sig.points(CPD_BIN_S)
+    x = binned(sig.effort_mps, width)
+    moving = binned(sig.counted.astype(np.float64), width) > 0.5
+    if x.size < 4 * PERIODIC_MAX_LAG_BINS // 2 or not moving.any():
+        return []
+    trend = rolling_mean(x, max(1, round(PERIODIC_DETREND_S / CPD_BIN_S)))
+    d = np.where(moving, x - trend, 0.0)
+    d = d - d.mean()
+    energy = float(np.dot(d, d))
+    if energy <= 0:
+        return []
+    lags = np.arange(PERIODIC_MIN_LAG_BINS, min(PERIODIC_MAX_LAG_BINS, d.size // 4))
+    if lags.size == 0:
+        return []
+    r = np.asarray([float(np.dot(d[:-k], d[k:])) / energy for k in lags])
+    best = int(np.argmax(r))
+    if r[best] < PERIODIC_MIN_CORRELATION:
+        return []
+    on = d > PERIODIC_ON_FRACTION * float(np.std(d[moving]))
+    starts, ends = runs(on)
+    reps = [(int(a) * width, min(sig.n, int(b) * width)) for a, b in zip(starts, ends, strict=True)]
+    period = int(lags[best]) * width
+    reps = [(a, b) for a, b in reps if (b - a) >= PERIODIC_MIN_SHARE * period]
+    if reps:  # fragments of a rep the threshold cut in two are no reps of their own
+        typical = float(np.median([b - a for a, b in reps]))
+        reps = [(a, b) for a, b in reps if (b - a) >= PERIODIC_MIN_OF_TYPICAL * typical]
+    if len(reps) < PERIODIC_MIN_REPS:
+        return []
+    efforts = [stretch(sig, a, b) for a, b in reps]
+    gaps = [stretch(sig, a.end, b.start) for a, b in pairwise(efforts)]
+    if not gaps:
+        return []
+    work = float(np.median([e.effort_mps for e in efforts]))
+    rest = float(np.median([g.effort_mps for g in gaps]))
+    if work < c.contrast_ratio * rest or not _hr_agrees(sig, reps, settings):
+        return []
+    return efforts
 
 
 def contrast_efforts(

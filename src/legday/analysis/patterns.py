@@ -364,7 +364,9 @@ def _pattern(sig: Signals, efforts: list[Stretch], v_ref: float) -> RunKind | No
         float(np.mean([e.speed_mps for e in efforts])),
     )
     c = sig.classify
-    contrasted = bool(rec_v) and max(rec_v) * c.contrast_ratio <= min(e.effort_mps for e in efforts)
+    contrasted = bool(rec_v) and float(np.median(rec_v)) * c.contrast_ratio <= float(
+        np.median([e.effort_mps for e in efforts])
+    )
     floor = c.quality_contrast_min_ratio if contrasted else c.quality_min_ratio
     if ratio < floor or slowest < QUALITY_MIN_MPS:
         return None

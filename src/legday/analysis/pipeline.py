@@ -12,7 +12,7 @@ from legday.settings import Settings
 
 from . import grade as grade_mod
 from .bouts import no_speed, speedless_blocks
-from .contrast import contrast_efforts
+from .contrast import contrast_efforts, periodic_efforts
 from .evidence import gather
 from .hills import with_climb_repeats
 from .kinds import (
@@ -364,11 +364,7 @@ def _blocks(
         for reps in workout_reps(sig, activity.laps, t0):
             blocks = _with_lap_block(blocks, name_block(sig, reps, v_ref))
     contrast = (
-        [
-            b
-            for b in build_blocks(sig, alternating, v_ref, None)
-            if b.pattern in QUALITY
-        ]
+        [b for b in build_blocks(sig, alternating, v_ref, None) if b.pattern in QUALITY]
         if race is None
         else []
     )
@@ -376,10 +372,15 @@ def _blocks(
     blocks = with_climb_repeats(sig, blocks, v_ref)  # hill repeats read from the altitude
     if not any(b.pattern in QUALITY or b.pattern is RunKind.RACE for b in blocks):
         reps = stop_intervals(sig)
+        beat = periodic_efforts(sig, settings) if not reps and not contrast else []
+        named = name_block(sig, beat, v_ref) if beat else None
+        rhythm = [named] if named is not None and named.pattern in QUALITY else []
         if reps:
             blocks = [classified(RunKind.INTERVALS, reps, v_ref)]
         elif contrast:
             blocks = _merged(blocks, contrast)
+        elif rhythm:
+            blocks = _merged(blocks, rhythm)
         else:
             rel = relative_repeats(sig, v_ref)
             found = name_block(sig, rel, v_ref) if rel else None
