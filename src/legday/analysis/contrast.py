@@ -50,6 +50,8 @@ PERIODIC_MIN_SHARE = 0.2
 PERIODIC_MIN_OF_TYPICAL = 0.6
 #: … and there are at least this many.
 PERIODIC_MIN_REPS = 5
+#: The rhythm needs heart rate over at least this much of the run to agree with it, s.
+PERIODIC_MIN_HR_S = 600.0
 
 
 def _groups(high: np.ndarray) -> list[tuple[int, int]]:
@@ -99,8 +101,10 @@ def periodic_efforts(sig: Signals, settings: Settings) -> list[Stretch]:
     the effort speed, detrended over ``PERIODIC_DETREND_S``, correlates with itself one cycle
     later (autocorrelation ≥ ``PERIODIC_MIN_CORRELATION`` at a lag of 40 s – 10 min), and the
     repetitions are the stretches above the trend whose pace clearly beats the stretches
-    between (``contrast_ratio``) with heart rate agreeing. [] otherwise."""
+    between (``contrast_ratio``) with heart rate recorded and agreeing. [] otherwise."""
     c = settings.classify
+    if np.isfinite(sig.hr_bpm).sum() * sig.step_s < PERIODIC_MIN_HR_S:
+        return []  # a rhythm of pace alone may be the terrain: heart rate must be there to agree
     width = sig.points(CPD_BIN_S)
     x = binned(sig.effort_mps, width)
     moving = binned(sig.counted.astype(np.float64), width) > 0.5
