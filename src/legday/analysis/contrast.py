@@ -168,17 +168,9 @@ def contrast_efforts(
         reps.append((int(bounds[i]), int(bounds[j])))
     if len(reps) < c.contrast_min_reps:
         return []
+    if not _hr_agrees(sig, reps, settings):
+        return []
     efforts = [stretch(sig, a, b) for a, b in reps]
-    if np.isfinite(sig.hr_bpm).sum() * sig.step_s >= 60.0:
-        rises = []
-        for k, (a, b) in enumerate(reps):
-            rest_a = reps[k - 1][1] if k else max(0, a - (b - a))
-            work = _end_hr(sig, a, b, c.contrast_hr_window_s)
-            rest = _end_hr(sig, rest_a, a, c.contrast_hr_window_s)
-            if np.isfinite(work) and np.isfinite(rest):
-                rises.append(work - rest)
-        if rises and float(np.median(rises)) < c.contrast_hr_rise_bpm:
-            return []
     level = float(np.median([e.effort_mps for e in efforts]))
     lo, hi = 0, len(efforts)
     while lo < hi and efforts[lo].effort_mps < c.contrast_trim_fraction * level:
