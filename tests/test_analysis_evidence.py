@@ -160,3 +160,22 @@ def test_analyze_says_where_lthr_came_from_and_when_hr_max_is_too_low(
     assert out.exit_code == 0, out.output
     assert "LTHR used" in out.output
     assert "hr_max=" in out.output and "above your HR max of 150" in out.output
+
+
+def test_an_inferred_race_never_outranks_the_sessions_quality_work() -> None:
+    from legday.analysis.evidence import Evidence
+    from legday.analysis.patterns import classified
+    from legday.analysis.segments import Stretch
+    from legday.analysis.weighing import weigh
+
+    def effort(a: int, b: int) -> Stretch:
+        return Stretch(a, b, float(a), float(b), 4.0 * (b - a), 4.0, 4.0, 4.0, 160.0, 0.0, 4.2, 0.0)
+
+    race = classified(RunKind.RACE, [effort(0, 1500)], 3.0)
+    surges = classified(RunKind.FARTLEK, [effort(1600, 1660), effort(1700, 1790)], 3.0)
+    kind, tags, reasons, _, blocks = weigh(RunKind.RACE, [], [race, surges], Evidence(), None)
+    assert "quality work" in reasons[0]
+    assert kind is RunKind.FARTLEK and tags == (RunKind.FARTLEK,)
+    assert all(b.pattern is not RunKind.RACE for b in blocks)
+    said = Evidence(kinds=(RunKind.RACE,), race=True, reasons=("the name says race",))
+    assert weigh(RunKind.RACE, [], [race, surges], said, None)[0] is RunKind.RACE

@@ -14,6 +14,8 @@ that kind against what the athlete, the watch and the platform said (:mod:`.evid
 * **on a track** — regular repetitions are intervals, never speed play;
 * **the words name a quality session the recording does not show** — the words win with low
   confidence, and the reasons say so (a treadmill with no speed, a watch that lost GPS);
+* **a race inferred from the recording alone** (no race word, sub-sport or workout type) beside
+  other quality work — the quality work names the session: an inferred race never outranks it;
 * **no evidence** — the recording's kind, with moderate confidence.
 
 Confidence is a number in [0, 1] for people, not a probability: 0.9 agreement, 0.75 the
@@ -91,6 +93,11 @@ def weigh(
     found = {b.pattern for b in blocks}
     quality = found & QUALITY
     reasons = [*reasons]
+    if kind is RunKind.RACE and quality and not evidence.race:
+        # a race inferred from the recording alone never outranks its quality work
+        blocks = [b for b in blocks if b.pattern is not RunKind.RACE]
+        kind = next(iter(quality)) if len(quality) == 1 else RunKind.MIXED
+        reasons = ["quality work beside a race-like effort: no race word, so the quality work"]
     said = [k for k in evidence.kinds if k is not RunKind.RACE]
     said_quality = [k for k in said if k in QUALITY]
     if evidence.race:
