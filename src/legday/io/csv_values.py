@@ -38,15 +38,18 @@ MONTHS: dict[str, int] = {
 
 #: The date-time spellings seen in Strong and Hevy exports: ISO, US m/d/y, German d.m.y and
 #: "30 Jan 2025"; 24- or 12-hour time (AM/PM, also after a narrow no-break space); optional offset.
+#: Blank space is matched possessively (``\s*+``), here and in :data:`_DURATION_RE`: runs of it
+#: between optional parts were otherwise split every way (cubic time on a cell of spaces).
 _DATETIME_RE = re.compile(
-    r"\s*(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\.\d{1,2}\.\d{4}"
-    r"|\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4})"
-    r"[,T\s]+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?"
-    r"\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?\s*"
+    r"\s*+(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\.\d{1,2}\.\d{4}"
+    r"|\d{1,2}\s++[A-Za-z]{3,9}\.?\s++\d{4})"
+    r"[,T\s]++(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?"
+    r"\s*+(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?\s*+(?P<tz>Z|[+-]\d{2}:?\d{2})?\s*+"
 )
 #: Strong durations: ``2h 18m``, ``35m``, ``45s`` and combinations.
 _DURATION_RE = re.compile(
-    r"\s*(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m(?:in)?)?\s*(?:(?P<s>\d+)\s*s)?\s*", re.IGNORECASE
+    r"\s*+(?:(?P<h>\d+)\s*+h)?\s*+(?:(?P<m>\d+)\s*+m(?:in)?)?\s*+(?:(?P<s>\d+)\s*+s)?\s*+",
+    re.IGNORECASE,
 )
 
 

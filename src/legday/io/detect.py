@@ -24,9 +24,12 @@ _FIT_SIGNATURE = b".FIT"
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 #: XML prolog (declaration, comments, processing instructions, DOCTYPE) then the root's name.
+#: Each prolog item is an atomic group and every repeat possessive, so the match is linear: a
+#: lazy ``.*?`` that could run on into the next item would make a prolog of 40 processing
+#: instructions take exponential time (issue 16; tests/test_hostile_regex.py).
 _ROOT = re.compile(
-    rb"\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)*"
-    rb"<(?:[A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)",
+    rb"\s*+(?>(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*+(?:\[.*?\])?\s*+>)\s*+)*+"
+    rb"<(?:[A-Za-z_][\w.\-]*+:)?+([A-Za-z_][\w.\-]*+)",
     re.DOTALL,
 )
 

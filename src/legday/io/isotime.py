@@ -14,7 +14,8 @@ __all__ = ["posix_times"]
 FloatArray = npt.NDArray[np.float64]
 
 #: An ISO 8601 time carrying a numeric UTC offset (``+02:00``, ``-0500``) after the time part.
-_HAS_OFFSET = re.compile(r"T[^\n]*[+-]\d\d:?\d\d$", re.MULTILINE)
+#: Tried from the line's last ``T`` only (an offset holds none), so a line is scanned once.
+_HAS_OFFSET = re.compile(r"T[^T\n]*?[+-]\d\d:?\d\d$", re.MULTILINE)
 
 
 def posix_times(texts: Sequence[str | None]) -> FloatArray:

@@ -70,7 +70,7 @@ MAX_TEMPLATE_DEPTH = 12
 #: characters; it also matches form feed and vertical tab, which XML forbids, so a document
 #: holding either is never scanned (:func:`scan_points`).
 _WS = rb"\s"
-_NAME = rb"[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?"
+_NAME = rb"[A-Za-z_][\w.\-]*+(?::[A-Za-z_][\w.\-]*+)?+"
 #: Text a scanned value may hold: printable ASCII and XML blank space, without ``<``, ``&`` and
 #: ``>`` (so never the ``]]>`` that XML forbids in text).
 _TEXT = rb"[\t\n\r\x20-\x25\x27-\x3b\x3d\x3f-\x7e]*+"
@@ -78,12 +78,13 @@ _DQ = rb'"([\t\n\r\x20\x21\x23-\x25\x27-\x3b\x3d-\x7e]*+)"'
 _SQ = rb"'([\t\n\r\x20-\x25\x28-\x3b\x3d-\x7e]*+)'"
 #: A value of that alphabet in either quotes, not captured (attributes the readers ignore).
 _ANY_VALUE = b"(?:" + _DQ.replace(b"(", b"(?:") + b"|" + _SQ.replace(b"(", b"(?:") + b")"
+#: A tag or a text (the tokeniser's). Possessive throughout, so an unclosed tag is passed once.
 _TOKEN = re.compile(
-    rb"<(/?)(" + _NAME + rb")((?:" + _WS + rb"+" + _NAME + rb"" + _WS + rb"*=" + _WS
-    + rb"*(?:\"[^\"<&]*\"|'[^'<&]*'))*)" + _WS + rb"*(/?)>|([^<]+)"
+    rb"<(/?)(" + _NAME + rb")((?:" + _WS + rb"++" + _NAME + rb"" + _WS + rb"*+=" + _WS
+    + rb"*+(?:\"[^\"<&]*+\"|'[^'<&]*+'))*+)" + _WS + rb"*+(/?)>|([^<]++)"
 )  # fmt: skip
 _ATTR = re.compile(
-    _WS + rb"+(" + _NAME + rb")" + _WS + rb"*=" + _WS + rb"*(?:" + _DQ + b"|" + _SQ + b")"
+    _WS + rb"++(" + _NAME + rb")" + _WS + rb"*+=" + _WS + rb"*+(?:" + _DQ + b"|" + _SQ + b")"
 )
 _VALUES = re.compile(rb"\"[^\"]*\"|'[^']*'")
 _TEXTS = re.compile(rb">[^<]*<")
@@ -174,7 +175,14 @@ def _shape(sample: bytes) -> bytes:
     if len(sample) > MAX_SAMPLE_BYTES:
         raise _Unscannable("a sample point too large for a template")
     head = sample.find(b">")
-    return _VALUES.sub(b'""', sample[:head]) + _TEXTS.sub(b"><", sample[head:])
+    return _VALUES.sub(b'""', sample[:head]) + _without_texts(sample[head:])
+
+
+def _without_texts(body: bytes) -> bytes:
+    """``body`` with the text between tags removed; only up to the last ``<``, so a ``>``
+    after it is not scanned to the end once per ``>`` (quadratic)."""
+    last = body.rfind(b"<") + 1
+    return _TEXTS.sub(b"><", body[:last]) + body[last:]
 
 
 @lru_cache(maxsize=64)
@@ -271,7 +279,9 @@ def _child_pattern(node: _Node, groups: list[_Group], path: tuple[_Node, ...]) -
     else:
         groups.append(_Group("leaf", path, node.qname))
         full = b"<" + q + attrs + _WS + b"*+>(" + _TEXT + b")</" + q + _WS + b"*+>"
-    return b"(?:" + full + b"|" + empty + b")?" + _WS + b"*+"
+    # possessive: an element is given the first slot it fits (a later element of the same name
+    # cannot need that slot, so no match is lost), never retried in each later one
+    return b"(?:" + full + b"|" + empty + b")?+" + _WS + b"*+"
 
 
 def _pattern(point: _Node, whole: bool) -> tuple[re.Pattern[bytes], list[_Group]]:

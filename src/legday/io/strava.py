@@ -74,7 +74,8 @@ def strava_rows(data: bytes, where: str) -> list[dict[str, str]]:
         return []
     columns: dict[str, int] = {}
     for i, raw in enumerate(rows[0]):
-        h = _HTML_TAG.sub("", raw).strip()
+        end = raw.rfind(">") + 1  # no tag ends later: each "<" not scanned to the end
+        h = (_HTML_TAG.sub("", raw[:end]) + raw[end:]).strip()
         if h in columns:
             h += SECOND
         columns.setdefault(h, i)

@@ -31,7 +31,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -97,8 +96,6 @@ HEVY_SET_TYPES: dict[str, SetType] = {
     "failure": SetType.FAILURE,
     "dropset": SetType.DROP,
 }
-#: A header with its unit in parentheses, e.g. ``Weight (kg)``.
-_UNIT_RE = re.compile(r"^(?P<base>.*?)\s*\((?P<unit>[^)]*)\)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -545,12 +542,23 @@ def _columns(header: list[str]) -> dict[str, tuple[int, str | None]]:
     out: dict[str, tuple[int, str | None]] = {}
     for i, raw in enumerate(header):
         text = raw.strip().lstrip("\ufeff").strip().lower()
-        unit: str | None = None
-        m = _UNIT_RE.match(text)
-        if m:
-            text, unit = m.group("base").strip(), m.group("unit").strip()
+        text, unit = _split_unit(text)
         out.setdefault(text, (i, unit))
     return out
+
+
+def _split_unit(header: str) -> tuple[str, str | None]:
+    """A header and the unit in its final parentheses: ``weight (kg)`` → (``weight``, ``kg``);
+    (the header, None) without one. The unit runs from the first ``(`` after the last ``)``
+    before the final one. A scan, not a lazy pattern, which retried every ``(``: quadratic."""
+    body = header.rstrip()
+    if not body.endswith(")"):
+        return header, None
+    inner = body[:-1]
+    opening = inner.find("(", inner.rfind(")") + 1)
+    if opening < 0:
+        return header, None
+    return inner[:opening].strip(), inner[opening + 1 :].strip()
 
 
 def _unit_of(columns: dict[str, tuple[int, str | None]], column: str) -> str | None:

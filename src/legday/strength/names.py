@@ -245,17 +245,24 @@ def _singular(word: str) -> str:
     return word
 
 
+def _without_parens(text: str) -> str:
+    """``text`` with each parenthesised part replaced by a space; only up to the last ``)``, so
+    an unclosed ``(`` is not scanned to the end once per ``(`` (quadratic)."""
+    end = text.rfind(")") + 1
+    return _PAREN_RE.sub(" ", text[:end]) + text[end:]
+
+
 def _without_qualifiers(text: str) -> list[str]:
     """The name without parentheses, then without a " - variant" suffix."""
     bases: list[str] = []
-    no_paren = " ".join(_PAREN_RE.sub(" ", text).split())
+    no_paren = " ".join(_without_parens(text).split())
     if no_paren and no_paren != text:
         bases.append(no_paren)
     for candidate in (text, no_paren):
         head = candidate.split(" - ", 1)[0].strip()
         if head and head != candidate:
             bases.append(head)
-            bases.append(" ".join(_PAREN_RE.sub(" ", head).split()))
+            bases.append(" ".join(_without_parens(head).split()))
     return [b for b in dict.fromkeys(bases) if b]
 
 
