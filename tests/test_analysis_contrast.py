@@ -120,3 +120,14 @@ def test_a_steady_run_has_no_rhythm() -> None:
     speed = EASY + 0.15 * rng.standard_normal(3600)
     result = analyze(activity(speed, _hr_follow(speed)), PROFILE)
     assert result.kind is RunKind.EASY
+
+
+def test_sprints_with_long_rests_stay_one_block() -> None:
+    # 8 × 100 m flat out (12 s at 2.3 × easy) with 4–6 min walked rests: one block of 8
+    parts = [(600.0, EASY)]
+    for rest in (240.0, 330.0, 280.0, 350.0, 300.0, 260.0, 340.0, 300.0):
+        parts += [(12.0, 2.3 * EASY), (rest, 1.2)]
+    speed = piecewise([*parts, (400.0, EASY)])
+    result = analyze(activity(speed, _hr_follow(speed), np.zeros(speed.size), gps=True), PROFILE)
+    assert result.kind is RunKind.SPRINTS
+    assert [b.reps for b in result.blocks if b.pattern is RunKind.SPRINTS] == [8]

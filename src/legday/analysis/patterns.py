@@ -59,6 +59,12 @@ MIN_FARTLEK_REPS = 3
 RECOVERY_WORK_RATIO = 2.5
 #: See :data:`RECOVERY_WORK_RATIO`, s.
 MIN_RECOVERY_LIMIT_S = 300.0
+#: Two short efforts near the same top speed belong to one block across rests up to this long,
+#: s: sprinters rest 2–6 min between flat-out efforts so the phosphocreatine store refills
+#: (~3–5 min for near-full resynthesis: Bogdanis et al. 1995, *J Physiol* 482:467) …
+SPRINT_MAX_REST_S = 420.0
+#: … when their peak speeds agree within this fraction.
+SPRINT_PEAK_TOLERANCE = 0.12
 #: See :data:`RECOVERY_WORK_RATIO`, s.
 MAX_RECOVERY_S = 600.0
 #: A gap longer than this multiple of a block's median recovery (and than
@@ -480,9 +486,19 @@ def classified(pattern: RunKind, efforts: list[Stretch], v_ref: float) -> Classi
     return Classified(pattern, tuple(efforts), make_block(pattern, efforts, v_ref))
 
 
-def _recovery_limit(effort: Stretch) -> float:
-    """Longest gap after ``effort`` that still counts as its recovery, s."""
+def _recovery_limit(effort: Stretch, after: Stretch | None = None) -> float:
+    """Longest gap after ``effort`` that still counts as its recovery, s: longer between two
+    flat-out sprints (full recovery takes minutes: ``SPRINT_MAX_REST_S``)."""
+    if after is not None and _sprint_pair(effort, after):
+        return SPRINT_MAX_REST_S
     return min(MAX_RECOVERY_S, max(MIN_RECOVERY_LIMIT_S, RECOVERY_WORK_RATIO * effort.duration_s))
+
+
+def _sprint_pair(a: Stretch, b: Stretch) -> bool:
+    """Two short efforts near the same top speed (``SPRINT_PEAK_TOLERANCE``)."""
+    if not (_is_short(a) and _is_short(b)) or min(a.peak_effort_mps, b.peak_effort_mps) <= 0:
+        return False
+    return abs(a.peak_effort_mps / b.peak_effort_mps - 1.0) <= SPRINT_PEAK_TOLERANCE
 
 
 def _breaks_rhythm(group: Sequence[Stretch], e: Stretch) -> bool:
@@ -508,7 +524,7 @@ def build_blocks(
         last = groups[-1][-1] if groups else None
         if (
             last is not None
-            and e.start_s - last.end_s <= _recovery_limit(last)
+            and e.start_s - last.end_s <= _recovery_limit(last, e)
             and not _breaks_rhythm(groups[-1], e)
             and (race_effort is None or last.start != race_effort.start)
         ):
