@@ -44,8 +44,11 @@ REPEATS = 5
 MIN_TIME_S = 0.004
 #: The longest one call may take before it counts as runaway work.
 CALL_BUDGET_S = 2.0
-#: The largest input built (characters or bytes), whatever the timing says.
-MAX_LENGTH = 1 << 24
+#: The largest input built (characters or bytes), whatever the timing says: past a few MB,
+#: memory (fresh pages, caches) makes even linear work grow faster than its input.
+MAX_LENGTH = 1 << 22
+#: Measurements before a case fails: noise passes on a retry, super-linear work never does.
+ATTEMPTS = 3
 
 SRC = Path(legday.__file__).parent
 #: The packages whose regular expressions see user bytes.
@@ -370,8 +373,11 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_pattern_is_linear(case: Case) -> None:
-    n, t, t_big = growth_ratio(case)
-    ratio = t_big / t
+    for _ in range(ATTEMPTS):  # super-linear work fails every time; a busy machine does not
+        n, t, t_big = growth_ratio(case)
+        ratio = t_big / t
+        if ratio <= MAX_RATIO:
+            return
     assert ratio <= MAX_RATIO, (
         f"{case.id}: {GROWTH}× the input took {ratio:.1f}× as long "
         f"({t * 1e3:.2f} ms at n={n}, {t_big * 1e3:.2f} ms at n={n * GROWTH}): super-linear"

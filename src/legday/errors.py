@@ -9,7 +9,7 @@ The tree::
     │   ├── UnsupportedFileError  not a format legday reads, or not an activity (e.g. a FIT
     │   │                         monitoring file)
     │   └── UnsafeInputError      refused on purpose: too large, a zip bomb, an unsafe path,
-    │                             XML entities
+    │                             XML entities, a work bomb (legday.io.limits)
     ├── ConfigError               a bad setting in legday.toml or a bad profile key/value
     ├── LabelError                a run label legday cannot take: an unknown kind, bad reps,
     │                             or a session that is not a run
@@ -102,7 +102,8 @@ class UnsupportedFileError(FileError):
 
 
 class UnsafeInputError(FileError):
-    """Refused on purpose: too large, a zip bomb, an unsafe archive path, XML entities."""
+    """Refused on purpose: too large, a zip bomb, an unsafe archive path, XML entities, or more
+    work than any real file asks for (:mod:`legday.io.limits`)."""
 
 
 class ConfigError(LegdayError):

@@ -12,7 +12,15 @@ from enum import StrEnum
 
 from legday.errors import UnsupportedFileError
 
-__all__ = ["GZIP_MAGIC", "XML_ROOTS", "Format", "detect_format", "is_gzip", "xml_root"]
+__all__ = [
+    "GZIP_MAGIC",
+    "XML_ROOTS",
+    "Format",
+    "detect_format",
+    "is_fit_head",
+    "is_gzip",
+    "xml_root",
+]
 
 #: The two bytes every gzip member starts with (RFC 1952, section 2.3.1).
 GZIP_MAGIC = b"\x1f\x8b"
@@ -52,8 +60,9 @@ def is_gzip(head: bytes) -> bool:
     return head.startswith(GZIP_MAGIC)
 
 
-def _is_fit(head: bytes) -> bool:
-    """The FIT reader's own check when it is there, else the header signature."""
+def is_fit_head(head: bytes) -> bool:
+    """True when ``head`` starts a FIT file: the FIT reader's own check when it is there, else
+    the header signature."""
     check = getattr(importlib.import_module("legday.io.fit"), "is_fit", None)
     if check is not None:
         return bool(check(head))
@@ -76,7 +85,7 @@ def detect_format(data: bytes, *, name: str | None = None) -> Format:
     """The format of (uncompressed) ``data``; :class:`UnsupportedFileError` naming the file."""
     if not data:
         raise UnsupportedFileError("the file is empty", path=name)
-    if _is_fit(data[:14]):
+    if is_fit_head(data[:14]):
         return Format.FIT
     root = xml_root(data)
     if root is not None:

@@ -1,9 +1,11 @@
 """The front door: ``read`` and ``read_all`` for FIT, GPX and TCX files and their gzip forms.
 
 The format is detected from the content (see :mod:`legday.io.detect`), never from the name.
-Inputs are bounded: at most :data:`MAX_INPUT_BYTES` are read, and gzip is decompressed
-incrementally with the same bound, so a gzip bomb raises :class:`UnsafeInputError` after
-reading at most that much.
+Inputs are bounded: a file larger than :data:`MAX_INPUT_BYTES` is refused by its size before it
+is read, and gzip is decompressed incrementally with the same bound (with
+:data:`~legday.io.limits.MAX_FIT_BYTES` when it holds a FIT file), so a gzip bomb raises
+:class:`UnsafeInputError` after decompressing at most that much, into memory it costs once.
+The work a file may cause is bounded as well (:mod:`legday.io.limits`).
 
 Every activity leaves here with ``utc_offset_s`` set when it can be known: the file's own
 offset (FIT), else the zone at the first GPS fix on the day of the activity, else the profile's
@@ -13,6 +15,7 @@ time zone (``profile_tz``), else None. ``metadata["utc_offset_source"]`` says wh
 from __future__ import annotations
 
 import importlib
+import io
 import os
 import zlib
 from collections.abc import Callable
@@ -31,7 +34,8 @@ from legday.errors import (
     UnsafeInputError,
     UnsupportedFileError,
 )
-from legday.io.detect import GZIP_MAGIC, Format, detect_format, is_gzip
+from legday.io.detect import GZIP_MAGIC, Format, detect_format, is_fit_head, is_gzip
+from legday.io.limits import MAX_FIT_BYTES, check_warnings, read_at_most
 from legday.io.timezone import offset_in_zone, utc_offset_for
 from legday.model import Activity, Source
 
@@ -42,6 +46,9 @@ __all__ = ["MAX_INPUT_BYTES", "read", "read_all", "read_bytes"]
 MAX_INPUT_BYTES = 512 * 1024 * 1024
 #: Chunk size for incremental gzip decompression, bytes.
 _GUNZIP_CHUNK = 1 << 20
+#: Most bytes one decompression step returns: a step's output is copied once more into the
+#: result, so it must stay small whatever the ratio (a bomb inflates 1 MiB to 1 GiB).
+_GUNZIP_STEP = 4 << 20
 #: Any instant: used to check a profile time zone name before parsing.
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -93,13 +100,14 @@ def read_bytes(
         raise _too_large(name)
     compressed = is_gzip(data)
     if compressed:
-        data = gunzip(data, name=name, limit=MAX_INPUT_BYTES)
+        data = gunzip(data, name=name, limit=_gunzip_limit(data))
         if is_gzip(data):
             raise UnsupportedFileError("gzip inside gzip is not read", path=name)
     fmt = detect_format(data, name=name)
     activities = _reader(fmt, name)(data, name=name, on_error=on_error)
     if not activities:
         raise UnsupportedFileError("the file holds no activity", path=name)
+    check_warnings([w for act in activities for w in act.warnings], name)
     for act in activities:
         source = act.source or Source(format=fmt.value, name=name)
         act.source = replace(source, compressed=compressed) if compressed else source
@@ -114,20 +122,24 @@ def gunzip(data: bytes, *, name: str | None, limit: int) -> bytes:
     :class:`TruncatedFileError` when the stream ends early, :class:`CorruptFileError` for bad
     gzip data.
     """
-    out = bytearray()
+    out = io.BytesIO()  # getvalue() hands over its buffer: the output costs ``limit``, not 2×
     view = memoryview(data)
     pos = 0
     while pos < len(data):
         inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
         try:
             while not inflater.eof and pos < len(data):
-                chunk = view[pos : pos + _GUNZIP_CHUNK]
-                pos += len(chunk)
-                out += inflater.decompress(chunk, limit + 1 - len(out))
-                while inflater.unconsumed_tail and len(out) <= limit:
-                    out += inflater.decompress(inflater.unconsumed_tail, limit + 1 - len(out))
-                if len(out) > limit:
-                    raise _too_large(name, what="decompressed")
+                pending: bytes | memoryview = view[pos : pos + _GUNZIP_CHUNK]
+                pos += len(pending)
+                while True:  # until the chunk is used up and no output is held back
+                    room = min(_GUNZIP_STEP, limit + 1 - out.tell())
+                    piece = inflater.decompress(pending, room)
+                    out.write(piece)
+                    if out.tell() > limit:
+                        raise _too_large(name, what="decompressed", limit=limit)
+                    pending = inflater.unconsumed_tail
+                    if not pending and len(piece) < room:
+                        break
         except zlib.error as exc:
             raise CorruptFileError(f"bad gzip data: {exc}", path=name) from exc
         if not inflater.eof:
@@ -137,11 +149,21 @@ def gunzip(data: bytes, *, name: str | None, limit: int) -> bytes:
             if data[pos:].strip(b"\0"):
                 raise CorruptFileError("garbage after the gzip stream", path=name, offset=pos)
             break
-    return bytes(out)
+    return out.getvalue()
 
 
-def _too_large(name: str | None, what: str = "") -> UnsafeInputError:
-    size = f"{MAX_INPUT_BYTES // (1024 * 1024)} MiB"
+def _gunzip_limit(data: bytes) -> int:
+    """The decompressed size allowed for gzip ``data``: :data:`MAX_FIT_BYTES` when it holds a
+    FIT file (its first bytes tell), else :data:`MAX_INPUT_BYTES`."""
+    try:
+        head = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS).decompress(data[:_GUNZIP_CHUNK], 14)
+    except zlib.error:
+        return MAX_INPUT_BYTES  # gunzip reports it
+    return MAX_FIT_BYTES if is_fit_head(head) else MAX_INPUT_BYTES
+
+
+def _too_large(name: str | None, what: str = "", limit: int = MAX_INPUT_BYTES) -> UnsafeInputError:
+    size = f"{limit // (1024 * 1024)} MiB"
     label = f"{what} " if what else ""
     return UnsafeInputError(f"the {label}input is larger than the {size} limit", path=name)
 
@@ -156,7 +178,7 @@ def _load(source: Source_) -> tuple[bytes, str | None]:
         path = os.fspath(source)
         try:
             with open(path, "rb") as fh:
-                data = fh.read(MAX_INPUT_BYTES + 1)
+                data = read_at_most(fh, MAX_INPUT_BYTES, lambda: _too_large(path))
         except FileNotFoundError:
             raise NotFoundError(f"{path}: no such file") from None
         except OSError as exc:
@@ -166,7 +188,7 @@ def _load(source: Source_) -> tuple[bytes, str | None]:
         stream_name = getattr(source, "name", None)
         name = stream_name if isinstance(stream_name, str) else None
         try:
-            data = source.read(MAX_INPUT_BYTES + 1)
+            data = read_at_most(source, MAX_INPUT_BYTES, lambda: _too_large(name))
         except OSError as exc:
             raise FileError(f"the stream could not be read: {exc}", path=name) from exc
         if not isinstance(data, bytes | bytearray):

@@ -53,6 +53,7 @@ from legday.io.csv_values import (
     parse_number,
     unit_name,
 )
+from legday.io.limits import read_at_most
 from legday.io.text import decode_text
 from legday.model import ExerciseSet, SetType, Source, StrengthSession
 from legday.strength.catalog import Catalog, load_catalog
@@ -462,14 +463,14 @@ def _read_bytes(source: str | os.PathLike[str] | BinaryIO) -> tuple[bytes, str |
         path = os.fspath(source)
         try:
             with open(path, "rb") as fh:
-                return _bounded(fh.read(MAX_CSV_BYTES + 1), path), path
+                return read_at_most(fh, MAX_CSV_BYTES, lambda: _too_large(path)), path
         except FileNotFoundError:
             raise NotFoundError(f"no such file: {path}") from None
         except IsADirectoryError:
             raise UnsupportedFileError("a directory, not a CSV file", path=path) from None
     label = getattr(source, "name", None)
     name = label if isinstance(label, str) else None
-    return _bounded(source.read(MAX_CSV_BYTES + 1), name), name
+    return read_at_most(source, MAX_CSV_BYTES, lambda: _too_large(name)), name
 
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -514,12 +515,10 @@ def _decode(data: bytes, warnings: list[str]) -> str:
     return "\n".join(lines).removeprefix("\ufeff")
 
 
-def _bounded(data: bytes, label: str | None) -> bytes:
-    if len(data) > MAX_CSV_BYTES:
-        raise UnsafeInputError(
-            f"larger than {MAX_CSV_BYTES // (1024 * 1024)} MiB: not a lifting log", path=label
-        )
-    return data
+def _too_large(label: str | None) -> UnsafeInputError:
+    return UnsafeInputError(
+        f"larger than {MAX_CSV_BYTES // (1024 * 1024)} MiB: not a lifting log", path=label
+    )
 
 
 def _zone(name: str | None) -> ZoneInfo:

@@ -40,6 +40,7 @@ from lxml import etree
 
 from legday.errors import CorruptFileError, OnError, UnsafeInputError, UnsupportedFileError
 from legday.io.isotime import posix_times
+from legday.io.limits import check_warnings
 from legday.io.point_scan import PointScan, scan_points
 from legday.io.text import decode_text
 
@@ -422,10 +423,12 @@ def report(
     warnings: list[str],
     line: int | None = None,
 ) -> None:
-    """Raise :class:`CorruptFileError` under ``RAISE``, else record a warning."""
+    """Raise :class:`CorruptFileError` under ``RAISE``, else record a warning
+    (:class:`UnsafeInputError` past :data:`~legday.io.limits.MAX_WARNINGS_PER_FILE`)."""
     if on_error is OnError.RAISE:
         raise CorruptFileError(message, path=name, line=line)
     warnings.append(message if line is None else f"{message} (line {line})")
+    check_warnings(warnings, name)
 
 
 def require_points(n_timed: int, *, minimum: int, name: str | None, what: str) -> None:

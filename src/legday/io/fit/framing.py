@@ -12,7 +12,9 @@ offsets.
 Faults never raise here: the scan stops at the first hard fault (truncation, an undefined local
 message, a corrupt chained header) and reports it with its byte offset; checksum mismatches are
 soft faults recorded while decoding goes on. The caller decides what a fault means
-(``OnError``).
+(``OnError``). The work is bounded (:mod:`legday.io.limits`): past the most chained files, soft
+faults, data messages or definition messages a file of its size may hold, the scan stops with
+an ``unsafe`` fault, which the reader refuses whatever ``on_error`` says.
 """
 
 from __future__ import annotations
@@ -36,6 +38,13 @@ from legday.io.fit.protocol import (
     LOCAL_MESG_MASK,
     SIGNATURE,
     base_type,
+)
+from legday.io.limits import (
+    MAX_CHAINED_FIT_FILES,
+    MAX_WARNINGS_PER_FILE,
+    MIN_BYTES_PER_FIT_DEFINITION,
+    MIN_BYTES_PER_FIT_MESSAGE,
+    WORK_FLOOR,
 )
 
 __all__ = [
@@ -139,7 +148,8 @@ class Definition:
 class Fault:
     """Where and how a file breaks the format."""
 
-    kind: Literal["truncated", "corrupt"]
+    kind: Literal["truncated", "corrupt", "unsafe"]
+    """``unsafe``: past a bound on the work (:mod:`legday.io.limits`), always hard."""
     offset: int
     message: str
     hard: bool
@@ -192,8 +202,22 @@ def scan(data: bytes) -> Framing:
     """
     out = Framing()
     n = len(data)
+    budget = _Budget(
+        messages=max(WORK_FLOOR, n // MIN_BYTES_PER_FIT_MESSAGE),
+        definitions=max(WORK_FLOOR, n // MIN_BYTES_PER_FIT_DEFINITION),
+    )
     pos = 0
     while pos < n:
+        if out.files == MAX_CHAINED_FIT_FILES:
+            message = f"more than {MAX_CHAINED_FIT_FILES} chained FIT files"
+            out.faults.append(Fault("unsafe", pos, message, True))
+            return out
+        if len(out.faults) > MAX_WARNINGS_PER_FILE:
+            message = (
+                f"more than {MAX_WARNINGS_PER_FILE} faults (the first: {out.faults[0].message})"
+            )
+            out.faults.append(Fault("unsafe", pos, message, True))
+            return out
         if not looks_like_fit(data[pos : pos + _SIGNATURE_AT + len(SIGNATURE)]):
             kind: Literal["truncated", "corrupt"] = "corrupt"
             if n - pos < HEADER_SIZES[0] and data[pos] in HEADER_SIZES:
@@ -213,7 +237,7 @@ def scan(data: bytes) -> Framing:
                 out.faults.append(Fault("corrupt", pos + 12, "header CRC mismatch", False))
         end = pos + header_size + int.from_bytes(data[pos + 4 : pos + 8], "little")
         limit = min(end, n)
-        stop = _scan_messages(data, pos + header_size, limit, out)
+        stop = _scan_messages(data, pos + header_size, limit, out, budget)
         if stop is not None:
             out.faults.append(stop)
         if end + CRC_SIZE > n:
@@ -229,7 +253,16 @@ def scan(data: bytes) -> Framing:
     return out
 
 
-def _scan_messages(data: bytes, pos: int, limit: int, out: Framing) -> Fault | None:
+class _Budget(NamedTuple):
+    """The most data messages and definition messages the whole file may hold."""
+
+    messages: int
+    definitions: int
+
+
+def _scan_messages(
+    data: bytes, pos: int, limit: int, out: Framing, budget: _Budget
+) -> Fault | None:
     """Scan the messages of one FIT file's data section ``[pos, limit)``.
 
     Returns the hard fault that stopped the scan, or None when the section was read to its end.
@@ -245,7 +278,10 @@ def _scan_messages(data: bytes, pos: int, limit: int, out: Framing) -> Fault | N
     offsets = out.offsets
     append = offsets.append
     block = range(_BLOCK)
+    max_messages = budget.messages
     while pos < limit:
+        if len(offsets) > max_messages:  # checked once per block of messages
+            return _over_budget(pos, len(offsets), "data", MIN_BYTES_PER_FIT_MESSAGE)
         if pos + _BLOCK * longest <= limit:
             for _ in block:
                 # The hot loop: one look-up and one append per data message.
@@ -258,7 +294,8 @@ def _scan_messages(data: bytes, pos: int, limit: int, out: Framing) -> Fault | N
                 # A block of data messages, the last as long as their average: most likely a
                 # run of one layout (records), which numpy checks and takes whole.
                 if offsets[-1] - offsets[-_BLOCK] == (_BLOCK - 1) * s:
-                    end = _run_end(data, data[offsets[-1]], pos, s, limit)
+                    room = max_messages + 1 - len(offsets)  # a run stops one past the budget
+                    end = _run_end(data, data[offsets[-1]], pos, s, min(limit, pos + room * s))
                     offsets.frombytes(np.arange(pos, end, s, dtype=np.int64).tobytes())
                     pos = end
                 continue
@@ -286,6 +323,8 @@ def _scan_messages(data: bytes, pos: int, limit: int, out: Framing) -> Fault | N
         definition = out.definitions[index]
         local = definition.local
         out.bindings.append((len(offsets), local, index))
+        if len(out.bindings) > budget.definitions:
+            return _over_budget(pos, len(out.bindings), "definition", MIN_BYTES_PER_FIT_DEFINITION)
         size[local:_NORMAL_END:_NORMAL_STEP] = [definition.size] * _NORMAL_COPIES
         if local < _COMPRESSED_LOCALS:
             first = COMPRESSED_HEADER + (local << COMPRESSED_LOCAL_SHIFT)
@@ -296,7 +335,19 @@ def _scan_messages(data: bytes, pos: int, limit: int, out: Framing) -> Fault | N
         # The last data message runs past the end of the data: drop it.
         start = offsets.pop()
         return Fault("truncated", start, "data message runs past the end of the data", True)
+    if len(offsets) > budget.messages:
+        return _over_budget(pos, len(offsets), "data", MIN_BYTES_PER_FIT_MESSAGE)
     return None
+
+
+def _over_budget(pos: int, count: int, what: str, min_bytes: int) -> Fault:
+    return Fault(
+        "unsafe",
+        pos,
+        f"{count:,} {what} messages by byte {pos:,}: more than one per {min_bytes} bytes of "
+        "the file",
+        True,
+    )
 
 
 def _run_end(data: bytes, header: int, pos: int, s: int, limit: int) -> int:

@@ -22,6 +22,7 @@ from legday.errors import (
     FileError,
     OnError,
     TruncatedFileError,
+    UnsafeInputError,
     UnsupportedFileError,
 )
 from legday.io.fit.columns import FloatArray, MessageIndex, Table
@@ -45,6 +46,7 @@ from legday.io.fit.summaries import (
     utc_offset_s,
 )
 from legday.io.fit.times import plausible_records, relative_time_warning
+from legday.io.limits import MAX_FIT_BYTES
 from legday.model import Activity, Source
 
 __all__ = ["is_fit", "read_fit"]
@@ -150,6 +152,9 @@ def read_fit(
         if len(data) < HEADER_SIZES[0] and data[0] in HEADER_SIZES:
             raise TruncatedFileError("file ends inside the FIT header", path=name, offset=len(data))
         raise UnsupportedFileError("not a FIT file (no .FIT signature)", path=name, offset=8)
+    if len(data) > MAX_FIT_BYTES:
+        limit = MAX_FIT_BYTES // (1024 * 1024)
+        raise UnsafeInputError(f"a FIT file larger than {limit} MiB is refused", path=name)
     try:
         return _read(data, name, OnError(on_error))
     except FileError:
@@ -161,12 +166,16 @@ def read_fit(
 
 
 def _error(fault: Fault, name: str | None) -> FileError:
-    cls = TruncatedFileError if fault.kind == "truncated" else CorruptFileError
+    cls = {"truncated": TruncatedFileError, "unsafe": UnsafeInputError}.get(
+        fault.kind, CorruptFileError
+    )
     return cls(fault.message, path=name, offset=fault.offset)
 
 
 def _read(data: bytes, name: str | None, on_error: OnError) -> list[Activity]:
     framing = scan(data)
+    if framing.faults and framing.faults[-1].kind == "unsafe":  # refused whatever on_error says
+        raise _error(framing.faults[-1], name)
     if on_error is OnError.RAISE and framing.faults:
         raise _error(framing.faults[0], name)
     warnings = [str(_error(f, name)) for f in framing.faults]
