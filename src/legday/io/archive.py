@@ -33,6 +33,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -84,6 +85,8 @@ MAX_CSV_BYTES = 64 * 1024 * 1024
 #: File name endings of activity files (case-insensitive).
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
 _READ_CHUNK = 1 << 20
+#: A nested zip larger than this goes to a temporary file while its members are read.
+_SPOOL_BYTES = 16 << 20
 
 Item = tuple[str, Activity | LegdayError]
 
@@ -240,21 +243,24 @@ def _members(
             deep = UnsupportedFileError("zips nested this deep are not opened", path=member)
             yield ArchiveMember(member, None, deep)
             continue
+        if is_zip:  # spooled to disk: a nested zip is not held in memory while it is walked
+            with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
+                try:
+                    _copy_member(zf, info, label, budget, MAX_MEMBER_BYTES, spool)
+                    spool.seek(0)
+                    with _open_zip(spool, member) as inner:
+                        yield from _members(inner, member, budget, depth + 1)
+                except LegdayError as exc:
+                    if budget.exhausted:
+                        raise
+                    yield ArchiveMember(member, None, exc)
+            continue
         try:
             data = _read_member(zf, info, label, budget, MAX_MEMBER_BYTES)
         except LegdayError as exc:
             if budget.exhausted:
                 raise
             yield ArchiveMember(member, None, exc)
-            continue
-        if is_zip:
-            try:
-                with _open_zip(io.BytesIO(data), member) as inner:
-                    yield from _members(inner, member, budget, depth + 1)
-            except LegdayError as exc:
-                if budget.exhausted:
-                    raise
-                yield ArchiveMember(member, None, exc)
             continue
         yield ArchiveMember(member, data, None, strava.get(info.filename))
     for k, row in enumerate(rows):  # sessions without a file: manual entries, or files missing
@@ -318,7 +324,22 @@ def _walk_zip(
 def _read_member(
     zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, budget: _Budget, limit: int
 ) -> bytes:
-    """The member's bytes, counting what is actually inflated against every limit."""
+    """The member's bytes, counting what is actually inflated against every limit; they cost
+    their size once (``getvalue`` hands the buffer over, where joining chunks copied them)."""
+    out = io.BytesIO()
+    _copy_member(zf, info, label, budget, limit, out)
+    return out.getvalue()
+
+
+def _copy_member(
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    label: str,
+    budget: _Budget,
+    limit: int,
+    out: IO[bytes],
+) -> None:
+    """Inflate the member into ``out``, counting what is inflated against every limit."""
     where = f"{label}!{info.filename}"
     archive_left = MAX_ARCHIVE_BYTES - budget.used
     if limit >= archive_left:
@@ -328,7 +349,6 @@ def _read_member(
         raise UnsafeInputError(
             f"the member declares {info.file_size:,} bytes (the limit is {limit:,})", path=where
         )
-    chunks: list[bytes] = []
     total = 0
     try:
         with zf.open(info) as fh:
@@ -346,7 +366,7 @@ def _read_member(
                         f"the member inflates more than {MAX_COMPRESSION_RATIO}× (a zip bomb?)",
                         path=where,
                     )
-                chunks.append(chunk)
+                out.write(chunk)
     except zipfile.BadZipFile as exc:
         raise CorruptFileError(f"bad zip member: {exc}", path=where) from exc
     except zlib.error as exc:
@@ -357,7 +377,6 @@ def _read_member(
         raise UnsupportedFileError(f"the member cannot be read: {exc}", path=where) from exc
     except OSError as exc:  # a header offset that points outside the file
         raise CorruptFileError(f"bad zip member: {exc}", path=where) from exc
-    return b"".join(chunks)
 
 
 def _safe_name(name: str) -> bool:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,7 +42,7 @@ from .work import (
     Decoded,
     DecodedActivity,
     WorkItem,
-    decode_item,
+    decode_stream,
     judged_as_label,
     strength_fingerprint,
 )
@@ -202,31 +201,45 @@ class Importer:
 
     # -- the run ----------------------------------------------------------------------------
     def run(self, paths: Iterable[str | Path], progress: ProgressFn | None = None) -> ImportSummary:
-        items: list[WorkItem] = []
+        """Import ``paths``: the files stream from discovery through the workers to the
+        database, a few at a time (:func:`~legday.store.work.decode_stream`), so memory does
+        not grow with the input. ``progress(done, total, name)`` counts the files found so far
+        in ``total``, which grows while discovery goes on."""
         reports: list[FileReport] = []
         with self.db.session() as session:
             athlete_id = self._athlete_id(session)
             known = set(session.scalars(select(FileRow.sha256)))
-        seen: set[str] = set()
-        for entry in self.discover(paths):
-            if isinstance(entry, FileReport):
-                reports.append(entry)
-            elif entry.sha256 in known or entry.sha256 in seen:
-                reports.append(FileReport(entry.name, "duplicate"))
-            else:
-                seen.add(entry.sha256)
-                items.append(entry)
-        total = len(items) + len(reports)
-        done = len(reports)
-        if progress:
-            progress(done, total, "")
         history = self._history = stored_history(self.db, athlete_id)
         e1rm = self._e1rm = stored_e1rm(self.db, athlete_id)
-        for decoded in self._decode_all(items, history, e1rm):
-            reports.append(self._persist(decoded, athlete_id))
-            done += 1
+        count = {"found": 0, "done": 0}
+
+        def tick(name: str) -> None:
+            count["done"] += 1
             if progress:
-                progress(done, total, decoded.name)
+                progress(count["done"], count["found"], name)
+
+        def new_items() -> Iterator[WorkItem]:
+            seen: set[str] = set()
+            for entry in self.discover(paths):
+                count["found"] += 1
+                if isinstance(entry, FileReport):
+                    reports.append(entry)
+                    tick(entry.path)
+                elif entry.sha256 in known or entry.sha256 in seen:
+                    reports.append(FileReport(entry.name, "duplicate"))
+                    tick(entry.name)
+                else:
+                    seen.add(entry.sha256)
+                    yield entry
+
+        if progress:
+            progress(0, 0, "")
+        decoded_items = decode_stream(
+            new_items(), self.profile, self.settings, history, e1rm, self.workers
+        )
+        for _, decoded in decoded_items:
+            reports.append(self._persist(decoded, athlete_id))
+            tick(decoded.name)
         self._rejudge_later_runs(athlete_id)
         return ImportSummary(reports)
 
@@ -245,17 +258,6 @@ class Importer:
             self.settings,
             self.workers,
         )
-
-    def _decode_all(
-        self, items: list[WorkItem], history: list[dict[str, Any]], e1rm: dict[str, float]
-    ) -> Iterator[Decoded]:
-        args = [(item, self.profile, self.settings, history, e1rm) for item in items]
-        if self.workers <= 1 or len(items) <= 2:
-            for a in args:
-                yield decode_item(*a)
-            return
-        with ProcessPoolExecutor(max_workers=self.workers) as pool:
-            yield from pool.map(decode_item, *zip(*args, strict=True), chunksize=4)
 
     def _athlete_id(self, session: Session) -> int:
         row = session.scalar(select(AthleteRow).where(AthleteRow.name == self.athlete))
