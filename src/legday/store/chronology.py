@@ -27,7 +27,7 @@ from .db import Database
 from .importer import stored_e1rm, stored_history
 from .labels import apply_judgement, labels_of_file
 from .schema import ActivityRow, FileRow
-from .work import Decoded, WorkItem, decode_item
+from .work import Decoded, WorkItem, decode_shared, init_worker
 
 __all__ = ["rejudge_since", "strava_row_of"]
 
@@ -128,33 +128,12 @@ def _decode(
 ) -> Iterator[Decoded]:
     shared = (profile, settings, history, e1rm)
     if workers <= 1 or len(work) <= 2:
-        _init_worker(*shared)
-        yield from map(_decode_one, work, labels)
+        init_worker(*shared)
+        yield from map(decode_shared, work, labels)
         return
     # The history (one entry per stored session) goes to each worker once, not with each file.
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=shared
-    ) as pool:
-        yield from pool.map(_decode_one, work, labels, chunksize=4)
-
-
-#: What every file of one re-judging shares, set once per worker process by :func:`_init_worker`.
-_SHARED: dict[str, Any] = {}
-
-
-def _init_worker(
-    profile: AthleteProfile,
-    settings: Settings,
-    history: list[dict[str, Any]],
-    e1rm: dict[str, float],
-) -> None:
-    _SHARED.update(profile=profile, settings=settings, history=history, e1rm=e1rm)
-
-
-def _decode_one(item: WorkItem, labels: dict[int, RunKind]) -> Decoded:
-    return decode_item(
-        item, _SHARED["profile"], _SHARED["settings"], _SHARED["history"], _SHARED["e1rm"], labels
-    )
+    with ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=shared) as pool:
+        yield from pool.map(decode_shared, work, labels, chunksize=4)
 
 
 def _utc(value: datetime) -> datetime:

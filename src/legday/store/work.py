@@ -49,7 +49,9 @@ __all__ = [
     "DecodedStrength",
     "WorkItem",
     "decode_item",
+    "decode_shared",
     "decode_stream",
+    "init_worker",
     "judged_as_label",
     "strength_fingerprint",
     "summaries_before",
@@ -161,15 +163,13 @@ def decode_stream(
     head = [item for _, item in zip(range(3), source, strict=False)]
     shared = (profile, settings, history, e1rm)
     if workers <= 1 or len(head) <= 2:  # no pool for a file or two
-        _init_worker(*shared)
+        init_worker(*shared)
         for item in _then(head, source):
-            yield item, _decode_shared(item)
+            yield item, decode_shared(item)
         return
     pending: deque[tuple[WorkItem, Future[Decoded]]] = deque()
     in_flight = 0
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=shared
-    ) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=shared) as pool:
         for item in _then(head, source):
             pending.append((item, pool.submit(_decode_remote, item)))
             in_flight += len(item.data)
@@ -192,28 +192,31 @@ def _then(head: list[WorkItem], rest: Iterator[WorkItem]) -> Iterator[WorkItem]:
     yield from rest
 
 
-#: What every file of one import shares, set once per worker process by :func:`_init_worker`.
+#: What every file of one import (or re-judging) shares, set once per worker process by
+#: :func:`init_worker`.
 _SHARED: dict[str, Any] = {}
 
 
-def _init_worker(
+def init_worker(
     profile: AthleteProfile,
     settings: Settings,
     history: list[dict[str, Any]],
     e1rm: dict[str, float],
 ) -> None:
+    """Set what :func:`decode_shared` decodes with (a pool's initializer: sent once)."""
     _SHARED.update(profile=profile, settings=settings, history=history, e1rm=e1rm)
 
 
-def _decode_shared(item: WorkItem) -> Decoded:
+def decode_shared(item: WorkItem, labels: Mapping[int, RunKind] | None = None) -> Decoded:
+    """:func:`decode_item` with what :func:`init_worker` set in this process."""
     return decode_item(
-        item, _SHARED["profile"], _SHARED["settings"], _SHARED["history"], _SHARED["e1rm"]
+        item, _SHARED["profile"], _SHARED["settings"], _SHARED["history"], _SHARED["e1rm"], labels
     )
 
 
 def _decode_remote(item: WorkItem) -> Decoded:
-    """:func:`_decode_shared` in a worker: the result travels back without the file's bytes."""
-    out = _decode_shared(item)
+    """:func:`decode_shared` in a worker: the result travels back without the file's bytes."""
+    out = decode_shared(item)
     out.data = b""
     return out
 
