@@ -35,7 +35,7 @@ def test_block_shape_deloads_and_to_dict() -> None:
     assert [p.monday for p in block.plans] == [START + timedelta(weeks=i) for i in range(8)]
     d = block.to_dict()
     assert [w["deload"] for w in d["weeks"]] == [False, False, False, True] * 2
-    assert set(d["weeks"][0]) == {"week", "days", "checks", "infeasible", "deload", "race"}
+    assert set(d["weeks"][0]) == {"week", "days", "checks", "infeasible", "deload", "race", "taper"}
     assert block.ok and "== Week 4 of 8 (deload)" in block.lines()
 
 

@@ -28,21 +28,24 @@ OPTIONS = (None, "lower", "upper_core", "full")
 
 
 def context(runs: dict[str, str]) -> tuple[WeekSession, ...]:
-    """The same run week before and after (three days each side)."""
+    """The same run week before (six days: R11's reach after a race) and after (three days),
+    a race there run as a long run: a race does not repeat every week."""
     out = []
     for i, day in enumerate(WEEKDAYS):
         if day in runs:
-            if i >= 4:
-                out.append(WeekSession(i - 7, "run", RUN_HOUR, runs[day]))
+            kind = "long" if runs[day] == "race" else runs[day]
+            if i >= 1:
+                out.append(WeekSession(i - 7, "run", RUN_HOUR, kind))
             if i <= 2:
-                out.append(WeekSession(i + 7, "run", RUN_HOUR, runs[day]))
+                out.append(WeekSession(i + 7, "run", RUN_HOUR, kind))
     return tuple(out)
 
 
 def hard_ok(sessions: list[WeekSession], ctx: tuple[WeekSession, ...]) -> bool:
     week = WeekSessions(tuple(sessions), ctx)
     legs = sum(s.lower_body for s in sessions if s.type == "strength")
-    return legs >= S.min_lower_body_sessions and not any(r.check(week, S) for r in HARD)
+    need = S.race_week_lower_body_sessions if week.has_race else S.min_lower_body_sessions
+    return legs >= need and not any(r.check(week, S) for r in HARD)
 
 
 def brute_force_feasible(

@@ -92,8 +92,10 @@ def test_r11_recovery() -> None:
     back_to_back = WeekSessions((lift(1, 18), lift(2, 18)))
     assert any("48 h" in v.text for v in rule.check(back_to_back, S))
     assert rule.check(WeekSessions((lift(1, 18), lift(3, 18))), S) == []
-    # Upper body the day before a race is fine.
-    assert rule.check(WeekSessions((lift(5, lower=False), run(6, "race"))), S) == []
+    # No lifting at all the day before a race (issue 15), upper body two days before is fine.
+    before = rule.check(WeekSessions((lift(5, lower=False), run(6, "race"))), S)
+    assert [v.day for v in before] == ["sat"] and "day before" in before[0].text
+    assert rule.check(WeekSessions((lift(4, lower=False), run(6, "race"))), S) == []
 
 
 def _facts(day: date, hour: int, type_: str, **kw: object) -> SessionFacts:

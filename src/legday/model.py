@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -35,12 +35,14 @@ __all__ = [
     "Event",
     "ExerciseSet",
     "Lap",
+    "Race",
     "Role",
     "RunKind",
     "SessionTotals",
     "SetType",
     "Source",
     "StrengthSession",
+    "parse_races",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -336,6 +338,73 @@ Units = Literal["metric", "imperial"]
 Experience = Literal["novice", "intermediate", "advanced"]
 
 
+#: Distances a race may be named by, km (World Athletics road distances).
+RACE_DISTANCES_KM: dict[str, float] = {
+    "marathon": 42.195,
+    "half": 21.0975,
+    "half_marathon": 21.0975,
+    "10k": 10.0,
+    "5k": 5.0,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Race:
+    """A race on a date, with its distance when known (R11: recovery scales with it)."""
+
+    day: date
+    distance_km: float | None = None
+
+    def __str__(self) -> str:
+        if self.distance_km is None:
+            return self.day.isoformat()
+        return f"{self.day.isoformat()}:{self.distance_km:g}"
+
+
+def parse_race(raw: str) -> Race:
+    """``2027-04-18:42.2`` (km), ``2027-04-18:marathon`` or ``2027-04-18`` → :class:`Race`.
+
+    Raises :class:`ConfigError` naming the bad date or distance.
+    """
+    text = raw.strip()
+    day_s, _, dist_s = text.partition(":")
+    try:
+        day = date.fromisoformat(day_s.strip())
+    except ValueError:
+        raise ConfigError(
+            f"a race is DATE:KM, e.g. 2027-04-18:42.2 or 2027-04-18:marathon; got {raw!r}"
+        ) from None
+    dist_s = dist_s.strip().lower().replace(" ", "_").removesuffix("km")
+    if not dist_s:
+        return Race(day)
+    if dist_s in RACE_DISTANCES_KM:
+        return Race(day, RACE_DISTANCES_KM[dist_s])
+    try:
+        km = float(dist_s)
+    except ValueError:
+        raise ConfigError(
+            f"race distance {dist_s!r} on {day_s}: give km (42.2) or one of "
+            f"{', '.join(RACE_DISTANCES_KM)}"
+        ) from None
+    if not 0 < km <= _MAX_RACE_KM:
+        raise ConfigError(f"race distance on {day_s} must be between 0 and {_MAX_RACE_KM:g} km")
+    return Race(day, km)
+
+
+def parse_races(raw: str) -> tuple[Race, ...]:
+    """Comma-separated :func:`parse_race` items, sorted by date; one race a day."""
+    races: dict[date, Race] = {}
+    for part in raw.replace(";", ",").split(","):
+        if part.strip() and part.strip().lower() not in ("none", "null"):
+            race = parse_race(part)
+            races[race.day] = race
+    return tuple(races[d] for d in sorted(races))
+
+
+#: Longest race distance accepted, km (a multi-day ultra is beyond a strength plan's scope).
+_MAX_RACE_KM: float = 250.0
+
+
 @dataclass(frozen=True, slots=True)
 class AthleteProfile:
     """What legday knows about the athlete. Every field is optional except the defaults."""
@@ -367,6 +436,9 @@ class AthleteProfile:
     empty: a gym rack in the usual steps. Plans never load beyond them."""
     kettlebells: tuple[float, ...] = ()
     """The kettlebells the athlete owns, kg (as ``dumbbells``); empty: a gym's set."""
+    races: tuple[Race, ...] = ()
+    """Races ahead, with distances (set as ``2027-04-18:42.2,2027-06-06:10``; a distance may
+    be written ``marathon``, ``half``, ``10k``); plans build toward them (R11)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {name: _jsonable(getattr(self, name)) for name in PROFILE_KEYS}
@@ -411,6 +483,7 @@ PROFILE_KEYS: tuple[str, ...] = (
     "units",
     "dumbbells",
     "kettlebells",
+    "races",
 )
 
 _INT_RANGES: dict[str, tuple[int, int]] = {
@@ -471,6 +544,8 @@ def _parse_profile_value(key: str, raw: str) -> Any:
         return _parse_list(key, raw, EQUIPMENT, sort=True)
     if key in ("dumbbells", "kettlebells"):
         return _parse_loads(key, raw)
+    if key == "races":
+        return parse_races(raw)
     raise ConfigError(f"unknown profile key {key!r}")  # pragma: no cover - guarded above
 
 
@@ -548,7 +623,7 @@ def _parse_list(key: str, raw: str, valid: tuple[str, ...], *, sort: bool) -> tu
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, tuple):
-        return list(value)
+        return [str(v) if isinstance(v, Race) else v for v in value]
     if isinstance(value, float) and math.isnan(value):
         return None
     return value

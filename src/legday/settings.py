@@ -85,6 +85,20 @@ class Settings:
     no_legs_before_race_h: int = 72
     #: Hours between hard lower-body sessions (R11; ACSM: ≥ 48 h per muscle group).
     min_hours_between_leg_sessions: int = 48
+    #: Race distances, km, that bound :attr:`no_legs_after_race_h`'s bands: up to 5 km, up
+    #: to 21 km (10 k, 15 k), up to 42 km (a half marathon, 30 k), and beyond (a marathon).
+    race_distance_bands_km: tuple[float, float, float] = (5.0, 21.0, 42.0)
+    #: Hours with no hard lower-body lifting after a race, by distance band (R11; docs/science.md
+    #: 5: 48–72 h after a short race, longer after a half or full marathon — muscle-damage
+    #: markers peak 1–4 days after a marathon, creatine kinase near baseline after ~6 days).
+    no_legs_after_race_h: tuple[int, int, int, int] = (48, 72, 96, 144)
+    #: Distance assumed for a race given without one (``sun=race``), km: a 10 k.
+    default_race_km: float = 10.0
+    #: Most strength sessions in a race week (R8 capped for the taper; the issue: at most 2).
+    race_week_max_sessions: int = 2
+    #: Leg sessions planned in a race week (one, at the race-week dose: the taper keeps
+    #: strength with less volume).
+    race_week_lower_body_sessions: int = 1
     #: Lower-body strength sessions planned by default (R10).
     min_lower_body_sessions: int = 2
     #: Weekly minutes in the cardio band (R2; 2018 Physical Activity Guidelines for Americans:

@@ -14,6 +14,7 @@ EPILOG = example(
     "legday plan",
     'legday plan --runs "mon=easy,tue=intervals,sat=long" --minutes 25 --json',
     "legday plan --weeks 8 --ics block.ics",
+    "legday plan --weeks 8 --race 2027-04-18:42.2",
 )
 
 
@@ -39,13 +40,23 @@ def plan(
         str | None,
         typer.Option(help="bodyweight,bands,dumbbells,kettlebell,barbell,cables,machine"),
     ] = None,
+    race: Annotated[
+        str | None,
+        typer.Option(
+            help="Races, DATE:KM, e.g. 2027-04-18:42.2 or 2027-06-06:10k,2027-09-26:marathon "
+            "(besides the profile's races): lighter race weeks, no lifting the day before, no "
+            "hard legs for 48–144 h after; a block builds toward them."
+        ),
+    ] = None,
     ics: Annotated[Path | None, typer.Option(help="Also write an iCalendar file.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     db: DbOption = None,
 ) -> None:
     """Plan next week's 2–3 strength sessions around your runs (R8–R11): legs after or the day
     after hard runs, never the day before one, with compound, single-leg, isolation, core and
-    upper-body work, loads from your progression. Rules that cannot be met are listed."""
+    upper-body work, loads from your progression. Around races: at most 2 lighter sessions in
+    race week, none the day before. Rules that cannot be met are listed."""
+    from legday.model import parse_races
     from legday.plan import parse_runs, to_ics
 
     lib = library(db)
@@ -56,6 +67,7 @@ def plan(
             available_days=_split(available),
             minutes_per_day=minutes,
             equipment=_split(equipment),
+            races=parse_races(race) if race is not None else (),
         )
     finally:
         lib.close()

@@ -32,11 +32,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from legday.errors import ConfigError
-from legday.model import EQUIPMENT, WEEKDAYS, AthleteProfile
+from legday.model import EQUIPMENT, WEEKDAYS, AthleteProfile, Race
 from legday.settings import Settings
 from legday.strength.catalog import Catalog, load_catalog
 from legday.strength.loads import LoadSteps
@@ -51,6 +51,8 @@ from legday.week.rules import (
     Violation,
     WeekSession,
     WeekSessions,
+    legs_after_race_h,
+    race_km,
 )
 
 from .result import Check, Focus, Infeasibility, Plan, PlannedDay, PlannedSession
@@ -67,11 +69,16 @@ __all__ = [
     "assemble",
     "best_leaf",
     "context_days",
+    "days_back",
+    "dose_for",
     "make_menu",
+    "overlay_races",
     "plan_week",
+    "races_by_day",
     "resolve_budget",
     "run_context",
     "search_week",
+    "without_races",
 ]
 
 #: The rules a plan is checked with: every week rule except those about the runs themselves
@@ -127,12 +134,26 @@ class WeekSetup:
     context: tuple[WeekSession, ...]
     menu: Menu
     dose: Dose = Dose.NORMAL
+    race_km: Mapping[int, float] = field(default_factory=dict)
+    """Day → distance of a race this week whose distance is known (R11: the recovery)."""
 
     def run_sessions(self) -> tuple[WeekSession, ...]:
         return tuple(
-            WeekSession(day=d, type="run", hour=RUN_HOUR, kind=k, minutes=RUN_MIN)
+            WeekSession(
+                day=d,
+                type="run",
+                hour=RUN_HOUR,
+                kind=k,
+                minutes=RUN_MIN,
+                distance_km=self.race_km.get(d) if k == "race" else None,
+            )
             for d, k in sorted(self.runs.items())
         )
+
+    @property
+    def race_week(self) -> bool:
+        """The week holds a race: at most ``Settings.race_week_max_sessions`` sessions."""
+        return "race" in self.runs.values()
 
 
 def context_days(settings: Settings) -> int:
@@ -145,20 +166,83 @@ def context_days(settings: Settings) -> int:
     return min(7, -(-longest // 24))
 
 
+def days_back(settings: Settings) -> int:
+    """Days of the previous week the rules need: R11's reach after a race (a Sunday marathon
+    keeps hard legs away until Saturday), at least :func:`context_days`."""
+    return min(7, max(context_days(settings), -(-max(settings.no_legs_after_race_h) // 24)))
+
+
 def run_context(
-    previous_runs: Mapping[str, str], next_runs: Mapping[str, str], days: int = 2
+    previous_runs: Mapping[str, str],
+    next_runs: Mapping[str, str],
+    days: int = 2,
+    *,
+    before: int | None = None,
+    race_km: Mapping[int, float] | None = None,
 ) -> tuple[WeekSession, ...]:
-    """Runs of the last ``days`` days of the previous week and the first of the next."""
+    """Runs of the last ``before`` (default ``days``) days of the previous week and the first
+    ``days`` of the next; ``race_km`` gives the distance of a race on a day −7…13."""
+    known = race_km or {}
+
+    def run(day: int, kind: str) -> WeekSession:
+        km = known.get(day) if kind == "race" else None
+        return WeekSession(day, "run", RUN_HOUR, kind, minutes=RUN_MIN, distance_km=km)
+
     out = []
-    for i in range(7 - days, 7):
+    for i in range(7 - (days if before is None else before), 7):
         if WEEKDAYS[i] in previous_runs:
-            out.append(
-                WeekSession(i - 7, "run", RUN_HOUR, previous_runs[WEEKDAYS[i]], minutes=RUN_MIN)
-            )
+            out.append(run(i - 7, previous_runs[WEEKDAYS[i]]))
     for i in range(days):
         if WEEKDAYS[i] in next_runs:
-            out.append(WeekSession(i + 7, "run", RUN_HOUR, next_runs[WEEKDAYS[i]], minutes=RUN_MIN))
+            out.append(run(i + 7, next_runs[WEEKDAYS[i]]))
     return tuple(out)
+
+
+def without_races(runs: Mapping[str, str]) -> dict[str, str]:
+    """The run week with each race replaced by a long run: a race does not repeat every week
+    (the week before and after a race week, and a block's other weeks)."""
+    return {d: "long" if k == "race" else k for d, k in runs.items()}
+
+
+def races_by_day(races: Sequence[Race], monday: date, first: int, last: int) -> dict[int, Race]:
+    """Races on days ``first``…``last`` counted from ``monday`` (0 = that Monday)."""
+    out = {}
+    for race in races:
+        offset = (race.day - monday).days
+        if first <= offset <= last:
+            out[offset] = race
+    return out
+
+
+def overlay_races(
+    runs: Mapping[str, str], races: Mapping[int, Race], week: int
+) -> tuple[dict[str, str], dict[int, float]]:
+    """Week ``week`` (0 = this, −1 = previous, 1 = next) of ``runs`` with the dated races set
+    on their days, and the distances known, by day counted from this week's Monday."""
+    out = dict(runs)
+    km: dict[int, float] = {}
+    for offset, race in races.items():
+        if 7 * week <= offset < 7 * (week + 1):
+            out[WEEKDAYS[offset - 7 * week]] = "race"
+            if race.distance_km is not None:
+                km[offset] = race.distance_km
+    return validate_runs(out), km
+
+
+#: A race before the week whose no-hard-legs window runs past this hour of the week (Wednesday
+#: 00:00) leaves room for one leg session only: the week after a marathon is a recovery week.
+RECOVERY_WEEK_H: float = 48.0
+
+
+def _race_recovery_end(context: Sequence[WeekSession], settings: Settings) -> float:
+    """Hour of this week (0 = Monday 00:00) when the last earlier race's window for hard legs
+    closes (R11), or −inf."""
+    ends = [
+        s.end + legs_after_race_h(race_km(s, settings), settings)
+        for s in context
+        if s.is_race and s.day < 0
+    ]
+    return max(ends, default=float("-inf"))
 
 
 class _Search:
@@ -171,6 +255,14 @@ class _Search:
         self.prune = [r for r in rules if r.hard and isinstance(r, Recovery)]
         self.judge = [r for r in rules if not (r.hard and isinstance(r, Recovery))]
         self.runs = setup.run_sessions()
+        hi = settings.strength_sessions_per_week[1]
+        #: Most sessions and leg sessions the week holds: fewer in a race week (R8, R11).
+        self.max_sessions = min(hi, settings.race_week_max_sessions) if setup.race_week else hi
+        self.min_legs = (
+            min(settings.min_lower_body_sessions, settings.race_week_lower_body_sessions)
+            if setup.race_week or _race_recovery_end(setup.context, settings) > RECOVERY_WEEK_H
+            else settings.min_lower_body_sessions
+        )
         self.hard_days = {
             d for d, k in setup.runs.items() if WeekSession(d, "run", kind=k).is_hard_run
         }
@@ -198,7 +290,7 @@ class _Search:
         return WeekSessions(self.runs + lifts, self.setup.context)
 
     def leaves(self) -> list[_Leaf]:
-        hi = self.settings.strength_sessions_per_week[1]
+        hi = self.max_sessions
         days = [d for d in sorted(self.setup.budget) if self.setup.runs.get(d) not in NO_LIFT_KINDS]
         out: list[_Leaf] = []
 
@@ -215,7 +307,7 @@ class _Search:
                 if session is None:
                     continue
                 picks.append((day, session))
-                if not (session.lower_body and self._breaks(picks)):
+                if not self._breaks(picks):  # R11 (no lifting the day before a race, too)
                     dfs(i + 1, picks)
                 picks.pop()
 
@@ -232,7 +324,7 @@ class _Search:
         hard: list[Violation] = []
         soft = 0.0
         given_up = 0
-        lo, hi = st.strength_sessions_per_week
+        lo, hi = st.strength_sessions_per_week[0], self.max_sessions
         for rule in self.judge:
             found = rule.check(week, st)
             if rule.hard:
@@ -241,8 +333,8 @@ class _Search:
             else:
                 soft += C_R10 * len(found) if rule.id == "R10" else len(found)
         n_legs = sum(s.lower_body for _, s in picks)
-        lower_short = max(0, st.min_lower_body_sessions - n_legs)
-        soft += C_EXTRA_LEGS * max(0, n_legs - st.min_lower_body_sessions)
+        lower_short = max(0, self.min_legs - n_legs)
+        soft += C_EXTRA_LEGS * max(0, n_legs - self.min_legs)
         given_up += lower_short
         for d, s in picks:
             if s.lower_body and d - 1 in self.hard_days and d not in self.hard_days:
@@ -261,7 +353,21 @@ class _Search:
         return _Leaf(picks, given_up, soft, tuple(hard), lower_short, tail)
 
 
+#: What each lighter dose adds to a session's reason.
+_DOSE_WHY: Mapping[Dose, str] = {
+    Dose.NORMAL: "",
+    Dose.RACE: " Race week (or its taper): one set fewer and one more rep in reserve for the "
+    "legs, so they are fresh on race day.",
+    Dose.DELOAD: " A lighter week: one set fewer, one more rep in reserve.",
+}
+
+
 def _why(day: int, session: PlannedSession, setup: WeekSetup, hard_days: set[int]) -> str:
+    lighter = setup.dose is Dose.DELOAD or (setup.dose is Dose.RACE and session.lower_body)
+    return _why_day(day, session, setup, hard_days) + (_DOSE_WHY[setup.dose] if lighter else "")
+
+
+def _why_day(day: int, session: PlannedSession, setup: WeekSetup, hard_days: set[int]) -> str:
     kind = setup.runs.get(day)
     if session.lower_body:
         if day in hard_days and kind is not None:
@@ -338,11 +444,11 @@ def assemble(
             infeasible.append(Infeasibility(rule.id, f"{text} Why: {reasons}."))
     if leaf.lower_short:
         reasons = reasons or _reasons(setup, search, settings)
-        n = settings.min_lower_body_sessions - leaf.lower_short
+        n = search.min_legs - leaf.lower_short
         infeasible.append(
             Infeasibility(
                 "R10",
-                f"Only {n} of {settings.min_lower_body_sessions} leg sessions fit without "
+                f"Only {n} of {search.min_legs} leg sessions fit without "
                 f"breaking R11. Why: {reasons}.",
             )
         )
@@ -418,6 +524,23 @@ def make_menu(
     )
 
 
+def dose_for(runs: Mapping[int, str], races: Mapping[int, Race], settings: Settings) -> Dose:
+    """The week's dose from the races around it: a race week, and the week before a half
+    marathon or longer (the taper), take the race-week dose; the week after a half marathon or
+    longer is a recovery week (a deload). Mujika & Padilla 2003: a taper keeps intensity and
+    cuts volume; docs/science.md 5."""
+    if "race" in runs.values():
+        return Dose.RACE
+    long_km = settings.race_distance_bands_km[1]
+    for day, race in sorted(races.items()):
+        km = race.distance_km if race.distance_km is not None else settings.default_race_km
+        if km > long_km and day >= 7:
+            return Dose.RACE
+        if km > long_km and day < 0:
+            return Dose.DELOAD
+    return Dose.NORMAL
+
+
 def search_week(
     setup: WeekSetup, settings: Settings, rules: Sequence[Rule] = PLAN_RULES
 ) -> tuple[_Search, list[_Leaf]]:
@@ -442,7 +565,8 @@ def plan_week(
     previous_runs: Mapping[str, str] | None = None,
     next_runs: Mapping[str, str] | None = None,
     previous_lifts: Sequence[WeekSession] = (),
-    dose: Dose = Dose.NORMAL,
+    dose: Dose | None = None,
+    races: Sequence[Race] = (),
     rules: Sequence[Rule] = PLAN_RULES,
 ) -> Plan:
     """Plan the strength sessions of the week starting ``monday`` around ``runs``.
@@ -451,9 +575,14 @@ def plan_week(
     available days, minutes and equipment can be overridden (``minutes_per_day`` may be a
     per-day mapping). ``own_lifts`` (catalog keys) are preferred, ``last_week``'s exercises
     avoided for variety, and ``targets`` (key → (load_kg, reps)) give the loads. The rules also
-    see the previous week's last two days and the next week's first two (``previous_runs`` and
-    ``next_runs`` default to ``runs``: a repeating week) plus ``previous_lifts`` (the previous
-    week's strength sessions, days −7…−1).
+    see the previous week's last days and the next week's first (``previous_runs`` and
+    ``next_runs`` default to ``runs`` without its race: a repeating week, where a race does not
+    repeat) plus ``previous_lifts`` (the previous week's strength sessions, days −7…−1).
+
+    ``races`` (dates with distances) are set on their days in this week and its neighbours: a
+    race week holds at most ``Settings.race_week_max_sessions`` sessions at the race-week dose,
+    no lifting the day before the race, and no hard legs for 48–144 h after it, by distance
+    (R11). ``dose`` defaults to the week's place around the races (:func:`dose_for`).
 
     Every hard rule of ``rules`` holds, or the plan's ``infeasible`` says which gave and why;
     R11 never gives. Raises :class:`ConfigError` on an unknown day, kind or equipment.
@@ -465,17 +594,24 @@ def plan_week(
     profile = profile or AthleteProfile()
     settings = settings or Settings()
     runs = validate_runs(runs)
+    dated = races_by_day(races, monday, -7, 13)
+    prev = validate_runs(previous_runs) if previous_runs is not None else without_races(runs)
+    nxt = validate_runs(next_runs) if next_runs is not None else without_races(runs)
+    runs, km = overlay_races(runs, dated, 0)
+    prev, km_prev = overlay_races(prev, dated, -1)
+    nxt, km_next = overlay_races(nxt, dated, 1)
+    known = {**km_prev, **km, **km_next}
     context = run_context(
-        validate_runs(previous_runs) if previous_runs is not None else runs,
-        validate_runs(next_runs) if next_runs is not None else runs,
-        context_days(settings),
+        prev, nxt, context_days(settings), before=days_back(settings), race_km=known
     )
+    by_day = {WEEKDAYS.index(d): k for d, k in runs.items()}
     setup = WeekSetup(
-        runs={WEEKDAYS.index(d): k for d, k in runs.items()},
+        runs=by_day,
         budget=resolve_budget(profile, available_days, minutes_per_day, settings),
         context=context + tuple(previous_lifts),
         menu=make_menu(profile, settings, catalog, equipment, own_lifts, last_week, targets),
-        dose=dose,
+        dose=dose if dose is not None else dose_for(by_day, dated, settings),
+        race_km=km,
     )
     search, leaves = search_week(setup, settings, rules)
     return assemble(monday, setup, best_leaf(leaves), settings, rules, search)

@@ -283,6 +283,8 @@ class Block:
     """Indices (0-based) of the deload weeks."""
     race_weeks: tuple[int, ...]
     """Indices (0-based) of the weeks holding a race."""
+    taper_weeks: tuple[int, ...] = ()
+    """Indices (0-based) of the lighter weeks before a half marathon or longer (the taper)."""
 
     @property
     def ok(self) -> bool:
@@ -295,6 +297,7 @@ class Block:
                     **p.to_dict(),
                     "deload": i in self.deload_weeks,
                     "race": i in self.race_weeks,
+                    "taper": i in self.taper_weeks,
                 }
                 for i, p in enumerate(self.plans)
             ],
@@ -305,7 +308,11 @@ class Block:
         for i, plan in enumerate(self.plans):
             tags = [
                 t
-                for t, weeks in (("deload", self.deload_weeks), ("race", self.race_weeks))
+                for t, weeks in (
+                    ("deload", self.deload_weeks),
+                    ("race", self.race_weeks),
+                    ("taper", self.taper_weeks),
+                )
                 if i in weeks
             ]
             label = f" ({', '.join(tags)})" if tags else ""

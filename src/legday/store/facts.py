@@ -78,6 +78,7 @@ def activity_facts(row: Any, profile: AthleteProfile) -> SessionFacts:
         sport=row.sport,
         muscles=_muscles(row.verdict),
         strength_muscles=_strength_muscles(row.verdict),
+        distance_km=row.distance_m / 1000.0 if is_run and row.distance_m else None,
     )
 
 

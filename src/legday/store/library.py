@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from legday.errors import NotFoundError
 from legday.home import Home
-from legday.model import Activity, AthleteProfile, Source, StrengthSession
+from legday.model import Activity, AthleteProfile, Race, Source, StrengthSession
 from legday.settings import Settings
 from legday.week.check import (
     TREND_DAYS,
@@ -142,6 +142,7 @@ class Library:
                     ActivityRow.utc_offset_s,
                     ActivityRow.sport,
                     ActivityRow.duration_s,
+                    ActivityRow.distance_m,
                     ActivityRow.kind,
                     ActivityRow.category,
                     ActivityRow.counts_as_leg_day,
@@ -251,8 +252,10 @@ class Library:
         available_days: Sequence[str] | None = None,
         minutes_per_day: int | None = None,
         equipment: Sequence[str] | None = None,
+        races: Sequence[Race] = (),
     ) -> Plan | Block:
-        """Next week's plan (or a block of ``weeks``), from the Monday after ``day``."""
+        """Next week's plan (or a block of ``weeks``), from the Monday after ``day``, around
+        the profile's races and ``races`` (a block builds toward them)."""
         from legday.plan import infer_run_week, plan_block, plan_week
         from legday.strength import exercise_history, load_catalog, next_target
 
@@ -298,6 +301,7 @@ class Library:
             own_lifts=own,
             last_week=last_week,
             targets=targets,
+            races=(*self.profile.races, *races),
         )
         if weeks > 1:
             return plan_block(weeks, runs, start=monday, **common)

@@ -18,6 +18,7 @@ __all__ = [
     "WeekReport",
     "check_week_of",
     "context_days",
+    "days_before",
     "iso_week",
     "week_start",
 ]
@@ -51,6 +52,8 @@ class SessionFacts:
     muscles: dict[str, float] = field(default_factory=dict)
     strength_muscles: dict[str, float] = field(default_factory=dict)
     """The strength layer of ``muscles`` (lifting in the strength range, forceful running)."""
+    distance_km: float | None = None
+    """The distance run, km (a race's recovery scales with it, R11)."""
 
     def to_week_session(self, monday: date) -> WeekSession:
         day = (self.local_start.date() - monday).days
@@ -67,12 +70,19 @@ class SessionFacts:
             above_band_min=self.above_band_s / 60.0,
             overload=self.overload,
             id=self.id,
+            distance_km=self.distance_km,
         )
 
 
 def context_days(settings: Settings) -> int:
     """Days after the week that R11 can reach (a race 72 h after a Sunday lift)."""
     return max(2, -(-max(settings.no_legs_before_race_h, settings.no_legs_before_hard_run_h) // 24))
+
+
+def days_before(settings: Settings) -> int:
+    """Days before the week that R10/R11 can reach back to (a Sunday marathon keeps hard legs
+    away until the next Saturday)."""
+    return max(2, -(-max(settings.no_legs_after_race_h) // 24))
 
 
 def week_start(day: date) -> date:
@@ -186,7 +196,7 @@ def check_week_of(
     context = [
         s.to_week_session(monday)
         for s in sessions
-        if monday - timedelta(days=2) <= s.local_start.date() < monday
+        if monday - timedelta(days=days_before(settings)) <= s.local_start.date() < monday
         or sunday < s.local_start.date() <= sunday + ahead
     ]
     week = WeekSessions(tuple(s.to_week_session(monday) for s in inside), tuple(context))

@@ -31,6 +31,8 @@ __all__ = [
     "WeekSession",
     "WeekSessions",
     "check_week",
+    "legs_after_race_h",
+    "race_km",
 ]
 
 #: Run kinds that count as hard for R10/R11 (issue: intervals, tempo, hill repeats, sprints,
@@ -69,6 +71,8 @@ class WeekSession:
     overload: bool = False
     """A run much longer than usual (R4)."""
     id: int | str | None = None
+    distance_km: float | None = None
+    """A race's distance, when known (R11: the recovery after it scales with it)."""
 
     @property
     def time(self) -> float:
@@ -78,6 +82,15 @@ class WeekSession:
     @property
     def is_hard_run(self) -> bool:
         return self.type == "run" and self.kind in HARD_KINDS
+
+    @property
+    def is_race(self) -> bool:
+        return self.type == "run" and self.kind == "race"
+
+    @property
+    def end(self) -> float:
+        """Hours since Monday 00:00 at the session's end."""
+        return self.time + self.minutes / 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +111,11 @@ class WeekSessions:
     @property
     def runs(self) -> list[WeekSession]:
         return [s for s in self.sessions if s.type == "run"]
+
+    @property
+    def has_race(self) -> bool:
+        """The week (not its context) holds a race: a race week."""
+        return any(s.is_race for s in self.sessions)
 
     def all_sessions(self) -> list[WeekSession]:
         return sorted([*self.context, *self.sessions], key=lambda s: s.time)
@@ -133,6 +151,28 @@ def _day(day: int) -> str:
     return WEEKDAYS[day % 7]
 
 
+def race_km(race: WeekSession, settings: Settings) -> float:
+    """A race's distance, or ``Settings.default_race_km`` when it was not given."""
+    return race.distance_km if race.distance_km is not None else settings.default_race_km
+
+
+def legs_after_race_h(distance_km: float, settings: Settings) -> int:
+    """Hours with no hard leg session after a race of ``distance_km`` (R11): 48 h after a 5 k,
+    72 h after a 10 k, 96 h after a half marathon, 144 h after a marathon (docs/science.md 5)."""
+    bands = settings.race_distance_bands_km
+    hours = settings.no_legs_after_race_h
+    for bound, h in zip(bands, hours, strict=False):
+        if distance_km <= bound:
+            return h
+    return hours[-1]
+
+
+def _race_name(race: WeekSession, settings: Settings) -> str:
+    km = race_km(race, settings)
+    given = "" if race.distance_km is not None else " (distance not given)"
+    return f"{_day(race.day)}'s {km:g} km race{given}"
+
+
 class StrengthFrequency(Rule):
     """R8: lift 2–3 times a week, sessions of at least 15 minutes."""
 
@@ -143,6 +183,15 @@ class StrengthFrequency(Rule):
     def check(self, week: WeekSessions, settings: Settings) -> list[Violation]:
         lo, hi = settings.strength_sessions_per_week
         n = len(week.strength)
+        if week.has_race and n > settings.race_week_max_sessions:
+            cap = settings.race_week_max_sessions
+            return [
+                Violation(
+                    self.id,
+                    f"{n} strength sessions in a race week: at most {cap}, at the race-week "
+                    "dose, so the legs are fresh on race day.",
+                )
+            ]
         if n < lo:
             missing = lo - n
             return [
@@ -238,12 +287,14 @@ class HardDaysHard(Rule):
 
 class Recovery(Rule):
     """R11: no hard legs within 24 h before a hard or long run (72 h before a race); 48 h between
-    leg sessions."""
+    leg sessions; around a race, no hard legs for 48–144 h after it (by distance) and no
+    lifting at all the day before it."""
 
     id: ClassVar[str] = "R11"
     sentence: ClassVar[str] = (
         "Recover: no hard leg session in the 24 hours before a hard or long run (72 before a "
-        "race), and 48 hours between hard leg sessions."
+        "race), 48 hours between hard leg sessions; no lifting the day before a race, and no "
+        "hard legs for 48–72 hours after one (longer after a half or full marathon)."
     )
     hard: ClassVar[bool] = True
 
@@ -251,7 +302,7 @@ class Recovery(Rule):
         everything = week.all_sessions()
         legs = [s for s in everything if s.type == "strength" and s.lower_body]
         mine = {id(s) for s in week.sessions}
-        out: list[Violation] = []
+        out: list[Violation] = self._around_races(week, everything, settings)
         before_h = settings.no_legs_before_hard_run_h
         for lift in legs:
             if id(lift) not in mine:
@@ -280,6 +331,39 @@ class Recovery(Rule):
                         _day(b.day),
                     )
                 )
+        return out
+
+    def _around_races(
+        self, week: WeekSessions, everything: Sequence[WeekSession], settings: Settings
+    ) -> list[Violation]:
+        """No lifting the day before a race; no hard legs too soon after one."""
+        races = [s for s in everything if s.is_race]
+        out: list[Violation] = []
+        for lift in week.strength:
+            for race in races:
+                if race.day - lift.day == 1:
+                    out.append(
+                        Violation(
+                            self.id,
+                            f"Strength session on {_day(lift.day)}, the day before "
+                            f"{_race_name(race, settings)}: no lifting the day before a race; "
+                            "move it earlier in the week or drop it.",
+                            _day(lift.day),
+                        )
+                    )
+                    break
+                after_h = legs_after_race_h(race_km(race, settings), settings)
+                if lift.lower_body and 0 <= lift.time - race.end < after_h:
+                    out.append(
+                        Violation(
+                            self.id,
+                            f"Leg session on {_day(lift.day)} is {lift.time - race.end:.0f} h "
+                            f"after {_race_name(race, settings)}: no hard legs for {after_h} h "
+                            "after it; upper body and core only until then.",
+                            _day(lift.day),
+                        )
+                    )
+                    break
         return out
 
 
