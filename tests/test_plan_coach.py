@@ -65,7 +65,8 @@ def main_lift_track(block: Block) -> dict[str, list[tuple[int, int, float, bool,
         seen = set()
         for _, s in plan.strength_sessions:
             for e in s.exercises:
-                if e.region != "lower" or e.dosing in ("activation", "hold") or e.key in seen:
+                skip = e.region != "lower" or not e.hard or e.dosing in ("activation", "hold")
+                if skip or e.key in seen:
                     continue
                 seen.add(e.key)
                 head, idx = rung.get(e.key, (e.key, 0))

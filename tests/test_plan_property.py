@@ -65,7 +65,7 @@ def brute_force_feasible(
             if focus is None:
                 continue
             name = WEEKDAYS[day]
-            if runs.get(name) == "race" or minutes.get(name, 0) < S.min_strength_session_min:
+            if runs.get(name) == "race" or minutes.get(name, 0) < S.micro_session_min:
                 ok = False
                 break
             built = build_session(menu, focus, minutes[name], ordinal=ordinal, hour=LIFT_HOUR)
@@ -105,7 +105,7 @@ def test_every_plan_passes_the_hard_rules_or_nothing_can(
     # R11 never gives; a session never overruns the day.
     assert not [v for r in HARD if r.id == "R11" for v in r.check(week, S)]
     for day, s in plan.strength_sessions:
-        assert S.min_strength_session_min <= s.minutes <= minutes[day.weekday]
+        assert S.micro_session_min <= s.minutes <= minutes[day.weekday]
     lifts = [s for s in week.sessions]
     passes = hard_ok(lifts, week.context)
     assert passes == (not plan.infeasible), plan.infeasible

@@ -16,6 +16,7 @@ from legday.plan.sessions import (
     ISOLATION_REST_S,
     MAX_EXERCISES,
     MAX_SESSION_MIN,
+    MICRO_WARMUP_S,
     TEMPO_S_PER_REP,
     WARMUP_S,
     Dose,
@@ -81,14 +82,19 @@ def test_sessions_fit_the_day_and_the_equipment(
     focus: str, minutes: int, kit: set[str], experience: str, ordinal: int
 ) -> None:
     s = build_session(menu(tuple(kit), experience=experience), focus, minutes, ordinal=ordinal)  # type: ignore[arg-type]
-    if minutes < S.min_strength_session_min:
+    if minutes < S.micro_session_min:
         assert s is None
         return
     if s is None:  # the required exercises do not fit (a full session in 15 minutes)
         assert focus == "full"
         return
-    assert S.min_strength_session_min <= s.minutes <= min(minutes, MAX_SESSION_MIN)
-    assert WARMUP_S + sum(e.duration_s for e in s.exercises) <= min(minutes, MAX_SESSION_MIN) * 60
+    micro = minutes < S.min_strength_session_min
+    floor = S.micro_session_min if micro else S.min_strength_session_min
+    assert floor <= s.minutes <= min(minutes, MAX_SESSION_MIN)
+    warmup = MICRO_WARMUP_S if micro else WARMUP_S
+    assert warmup + sum(e.duration_s for e in s.exercises) <= min(minutes, MAX_SESSION_MIN) * 60
+    if micro:  # a micro-session: the required exercises, two sets each
+        assert len(s.exercises) <= 2 and all(e.sets == S.sets_per_exercise[0] for e in s.exercises)
     assert all(e.equipment in kit | {"bodyweight"} for e in s.exercises)
     assert len({e.key for e in s.exercises}) == len(s.exercises)
     lo, hi = S.sets_per_exercise
@@ -104,6 +110,9 @@ def coach_checklist(exercises: Sequence[PlannedExercise], kit: set[str]) -> None
         if e.dosing in ("activation", "hold"):
             assert e.rir is None and e.load_kg is None, e.key  # no RIR, no load on drills
             assert (e.dosing == "activation") == (not e.hard)
+        elif not e.hard:  # light legs: well short of failure, never a hard set
+            assert e.region == "lower" and e.rir == S.target_rir[1] + 2, e.key
+            assert e.rep_range is not None and e.rep_range[0] <= e.reps <= e.rep_range[1]
         else:
             assert e.rir in S.target_rir or e.rir == S.target_rir[1] + 1, e.key
             assert e.rep_range is not None and e.hard

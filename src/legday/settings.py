@@ -76,6 +76,10 @@ class Settings:
     strength_sessions_per_week: tuple[int, int] = (2, 3)
     #: Shortest strength session worth planning, minutes (R8: 15–20 minutes).
     min_strength_session_min: int = 15
+    #: Shortest micro-session, minutes, planned when a day has no more time than this (issue 15:
+    #: 10–15 minutes when that is all there is; Androulakis-Korakakis et al. 2020: even one hard
+    #: set 1–3 times a week raises 1RM). Two exercises of two sets, a one-minute warm-up.
+    micro_session_min: int = 10
     #: Preferred strength session length when time allows, minutes (R8).
     preferred_strength_session_min: int = 20
     #: Hours with no hard lower-body lifting before a hard or long run (R11).
@@ -121,6 +125,10 @@ class Settings:
     sets_per_exercise: tuple[int, int] = (2, 3)
     #: Rest between sets, seconds (ACSM 2009: 1–3 min for multi-joint work; shorter for isolation).
     rest_between_sets_s: int = 90
+    #: Rest between sets of the main lifts (squat, hinge, single-leg), seconds (ACSM 2009,
+    #: Ratamess et al.: at least 2–3 min for core multi-joint exercises with heavier loads);
+    #: a micro-session keeps ``rest_between_sets_s``.
+    main_lift_rest_s: int = 120
     #: Barbell load step, kg (smallest common plate pair).
     barbell_step_kg: float = 2.5
     #: Dumbbell load step, kg.

@@ -91,7 +91,7 @@ class _Progress:
     ) -> None:
         """Next week's targets, assuming this week was done as planned (R7)."""
         for e in exercises:
-            if e.dosing == "activation" or (lower_only_paused and e.region == "lower"):
+            if not e.hard or (lower_only_paused and e.region == "lower"):
                 continue
             done = tuple(
                 ExerciseSet(

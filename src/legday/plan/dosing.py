@@ -37,7 +37,7 @@ from legday.strength.progression import (
 
 from .result import PlannedExercise
 
-__all__ = ["HOLD_S", "LIGHT_LOAD_FACTOR", "Dose", "Dosing", "Kit"]
+__all__ = ["HOLD_S", "LIGHT_LOAD_FACTOR", "LIGHT_PROGRESSION", "Dose", "Dosing", "Kit"]
 
 #: Seconds of one set of an isometric hold to start with (a common plank prescription, 20–45 s).
 HOLD_S: int = 30
@@ -47,6 +47,8 @@ LIGHT_LOAD_FACTOR: float = DELOAD_LOAD_RATIO
 #: Seconds a slow lowering takes when the ladder or the athlete's loads end (a 3–4 s eccentric
 #: with a pause: the bodyweight progression of REFERENCES.md, "slower lowering, pauses").
 SLOW_LOWERING_S: str = "3–4 s"
+#: How light leg work moves on: it does not; the hard sessions carry the progression.
+LIGHT_PROGRESSION: str = "light legs: same dose, stop well short of failure, not a hard set"
 
 
 class Dose(StrEnum):
@@ -56,6 +58,9 @@ class Dose(StrEnum):
     NORMAL = "normal"
     DELOAD = "deload"
     RACE = "race"
+    LIGHT = "light"
+    """Light legs (the day before a hard run, when no day takes a hard leg session): two sets
+    at two more reps in reserve, a lighter load, never hard sets (R11 holds)."""
 
 
 @dataclass(frozen=True)
@@ -148,12 +153,15 @@ class Dosing:
             reps, rir = min(max(target.reps, lo), hi), target.rir
         else:
             reps, rir = lo + (hi - lo) // 3, rir_hi
-        if lighter:
+        light_legs = dose is Dose.LIGHT and e.region == "lower"
+        if light_legs:
+            sets, rir = min(sets, st.sets_per_exercise[0]), rir_hi + 2
+        elif lighter:
             sets, rir = max(1, sets - 1), rir_hi + 1
-            if load and self.kit.steps.loadable(self._load_equipment(e)):
-                eq = self._load_equipment(e)
-                light = self.kit.steps.nearest(eq, load * LIGHT_LOAD_FACTOR)
-                load = light if light < load else self.kit.steps.down(eq, load)
+        if (lighter or light_legs) and load and self.kit.steps.loadable(self._load_equipment(e)):
+            eq = self._load_equipment(e)
+            light = self.kit.steps.nearest(eq, load * LIGHT_LOAD_FACTOR)
+            load = light if light < load else self.kit.steps.down(eq, load)
         guide, progression = self._words(e, bodyweight, load, target, (lo, hi), rir)
         if bodyweight and e.dosing == "loaded":  # a load-optional lift without its equipment
             common.update(dosing="bodyweight", equipment="bodyweight")
@@ -167,7 +175,8 @@ class Dosing:
             guide=guide,
             rep_range=(lo, hi),
             slow=bool(target and target.slow),
-            progression=progression,
+            progression=LIGHT_PROGRESSION if light_legs else progression,
+            hard=not light_legs,
         )
 
     def _step_words(self, equipment: str, load: float) -> str:

@@ -88,7 +88,7 @@ PLAN_RULES: tuple[Rule, ...] = tuple(
 )
 
 #: Strength session foci, the options per day besides none.
-FOCI: tuple[Focus, ...] = ("lower", "full", "upper_core")
+FOCI: tuple[Focus, ...] = ("lower", "full", "upper_core", "light_legs")
 #: Assumed start of a run, local hour (a morning run; the runs' real times are not known).
 RUN_HOUR: float = 7.0
 #: Assumed run duration, minutes (only orders sessions; the rules use start times).
@@ -109,6 +109,10 @@ C_EXTRA_LEGS: float = 0.3
 NO_LIFT_KINDS: frozenset[str] = frozenset({"race"})
 #: Reward per planned minute (fills the time budget; small against the costs above).
 C_MINUTE: float = -0.01
+#: Reward for a session with light legs in place of a leg session R11 left no room for (issue
+#: 15: "Mon and Fri only" gets light lower-body work, not none), and the cost of one that
+#: takes no such place (upper body and core then do better).
+C_LIGHT_LEGS, C_LIGHT_UNNEEDED = -2.0, 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +339,18 @@ class _Search:
         n_legs = sum(s.lower_body for _, s in picks)
         lower_short = max(0, self.min_legs - n_legs)
         soft += C_EXTRA_LEGS * max(0, n_legs - self.min_legs)
+        # Light legs stand in for a leg session only away from the hard ones (R11's 48 h).
+        legs_at = [d * 24.0 + s.hour for d, s in picks if s.lower_body] + [
+            s.time for s in self.setup.context if s.type == "strength" and s.lower_body
+        ]
+        gap_h = st.min_hours_between_leg_sessions
+        n_light = sum(
+            s.focus == "light_legs" and all(abs(d * 24.0 + s.hour - t) >= gap_h for t in legs_at)
+            for d, s in picks
+        )
+        in_place = min(n_light, lower_short)
+        n_light = sum(s.focus == "light_legs" for _, s in picks)
+        soft += C_LIGHT_LEGS * in_place + C_LIGHT_UNNEEDED * (n_light - in_place)
         given_up += lower_short
         for d, s in picks:
             if s.lower_body and d - 1 in self.hard_days and d not in self.hard_days:
@@ -379,6 +395,14 @@ def _why_day(day: int, session: PlannedSession, setup: WeekSetup, hard_days: set
             )
         return "Legs on the best free day left; no hard run before it to pair with (R10 gives)."
     where = f"after the {kind} run" if kind else "on a rest day"
+    if session.focus == "light_legs":
+        nxt = next((k for d, k in sorted(setup.runs.items()) if d > day), None)
+        before = f" before the {nxt} run" if nxt else ""
+        return (
+            f"Upper body and core {where}, with light legs{before}: two sets well short of "
+            "failure, not a hard leg session, so recovery holds (R11) and the legs still get "
+            "work when no day can take a hard session (R9)."
+        )
     return (
         f"Upper body and core {where}: running leans on them to stabilise the trunk and swing "
         "the arms but does not make them stronger (R9)."
@@ -392,7 +416,7 @@ def _reasons(setup: WeekSetup, search: _Search, settings: Settings) -> str:
     if no_time:
         parts.append(
             f"no time for strength on {', '.join(no_time)} (not available or under "
-            f"{settings.min_strength_session_min} min)"
+            f"{settings.micro_session_min} min)"
         )
     for day in sorted(setup.budget):
         name = WEEKDAYS[day]
@@ -445,11 +469,13 @@ def assemble(
     if leaf.lower_short:
         reasons = reasons or _reasons(setup, search, settings)
         n = search.min_legs - leaf.lower_short
+        light = [WEEKDAYS[d] for d, s in leaf.picks if s.focus == "light_legs"]
+        instead = f" Light legs on {', '.join(light)} instead." if light else ""
         infeasible.append(
             Infeasibility(
                 "R10",
                 f"Only {n} of {search.min_legs} leg sessions fit without "
-                f"breaking R11. Why: {reasons}.",
+                f"breaking R11.{instead} Why: {reasons}.",
             )
         )
     return replace(plan, checks=tuple(checks), infeasible=tuple(infeasible))
@@ -490,9 +516,7 @@ def resolve_budget(
     negative = [d for d, m in per_day.items() if m < 0]
     if negative:
         raise ConfigError(f"minutes per day must be ≥ 0, got a negative value on {negative[0]}")
-    return {
-        WEEKDAYS.index(d): m for d, m in per_day.items() if m >= settings.min_strength_session_min
-    }
+    return {WEEKDAYS.index(d): m for d, m in per_day.items() if m >= settings.micro_session_min}
 
 
 def make_menu(

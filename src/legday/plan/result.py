@@ -24,8 +24,17 @@ __all__ = [
     "PlannedSession",
 ]
 
-#: What a strength session trains: legs, upper body and core, or both.
-Focus = Literal["lower", "upper_core", "full"]
+#: What a strength session trains: legs, upper body and core, or both; ``light_legs`` is upper
+#: body and core with a light lower-body block (far from failure, never hard sets: R11 holds).
+Focus = Literal["lower", "upper_core", "full", "light_legs"]
+
+#: How each focus is named in a plan.
+FOCUS_LABEL: dict[str, str] = {
+    "lower": "lower",
+    "upper_core": "upper + core",
+    "full": "full",
+    "light_legs": "upper + core, light legs",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +77,8 @@ class PlannedExercise:
     """``load_kg`` in the athlete's units (``225 lb``)."""
     progression: str = ""
     """How it moves on, as a coach says it."""
+    rest_s: int | None = None
+    """Seconds of rest between sets (None for a single set)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +102,7 @@ class PlannedExercise:
             "rep_range": list(self.rep_range) if self.rep_range else None,
             "slow": self.slow,
             "progression": self.progression,
+            "rest_s": self.rest_s,
         }
 
     def line(self) -> str:
@@ -116,7 +128,8 @@ class PlannedExercise:
             how = f" ({self.guide})"
         else:
             how = ""
-        return f"{self.name}: {self.sets} × {self.reps}{side} @ RIR {self.rir}{slow}{how}"
+        rest = f"; rest {self.rest_s / 60:g} min" if self.rest_s and self.rest_s >= 120 else ""
+        return f"{self.name}: {self.sets} × {self.reps}{side} @ RIR {self.rir}{slow}{how}{rest}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +183,7 @@ class PlannedSession:
         if self.type == "run":
             return [f"run: {self.kind}"]
         where = ", after the run" if self.after_run else ""
-        head = f"strength {self.minutes} min ({(self.focus or '').replace('_', ' + ')}{where})"
+        head = f"strength {self.minutes} min ({FOCUS_LABEL.get(self.focus or '', '')}{where})"
         out = [head, f"  why: {self.why}"]
         for e in self.exercises:
             out.append(f"  - {e.line()}")

@@ -20,16 +20,22 @@ How each exercise is dosed — loads, ladders, bands, holds, drills — is
 :class:`~legday.plan.dosing.Dosing`'s.
 
 Timing (:func:`exercise_seconds`): each rep takes :data:`TEMPO_S_PER_REP` seconds (both sides
-for a unilateral exercise), sets are separated by ``Settings.rest_between_sets_s`` for compound
-lifts and :data:`ISOLATION_REST_S` for isolation and core work, and each exercise ends with a
+for a unilateral exercise), sets are separated by ``Settings.main_lift_rest_s`` for the squat,
+hinge and single-leg main lifts, ``Settings.rest_between_sets_s`` for other compound lifts and
+:data:`ISOLATION_REST_S` for isolation and core work, and each exercise ends with a
 :data:`CHANGEOVER_S` changeover; a session starts with a :data:`WARMUP_S` warm-up.
+
+**Micro-sessions.** A day with fewer than ``Settings.min_strength_session_min`` minutes but at
+least ``Settings.micro_session_min`` (10) gets a micro-session when that is all the time there
+is: the focus's required exercises only, two sets each, the usual compound rest and a
+:data:`MICRO_WARMUP_S` warm-up (the first set's lighter reps finish it).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from legday.settings import Settings
 from legday.strength.catalog import Catalog, Exercise
@@ -48,6 +54,7 @@ __all__ = [
     "MAIN_SLOTS",
     "MAX_EXERCISES",
     "MAX_SESSION_MIN",
+    "MICRO_WARMUP_S",
     "TEMPO_S_PER_REP",
     "WARMUP_S",
     "Dose",
@@ -67,6 +74,8 @@ CHANGEOVER_S: int = 60
 #: A short warm-up before the first set, s (legday's own default; after a run the athlete is
 #: already warm).
 WARMUP_S: int = 180
+#: A micro-session's warm-up, s: a minute of easy movement, then a lighter first set.
+MICRO_WARMUP_S: int = 60
 #: Longest strength session planned, minutes (R8: 15–20 minutes is enough; legday caps a
 #: session at 45 so it does not compete with the runs).
 MAX_SESSION_MIN: int = 45
@@ -184,6 +193,7 @@ FOCUS_SLOTS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "lower": (("squat", "single_leg"), ("hinge", "calf", "hip")),
     "upper_core": (("upper_push", "core"), ("upper_pull", "upper_isolation", "core")),
     "full": (("squat", "single_leg", "upper_pull", "core"), ("calf", "upper_push")),
+    "light_legs": (("single_leg", "upper_pull", "core"), ("calf", "hip", "upper_push")),
 }
 
 
@@ -201,12 +211,26 @@ def coverage_of(exercises: Sequence[PlannedExercise]) -> frozenset[str]:
 
 
 def exercise_seconds(
-    sets: int, reps: int, unilateral: bool, compound: bool, settings: Settings, hold_s: int = 0
+    sets: int,
+    reps: int,
+    unilateral: bool,
+    compound: bool,
+    settings: Settings,
+    hold_s: int = 0,
+    rest_s: int | None = None,
 ) -> float:
-    """Working time + rests + changeover of one exercise, s (see the module docstring)."""
+    """Working time + rests + changeover of one exercise, s (see the module docstring);
+    ``rest_s`` overrides the rest between sets."""
     per_set = (hold_s if hold_s else reps * TEMPO_S_PER_REP) * (2 if unilateral else 1)
-    rest = settings.rest_between_sets_s if compound else ISOLATION_REST_S
+    rest = rest_s if rest_s is not None else rest_for(compound, settings)
     return sets * per_set + (sets - 1) * rest + CHANGEOVER_S
+
+
+def rest_for(compound: bool, settings: Settings, main: bool = False) -> int:
+    """Seconds between sets: longer for the main lifts, shorter for isolation and core."""
+    if main and compound:
+        return settings.main_lift_rest_s
+    return settings.rest_between_sets_s if compound else ISOLATION_REST_S
 
 
 def _as_target(value: Target | tuple[float | None, int], settings: Settings) -> Target:
@@ -309,19 +333,32 @@ class Menu:
             dosing=Dosing(settings, kit, names, easier),
         )
 
-    def prescribe(self, e: Exercise, sets: int, dose: Dose) -> PlannedExercise:
-        """The exercise dosed by type (:class:`~legday.plan.dosing.Dosing`), with its time."""
+    def prescribe(
+        self, e: Exercise, sets: int, dose: Dose, *, micro: bool = False
+    ) -> PlannedExercise:
+        """The exercise dosed by type (:class:`~legday.plan.dosing.Dosing`), with its time and
+        rest (longer for a main lift, except in a micro-session)."""
         dosing = self.dosing or Dosing(self.settings, Kit(), self.names, {})
         draft = dosing.prescribe(e, sets, dose, self.targets.get(e.key), 0.0)
+        compound = e.mechanic == "compound"
+        main = (
+            not micro
+            and dose is not Dose.LIGHT
+            and e.key in self.main.values()
+            and e.region == "lower"
+        )
+        rest = rest_for(compound, self.settings, main) if draft.sets > 1 else None
         secs = exercise_seconds(
             draft.sets,
             draft.reps if draft.count != "steps" else max(1, draft.reps // 2),
             e.unilateral,
-            e.mechanic == "compound",
+            compound,
             self.settings,
             draft.hold_s or 0,
+            rest_s=rest,
         )
-        return dosing.prescribe(e, sets, dose, self.targets.get(e.key), secs)
+        done = dosing.prescribe(e, sets, dose, self.targets.get(e.key), secs)
+        return replace(done, rest_s=rest)
 
     def pick(self, slot: str, ordinal: int, taken: Sequence[Exercise]) -> Exercise | None:
         """The main lift of a main slot, else the ``ordinal``-th ranked exercise for ``slot``
@@ -360,23 +397,31 @@ def build_session(
     why: str = "",
 ) -> PlannedSession | None:
     """A session of ``focus`` that fits ``budget_min`` minutes, or None when even its required
-    exercises (or ``Settings.min_strength_session_min``) do not fit.
+    exercises (or ``Settings.micro_session_min``) do not fit. Under
+    ``Settings.min_strength_session_min`` it is a micro-session: the required exercises only,
+    two sets each.
 
     ``ordinal`` is how many sessions of the same kind came earlier in the week (variety in the
     slots that are not main lifts).
     """
     st = menu.settings
     budget_s = min(budget_min, MAX_SESSION_MIN) * 60.0
-    if budget_min < st.min_strength_session_min:
+    if budget_min < st.micro_session_min:
         return None
+    micro = budget_min < st.min_strength_session_min
+    warmup = MICRO_WARMUP_S if micro else WARMUP_S
     required, optional = FOCUS_SLOTS[focus]
+    if micro:
+        optional = ()
     sets_lo, sets_hi = st.sets_per_exercise
+    if micro:
+        sets_hi = sets_lo
     spread = st.strength_sessions_per_week[1]
     chosen: list[tuple[Exercise, int, str]] = []
-    used = WARMUP_S + 0.0
+    used = warmup + 0.0
 
     def cost(e: Exercise, sets: int) -> float:
-        return menu.prescribe(e, sets, Dose.NORMAL).duration_s
+        return menu.prescribe(e, sets, Dose.NORMAL, micro=micro).duration_s
 
     seen: dict[str, int] = {}
 
@@ -425,9 +470,12 @@ def build_session(
             used += cost(ex, sets_lo)
     more_sets(main_only=True)
     more_sets(main_only=False)
-    exercises = tuple(menu.prescribe(ex, sets, dose) for ex, sets, _ in chosen)
-    total_s = WARMUP_S + sum(e.duration_s for e in exercises)
-    minutes = max(math.ceil(total_s / 60.0), st.min_strength_session_min)
+    if focus == "light_legs":
+        dose = Dose.LIGHT
+    exercises = tuple(menu.prescribe(ex, sets, dose, micro=micro) for ex, sets, _ in chosen)
+    total_s = warmup + sum(e.duration_s for e in exercises)
+    floor = st.micro_session_min if micro else st.min_strength_session_min
+    minutes = max(math.ceil(total_s / 60.0), floor)
     return PlannedSession(
         type="strength",
         focus=focus,
