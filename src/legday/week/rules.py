@@ -170,7 +170,7 @@ def legs_after_race_h(distance_km: float, settings: Settings) -> int:
 def _race_name(race: WeekSession, settings: Settings) -> str:
     km = race_km(race, settings)
     given = "" if race.distance_km is not None else " (distance not given)"
-    return f"{_day(race.day)}'s {km:g} km race{given}"
+    return f"{_day(race.day)}'s {km:.3g} km race{given}"
 
 
 class StrengthFrequency(Rule):
