@@ -140,4 +140,6 @@ def test_the_look_ahead_keeps_the_next_week_feasible() -> None:
         parse_runs("mon=easy,wed=tempo"),
     ]
     block = plan_block(4, weeks, start=START, available_days=["fri", "mon", "sun", "thu", "wed"])
-    assert block.ok, [i.text for p in block.plans for i in p.infeasible]
+    # No hard rule gives and no week is a leg session short (R10 may still move one).
+    given = [i.text for p in block.plans for i in p.infeasible]
+    assert not [t for t in given if not t.startswith("Leg session on") or "sessions fit" in t]

@@ -71,11 +71,16 @@ def test_r10_placement() -> None:
     ok_same_day = WeekSessions((run(1, "tempo", 7), lift(1, 18)))
     ok_next_day = WeekSessions((run(1, "hill_repeats"), lift(2)))
     before_run = WeekSessions((lift(1, 6), run(1, "tempo", 18)))
-    after_easy = WeekSessions((run(1, "easy"), lift(1, 18)))
+    after_easy = WeekSessions((run(1, "easy"), run(3, "intervals", 7), lift(1, 18)))
     assert rule.check(ok_same_day, S) == []
     assert rule.check(ok_next_day, S) == []
     assert [v.day for v in rule.check(before_run, S)] == ["tue"]
     assert len(rule.check(after_easy, S)) == 1
+    # A week with no hard run: R10 does not apply (issue 15), nothing to pair legs with.
+    easy_only = WeekSessions((run(1, "easy"), lift(1, 18)))
+    assert not rule.applies(easy_only) and rule.check(easy_only, S) == []
+    assert rule.applies(WeekSessions((lift(0),), (run(-1, "long"),)))
+    assert not rule.applies(WeekSessions((lift(0),), (run(-2, "long"),)))
     # Monday legs after last Sunday's long run (context from the previous week).
     monday = WeekSessions((lift(0),), (run(-1, "long"),))
     assert rule.check(monday, S) == []
@@ -146,6 +151,28 @@ def test_check_week_of_builds_the_report() -> None:
     assert rules == {"R8", "R4", "R2"}  # one lift; the long run's overload; 140 < 150 cardio min
     assert data["cardio_band_min"] == 140.0
     assert data["load"]["week_trimp"] == 240.0
+
+
+def test_without_a_hard_run_r10_is_not_applicable_in_the_week_and_the_plan() -> None:
+    """Issue 15: one says ✓ and the other ✗ no more; both say "not applicable"."""
+    from legday.plan import parse_runs, plan_week
+
+    monday = date(2026, 11, 23)
+    sessions = [
+        _facts(monday, 7, "run", kind="easy"),
+        _facts(monday + timedelta(days=2), 7, "run", kind="easy"),
+        _facts(monday + timedelta(days=2), 18, "strength", lower_body=True, coverage=ALL),
+    ]
+    week = check_week_of(monday, sessions, S).to_dict()
+    r10 = next(r for r in week["rules"] if r["rule"] == "R10")
+    assert r10["ok"] and not r10["applicable"] and r10["text"].startswith("Not applicable")
+    assert not [v for v in week["violations"] if v["rule"] == "R10"]
+    plan = plan_week(parse_runs("mon=easy,wed=easy"), monday=monday + timedelta(days=7))
+    check = next(c for c in plan.to_dict()["checks"] if c["rule"] == "R10")
+    assert {k: check[k] for k in ("ok", "applicable", "text")} == {
+        k: r10[k] for k in ("ok", "applicable", "text")
+    }
+    assert not [i for i in plan.infeasible if i.rule == "R10"]
 
 
 @settings(max_examples=50, deadline=None)

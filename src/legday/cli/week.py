@@ -80,7 +80,13 @@ def render_week(report: WeekReport) -> None:
     )
     console.print("Endurance load (steady running, other sports): " + _top(layers["endurance"]))
     for rule in data["rules"]:
-        mark = "[green]✓[/]" if rule["ok"] else "[red]✗[/]"
+        mark = (
+            "[dim]–[/]"
+            if not rule.get("applicable", True)
+            else "[green]✓[/]"
+            if rule["ok"]
+            else "[red]✗[/]"
+        )
         console.print(f"  {mark} {rule['rule']}: {escape(rule['text'])}")
     if data["violations"]:
         console.print("[bold]To do:[/]")

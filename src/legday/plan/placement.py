@@ -456,29 +456,119 @@ def assemble(
         days.append(PlannedDay(monday + timedelta(days=d), tuple(sessions)))
     plan = Plan(iso_week(monday), monday, tuple(days), (), (), setup.context)
     week = plan.week_sessions()
+    # One verdict per rule, shared by the checks and ``infeasible`` so they never disagree:
+    # every rule that gives (hard or soft) is listed with why and, where one exists, a fix.
+    found_by: dict[str, list[str]] = {}
+    applicable: dict[str, bool] = {}
+    for rule in rules:
+        applicable[rule.id] = rule.applies(week)
+        found_by[rule.id] = [v.text for v in rule.check(week, settings)]
+    fixes: dict[str, list[str]] = {}
+    if leaf.lower_short:
+        # Too few leg sessions: R10's when there is a hard run to pair legs with, else R8's.
+        rule_id = "R10" if applicable.get("R10", False) else "R8"
+        n = search.min_legs - leaf.lower_short
+        light = [WEEKDAYS[d] for d, s in leaf.picks if s.focus == "light_legs"]
+        instead = f" Light legs on {', '.join(light)} instead." if light else ""
+        found_by.setdefault(rule_id, []).append(
+            f"Only {n} of {search.min_legs} leg sessions fit without breaking R11.{instead}"
+        )
+        fixes[rule_id] = _fixes(setup, search, leaf.picks, settings)
+    if found_by.get("R10") and "R10" not in fixes:
+        wrong = [d for d, s in leaf.picks if s.lower_body and not _paired(d, search)]
+        fixes["R10"] = _fixes(setup, search, leaf.picks, settings, move=wrong[:1])
     checks = []
     infeasible = []
     reasons = ""
     for rule in rules:
-        found = rule.check(week, settings)
-        text = " ".join(v.text for v in found) if found else rule.sentence
+        found = found_by.get(rule.id, [])
+        if not applicable[rule.id] and not found:
+            checks.append(Check(rule.id, True, rule.not_applicable, applicable=False))
+            continue
+        text = " ".join(found) if found else rule.sentence
         checks.append(Check(rule.id, not found, text))
-        if found and rule.hard:
+        if found:
             reasons = reasons or _reasons(setup, search, settings)
-            infeasible.append(Infeasibility(rule.id, f"{text} Why: {reasons}."))
-    if leaf.lower_short:
-        reasons = reasons or _reasons(setup, search, settings)
-        n = search.min_legs - leaf.lower_short
-        light = [WEEKDAYS[d] for d, s in leaf.picks if s.focus == "light_legs"]
-        instead = f" Light legs on {', '.join(light)} instead." if light else ""
-        infeasible.append(
-            Infeasibility(
-                "R10",
-                f"Only {n} of {search.min_legs} leg sessions fit without "
-                f"breaking R11.{instead} Why: {reasons}.",
-            )
-        )
+            fix = "; or ".join(fixes.get(rule.id, []))
+            tail = f" Fix: {fix}." if fix else ""
+            infeasible.append(Infeasibility(rule.id, f"{text} Why: {reasons}.{tail}"))
     return replace(plan, checks=tuple(checks), infeasible=tuple(infeasible))
+
+
+#: Weekday names as a fix says them.
+_DAY_NAME: tuple[str, ...] = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
+
+
+def _paired(day: int, search: _Search) -> bool:
+    """A leg session on ``day`` is after a hard run that day or the day before (R10)."""
+    return day in search.hard_days or day - 1 in search.hard_days
+
+
+def _run_kind(day: int, setup: WeekSetup) -> str:
+    """The run on ``day`` as a runner names it: "intervals", "long run", "hill repeats"."""
+    kind = setup.runs.get(day) or next(
+        (s.kind or "" for s in setup.context if s.day == day and s.is_hard_run), "hard run"
+    )
+    run = " run" if kind in ("long", "tempo", "easy", "recovery") else ""
+    return kind.replace("_", " ") + run
+
+
+def _fixes(
+    setup: WeekSetup,
+    search: _Search,
+    picks: Sequence[tuple[int, PlannedSession]],
+    settings: Settings,
+    move: Sequence[int] = (),
+) -> list[str]:
+    """Concrete ways to get a leg session in (or to move the one on ``move`` days): a day
+    that is not free today, or a free day, where legs keep R11 and pair with a hard run (R10),
+    e.g. "free Wednesday: legs after Tuesday's intervals, 48 h after Monday's legs"."""
+    minutes = max(setup.budget.values(), default=settings.preferred_strength_session_min)
+    minutes = max(minutes, settings.preferred_strength_session_min)
+    kept = [(d, s) for d, s in picks if d not in move]
+    taken = {d for d, _ in kept}
+    out: list[tuple[int, str]] = []
+    for day in range(7):
+        if day in taken or setup.runs.get(day) in NO_LIFT_KINDS:
+            continue
+        legs = build_session(
+            setup.menu,
+            "lower",
+            minutes,
+            dose=setup.dose,
+            after_run=day in setup.runs,
+            hour=LIFT_HOUR,
+        )
+        if legs is None or search._breaks(sorted([*kept, (day, legs)], key=lambda p: p[0])):
+            continue
+        if day in search.hard_days and day in setup.runs:
+            why, rank = f"legs after {_DAY_NAME[day]}'s {_run_kind(day, setup)}", 0
+        elif day - 1 in search.hard_days:
+            prev = _DAY_NAME[(day - 1) % 7]
+            why, rank = f"legs the day after {prev}'s {_run_kind(day - 1, setup)}", 1
+        elif search.hard_days & set(range(-1, 7)):
+            continue  # a fix that breaks R10 is no fix
+        else:
+            why, rank = "legs", 2
+        lift_h = day * 24.0 + LIFT_HOUR
+        before = [d * 24.0 + s.hour for d, s in kept if s.lower_body and d < day] + [
+            s.time for s in setup.context if s.type == "strength" and s.lower_body and s.day < 0
+        ]
+        if before:
+            last = max(before)
+            why += f", {lift_h - last:.0f} h after {_DAY_NAME[int(last // 24) % 7]}'s legs"
+        where = f"move legs to {_DAY_NAME[day]}" if move else _DAY_NAME[day]
+        verb = "" if move else ("free " if day not in setup.budget else "")
+        out.append((rank, f"{verb}{where}: {why}"))
+    return [text for _, text in sorted(out, key=lambda r: r[0])[:2]]
 
 
 def best_leaf(

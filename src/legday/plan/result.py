@@ -216,9 +216,11 @@ class Check:
     rule: str
     ok: bool
     text: str
+    applicable: bool = True
+    """False when the rule has nothing to judge (R10 in a week without a hard run)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "ok": self.ok, "text": self.text}
+        return {"rule": self.rule, "ok": self.ok, "applicable": self.applicable, "text": self.text}
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +282,10 @@ class Plan:
                     prefix = label if i == 0 and j == 0 else " " * len(label)
                     out.append(f"{prefix}  {text}")
         out.append("Checks:")
-        out.extend(f"  {c.rule} {'ok ' if c.ok else 'NO '} {c.text}" for c in self.checks)
+        out.extend(
+            f"  {c.rule} {'n/a' if not c.applicable else 'ok ' if c.ok else 'NO '} {c.text}"
+            for c in self.checks
+        )
         if self.infeasible:
             out.append("Could not meet:")
             out.extend(f"  {i.rule}: {i.text}" for i in self.infeasible)

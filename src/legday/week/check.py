@@ -116,6 +116,8 @@ class WeekReport:
     """The week's endurance load per muscle: steady running, other sports, high-rep sets."""
     guideline_min: float = 0.0
     """R2's weekly figure: band minutes plus vigorous ones weighted (``CardioMinutes``)."""
+    not_applicable: tuple[str, ...] = ()
+    """Rules with nothing to judge this week (R10 without a hard run)."""
 
     @property
     def strength_sessions(self) -> int:
@@ -126,8 +128,17 @@ class WeekReport:
         return len({s.local_start.date() for s in self.sessions if s.counts_as_leg_day})
 
     def rules_met(self) -> list[dict[str, Any]]:
+        """Each rule: met, broken, or not applicable (``applicable`` false, ``ok`` true)."""
         broken = {v.rule for v in self.violations}
-        return [{"rule": r.id, "ok": r.id not in broken, "text": r.sentence} for r in self.rules]
+        return [
+            {
+                "rule": r.id,
+                "ok": r.id not in broken,
+                "applicable": r.id not in self.not_applicable,
+                "text": r.not_applicable if r.id in self.not_applicable else r.sentence,
+            }
+            for r in self.rules
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -238,6 +249,7 @@ def check_week_of(
         rules=rules,
         above_band_min=sum(s.above_band_s for s in inside) / 60.0,
         guideline_min=CardioMinutes().minutes(week, settings),
+        not_applicable=tuple(r.id for r in rules if not r.applies(week)),
         strength_muscles=strength,
         endurance_muscles=endurance,
     )

@@ -143,6 +143,14 @@ class Rule(ABC):
     def check(self, week: WeekSessions, settings: Settings) -> list[Violation]:
         """Every way ``week`` breaks this rule."""
 
+    def applies(self, week: WeekSessions) -> bool:
+        """Whether the rule has anything to judge in ``week`` (a rule that does not apply is
+        neither met nor broken; the week check and the plan both say "not applicable")."""
+        return True
+
+    #: What the check says when the rule does not apply.
+    not_applicable: ClassVar[str] = ""
+
     def __repr__(self) -> str:
         return f"<{self.id} {type(self).__name__}>"
 
@@ -261,8 +269,17 @@ class HardDaysHard(Rule):
         "Keep hard days hard: lift legs after a hard run the same day, or the day after it."
     )
     hard: ClassVar[bool] = False
+    not_applicable: ClassVar[str] = (
+        "Not applicable: no hard run this week, so no leg session has one to pair with."
+    )
+
+    def applies(self, week: WeekSessions) -> bool:
+        """A hard run this week (or last Sunday, for a Monday lift) to pair legs with."""
+        return any(s.is_hard_run and -1 <= s.day <= 6 for s in week.all_sessions())
 
     def check(self, week: WeekSessions, settings: Settings) -> list[Violation]:
+        if not self.applies(week):
+            return []
         everything = week.all_sessions()
         out: list[Violation] = []
         for lift in week.strength:
