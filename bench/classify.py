@@ -42,25 +42,14 @@ import numpy as np
 
 from legday.analysis import HistorySummary, RunAnalysis, analyze
 from legday.model import Activity, AthleteProfile
+from legday.synth.workouts import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "data" / "labels.toml"
 REAL = ROOT.parent / "shared" / "data" / "real"
 
 #: The synthetic kinds drawn, in turn (``strides`` is an easy run with strides).
-SYNTH_KINDS = (
-    "easy",
-    "strides",
-    "recovery",
-    "long",
-    "tempo",
-    "intervals",
-    "hill_repeats",
-    "sprints",
-    "fartlek",
-    "race",
-    "mixed",
-)
+SYNTH_KINDS = KINDS
 #: Patterns whose repetition count is scored.
 REP_PATTERNS = ("intervals", "hill_repeats", "strides")
 #: The weekly quality session of the history rotates through these kinds.

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from legday.analysis import RunKind, analyze
+from legday.analysis import HistorySummary, RunKind, analyze
 from legday.model import AthleteProfile, Event, Lap
 from test_analysis_support import T0, activity, piecewise
 
@@ -65,6 +66,13 @@ def test_manual_laps_with_heart_rate_mark_an_indoor_ladder() -> None:
 
 
 def test_an_easy_treadmill_run_is_neither_recovery_nor_work() -> None:
+    # with a history of outdoor runs, a zero pace must not read as "slower than usual"
+    start = datetime(2026, 4, 1, 7, 0, tzinfo=UTC)
+    history = [
+        HistorySummary(start + timedelta(days=2 * i), 2400.0, 8000.0, "easy", None)
+        for i in range(8)
+    ]
     parts = [(2400.0, 0.1)]
-    result = analyze(activity(_indoor(parts), _hr(parts), sub_sport="treadmill"), PROFILE)
+    run = activity(_indoor(parts), _hr(parts), sub_sport="treadmill")
+    result = analyze(run, PROFILE, history)
     assert result.kind is RunKind.EASY and result.blocks == ()

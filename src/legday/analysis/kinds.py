@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from itertools import pairwise
 
@@ -24,6 +23,7 @@ import numpy as np
 from legday.model import Activity
 from legday.settings import Settings
 
+from .evidence import gather
 from .moving import rolling_mean
 from .patterns import HILL_NOISY_ALTITUDE_M, QUALITY, Classified, back_and_forth, cv, hard_enough
 from .result import HistorySummary, RunKind
@@ -106,12 +106,6 @@ REPEAT_ON_RATIO = 1.2
 REPEAT_MIN = 5
 #: Consecutive repeats of one chain agree in distance within this fraction.
 REPEAT_TOLERANCE = 0.25
-#: Words in a name or metadata that mark a race.
-RACE_WORDS = re.compile(
-    r"\b(race|racing|parkrun|marathon|half|10k|5k|10 ?km|5 ?km|15k|halbmarathon|wettkampf|"
-    r"competition|xc|cross country)\b",
-    re.IGNORECASE,
-)
 
 
 def stop_intervals(sig: Signals) -> list[Stretch]:
@@ -179,17 +173,9 @@ def relative_repeats(sig: Signals, v_ref: float) -> list[Stretch]:
 
 
 def race_metadata(activity: Activity) -> bool:
-    """The file says it was a race: sub-sport, event type, or a name/description with race
-    words (race, parkrun, marathon, 10k…)."""
-    texts = [activity.name, activity.description, activity.sub_sport]
-    texts += [
-        str(v)
-        for k, v in activity.metadata.items()
-        if k in ("event", "event_type", "name", "workout_name", "type")
-    ]
-    if (activity.sub_sport or "").lower() in ("race", "track_race"):
-        return True
-    return any(t and RACE_WORDS.search(t) for t in texts)
+    """The file says it was a race: a race word in its name or description, a race distance it
+    covered, a race sub-sport or workout type, a triathlon's run leg (:mod:`.evidence`)."""
+    return gather(activity).race
 
 
 def find_race_effort(

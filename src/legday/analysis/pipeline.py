@@ -23,7 +23,6 @@ from .kinds import (
     find_race_effort,
     is_long,
     is_overload,
-    race_metadata,
     relative_repeats,
     stop_intervals,
     usual_speed,
@@ -214,11 +213,20 @@ def analyze(
     hr_summary = _hr_summary(sig, grid, anchors, zone_model, settings, observed)
     load = _load(sig, grid, anchors, profile, activity, moving_s)
     v_ref = easy_reference(sig, *level_segments(sig, CPD_REFERENCE_PENALTY_BIC)) if sig.n else None
+    evidence = gather(activity)
+    speedless = no_speed(sig)
     blocks = (
         speedless_blocks(sig, activity.laps, grid.start_posix_s)
-        if no_speed(sig)
+        if speedless
         else _blocks(
-            sig, activity, anchors, grid.start_posix_s, v_ref, settings, usual_speed(history)
+            sig,
+            activity,
+            anchors,
+            grid.start_posix_s,
+            v_ref,
+            settings,
+            usual_speed(history),
+            evidence.race,
         )
     )
     hr_counted = sig.hr_bpm[grid.counted & np.isfinite(sig.hr_bpm)]
@@ -227,17 +235,16 @@ def analyze(
         if hr_counted.size
         else None
     )
-    evidence = gather(activity)
     confidence = WORD_ONLY
     if grid.n == 0:  # no effort to see: a guess from the name and length
-        kind, tags, reasons = _kind_from_totals(activity, duration, history, settings)
+        kind, tags, reasons = _kind_from_totals(evidence.race, duration, history, settings)
     else:
         kind, tags, reasons = decide_kind(
             blocks,
             long_run=is_long(duration, history, settings),
             hr_reserve_lthr=hr_frac,
             duration_s=duration,
-            pace_ratio=None if no_speed(sig) else _pace_ratio(activity, grid, duration, history),
+            pace_ratio=None if speedless else _pace_ratio(activity, grid, duration, history),
         )
         kind, tags, reasons, confidence, blocks = weigh(
             kind, reasons, blocks, evidence, _race_block(sig, v_ref)
@@ -268,12 +275,12 @@ def analyze(
 
 
 def _kind_from_totals(
-    activity: Activity, duration_s: float, history: Sequence[HistorySummary], settings: Settings
+    said_race: bool, duration_s: float, history: Sequence[HistorySummary], settings: Settings
 ) -> tuple[RunKind, tuple[RunKind, ...], list[str]]:
     """The kind of a session without samples: a race when its name says so, long when its
     length does, else easy, and a reason that says it is a guess from the totals."""
     note = "no recording, only totals: the kind is judged from the name and length"
-    if race_metadata(activity):
+    if said_race:
         return RunKind.RACE, (), ["the name or type says race", note]
     if is_long(duration_s, history, settings):
         return RunKind.LONG, (), ["longer than the athlete's usual runs", note]
@@ -343,13 +350,13 @@ def _blocks(
     v_ref: float | None,
     settings: Settings,
     usual_mps: float | None = None,
+    meta_race: bool = False,
 ) -> list[Classified]:
     """Efforts found, a race singled out, and the efforts grouped into named blocks; ``t0`` is
     the POSIX time of the grid's first point (to place the workout's laps), ``v_ref`` the run's
     easy reference speed."""
     if sig.n == 0 or v_ref is None or v_ref <= 0:
         return []
-    meta_race = race_metadata(activity)
     levels = level_segments(sig)
     efforts = find_efforts(sig, v_ref, *levels)
     race = find_race_effort(sig, efforts, meta_race)

@@ -32,7 +32,7 @@ from legday.synth.physiology import exp_filter
 from legday.synth.recording import Recorded, record
 from legday.synth.runs import SyntheticRun, assemble_run
 from legday.synth.simulate import Course, HeartDay, simulate
-from legday.synth.workouts import Program
+from legday.synth.workouts import KINDS, Program
 
 __all__ = [
     "HARD_KINDS",
@@ -49,21 +49,7 @@ BoolArray = npt.NDArray[np.bool_]
 
 #: The kinds of the hard set, in turn: quality sessions with reps come twice, as most
 #: conditions bite there.
-HARD_KINDS: tuple[str, ...] = (
-    "easy",
-    "strides",
-    "recovery",
-    "long",
-    "tempo",
-    "intervals",
-    "hill_repeats",
-    "sprints",
-    "fartlek",
-    "race",
-    "mixed",
-    "intervals",
-    "hill_repeats",
-)
+HARD_KINDS: tuple[str, ...] = (*KINDS, "intervals", "hill_repeats")
 #: Share of hard sessions that draw one condition alone.
 ALONE_SHARE = 0.35
 #: A condition of at most this many kinds is specific to them (hill shapes, races, ladders…).

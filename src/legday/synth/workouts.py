@@ -17,7 +17,7 @@ from legday.synth.physiology import grade_speed_factor
 from legday.synth.terrain import HillSpec
 from legday.synth.truth import Role
 
-__all__ = ["OPTIONS", "BlockSpec", "Program", "RunKind", "Step", "build_program"]
+__all__ = ["KINDS", "OPTIONS", "BlockSpec", "Program", "RunKind", "Step", "build_program"]
 
 
 #: Options ``make_run`` understands, with their meaning.
@@ -361,6 +361,9 @@ _BUILDERS: dict[RunKind, Builder] = {
     RunKind.RACE: _race,
     RunKind.MIXED: _mixed,
 }
+#: Every kind the synthetic runner can run, in a fixed order (``strides``: an easy run with
+#: strides); the evaluation sets draw them in turn.
+KINDS: tuple[str, ...] = tuple(k.value for k in _BUILDERS)
 
 
 def build_program(
