@@ -38,7 +38,9 @@ __all__ = [
     "Base",
     "FileRow",
     "LapRow",
+    "MetaRow",
     "PlanRow",
+    "RemovedRow",
     "SegmentRow",
     "SetRow",
     "StrengthSessionRow",
@@ -173,6 +175,9 @@ class StrengthSessionRow(Base):
     category: Mapped[str | None] = mapped_column(String(20))
     counts_as_leg_day: Mapped[bool] = mapped_column(default=False)
     verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    rpe: Mapped[float | None] = mapped_column(Float)
+    """The session's own RPE, as the lifter rated it (``legday edit``)."""
+    notes: Mapped[str | None] = mapped_column(Text)
 
     sets: Mapped[list[SetRow]] = relationship(
         cascade="all, delete-orphan", order_by="SetRow.index", lazy="selectin"
@@ -209,3 +214,31 @@ class PlanRow(Base):
     week: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime]
     plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class RemovedRow(Base):
+    """A row ``legday rm`` removed, kept whole so that ``legday rm --undo`` puts it back with
+    its id. One ``rm`` is one ``batch``; ``payload`` holds the row's columns and its children
+    (laps, segments, sets) as JSON, ``samples`` an activity's sample blob."""
+
+    __tablename__ = "removed_sessions"
+    __table_args__ = (Index("ix_removed_athlete_batch", "athlete_id", "batch"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    batch: Mapped[int] = mapped_column(Integer)
+    removed_at: Mapped[datetime]
+    table_name: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    samples: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class MetaRow(Base):
+    """Facts about the database itself: ``written_by`` is the legday version that last
+    brought its schema up to date (so an older legday can say which one to upgrade to)."""
+
+    __tablename__ = "legday_meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
