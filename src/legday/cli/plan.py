@@ -22,6 +22,16 @@ def _split(value: str | None) -> list[str] | None:
     return None if value is None else [v.strip() for v in value.split(",") if v.strip()]
 
 
+def _weeks(value: int) -> int:
+    """``--weeks`` as its help says: 1, or a block of ``BLOCK_WEEKS`` (4–12)."""
+    from legday.plan.block import BLOCK_WEEKS
+
+    lo, hi = BLOCK_WEEKS
+    if value != 1 and not lo <= value <= hi:
+        raise typer.BadParameter(f"1 (next week) or {lo}–{hi} (a block), got {value}")
+    return value
+
+
 @guarded
 def plan(
     runs: Annotated[
@@ -31,7 +41,13 @@ def plan(
             "are rest). Default: inferred from your last 4 weeks."
         ),
     ] = None,
-    weeks: Annotated[int, typer.Option(min=1, max=12, help="Plan a progressive block.")] = 1,
+    weeks: Annotated[
+        int,
+        typer.Option(
+            help="Weeks to plan: 1 (next week) or 4–12 (a progressive block with deloads).",
+            callback=_weeks,
+        ),
+    ] = 1,
     available: Annotated[
         str | None, typer.Option(help="Days free for lifting, e.g. mon,wed,fri.")
     ] = None,
