@@ -14,6 +14,13 @@ The tree::
     ├── LabelError                a run label legday cannot take: an unknown kind, bad reps,
     │                             or a session that is not a run
     ├── LogSyntaxError            a manual strength log entry that cannot be understood
+    ├── OutOfRangeError           a value no real session has: a date outside 1900–2100, a
+    │                             load of 1e308 kg (legday.plausible)
+    ├── DuplicateError            the same session is stored already (``legday log`` twice;
+    │                             carries the stored id)
+    ├── DatabaseError             the database cannot be used: damaged, read-only for a
+    │                             command that writes, written by a newer legday, or changed
+    │                             outside legday
     └── NotFoundError             an id, exercise or file that does not exist
 
 Third-party errors are wrapped where they are raised (``raise CorruptFileError(...) from exc``),
@@ -28,12 +35,15 @@ from pathlib import Path
 __all__ = [
     "ConfigError",
     "CorruptFileError",
+    "DatabaseError",
+    "DuplicateError",
     "FileError",
     "LabelError",
     "LegdayError",
     "LogSyntaxError",
     "NotFoundError",
     "OnError",
+    "OutOfRangeError",
     "TruncatedFileError",
     "UnsafeInputError",
     "UnsupportedFileError",
@@ -117,6 +127,22 @@ class LabelError(LegdayError):
 
 class LogSyntaxError(LegdayError):
     """A manual log entry that cannot be understood; the message shows where."""
+
+
+class OutOfRangeError(LegdayError):
+    """A value no real session has (:mod:`legday.plausible`); the message names it."""
+
+
+class DuplicateError(LegdayError):
+    """The session is stored already, as ``existing_id``."""
+
+    def __init__(self, message: str, existing_id: str) -> None:
+        super().__init__(message)
+        self.existing_id = existing_id
+
+
+class DatabaseError(LegdayError):
+    """The database cannot be used as asked; the message says why and what to do."""
 
 
 class NotFoundError(LegdayError):

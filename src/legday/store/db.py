@@ -6,18 +6,20 @@ Alembic migrations, and returns a :class:`Database` with a session factory.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from legday.errors import ConfigError
+from legday.errors import ConfigError, DatabaseError
 
 __all__ = ["Database", "open_database"]
 
@@ -52,44 +54,135 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 SCHEMA_HEAD = "0004"
 
 
-def _at_head(engine: Engine) -> bool:
+def _current(engine: Engine) -> list[str] | None:
+    """The schema revisions the database records, or None when it records none (a new
+    database) or cannot be read (the upgrade then reports why)."""
     try:
         with engine.connect() as connection:
-            current = connection.execute(text("select version_num from alembic_version")).all()
+            rows = connection.execute(text("select version_num from alembic_version")).all()
     except SQLAlchemyError:
-        return False
-    return [row[0] for row in current] == [SCHEMA_HEAD]
+        return None
+    return [row[0] for row in rows]
 
 
-def _migrate(engine: Engine) -> None:
-    if _at_head(engine):
+def _newer(revisions: list[str]) -> bool:
+    """Whether the schema is a revision after this legday's head (revisions are numbered)."""
+    return any(rev.isdigit() and int(rev) > int(SCHEMA_HEAD) for rev in revisions)
+
+
+def _written_by(engine: Engine) -> str:
+    """The legday version that last upgraded the schema (``legday_meta``), or "a newer legday"."""
+    try:
+        with engine.connect() as connection:
+            version = connection.execute(
+                text("select value from legday_meta where key = 'written_by'")
+            ).scalar()
+    except SQLAlchemyError:
+        version = None
+    return f"legday {version}" if version else "a newer legday"
+
+
+def _check_version(engine: Engine, url: str, current: list[str] | None) -> None:
+    if current and _newer(current):
+        from legday import __version__
+
+        raise DatabaseError(
+            f"{_shown(url)} was written by {_written_by(engine)} (schema {', '.join(current)}); "
+            f"this is legday {__version__} (schema {SCHEMA_HEAD}): upgrade legday to use it"
+        )
+
+
+def _migrate(engine: Engine, url: str) -> None:
+    current = _current(engine)
+    if current == [SCHEMA_HEAD]:
         return
+    _check_version(engine, url, current)
     from alembic import command
     from alembic.config import Config
+    from alembic.util import CommandError
+
+    from legday import __version__
 
     script_location = resources.files("legday.store") / "migrations"
     cfg = Config()
     cfg.set_main_option("script_location", str(script_location))
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+        try:
+            command.upgrade(cfg, "head")
+        except CommandError as exc:
+            raise DatabaseError(f"cannot upgrade {_shown(url)}: {exc}") from exc
+        connection.execute(text("delete from legday_meta where key = 'written_by'"))
+        connection.execute(
+            text("insert into legday_meta (key, value) values ('written_by', :v)"),
+            {"v": __version__},
+        )
+
+
+def _shown(url: str) -> str:
+    """The database as a person names it: the file of a SQLite URL, else the URL."""
+    return url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
+
+
+def _reason(exc: BaseException) -> str:
+    """The driver's own message, first line only (SQLAlchemy appends SQL and a link)."""
+    orig = getattr(exc, "orig", None) or exc
+    text_ = str(orig).strip().splitlines()
+    return text_[0] if text_ else type(orig).__name__
+
+
+def _read_only(path: Path) -> bool:
+    """A SQLite file this process may read but not write. SQLite's WAL also needs to create
+    its ``-shm`` file beside the database, so a folder it cannot write counts as read-only."""
+    return path.is_file() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
 
 
 def open_database(url: str, *, migrate: bool = True) -> Database:
-    """Connect to ``url`` and bring its schema up to date."""
+    """Connect to ``url`` and bring its schema up to date.
+
+    A SQLite file this process cannot write is opened read-only (``immutable``): commands
+    that only read work, and one that writes fails with a :class:`DatabaseError` saying so.
+    Raises :class:`DatabaseError` for a damaged file, a schema written by a newer legday, or a
+    read-only database that needs upgrading, and :class:`ConfigError` for a bad URL."""
+    connect_url = url
+    read_only = False
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
-        if str(path) not in ("", ":memory:"):
-            path.parent.mkdir(parents=True, exist_ok=True)
+        if str(path) not in ("", ":memory:") and not str(path).startswith("file:"):
+            if _read_only(path):
+                read_only = True
+                connect_url = f"sqlite:///file:{quote(str(path.resolve()))}?immutable=1&uri=true"
+            else:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise DatabaseError(
+                        f"cannot create the database folder {path.parent}: {exc.strerror}"
+                    ) from exc
     try:
-        engine = create_engine(url, future=True)
+        engine = create_engine(connect_url, future=True)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise ConfigError(f"cannot use database URL {url!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    if migrate:
-        try:
-            _migrate(engine)
-        except SQLAlchemyError as exc:
-            raise ConfigError(f"cannot open database {url!r}: {exc}") from exc
+    try:
+        if read_only:
+            current = _current(engine)
+            _check_version(engine, url, current)
+            if current != [SCHEMA_HEAD]:
+                raise DatabaseError(
+                    f"{_shown(url)} is read-only and its schema needs upgrading: run legday "
+                    "once with write access to it"
+                )
+        elif migrate:
+            _migrate(engine, url)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        hint = ""
+        if "not a database" in _reason(exc) or "malformed" in _reason(exc):
+            hint = ": it is damaged or not a legday database; move it aside or restore a backup"
+        raise DatabaseError(f"cannot open database {_shown(url)}: {_reason(exc)}{hint}") from exc
+    except DatabaseError:
+        engine.dispose()
+        raise
     return Database(url, engine, sessionmaker(engine, expire_on_commit=False))
