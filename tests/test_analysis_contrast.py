@@ -131,3 +131,18 @@ def test_sprints_with_long_rests_stay_one_block() -> None:
     result = analyze(activity(speed, _hr_follow(speed), np.zeros(speed.size), gps=True), PROFILE)
     assert result.kind is RunKind.SPRINTS
     assert [b.reps for b in result.blocks if b.pattern is RunKind.SPRINTS] == [8]
+
+
+@pytest.mark.parametrize(("gain", "kind"), [(55.0, RunKind.INTERVALS), (12.0, RunKind.STRIDES)])
+def test_forty_second_reps_past_threshold_heart_rate_are_intervals_not_strides(
+    gain: float, kind: RunKind
+) -> None:
+    # 5 × 40 s at 1.7 × easy with 2-min walks after an easy run: with HR driven past LTHR
+    # these are 200-m reps; with HR barely moving, relaxed strides
+    parts = [(1500.0, EASY)]
+    for _ in range(5):
+        parts += [(40.0, 1.7 * EASY), (120.0, 1.2)]
+    speed = piecewise([*parts, (300.0, EASY)])
+    hr = _hr_follow(speed, low=120.0, gain=gain)
+    result = analyze(activity(speed, hr, np.zeros(speed.size), gps=True), PROFILE)
+    assert [b.pattern for b in result.blocks] == [kind]

@@ -168,3 +168,16 @@ def test_an_approach_climb_run_hard_is_no_repetition() -> None:
     assert len(efforts) == 7
     blocks = build_blocks(sig, efforts, v_ref, None)
     assert [(b.pattern, b.block.reps) for b in blocks] == [(RunKind.HILL_REPEATS, 6)]
+
+
+def test_a_rep_started_after_a_partial_jog_down_counts_on_a_short_steep_hill() -> None:
+    # 10 sprints up 40 m at 13 %; before reps 4 and 8 the athlete jogs only 18 m back down, so
+    # those climb ~2.3 m, under the zig-zag's 2-m hysteresis once smoothed: the finer reading
+    # of the block counts them (they top out at the same crest, run hard)
+    offsets = [0.0] * 10
+    offsets[3] = offsets[7] = 22.0
+    parts = [(900.0, EASY, 1, 0.0), *_hill_reps(10, 40.0, 0.13, 3.3, 3.4, offsets)]
+    for gps in (True, False):
+        r = analyze(_hill_session([*parts, (700.0, EASY, -1, 0.0)], gps=gps), PROFILE)
+        assert r.kind is RunKind.HILL_REPEATS  # type: ignore[attr-defined]
+        assert _reps(r, RunKind.HILL_REPEATS) == 10

@@ -50,6 +50,9 @@ PERIODIC_MIN_SHARE = 0.2
 PERIODIC_MIN_OF_TYPICAL = 0.6
 #: … and there are at least this many.
 PERIODIC_MIN_REPS = 5
+#: A dip below the threshold shorter than this share of the cycle does not end a repetition
+#: (a 1-min rep's pace sags for 5–10 s on a bend or at a GPS glitch; heuristic).
+PERIODIC_HOLE_SHARE = 0.1
 #: The rhythm needs heart rate over at least this much of the run to agree with it, s.
 PERIODIC_MIN_HR_S = 600.0
 
@@ -125,6 +128,9 @@ def periodic_efforts(sig: Signals, settings: Settings) -> list[Stretch]:
         return []
     on = d > PERIODIC_ON_FRACTION * float(np.std(d[moving]))
     starts, ends = runs(on)
+    if starts.size > 1:  # close the short holes inside a repetition
+        keep = np.r_[True, (starts[1:] - ends[:-1]) > PERIODIC_HOLE_SHARE * int(lags[best])]
+        starts, ends = starts[keep], np.r_[ends[:-1][keep[1:]], ends[-1]]
     reps = [(int(a) * width, min(sig.n, int(b) * width)) for a, b in zip(starts, ends, strict=True)]
     period = int(lags[best]) * width
     reps = [(a, b) for a, b in reps if (b - a) >= PERIODIC_MIN_SHARE * period]

@@ -86,6 +86,15 @@ CLIMB_MIN_REPS_NOISY = 4
 SUSTAINED = frozenset({RunKind.TEMPO, RunKind.RACE})
 #: Grades beyond this are walked or scrambled; the climb's effort stops adjusting, fraction.
 CLIMB_GRADE_LIMIT = 0.3
+#: Hysteresis of the second, finer reading of a block's span, m, for barometric altitude: a
+#: rep started higher up, after a jog only part of the way down, climbs 50–75 % of the rise
+#: (1.5–4 m on a short steep hill), under ``CLIMB_HYSTERESIS_M`` (barometer noise ≤ 0.4 m).
+CLIMB_FINE_HYSTERESIS_M = 1.0
+#: In that reading, a climb counts when it tops out within this share of the median rise of
+#: the block's tops (all reps finish at the crest) …
+CLIMB_FINE_TOP_SHARE = 0.25
+#: … and rose at least this share of the median rise.
+CLIMB_FINE_RISE_SHARE = 0.3
 
 
 def _turns(z: FloatArray, hysteresis_m: float) -> IntArray:
@@ -135,6 +144,17 @@ def _usable(sig: Signals) -> tuple[FloatArray, float] | None:
     return z, max(CLIMB_HYSTERESIS_M, CLIMB_NOISE_HYSTERESIS * noise)
 
 
+def _effort(
+    sig: Signals, a: int, p: int, grade: float, moving: IntArray, moved_m: FloatArray
+) -> float:
+    """Grade-adjusted moving speed of the climb from index ``a`` to its top ``p``, m/s."""
+    factor = float(
+        np.interp(min(grade, CLIMB_GRADE_LIMIT), grade_mod.STRAVA_GRADES, grade_mod.STRAVA_FACTORS)
+    )
+    n_moved = moving[p] - moving[a]
+    return float((moved_m[p] - moved_m[a]) / n_moved) * factor if n_moved else 0.0
+
+
 def climb_repeats(sig: Signals, v_ref: float) -> list[Stretch]:
     """The repetitions of the longest hill-repeat block read from the altitude (see the module
     docstring); [] when there is none."""
@@ -176,11 +196,7 @@ def climb_repeats(sig: Signals, v_ref: float) -> list[Stretch]:
             continue
         if rise[j] / dist < c.climb_min_grade:
             continue
-        g = min(rise[j] / dist, CLIMB_GRADE_LIMIT)
-        factor = float(np.interp(g, grade_mod.STRAVA_GRADES, grade_mod.STRAVA_FACTORS))
-        n_moved = moving[p] - moving[a]
-        speed = (moved_m[p] - moved_m[a]) / n_moved if n_moved else 0.0
-        effort[j] = speed * factor / v_ref
+        effort[j] = _effort(sig, a, p, rise[j] / dist, moving, moved_m) / v_ref
         ok[j] = True
     # chains of climbs topping out on the same ground; the longest run hard is the block
     best: list[int] = []
@@ -195,7 +211,44 @@ def climb_repeats(sig: Signals, v_ref: float) -> list[Stretch]:
             chain.append(j)
     if len(best) < (CLIMB_MIN_REPS if hyst <= CLIMB_HYSTERESIS_M else CLIMB_MIN_REPS_NOISY):
         return []
-    return [stretch(sig, reps[j][0], reps[j][1] + 1) for j in best]
+    tops = [reps[j] for j in best]
+    if hyst <= CLIMB_HYSTERESIS_M:
+        end = int(after[best[-1]])
+        finer = _finer(sig, z, tops, end, float(np.median(rise[best])), v_ref, moving, moved_m)
+        tops = finer if len(finer) > len(tops) else tops
+    return [stretch(sig, a, p + 1) for a, p in tops]
+
+
+def _finer(
+    sig: Signals,
+    z: FloatArray,
+    found: list[tuple[int, int]],
+    end: int,
+    rise: float,
+    v_ref: float,
+    moving: IntArray,
+    moved_m: FloatArray,
+) -> list[tuple[int, int]]:
+    """The block's span read again with :data:`CLIMB_FINE_HYSTERESIS_M`: the climbs run hard
+    that top out at the crest the found reps share, each from its own valley. This counts the
+    reps started higher up after a partial jog down, which the coarser reading merges into
+    the rep before (their dip is under its hysteresis)."""
+    lo = found[0][0]
+    turns = lo + _turns(z[lo : end + 1], CLIMB_FINE_HYSTERESIS_M)
+    crest = float(np.median(z[[p for _, p in found]]))
+    out: list[tuple[int, int]] = []
+    for k in range(1, turns.size):
+        v, p = int(turns[k - 1]), int(turns[k])
+        up = float(z[p] - z[v])
+        if up <= 0 or abs(float(z[p]) - crest) > CLIMB_FINE_TOP_SHARE * rise:
+            continue
+        dist = float(sig.distance_m[p] - sig.distance_m[v])
+        if up < CLIMB_FINE_RISE_SHARE * rise or not np.isfinite(dist) or dist <= 0:
+            continue
+        effort = _effort(sig, v, p, up / dist, moving, moved_m) / v_ref
+        if effort >= sig.classify.climb_effort_ratio:
+            out.append((v, p))
+    return out
 
 
 def _follows(

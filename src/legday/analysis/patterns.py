@@ -105,6 +105,14 @@ STRIDE_EACH_RATIO = 1.35
 STRIDE_MAX_SPEED_CV = 0.15
 #: Strides last at least this long, s (shorter bursts are GPS speed noise).
 STRIDE_MIN_S = 10.0
+#: Short efforts longer than this, s, whose heart rate reaches LTHR are short interval reps
+#: (200s), not strides: strides are relaxed accelerations of 15–30 s with near-full recovery
+#: that barely move HR (REFERENCES "Strides"; Daniels' Running Formula: strides ≈ 20 s), while
+#: a 40-s rep at 3-km pace drives HR past threshold within the rep (a real 2 × 4 × 200 m
+#: session peaks at 95–97 % of HR max).
+STRIDE_TYPICAL_MAX_S = 30.0
+#: Heart rate is read up to this long after the effort ends, s (it lags the effort).
+STRIDE_HR_LAG_S = 15.0
 #: Sprints rest long (work:rest ≈ 1:5 or more); with a shorter median recovery, s, only a
 #: peak of ``SPRINT_CLEAR_RATIO`` × easy speed makes a sprint.
 SPRINT_MIN_RECOVERY_S = 80.0
@@ -309,6 +317,16 @@ def _recoveries(sig: Signals, efforts: Sequence[Stretch]) -> tuple[list[float], 
     return durations, [float(v) for v in speeds]
 
 
+def _past_threshold(sig: Signals, efforts: Sequence[Stretch]) -> bool:
+    """Heart rate peaks at LTHR or above in most of the efforts (read up to
+    ``STRIDE_HR_LAG_S`` after each); False without HR or LTHR."""
+    if sig.lthr_bpm is None or not np.isfinite(sig.hr_bpm).any():
+        return False
+    lag = sig.points(STRIDE_HR_LAG_S)
+    peaks = [np.nanmax(sig.hr_bpm[e.start : min(e.end + lag, sig.n)]) for e in efforts]
+    return float(np.nanmedian(peaks)) >= sig.lthr_bpm
+
+
 def _grade(efforts: Sequence[Stretch]) -> float:
     """Mean grade over the efforts, weighted by distance (total climb over total distance)."""
     dist = sum(max(e.distance_m, 0.0) for e in efforts)
@@ -360,6 +378,8 @@ def _pattern(sig: Signals, efforts: list[Stretch], v_ref: float) -> RunKind | No
         steady = cv([e.effort_mps for e in efforts]) <= STRIDE_MAX_SPEED_CV
         each = min(e.effort_mps for e in efforts) / v_ref >= STRIDE_EACH_RATIO
         ok = ratio >= STRIDE_MIN_RATIO and dur >= STRIDE_MIN_S and steady and each
+        if ok and dur > STRIDE_TYPICAL_MAX_S and _past_threshold(sig, efforts):
+            return RunKind.INTERVALS
         return RunKind.STRIDES if ok else None
     if (dist >= TEMPO_MIN_M or dur >= TEMPO_MIN_S) and not _rested(sig, efforts):
         return RunKind.TEMPO if hard_enough(sig, efforts) else None
