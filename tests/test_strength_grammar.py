@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from legday.errors import LogSyntaxError, NotFoundError
 from legday.model import ExerciseSet, SetType
 from legday.strength.catalog import Catalog, load_catalog
-from legday.strength.grammar import KG_PER_LB, LOG_GRAMMAR_HELP, format_log, parse_log
+from legday.strength.grammar import KG_PER_LB, LOG_GRAMMAR_HELP, band_of, format_log, parse_log
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +95,22 @@ def test_unknown_or_ambiguous_names_list_the_closest(catalog: Catalog) -> None:
         parse_log("zorbing 2x10", catalog)
 
 
+def test_bands_are_logged(catalog: Catalog) -> None:
+    """Issue 15: ``clamshell 3x15 @ band`` and ``@ red band`` parse; the band is kept."""
+    plain = parse_log("clamshell 3x15 @ band", catalog)
+    assert [(s.exercise, s.reps, s.load_kg, band_of(s)) for s in plain] == [
+        ("banded_clamshell", 15, None, "band")  # a clamshell against a band is the banded one
+    ] * 3
+    red = parse_log("banded row 3x10 @ Red band rir 2; side plank 2x30s @ band", catalog)
+    assert [(s.exercise, band_of(s), s.rir, s.duration_s) for s in red] == [
+        ("band_row", "red band", 2.0, None)
+    ] * 3 + [("side_plank", "band", None, 30.0)] * 2
+    assert format_log(red, catalog) == ("Banded Row 3x10 @ red band rir 2; Side Plank 2x30s @ band")
+    assert band_of(ExerciseSet("band_row", notes="felt the band slip")) is None
+    with pytest.raises(LogSyntaxError, match="@ red band"):
+        parse_log("clamshell 3x15 @ red", catalog)
+
+
 def test_nothing_half_parsed(catalog: Catalog) -> None:
     # The first entry is fine; the second is bad, so nothing comes back.
     with pytest.raises(NotFoundError):
@@ -114,7 +130,9 @@ _entry = st.fixed_dictionaries(
         "sets": st.integers(1, 6),
         "count": st.integers(1, 60),
         "hold": st.booleans(),
-        "load": st.none() | st.integers(1, 800).map(lambda q: q / 4),
+        "load": st.none()
+        | st.integers(1, 800).map(lambda q: q / 4)
+        | st.sampled_from(["band", "red band", "Light band"]),
         "per_hand": st.booleans(),
         "effort": st.none()
         | st.tuples(st.just("rir"), st.integers(0, 20).map(lambda h: h / 2))
@@ -125,7 +143,9 @@ _entry = st.fixed_dictionaries(
 
 def _write(entry: dict[str, object]) -> str:
     text = f"{entry['name']} {entry['sets']}x{entry['count']}{'s' if entry['hold'] else ''}"
-    if entry["load"] is not None:
+    if isinstance(entry["load"], str):
+        text += f" @ {entry['load']}"
+    elif entry["load"] is not None:
         text += f" @ {'2x' if entry['per_hand'] else ''}{entry['load']}kg"
     if entry["effort"] is not None:
         kind, value = entry["effort"]  # type: ignore[misc]
@@ -148,8 +168,10 @@ def test_generated_entries_parse_to_what_was_written(entries: list[dict[str, obj
                 assert (s.reps, s.duration_s) == (None, e["count"])
             else:
                 assert (s.reps, s.duration_s) == (e["count"], None)
-            assert s.load_kg == e["load"]
-            assert s.per_hand == (e["load"] is not None and bool(e["per_hand"]))
+            band = e["load"] if isinstance(e["load"], str) else None
+            assert s.load_kg == (None if band else e["load"])
+            assert band_of(s) == (band.lower() if band else None)
+            assert s.per_hand == (e["load"] is not None and not band and bool(e["per_hand"]))
             assert (s.rir, s.rpe) == _expected_effort(e["effort"])
             i += 1
     # And writing the sets back gives the same sets.

@@ -239,17 +239,36 @@ def test_report_shape(catalog: Catalog) -> None:
     rows = report["exercises"]
     assert [r["key"] for r in rows] == ["back_squat", "push_up"]  # sorted by name
     squat = rows[0]
-    assert set(squat) == {"key", "name", "sessions", "e1rm_kg", "last", "next"}
-    assert set(squat["next"]) == {"sets", "reps", "load_kg", "rir"}
+    assert set(squat) == {
+        "key",
+        "name",
+        "sessions",
+        "e1rm_kg",
+        "trend",
+        "last",
+        "next",
+        "next_action",
+        "reason",
+    }
     assert squat["sessions"] == 2
     assert squat["last"] == {
         "date": "2025-09-04",
         "sets": 2,
         "reps": [9, 8],
+        "seconds": None,
         "load_kg": 80.0,
+        "per_hand": False,
+        "band": None,
         "rir": 2.0,
+        "text": "2 × 9, 8 @ 80 kg, RIR 2",
     }
-    assert squat["next"] == {"sets": 2, "reps": 9, "load_kg": 80.0, "rir": 1}
+    assert {k: squat["next"][k] for k in ("sets", "reps", "load_kg", "rir")} == {
+        "sets": 2,
+        "reps": 9,
+        "load_kg": 80.0,
+        "rir": 1,
+    }
+    assert squat["next_action"] == "Add a rep, same load: 2 × 9 @ 80 kg, RIR 1"
     assert squat["e1rm_kg"] == round(80 * (1 + 11 / 30), 1)
     assert rows[1]["e1rm_kg"] is None  # push-ups: bodyweight, no external-load e1RM
     assert json.loads(json.dumps(report)) == report

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from legday.strength.grammar import LOG_GRAMMAR_HELP
+from legday.strength.grammar import LOG_GRAMMAR_HELP, band_of
 
 from .common import DbOption, console, example, guarded, library, print_json
 
@@ -66,7 +66,10 @@ def log(
     console.print(f"[bold]{escape(logged.verdict['verdict']['headline'])}[/]")
     table = Table("exercise", "reps", "load", "effort", title=f"Logged session {logged.id}")
     for s in logged.session.sets:
-        load = "–" if s.load_kg is None else f"{s.load_kg:g} kg" + (" each" if s.per_hand else "")
+        band = band_of(s)
+        load = band or (
+            "–" if s.load_kg is None else f"{s.load_kg:g} kg" + (" each" if s.per_hand else "")
+        )
         reps = f"{s.duration_s:g} s" if s.reps is None and s.duration_s else str(s.reps)
         effort = f"RIR {s.rir:g}" if s.rir is not None else (f"RPE {s.rpe:g}" if s.rpe else "–")
         table.add_row(s.exercise, reps, load, effort)
@@ -84,8 +87,9 @@ def strength(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Your lifts: history, estimated 1RM trend, last session and the next session's target
-    (double progression in 6–10 reps at 1–2 reps in reserve, R7)."""
+    """Your lifts: the e1RM trend over the last sessions (reps or seconds where there is no
+    e1RM), the last session, the next action and why (double progression in 6–10 reps at 1–2
+    reps in reserve, R7)."""
     lib = library(db)
     try:
         report = lib.strength_report(exercise)
@@ -94,24 +98,29 @@ def strength(
     if json_out:
         print_json(report)
         return
-    table = Table("exercise", "sessions", "e1RM kg", "last", "next")
+    render_strength(report)
+
+
+#: The trend's direction as an arrow.
+_ARROW = {"up": "[green]↑[/]", "down": "[red]↓[/]", "flat": "→"}
+
+
+def render_strength(report: dict[str, Any]) -> None:
+    """Each lift: its trend, the last session, the next action and why (the report's texts, so
+    the text and ``--json`` agree)."""
+    if not report["exercises"]:
+        console.print('No lifting yet: legday log "back squat 3x8 @ 60kg rir 2" or import a log.')
     for ex in report["exercises"]:
-        last = ex.get("last") or {}
-        nxt = ex.get("next") or {}
-        table.add_row(
-            escape(ex["name"]),
-            str(ex["sessions"]),
-            "–" if ex.get("e1rm_kg") is None else f"{ex['e1rm_kg']:.1f}",
-            escape(_fmt_sets(last)),
-            escape(_fmt_sets(nxt)),
-        )
-    console.print(table)
-
-
-def _fmt_sets(d: dict[str, object]) -> str:
-    if not d:
-        return "–"
-    load = d.get("load_kg")
-    at = f" @ {load:g} kg" if isinstance(load, int | float) else ""
-    rir = d.get("rir")
-    return f"{d.get('sets')}×{d.get('reps')}{at}" + (f" RIR {rir}" if rir is not None else "")
+        trend = ex.get("trend")
+        n = ex["sessions"]
+        head = f"[bold]{escape(ex['name'])}[/] · {n} session{'' if n == 1 else 's'}"
+        if trend is not None:
+            head += f" · {_ARROW[trend['direction']]} {escape(trend['text'])}"
+        elif ex.get("e1rm_kg") is not None:
+            head += f" · e1RM {ex['e1rm_kg']:g} kg"
+        console.print(head)
+        last = ex.get("last")
+        if last is not None:
+            console.print(f"  last  {last['date']}: {escape(last['text'])}")
+        console.print(f"  next  {escape(ex['next_action'])}")
+        console.print(f"  why   {escape(ex['reason'])}", style="dim")

@@ -3,14 +3,19 @@
 Grammar (entries separated by ``;``; see :data:`LOG_GRAMMAR_HELP`)::
 
     log     = entry { ";" entry }
-    entry   = NAME SETS "x" REPS [ "@" LOAD ] [ EFFORT ]
-            | NAME SETS "x" SECONDS "s" [ "@" LOAD ] [ EFFORT ]
+    entry   = NAME SETS "x" REPS [ "@" ( LOAD | BAND ) ] [ EFFORT ]
+            | NAME SETS "x" SECONDS "s" [ "@" ( LOAD | BAND ) ] [ EFFORT ]
     LOAD    = [ HANDS "x" ] NUMBER ( "kg" | "lb" | "lbs" )
+    BAND    = [ COLOUR ] "band"
     EFFORT  = "rir" NUMBER | "rpe" NUMBER
 
 ``@ 2x12kg`` means a dumbbell in each hand: ``load_kg`` is then the load **per hand** (12) and
 ``per_hand`` is True. Pounds are converted to kilograms (× 0.45359237). The name is matched
 strictly against the catalog (:func:`legday.strength.names.resolve_exercise`).
+
+``@ band`` or ``@ red band`` (one word naming the band: its colour or its strength) is a
+resistance band: no kilograms, and the band is kept in the set's ``notes`` as ``"@ red band"``
+(:data:`BAND_NOTE`), which every store keeps and :func:`band_of` reads back.
 
 :func:`parse_log` is all-or-nothing: any error raises before anything is returned.
 """
@@ -23,10 +28,10 @@ from dataclasses import dataclass
 
 from legday.errors import LogSyntaxError
 from legday.model import ExerciseSet, SetType
-from legday.strength.catalog import Catalog
+from legday.strength.catalog import Catalog, Exercise
 from legday.strength.names import resolve_exercise
 
-__all__ = ["KG_PER_LB", "LOG_GRAMMAR_HELP", "format_log", "parse_log"]
+__all__ = ["BAND_NOTE", "KG_PER_LB", "LOG_GRAMMAR_HELP", "band_of", "format_log", "parse_log"]
 
 #: Kilograms in one international avoirdupois pound (exact, by definition since 1959).
 KG_PER_LB: float = 0.45359237
@@ -41,26 +46,32 @@ MAX_HOLD_S: int = 3600
 MAX_LOAD_KG: float = 1000.0
 #: Largest repetitions-in-reserve value accepted.
 MAX_RIR: float = 10.0
+#: How a set's ``notes`` carry the band it was done against: ``"@ band"``, ``"@ red band"``.
+BAND_NOTE: str = "@ {band}"
 
 LOG_GRAMMAR_HELP: str = """\
 Log strength sets as text, entries separated by ';':
 
-  NAME SETSxREPS [@ LOAD] [rir N | rpe N]
+  NAME SETSxREPS [@ LOAD | @ [COLOUR] band] [rir N | rpe N]
   NAME SETSxSECONDSs                       (holds, e.g. planks)
 
   LOAD is a number with kg or lb; '@ 2x12kg' means 12 kg in each hand.
+  '@ band' or '@ red band': a resistance band (its colour or strength in one word).
   rir N: repetitions left in reserve (0-10); rpe N: effort 1-10 (RPE 9 = 1 rep left).
 
 Examples:
   back squat 3x8 @ 80kg rir 2; bulgarian split squat 2x10 @ 2x12kg rir 2
   side plank 2x30s; bird dog 2x10; push up 3x12 rpe 8
+  clamshell 3x15 @ band; banded row 3x10 @ red band rir 2
 """
 
 #: ``SETSxREPS`` or ``SETSxSECONDSs`` (x or ×), standing alone or right before ``@``.
 _SETS_REPS = re.compile(r"(?<!\S)(\d+)\s*[x×]\s*(\d+)(s)?(?![^\s@])", re.IGNORECASE)
-#: ``@ [2x]LOAD[unit]``: an optional per-hand count, a number (decimal point or comma), a unit.
+#: ``@ [2x]LOAD[unit]``: an optional per-hand count, a number (decimal point or comma), a unit;
+#: or ``@ [COLOUR] band``: a resistance band, its colour or strength in one word.
 _LOAD = re.compile(
-    r"\s*@\s*(?:(\d+)\s*[x×]\s*)?\+?(\d+(?:[.,]\d+)?)\s*(kg|kgs|lb|lbs)?(?![A-Za-z0-9])",
+    r"\s*@\s*(?:(?:(\d+)\s*[x×]\s*)?\+?(\d+(?:[.,]\d+)?)\s*(kg|kgs|lb|lbs)?"
+    r"|(?:([a-z][a-z-]*+)\s++)?(band))(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 #: ``rir N`` or ``rpe N``.
@@ -78,6 +89,8 @@ class _Entry:
     per_hand: bool
     rir: float | None
     rpe: float | None
+    band: str | None = None
+    """``"band"`` or ``"red band"`` for a set against a resistance band."""
 
 
 def parse_log(text: str, catalog: Catalog) -> list[ExerciseSet]:
@@ -111,6 +124,7 @@ def parse_log(text: str, catalog: Catalog) -> list[ExerciseSet]:
                     order=len(out) + 1,
                     per_hand=entry.per_hand,
                     mapped=True,
+                    notes=BAND_NOTE.format(band=entry.band) if entry.band else None,
                 )
             )
     return out
@@ -141,6 +155,8 @@ def _format_entry(s: ExerciseSet, n: int, catalog: Catalog) -> str:
         text = f"{name} {n}x{s.reps or 0}"
     if s.load_kg is not None:
         text += f" @ {'2x' if s.per_hand else ''}{_num(s.load_kg)}kg"
+    elif (band := band_of(s)) is not None:
+        text += f" @ {band}"
     if s.rir is not None:
         text += f" rir {_num(s.rir)}"
     elif s.rpe is not None:
@@ -148,8 +164,19 @@ def _format_entry(s: ExerciseSet, n: int, catalog: Catalog) -> str:
     return text
 
 
+def band_of(s: ExerciseSet) -> str | None:
+    """The band a set was done against, as the log wrote it (``"band"``, ``"red band"``), or
+    None (see :data:`BAND_NOTE`)."""
+    prefix, _, suffix = BAND_NOTE.partition("{band}")
+    note = s.notes or ""
+    words = note.removeprefix(prefix).removesuffix(suffix).split()
+    if not note.startswith(prefix) or not 1 <= len(words) <= 2 or words[-1].lower() != "band":
+        return None
+    return " ".join(words)
+
+
 def _same(a: ExerciseSet, b: ExerciseSet) -> bool:
-    return (a.exercise, a.reps, a.duration_s, a.load_kg, a.per_hand, a.rir, a.rpe) == (
+    return (a.exercise, a.reps, a.duration_s, a.load_kg, a.per_hand, a.rir, a.rpe, a.notes) == (
         b.exercise,
         b.reps,
         b.duration_s,
@@ -157,6 +184,7 @@ def _same(a: ExerciseSet, b: ExerciseSet) -> bool:
         b.per_hand,
         b.rir,
         b.rpe,
+        b.notes,
     )
 
 
@@ -181,8 +209,12 @@ def _parse_entry(chunk: str, offset: int, text: str, catalog: Catalog) -> _Entry
     pos = m.end()
     load_kg: float | None = None
     per_hand = False
+    band: str | None = None
     lm = _LOAD.match(chunk, pos)
-    if lm is not None:
+    if lm is not None and lm.group(5) is not None:
+        band = " ".join(w.lower() for w in (lm.group(4), lm.group(5)) if w)
+        pos = lm.end()
+    elif lm is not None:
         hands = lm.group(1)
         if hands is not None:
             _check(hands == "2", text, offset + lm.start(1), "per-hand loads are written '2xLOAD'")
@@ -196,7 +228,11 @@ def _parse_entry(chunk: str, offset: int, text: str, catalog: Catalog) -> _Entry
         pos = lm.end()
     elif chunk.find("@", pos) >= 0:
         at = chunk.index("@", pos)
-        raise _error(text, offset + at, "expected a load after '@', e.g. '@ 80kg' or '@ 2x12kg'")
+        raise _error(
+            text,
+            offset + at,
+            "expected a load after '@', e.g. '@ 80kg', '@ 2x12kg' or '@ red band'",
+        )
     rir: float | None = None
     rpe: float | None = None
     em = _EFFORT.match(chunk, pos)
@@ -214,6 +250,8 @@ def _parse_entry(chunk: str, offset: int, text: str, catalog: Catalog) -> _Entry
         col = offset + pos + (len(rest) - len(rest.lstrip()))
         raise _error(text, col, f"unexpected {rest.strip()!r}")
     exercise = resolve_exercise(name, catalog)
+    if band is not None:
+        exercise = _banded(exercise, catalog)
     return _Entry(
         name=name,
         key=exercise.key,
@@ -224,7 +262,17 @@ def _parse_entry(chunk: str, offset: int, text: str, catalog: Catalog) -> _Entry
         per_hand=per_hand,
         rir=rir,
         rpe=rpe,
+        band=band,
     )
+
+
+def _banded(exercise: Exercise, catalog: Catalog) -> Exercise:
+    """The exercise done against a band: its banded variation when the catalog has one
+    (``clamshell @ band`` is a Banded Clamshell), else the exercise itself."""
+    harder = catalog.find(exercise.harder) if exercise.harder else None
+    if exercise.equipment != "bands" and harder is not None and harder.equipment == "bands":
+        return harder
+    return exercise
 
 
 def _check(ok: bool, text: str, pos: int, message: str) -> None:

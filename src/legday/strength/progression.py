@@ -353,11 +353,12 @@ def next_target(
         if top is not None and not exercise.assisted and is_stalled(history):
             return _reset(make, steps, equipment, top, want)
         below = f" (below the {lo}–{hi} range at this load)" if min(reps_done) < lo else ""
+        same, step = ("same load", "the load goes up") if top else ("bodyweight", "it gets harder")
         return make(
             Action.ADD_REPS,
             top,
-            f"same load{below}: aim for {want} reps on every set with {rir_lo}–{rir_hi} reps "
-            f"in reserve; the load goes up once every set reaches {hi}",
+            f"{same}{below}: aim for {want} reps on every set with {rir_lo}–{rir_hi} reps "
+            f"in reserve; {step} once every set reaches {hi}",
         )
     done = f"every set reached {hi} reps at {rir_lo}–{rir_hi} RIR"
     if exercise.assisted:

@@ -4,33 +4,76 @@ Shape::
 
     {"exercises": [
         {"key": "back_squat", "name": "Back Squat", "sessions": 12, "e1rm_kg": 101.3,
-         "last": {"date": "2025-09-15", "sets": 3, "reps": [10, 9, 8], "load_kg": 77.5,
-                  "rir": 1.0},
-         "next": {"sets": 3, "reps": 10, "load_kg": 77.5, "rir": 1}},
+         "trend": {"measure": "e1rm_kg", "sessions": 6, "first": 95.0, "last": 101.3,
+                   "change": 6.3, "direction": "up", "since": "2025-08-28",
+                   "text": "e1RM 95 → 101.3 kg over the last 6 sessions: up 6.6 %"},
+         "last": {"date": "2025-09-15", "sets": 3, "reps": [10, 9, 8], "seconds": None,
+                  "load_kg": 77.5, "per_hand": False, "band": None, "rir": 1.0,
+                  "text": "3 × 10, 9, 8 @ 77.5 kg, RIR 1"},
+         "next": {"sets": 3, "reps": 10, "seconds": None, "load_kg": 77.5, "per_hand": False,
+                  "band": None, "rir": 1, "exercise": "back_squat", "name": "Back Squat",
+                  "action": "add_reps", "slow": False},
+         "next_action": "Add a rep, same load: 3 × 10 @ 77.5 kg, RIR 1",
+         "reason": "same load: aim for 10 reps on every set …"},
         ...]}
 
 ``e1rm_kg`` is None when unknown, for bodyweight exercises (an added vest or dumbbell is only
-part of the load lifted) and for assisted ones (their load is assistance).
-``last`` is None for an exercise never done; ``last.rir`` is the smallest effective RIR of the
-working sets (None when unknown); ``last.load_kg`` is the top working load (per hand for
-dumbbells). Exercises are sorted by name.
+part of the load lifted) and for assisted ones (their load is assistance). ``trend`` follows
+the e1RM over the last :data:`TREND_SESSIONS` normal sessions (deloads left out); without an
+e1RM it follows the best set's reps, or the longest hold in seconds; None before two such
+sessions. ``last`` is None for an exercise never done; ``last.rir`` is the smallest effective
+RIR of the working sets (None when unknown); ``last.load_kg`` is the top working load (per hand
+for dumbbells); holds give ``seconds`` (their ``reps`` are None); a set against a band gives
+``band``; a drill's ``next.rir`` is None (no RIR on drills).
+``next_action`` is the next session in words and ``reason`` why; the command line prints these
+texts, so ``--json`` and the table never disagree. Exercises are sorted by name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 from legday.model import StrengthSession
 from legday.settings import Settings
 from legday.strength.catalog import Catalog, Exercise
+from legday.strength.grammar import band_of
 from legday.strength.names import resolve_exercise
-from legday.strength.progression import Exposure, exercise_history, next_target
+from legday.strength.progression import (
+    Action,
+    ExerciseHistory,
+    Exposure,
+    Target,
+    exercise_history,
+    next_target,
+)
 
-__all__ = ["strength_report"]
+__all__ = ["ACTION_WORDS", "TREND_FLAT_FRACTION", "TREND_SESSIONS", "strength_report"]
 
 #: Decimals kept for kilograms in the report (0.1 kg is below any plate increment).
 KG_DECIMALS: int = 1
+#: Normal sessions the trend looks back over (about three weeks at R8's 2–3 sessions a week;
+#: legday's own window).
+TREND_SESSIONS: int = 6
+#: A trend whose relative change is within this fraction is flat: less than one more rep or
+#: one load step moves an e1RM (Epley: one more rep at 10 reps is +2.5 %; docs/science.md 3.3).
+TREND_FLAT_FRACTION: float = 0.01
+
+#: The next action, as a lifter says it (``Action`` → words).
+ACTION_WORDS: Mapping[Action, str] = {
+    Action.START: "Start",
+    Action.ADD_REPS: "Add a rep",
+    Action.ADD_LOAD: "Add load",
+    Action.NEXT_BAND: "Next band",
+    Action.HARDER_VARIATION: "Harder variation",
+    Action.HOLD_LONGER: "Hold longer",
+    Action.RESET_AFTER_STALL: "Lighter, after a stall",
+    Action.LESS_ASSISTANCE: "Less assistance",
+    Action.SLOWER_TEMPO: "Slower lowering",
+    Action.KEEP: "Same dose",
+}
+
+Direction = Literal["up", "down", "flat"]
 
 
 def strength_report(
@@ -39,7 +82,7 @@ def strength_report(
     settings: Settings,
     exercise: str | None = None,
 ) -> dict[str, Any]:
-    """Per-exercise history summary and next target for every catalog exercise in
+    """Per-exercise history summary, trend and next target for every catalog exercise in
     ``sessions``, or only for ``exercise`` (a key or any name the catalog knows).
 
     Raises :class:`~legday.errors.NotFoundError` for an unknown ``exercise``.
@@ -59,22 +102,28 @@ def strength_report(
         history = exercise_history(sessions, key, assisted=ex.assisted)
         target = next_target(history, ex, settings)
         last = history.normal[-1] if history.normal else history.last
+        last_row = _last(last) if last is not None else None
+        nxt = _next(target, ex, catalog, last_row)
         rows.append(
             {
                 "key": key,
                 "name": ex.name,
                 "sessions": len(history.exposures),
                 "e1rm_kg": _kg(history.current_e1rm_kg) if _external_load(ex) else None,
-                "last": _last(last) if last is not None else None,
-                "next": {
-                    "sets": target.sets,
-                    "reps": target.reps,
-                    "load_kg": _kg(target.load_kg),
-                    "rir": target.rir,
-                },
+                "trend": _trend(history, _external_load(ex)),
+                "last": last_row,
+                "next": nxt,
+                "next_action": f"{_action_words(target)}: {_sets_text(nxt)}",
+                "reason": target.reason,
             }
         )
     return {"exercises": rows}
+
+
+def _action_words(target: Target) -> str:
+    """The next action's name; more reps at a load say the load stays."""
+    words = ACTION_WORDS[target.action]
+    return f"{words}, same load" if target.action is Action.ADD_REPS and target.load_kg else words
 
 
 def _external_load(exercise: Exercise) -> bool:
@@ -85,13 +134,136 @@ def _external_load(exercise: Exercise) -> bool:
 def _last(exposure: Exposure) -> dict[str, Any]:
     working = exposure.working
     rirs = [s.effective_rir for s in working if s.effective_rir is not None]
-    return {
+    holds = all(s.reps is None for s in working) and any(s.duration_s for s in working)
+    bands = [b for b in (band_of(s) for s in working) if b is not None]
+    row = {
         "date": exposure.local_date,
         "sets": len(working),
         "reps": [s.reps for s in working],
+        "seconds": [s.duration_s for s in working] if holds else None,
         "load_kg": _kg(exposure.top_load_kg),
+        "per_hand": any(s.per_hand for s in working),
+        "band": bands[-1] if bands else None,
         "rir": min(rirs) if rirs else None,
     }
+    row["text"] = _sets_text(row)
+    return row
+
+
+def _next(
+    target: Target, exercise: Exercise, catalog: Catalog, last: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The next target as data; a drill's "same dose" repeats the last session's."""
+    reps, seconds, sets = target.reps, target.duration_s, target.sets
+    if target.action is Action.KEEP and last is not None:
+        sets = last["sets"] or sets
+        reps = max((r for r in last["reps"] or [] if r), default=None)
+        seconds = max((s for s in last["seconds"] or [] if s), default=None)
+    key = target.exercise or exercise.key
+    same_band = target.action not in (Action.NEXT_BAND, Action.HARDER_VARIATION)
+    band = last["band"] if last is not None and same_band else None
+    return {
+        "sets": sets,
+        "reps": reps,
+        "seconds": seconds,
+        "load_kg": _kg(target.load_kg),
+        "per_hand": target.per_hand,
+        "band": band,
+        "rir": None if exercise.dosing == "activation" else target.rir,
+        "exercise": key,
+        "name": catalog.get(key).name if key in catalog else key,
+        "action": target.action.value,
+        "slow": target.slow,
+    }
+
+
+def _sets_text(d: Mapping[str, Any]) -> str:
+    """``3 × 10, 9, 8 @ 77.5 kg, RIR 1``; ``3 × 45 s hold``; ``2 × 15 @ red band``; the next
+    target names a harder variation and a slower lowering."""
+    reps, seconds = d.get("reps"), d.get("seconds")
+    if isinstance(seconds, list) or isinstance(reps, list):  # the last session's sets
+        values: list[Any] = seconds if isinstance(seconds, list) else reps or []
+        words = [_num(v) if v is not None else "?" for v in values]
+        shown = words[0] if len(set(words)) == 1 else ", ".join(words)
+        amount = f"{shown} s hold" if seconds is not None else shown
+    elif seconds is not None:
+        amount = f"{_num(seconds)} s hold"
+    else:
+        amount = _num(reps) if reps is not None else "?"
+    text = f"{d['sets']} × {amount}"
+    load = d.get("load_kg")
+    if load:
+        text += f" @ {load:g} kg" + (" each" if d.get("per_hand") else "")
+    elif d.get("band"):
+        text += f" @ {d['band']}"
+    elif d.get("action") == Action.NEXT_BAND.value:
+        text += " with the next band"
+    if d.get("slow"):
+        text += ", lowering over 3–4 s with a pause"
+    if d.get("rir") is not None and seconds is None:
+        text += f", RIR {_num(d['rir'])}"
+    if d.get("name") and d.get("exercise") and d.get("action") == Action.HARDER_VARIATION.value:
+        text = f"{d['name']} {text}"
+    return text
+
+
+def _trend(history: ExerciseHistory, external: bool) -> dict[str, Any] | None:
+    """First → last of the e1RM (else best reps, else longest hold) over the last
+    :data:`TREND_SESSIONS` normal sessions, with its direction."""
+    recent = history.normal[-TREND_SESSIONS:]
+    measures: list[tuple[str, str, str, list[tuple[str, float]]]] = [
+        ("e1rm_kg", "e1RM", " kg", _points(recent, _e1rm) if external else []),
+        ("reps", "best set", " reps", _points(recent, _best_reps)),
+        ("seconds", "longest hold", " s", _points(recent, _longest_hold)),
+    ]
+    for measure, label, unit, points in measures:
+        if len(points) < 2:
+            continue
+        (since, first), (_, last) = points[0], points[-1]
+        first, last = round(first, KG_DECIMALS), round(last, KG_DECIMALS)
+        change = last - first
+        direction: Direction = (
+            "flat"
+            if abs(change) <= TREND_FLAT_FRACTION * abs(first)
+            else "up"
+            if change > 0
+            else "down"
+        )
+        pct = f" {abs(change) / first:.0%}" if first and direction != "flat" else ""
+        return {
+            "measure": measure,
+            "sessions": len(points),
+            "first": first,
+            "last": last,
+            "change": round(change, KG_DECIMALS),
+            "direction": direction,
+            "since": since,
+            "text": f"{label} {_num(first)} → {_num(last)}{unit} over the last "
+            f"{len(points)} sessions: {direction}{pct}",
+        }
+    return None
+
+
+def _points(exposures: Sequence[Exposure], value: Any) -> list[tuple[str, float]]:
+    return [(e.local_date, v) for e in exposures if (v := value(e)) is not None]
+
+
+def _e1rm(e: Exposure) -> float | None:
+    return e.best_e1rm_kg
+
+
+def _best_reps(e: Exposure) -> float | None:
+    reps = [s.reps for s in e.working if s.reps]
+    return float(max(reps)) if reps else None
+
+
+def _longest_hold(e: Exposure) -> float | None:
+    holds = [s.duration_s for s in e.working if s.reps is None and s.duration_s]
+    return max(holds) if holds else None
+
+
+def _num(value: float | int) -> str:
+    return f"{value:g}"
 
 
 def _kg(value: float | None) -> float | None:
