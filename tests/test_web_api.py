@@ -21,7 +21,7 @@ from legday.store.db import open_database
 from legday.store.library import Library
 from legday.web import create_app
 from legday.web.security import check_bind, is_loopback, token_matches
-from test_web_support import LOOPBACK, REAL_RUN, XSS_NAME, Demo, build_demo
+from test_web_support import LOOPBACK, REAL_RUN, SAME_ORIGIN, XSS_NAME, Demo, build_demo
 
 TOKEN = "s3cret-token"
 
@@ -33,7 +33,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
 
 @pytest.fixture(scope="module")
 def client(demo: Demo) -> Iterator[TestClient]:
-    with TestClient(create_app(demo.factory), base_url=LOOPBACK) as c:
+    # a page's own form posts carry its Origin (SameOriginGate refuses changes without one)
+    with TestClient(create_app(demo.factory), base_url=LOOPBACK, headers=SAME_ORIGIN) as c:
         yield c
 
 
@@ -141,7 +142,7 @@ def test_upload_real_file(tmp_path: Path, real_dir: Path) -> None:
     demo_dir.mkdir()
     demo = build_empty(demo_dir)
     path = real_dir / REAL_RUN
-    with TestClient(create_app(demo), base_url=LOOPBACK) as c:
+    with TestClient(create_app(demo), base_url=LOOPBACK, headers=SAME_ORIGIN) as c:
         files = [
             ("files", (path.name, path.read_bytes(), "application/octet-stream")),
             ("files", ("broken<b>.fit", b"this is not a FIT file", "application/octet-stream")),
@@ -176,7 +177,9 @@ def build_empty(folder: Path) -> Callable[[], Library]:
 
 def test_upload_size_limit(tmp_path: Path) -> None:
     with TestClient(
-        create_app(build_empty(tmp_path), max_upload_bytes=1000), base_url=LOOPBACK
+        create_app(build_empty(tmp_path), max_upload_bytes=1000),
+        base_url=LOOPBACK,
+        headers=SAME_ORIGIN,
     ) as c:
         r = c.post("/api/import", files=[("files", ("big.fit", b"x" * 5000, "text/plain"))])
         assert r.status_code == 413

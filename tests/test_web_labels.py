@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from legday.web import create_app
-from test_web_support import LOOPBACK, Demo, build_demo
+from test_web_support import LOOPBACK, SAME_ORIGIN, Demo, build_demo
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
 
 @pytest.fixture(scope="module")
 def client(demo: Demo) -> Iterator[TestClient]:
-    with TestClient(create_app(demo.factory), base_url=LOOPBACK) as c:
+    # a page's own form posts carry its Origin (SameOriginGate refuses changes without one)
+    with TestClient(create_app(demo.factory), base_url=LOOPBACK, headers=SAME_ORIGIN) as c:
         yield c
 
 

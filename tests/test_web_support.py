@@ -27,6 +27,8 @@ REAL_RUN = "sports-lib/src/specs/fixtures/runs/fit/2067489619.fit"
 #: The dashboard answers only to loopback names when it has no token (DNS rebinding), so the
 #: test clients address it as 127.0.0.1 (TestClient's default name is "testserver").
 LOOPBACK = "http://127.0.0.1"
+#: The header a dashboard page's own requests carry (changes without it are refused).
+SAME_ORIGIN = {"Origin": LOOPBACK}
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ def serve(
     from legday.store.library import Library
     from legday.web import create_app
     from legday.web.security import check_bind
+    from legday.web.server import server_config
 
     token = token or os.environ.get(TOKEN_ENV) or None
     check_bind(host, token)
@@ -51,4 +52,4 @@ def serve(
     app = create_app(lambda: Library.open(where, db), token=token, home=where.path)
     shown = f"[{host}]" if ":" in host else host
     console.print(f"legday dashboard on http://{shown}:{port}/ (Ctrl+C to stop)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(server_config(app, host, port)).run()

@@ -23,7 +23,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from legday import __version__
 from legday.errors import LegdayError, NotFoundError
 
-from .security import LoopbackHostGate, TokenGate, UploadLimit
+from .security import (
+    BodyTimeout,
+    LoopbackHostGate,
+    SameOriginGate,
+    SecurityHeaders,
+    TokenGate,
+    UploadLimit,
+)
+from .uploads import ImportJob, ImportsBusyError, ImportWorker, run_import
 
 if TYPE_CHECKING:
     from legday.store.library import Library
@@ -88,19 +96,23 @@ def create_app(
     token: str | None = None,
     max_upload_bytes: int = MAX_UPLOAD_BYTES,
     home: Path | None = None,
+    import_job: ImportJob = run_import,
 ) -> FastAPI:
     """The dashboard over the library that ``library_factory`` opens.
 
     With ``token`` set, every request must carry it; without, only requests addressed to a
     loopback name are served (see :mod:`legday.web.security`). ``home``
     (the legday home folder) lets the welcome page of an empty database name the demo's real
-    path; without it the page says ``<home>``.
+    path; without it the page says ``<home>``. Uploads are imported by ``import_job`` in an
+    :class:`~legday.web.uploads.ImportWorker`'s child process, one at a time.
     """
     holder = _LibraryHolder(library_factory)
+    imports = ImportWorker(import_job)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        imports.close()
         holder.close()
 
     app = FastAPI(
@@ -115,6 +127,7 @@ def create_app(
     app.state.templates = _templates()
     app.state.max_upload_bytes = max_upload_bytes
     app.state.home = home
+    app.state.imports = imports
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
 
     from .routes import api, pages
@@ -125,15 +138,23 @@ def create_app(
     @app.exception_handler(LegdayError)
     async def _legday_error(request: Request, exc: LegdayError) -> Response:
         status = 404 if isinstance(exc, NotFoundError) else 400
+        if isinstance(exc, ImportsBusyError):
+            status = 503
         if request.url.path.startswith("/api"):
             return JSONResponse({"error": str(exc)}, status_code=status)
         return app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
             request, "error.html", {"status": status, "message": str(exc)}, status_code=status
         )
 
+    # the last added runs first: the gates, then the origin check, the size and the body's pace
+    app.add_middleware(BodyTimeout)
     app.add_middleware(UploadLimit, max_bytes=max_upload_bytes)
+    app.add_middleware(SameOriginGate, token=token)
     if token:
         app.add_middleware(TokenGate, token=token)
     else:  # loopback only: refuse other Host names (DNS rebinding)
         app.add_middleware(LoopbackHostGate)
+    # outside everything, Starlette's own 500 page included: every response gets the headers
+    build_stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(build_stack())  # type: ignore[method-assign]
     return app

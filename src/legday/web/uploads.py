@@ -3,23 +3,49 @@
 Each upload is written to its own folder under a temporary directory, with its original
 (base) name, so the importer sees the same name the runner chose and reports it; the temporary
 paths are then taken out of the report, and the files deleted.
+
+The import itself runs in an :class:`ImportWorker`: one child process at a time, opened on the
+same database and originals, so a long or hostile import neither holds the server's interpreter
+(other pages keep answering) nor shares its memory; at most :data:`MAX_WAITING_IMPORTS` more
+wait their turn, and any beyond are refused with :class:`ImportsBusyError` (503).
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import shutil
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi import UploadFile
 
+from legday.errors import LegdayError
+from legday.model import AthleteProfile
+from legday.settings import Settings
+
 if TYPE_CHECKING:
     from legday.store.library import Library
 
-__all__ = ["import_uploads", "safe_name"]
+__all__ = [
+    "MAX_WAITING_IMPORTS",
+    "ImportJob",
+    "ImportWorker",
+    "ImportsBusyError",
+    "LibrarySpec",
+    "import_uploads",
+    "safe_name",
+]
+
+#: Imports that may wait while one runs; more are refused (503) rather than queued without end.
+MAX_WAITING_IMPORTS = 4
+#: How often a waiting request looks whether its import process is still alive, s.
+POLL_S = 0.25
 
 #: Characters kept in an uploaded file's name on disk (the rest become "_").
 #: Longest file name written to the temporary folder (the original name is kept for reports).
@@ -44,8 +70,142 @@ def _restore(text: str | None, names: dict[str, str]) -> str | None:
     return text
 
 
-def import_uploads(library: Library, files: Sequence[UploadFile]) -> dict[str, Any]:
-    """Import ``files`` and return the import summary (``legday import --json``'s shape)."""
+class ImportsBusyError(LegdayError):
+    """Too many imports are already running or waiting (the app answers 503)."""
+
+
+@dataclass(frozen=True)
+class LibrarySpec:
+    """What a child process needs to open the same library (a :class:`Library` holds an
+    engine, which does not cross processes)."""
+
+    db_url: str
+    originals: Path
+    profile: AthleteProfile
+    settings: Settings
+    athlete: str
+
+    @classmethod
+    def of(cls, library: Library) -> LibrarySpec | None:
+        """The spec of ``library``; None for an in-memory database no other process sees."""
+        url = library.db.url
+        if url in ("sqlite://", "sqlite:///:memory:") or ":memory:" in url:
+            return None
+        return cls(url, library.blobs.root, library.profile, library.settings, library.athlete)
+
+    def open(self) -> Library:
+        from legday.store.blobs import BlobStore
+        from legday.store.db import open_database
+        from legday.store.library import Library
+
+        return Library(
+            db=open_database(self.db_url),
+            blobs=BlobStore(self.originals),
+            profile=self.profile,
+            settings=self.settings,
+            athlete=self.athlete,
+        )
+
+
+#: An import as a child process runs it: the library's spec and the paths, to the summary.
+ImportJob = Callable[[LibrarySpec, list[Path]], dict[str, Any]]
+
+
+def run_import(spec: LibrarySpec, paths: list[Path]) -> dict[str, Any]:
+    """The import a child process runs (one decoding worker: the child is the bound)."""
+    library = spec.open()
+    try:
+        return library.import_paths(paths, workers=1).to_dict()
+    finally:
+        library.close()
+
+
+def _child(job: ImportJob, spec: LibrarySpec, paths: list[Path], conn: Connection) -> None:
+    try:
+        conn.send(("ok", job(spec, paths)))
+    except LegdayError as exc:
+        conn.send(("error", str(exc)))
+    except Exception as exc:  # reported to the request as one line, never lost in the child
+        conn.send(("error", f"the import failed: {type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+class ImportWorker:
+    """Runs imports one at a time, each in a fresh child process (see the module docstring).
+
+    ``run`` blocks its caller (a request's thread, never the event loop) until the import is
+    done; ``close`` stops a running import (the app calls it at shutdown)."""
+
+    def __init__(self, job: ImportJob = run_import, max_waiting: int = MAX_WAITING_IMPORTS):
+        self.job = job
+        self.max_waiting = max_waiting
+        self._turn = threading.Lock()
+        self._count = threading.Lock()
+        self._queued = 0
+        self._running: multiprocessing.process.BaseProcess | None = None
+        self._closed = False
+        # spawn: the server has threads, which a fork would copy in whatever state they hold
+        self._context = multiprocessing.get_context("spawn")
+
+    def run(self, library: Library, paths: list[Path]) -> dict[str, Any]:
+        spec = LibrarySpec.of(library)
+        with self._count:
+            if self._queued > self.max_waiting:
+                raise ImportsBusyError(
+                    f"{self._queued} imports are running or waiting: try again in a minute"
+                )
+            self._queued += 1
+        try:
+            with self._turn:
+                if spec is None:  # an in-memory database: only this process can write it
+                    return library.import_paths(paths, workers=1).to_dict()
+                return self._in_child(spec, paths)
+        finally:
+            with self._count:
+                self._queued -= 1
+
+    def _in_child(self, spec: LibrarySpec, paths: list[Path]) -> dict[str, Any]:
+        if self._closed:
+            raise LegdayError("the dashboard is shutting down: the import did not start")
+        receiver, sender = self._context.Pipe(duplex=False)
+        process = self._context.Process(
+            target=_child, args=(self.job, spec, paths, sender), daemon=True
+        )
+        process.start()
+        sender.close()
+        self._running = process
+        try:
+            while not receiver.poll(POLL_S):
+                if not process.is_alive() and not receiver.poll(0):
+                    raise LegdayError(
+                        f"the import stopped before it finished (exit code {process.exitcode})"
+                    )
+            try:
+                status, payload = receiver.recv()
+            except EOFError:
+                raise LegdayError("the import stopped before it finished") from None
+        finally:
+            receiver.close()
+            process.join(5)
+            self._running = None
+        if status != "ok":
+            raise LegdayError(str(payload))
+        return dict(payload)
+
+    def close(self) -> None:
+        """Stop the running import, if any (its files are each stored whole or not at all)."""
+        self._closed = True
+        process = self._running
+        if process is not None and process.is_alive():
+            process.kill()
+
+
+def import_uploads(
+    library: Library, files: Sequence[UploadFile], worker: ImportWorker | None = None
+) -> dict[str, Any]:
+    """Import ``files`` (in ``worker``, else in this thread) and return the import summary
+    (``legday import --json``'s shape)."""
     with tempfile.TemporaryDirectory(prefix="legday-upload-") as tmp:
         names: dict[str, str] = {}
         paths: list[Path] = []
@@ -57,9 +217,10 @@ def import_uploads(library: Library, files: Sequence[UploadFile]) -> dict[str, A
                 shutil.copyfileobj(upload.file, out)
             names[str(dest)] = original
             paths.append(dest)
-        # one worker: the dashboard serves from threads, and an upload is a handful of files
-        summary = library.import_paths(paths, workers=1)
-    data = summary.to_dict()
+        if worker is None:
+            data = library.import_paths(paths, workers=1).to_dict()
+        else:
+            data = worker.run(library, paths)
     for f in data["files"]:
         f["path"] = _restore(f["path"], names)
         f["error"] = _restore(f["error"], names)

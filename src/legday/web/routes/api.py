@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, File, Query, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from legday.cli.common import _clean as json_ready  # the CLI's --json rules: NaN/inf → null
@@ -92,6 +92,8 @@ def plan(lib: Lib, date: DateQuery = None) -> Response:
 
 
 @router.post("/import", summary="Import files or export zips (as `legday import --json`)")
-def import_files(lib: Lib, files: Annotated[list[UploadFile], File()]) -> Response:
-    data = import_uploads(lib, files)
+def import_files(
+    request: Request, lib: Lib, files: Annotated[list[UploadFile], File()]
+) -> Response:
+    data = import_uploads(lib, files, request.app.state.imports)
     return json_response(data)

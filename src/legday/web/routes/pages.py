@@ -129,7 +129,7 @@ def import_page(request: Request) -> Response:
 @router.post("/import", response_class=HTMLResponse)
 def import_form(request: Request, lib: Lib, files: Annotated[list[UploadFile], File()]) -> Response:
     """The no-JavaScript path: the form posts here and the results come back as a page."""
-    result = import_uploads(lib, files)
+    result = import_uploads(lib, files, request.app.state.imports)
     return _page(
         request, "import.html", {"result": result, "limit": request.app.state.max_upload_bytes}
     )
