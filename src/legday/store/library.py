@@ -471,6 +471,33 @@ class Library:
                     return True
         return False
 
+    def latest_session_day(self) -> date | None:
+        """The local date of the newest stored session (activity or strength), None when
+        nothing is stored: the dashboard opens on that week."""
+        from sqlalchemy import func
+
+        from .facts import local_time
+
+        athlete_id = self._athlete_id()
+        if athlete_id is None:
+            return None
+        days: list[date] = []
+        with self.db.session() as s:
+            for table in (ActivityRow, StrengthSessionRow):
+                newest = s.execute(
+                    select(table.start, table.utc_offset_s)
+                    .where(
+                        table.athlete_id == athlete_id,
+                        table.start == select(func.max(table.start))
+                        .where(table.athlete_id == athlete_id)
+                        .scalar_subquery(),
+                    )
+                    .limit(1)
+                ).first()
+                if newest is not None:
+                    days.append(local_time(newest[0], newest[1], self.profile).date())
+        return max(days, default=None)
+
     def activity_distances(self, activity_ids: Iterable[int]) -> dict[int, float]:
         """Recorded distance (m) of each stored activity in ``activity_ids`` (unknown ids and
         activities without a distance are left out)."""
