@@ -2,6 +2,11 @@
 
 :func:`open_database` creates the engine, brings the schema up to date with the packaged
 Alembic migrations, and returns a :class:`Database` with a session factory.
+
+First use is safe when several processes start at once: the migrations run under a lock on the
+database itself (SQLite ``BEGIN EXCLUSIVE``, a PostgreSQL advisory lock), so one process creates
+the tables and the others find them made; :func:`ensure_athlete` creates the athlete's row with
+``ON CONFLICT DO NOTHING``, so two first imports share one row instead of one failing.
 """
 
 from __future__ import annotations
@@ -15,13 +20,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from legday.errors import ConfigError, DatabaseError
 
-__all__ = ["Database", "open_database"]
+from .schema import AthleteRow
+
+__all__ = ["Database", "ensure_athlete", "lock_athlete", "open_database"]
 
 
 @dataclass
@@ -42,10 +50,11 @@ class Database:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    # First: switching a new file to WAL needs its lock, which another process may hold.
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
@@ -107,6 +116,7 @@ def _migrate(engine: Engine, url: str) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(script_location))
     with engine.begin() as connection:
+        _lock_schema(connection)  # Alembic reads the version again once the lock is ours
         cfg.attributes["connection"] = connection
         try:
             command.upgrade(cfg, "head")
@@ -117,6 +127,52 @@ def _migrate(engine: Engine, url: str) -> None:
             text("insert into legday_meta (key, value) values ('written_by', :v)"),
             {"v": __version__},
         )
+
+
+#: PostgreSQL advisory locks are named by two int4 keys: (legday's schema lock, 0) and
+#: (legday's athlete locks, athlete id). Arbitrary constants, unlikely to meet another app's.
+SCHEMA_LOCK = (0x1E6DA7, 0)
+ATHLETE_LOCKS = 0x1E6DA8
+
+
+def _lock_schema(connection: Connection) -> None:
+    """Hold the database's schema lock until ``connection``'s transaction ends: no other
+    process migrates meanwhile. SQLite locks the whole file (the driver issues no BEGIN of its
+    own before DDL); PostgreSQL takes a transaction-level advisory lock."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN EXCLUSIVE")
+    elif connection.dialect.name == "postgresql":
+        a, b = SCHEMA_LOCK
+        connection.execute(text("select pg_advisory_xact_lock(:a, :b)"), {"a": a, "b": b})
+
+
+def lock_athlete(session: Session, athlete_id: int) -> None:
+    """Serialise writers of one athlete's sessions until ``session``'s transaction ends, so a
+    check for an existing session and the insert that follows it are one step. On PostgreSQL
+    (READ COMMITTED) that takes an advisory lock; SQLite has one writer at a time already, once
+    the transaction has written (the import writes the file's row first)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("select pg_advisory_xact_lock(:a, :b)"), {"a": ATHLETE_LOCKS, "b": athlete_id}
+        )
+
+
+def ensure_athlete(session: Session, name: str, profile: dict[str, Any]) -> int:
+    """The id of the athlete called ``name``, created with ``profile`` when new. Two processes
+    creating the same athlete at once both get the one row."""
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        insert = (sqlite if dialect == "sqlite" else postgresql).insert(AthleteRow)
+        session.execute(
+            insert.values(name=name, profile=profile).on_conflict_do_nothing(
+                index_elements=[AthleteRow.name]
+            )
+        )
+    elif session.scalar(select(AthleteRow.id).where(AthleteRow.name == name)) is None:
+        session.add(AthleteRow(name=name, profile=profile))
+        session.flush()
+    # inserted above, or by another process before us
+    return session.scalars(select(AthleteRow.id).where(AthleteRow.name == name)).one()
 
 
 def _shown(url: str) -> str:

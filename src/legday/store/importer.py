@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from legday.errors import LegdayError, UnsupportedFileError
@@ -34,10 +34,10 @@ from legday.settings import Settings
 
 from .blobs import BlobStore, sha256
 from .convert import set_from_row, set_to_row
-from .db import Database
+from .db import Database, ensure_athlete, lock_athlete
 from .labels import stored_label
 from .samples import pack_samples, unpack_samples
-from .schema import ActivityRow, AthleteRow, FileRow, LapRow, SegmentRow, SetRow, StrengthSessionRow
+from .schema import ActivityRow, FileRow, LapRow, SegmentRow, SetRow, StrengthSessionRow
 from .work import (
     Decoded,
     DecodedActivity,
@@ -260,12 +260,7 @@ class Importer:
         )
 
     def _athlete_id(self, session: Session) -> int:
-        row = session.scalar(select(AthleteRow).where(AthleteRow.name == self.athlete))
-        if row is None:
-            row = AthleteRow(name=self.athlete, profile=self.profile.to_dict())
-            session.add(row)
-            session.flush()
-        return row.id
+        return ensure_athlete(session, self.athlete, self.profile.to_dict())
 
     # -- persistence --------------------------------------------------------------------------
     def _persist(self, decoded: Decoded, athlete_id: int) -> FileReport:
@@ -283,6 +278,11 @@ class Importer:
         self.blobs.put(decoded.data, decoded.sha256)
         try:
             with self.db.session() as session:
+                # One import at a time checks for the same session and stores it: another
+                # process importing the same runs from another source waits here.
+                lock_athlete(session, athlete_id)
+                if session.scalar(select(FileRow.id).where(FileRow.sha256 == decoded.sha256)):
+                    return FileReport(decoded.name, "duplicate", kind=decoded.kind)
                 file_row = FileRow(
                     sha256=decoded.sha256,
                     name=decoded.name,
@@ -306,12 +306,19 @@ class Importer:
             return FileReport(decoded.name, "failed", kind=decoded.kind, error=str(exc))
         except (SQLAlchemyError, OverflowError) as exc:  # the transaction was rolled back
             # (sqlite3 raises a bare OverflowError for an integer past 64 bits)
+            if isinstance(exc, IntegrityError) and self._stored(decoded.sha256):
+                # another process stored this file while we decoded it
+                return FileReport(decoded.name, "duplicate", kind=decoded.kind)
             cause = getattr(exc, "orig", None) or exc  # the driver's message, without the SQL
             error = f"{decoded.name}: the database refused the file: {cause}"
             return FileReport(decoded.name, "failed", kind=decoded.kind, error=error)
         if report.sessions == 0 and (decoded.activities or decoded.strength):
             report.status = "duplicate"
         return report
+
+    def _stored(self, digest: str) -> bool:
+        with self.db.session() as session:
+            return session.scalar(select(FileRow.id).where(FileRow.sha256 == digest)) is not None
 
     def _same_session(
         self, session: Session, athlete_id: int, activity: Activity

@@ -33,7 +33,7 @@ from legday.week.check import (
 
 from .blobs import BlobStore
 from .convert import session_from_row
-from .db import Database, open_database
+from .db import Database, ensure_athlete, open_database
 from .facts import activity_facts, strength_facts
 from .importer import Importer, ImportSummary, stored_e1rm, stored_history, strength_row
 from .schema import ActivityRow, AthleteRow, StrengthSessionRow
@@ -347,12 +347,7 @@ class Library:
         return labelled_runs(self)
 
     def _ensure_athlete(self, session: Session) -> int:
-        row = session.scalar(select(AthleteRow).where(AthleteRow.name == self.athlete))
-        if row is None:
-            row = AthleteRow(name=self.athlete, profile=self.profile.to_dict())
-            session.add(row)
-            session.flush()
-        return row.id
+        return ensure_athlete(session, self.athlete, self.profile.to_dict())
 
     def history_for(self, activity: Activity) -> list[HistorySummary]:
         """Stored sessions of the same sport before ``activity`` (for "long" and R4)."""
