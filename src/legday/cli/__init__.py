@@ -12,6 +12,7 @@ import typer
 
 from legday import __version__
 
+from . import corrections as _corrections
 from . import demo as _demo
 from . import importing as _importing
 from . import inspect as _inspect
@@ -22,9 +23,10 @@ from . import serve as _serve
 from . import session as _session
 from . import strength as _strength
 from . import week as _week
-from .common import example
+from .common import OneLineErrors, example
 
 app = typer.Typer(
+    cls=OneLineErrors,
     name="legday",
     help="Does my run count as leg day? Import runs and lifts, judge them, plan the strength "
     "work running does not give.",
@@ -58,6 +60,8 @@ app.command(epilog=_session.ANALYZE_EPILOG)(_session.analyze)
 app.command(epilog=_session.VERDICT_EPILOG)(_session.verdict)
 app.command(epilog=_strength.LOG_EPILOG)(_strength.log)
 app.command(epilog=_strength.STRENGTH_EPILOG)(_strength.strength)
+app.command(epilog=_corrections.RM_EPILOG)(_corrections.rm)
+app.command(epilog=_corrections.EDIT_EPILOG)(_corrections.edit)
 app.command(epilog=_week.EPILOG)(_week.week)
 app.command(epilog=_plan.EPILOG)(_plan.plan)
 app.command(epilog=_serve.EPILOG)(_serve.serve)

@@ -2,35 +2,51 @@
 
 from __future__ import annotations
 
+import errno
 import functools
+import importlib
 import json
 import math
+import os
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+import warnings
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
-from legday.errors import LegdayError
+from legday.errors import ConfigError, LegdayError
 from legday.home import Home
 
 if TYPE_CHECKING:
     from legday.store.library import Library
 
 __all__ = [
+    "DEBUG_ENV",
     "DbOption",
+    "OneLineErrors",
     "console",
+    "describe_failure",
     "err_console",
     "example",
     "fmt_distance",
     "fmt_duration",
+    "fmt_kg",
     "fmt_pace",
     "guarded",
     "home",
     "library",
+    "parse_when",
     "print_json",
 ]
+
+#: click's exceptions: click's own, or those of the copy of click inside typer ≥ 0.29.
+_click = importlib.import_module(typer.BadParameter.__module__)
+#: Raised by a group called without a command (click ≥ 8.2): its help is the answer.
+_NO_ARGS_IS_HELP: type[Exception] | None = getattr(_click, "NoArgsIsHelpError", None)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -47,22 +63,133 @@ def example(*lines: str) -> str:
     return "Example:\n\n" + "\n\n".join(f"  $ {line}" for line in lines)
 
 
+#: Set to 1 to let an unexpected error through with its traceback (for a bug report).
+DEBUG_ENV = "LEGDAY_DEBUG"
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One line on stderr (``legday: error: …``) and exit ``code``."""
+    err_console.print(f"legday: error: {message}", markup=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
 def guarded(fn: Callable[P, R]) -> Callable[P, R]:
-    """Map :class:`LegdayError` to one line on stderr and exit code 1 — never a traceback."""
+    """Run a command so that it fails with one line on stderr and exit code 1, never a
+    traceback (:func:`describe_failure` says what went wrong), and so that numpy's warnings
+    (an all-NaN slice, a division by zero already handled) never reach the terminal."""
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return fn(*args, **kwargs)
-        except LegdayError as exc:
-            err_console.print(f"legday: error: {exc}", markup=False, soft_wrap=True)
-            raise typer.Exit(1) from None
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort, _click.ClickException):
+            raise
+        except Exception as exc:  # the boundary: what is left of any failure is one line
+            if os.environ.get(DEBUG_ENV) and not isinstance(exc, LegdayError):
+                raise
+            fail(describe_failure(exc))
 
     return wrapper
 
 
+def describe_failure(exc: Exception) -> str:
+    """What went wrong, in one sentence a user can act on.
+
+    legday's own errors say it already; a database's error names the database problem (damaged,
+    read-only, changed outside legday); a file system error names the path; anything else is a
+    bug, said as such (``LEGDAY_DEBUG=1`` shows its traceback). Only a LogSyntaxError keeps more
+    than one line: it draws a caret under the bad entry."""
+    if isinstance(exc, LegdayError):
+        return str(exc)
+    if type(exc).__module__.startswith("sqlalchemy"):
+        return _database_failure(exc)
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        what = exc.strerror or str(exc)
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return f"{where}{what}: legday cannot write there (set LEGDAY_HOME to a folder you own)"
+        return f"{where}{what}"
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return (
+        f"unexpected {type(exc).__name__}: {first} — a bug in legday; please report it "
+        f"({DEBUG_ENV}=1 shows where)"
+    )
+
+
+def _database_failure(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    reason = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    lowered = reason.lower()
+    if "readonly database" in lowered or "read-only" in lowered:
+        return f"the database is read-only: this command writes to it ({reason})"
+    if "no such column" in lowered or "no such table" in lowered or "does not exist" in lowered:
+        return (
+            f"the database does not match this legday's schema ({reason}): it was changed "
+            "outside legday; restore a backup, or move it aside to start a new one"
+        )
+    if "not a database" in lowered or "malformed" in lowered:
+        return f"the database is damaged ({reason}): restore a backup, or move it aside"
+    return f"database error: {reason}"
+
+
+class OneLineErrors(TyperGroup):
+    """The root command group: a bad option or argument is one line on stderr too
+    (``legday: error: No such option: --x (see `legday week --help`)``), not a usage box."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _click.ClickException as exc:
+            if _NO_ARGS_IS_HELP is not None and isinstance(exc, _NO_ARGS_IS_HELP):
+                from typer import rich_utils  # a group alone: its help, as asked
+
+                rich_utils.rich_format_error(exc)
+                sys.exit(exc.exit_code)
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+            message = " ".join(exc.format_message().split())
+            err_console.print(f"legday: error: {message}{hint}", markup=False, soft_wrap=True)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            err_console.print("legday: aborted", markup=False)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def parse_when(value: str | None) -> datetime | date | None:
+    """``--date`` as a person types it: YYYY-MM-DD (a date) or YYYY-MM-DDTHH:MM (a local time,
+    or with an offset); None when not given."""
+    if value is None:
+        return None
+    try:
+        if len(value.strip()) == 10:
+            return date.fromisoformat(value.strip())
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, got {value!r}", param_hint="--date"
+        ) from None
+
+
 def home() -> Home:
-    return Home.resolve()
+    """The legday home; a home that exists but is not a folder is refused at once."""
+    where = Home.resolve()
+    if where.path.exists() and not where.path.is_dir():
+        raise ConfigError(
+            f"the legday home {where.path} is not a folder: set LEGDAY_HOME to a folder"
+        )
+    return where
 
 
 DbOption = Annotated[
@@ -123,6 +250,13 @@ def fmt_speed(speed_mps: float | None, units: str = "metric") -> str:
     if units == "imperial":
         return f"{speed_mps * 3600.0 / METRES_PER_MILE:.1f} mph"
     return f"{speed_mps * 3.6:.1f} km/h"
+
+
+def fmt_kg(kg: float | None) -> str:
+    """A load in kg, as short as it goes; "–" when unknown or not finite (never "inf")."""
+    if kg is None or not math.isfinite(kg):
+        return "–"
+    return f"{kg:g}"
 
 
 def fmt_distance(metres: float | None, units: str = "metric") -> str:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.markup import escape
@@ -12,7 +10,16 @@ from rich.table import Table
 
 from legday.strength.grammar import LOG_GRAMMAR_HELP, band_of
 
-from .common import DbOption, console, example, guarded, library, print_json
+from .common import (
+    DbOption,
+    console,
+    example,
+    fmt_kg,
+    guarded,
+    library,
+    parse_when,
+    print_json,
+)
 
 LOG_EPILOG = example(
     'legday log "back squat 3x8 @ 80kg rir 2; split squat 2x10 @ 2x12kg rir 2"',
@@ -21,35 +28,27 @@ LOG_EPILOG = example(
 STRENGTH_EPILOG = example("legday strength", "legday strength --exercise 'back squat' --json")
 
 
-def _when(value: str | None, tz: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, got {value!r}"
-        ) from None
-    if len(value) == 10:
-        parsed = parsed.replace(hour=18)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=ZoneInfo(tz))
-    return parsed.astimezone(UTC)
-
-
 @guarded
 def log(
     text: Annotated[str, typer.Argument(help="What you lifted (see the grammar above).")],
     date: Annotated[
         str | None,
-        typer.Option("--date", help="When, in your time zone: YYYY-MM-DD[THH:MM] (default: now)."),
+        typer.Option(
+            "--date",
+            help="When, in your time zone: YYYY-MM-DD[THH:MM] (default: it just ended; a date "
+            "alone is 18:00, or after a session already logged then).",
+        ),
     ] = None,
+    again: Annotated[
+        bool,
+        typer.Option("--again", help="Log it even when the same sets are logged that day already."),
+    ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     db: DbOption = None,
 ) -> None:
     lib = library(db)
     try:
-        logged = lib.log(text, _when(date, lib.profile.time_zone))
+        logged = lib.log(text, parse_when(date), again=again)
     finally:
         lib.close()
     exercises = list(dict.fromkeys(s.exercise for s in logged.session.sets))
@@ -64,7 +63,7 @@ def log(
         )
         return
     console.print(f"[bold]{escape(logged.verdict['verdict']['headline'])}[/]")
-    table = Table("exercise", "reps", "load", "effort", title=f"Logged session {logged.id}")
+    table = Table("exercise", "reps", "load", "effort", title=f"Logged session s{logged.id}")
     for s in logged.session.sets:
         band = band_of(s)
         load = band or (
@@ -72,7 +71,7 @@ def log(
         )
         reps = f"{s.duration_s:g} s" if s.reps is None and s.duration_s else str(s.reps)
         effort = f"RIR {s.rir:g}" if s.rir is not None else (f"RPE {s.rpe:g}" if s.rpe else "–")
-        table.add_row(s.exercise, reps, load, effort)
+        table.add_row(escape(s.exercise), reps, load, effort)
     console.print(table)
 
 
@@ -117,7 +116,7 @@ def render_strength(report: dict[str, Any]) -> None:
         if trend is not None:
             head += f" · {_ARROW[trend['direction']]} {escape(trend['text'])}"
         elif ex.get("e1rm_kg") is not None:
-            head += f" · e1RM {ex['e1rm_kg']:g} kg"
+            head += f" · e1RM {fmt_kg(ex['e1rm_kg'])} kg"
         console.print(head)
         last = ex.get("last")
         if last is not None:

@@ -18,9 +18,10 @@ import numpy.typing as npt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from legday.errors import NotFoundError
+from legday.errors import DuplicateError, NotFoundError, OutOfRangeError
 from legday.home import Home
 from legday.model import Activity, AthleteProfile, Race, Source, StrengthSession
+from legday.plausible import implausible_date
 from legday.settings import Settings
 from legday.week.check import (
     TREND_DAYS,
@@ -34,7 +35,7 @@ from legday.week.check import (
 from .blobs import BlobStore
 from .convert import session_from_row
 from .db import Database, ensure_athlete, open_database
-from .facts import activity_facts, strength_facts
+from .facts import activity_facts, local_time, strength_facts
 from .importer import Importer, ImportSummary, stored_e1rm, stored_history, strength_row
 from .schema import ActivityRow, AthleteRow, StrengthSessionRow
 from .work import strength_fingerprint, summaries_before
@@ -67,6 +68,13 @@ def _offset(start: datetime, profile: AthleteProfile) -> int:
 
     offset = start.astimezone(ZoneInfo(profile.time_zone)).utcoffset()
     return int(offset.total_seconds()) if offset else 0
+
+
+def _plausible_day(day: date) -> date:
+    reason = implausible_date(day)
+    if reason is not None:
+        raise OutOfRangeError(f"no week around {day.isoformat()}: {reason}")
+    return day
 
 
 def _utc_now() -> datetime:
@@ -172,8 +180,9 @@ class Library:
         return [f for f in facts if first <= f.local_start.date() <= last]
 
     def week(self, day: date | None = None) -> WeekReport:
-        """The week check for the Monday-to-Sunday week holding ``day`` (default: today)."""
-        day = day or self.today()
+        """The week check for the Monday-to-Sunday week holding ``day`` (default: today).
+        Raises :class:`~legday.errors.OutOfRangeError` for a day outside 1900–2100."""
+        day = _plausible_day(day or self.today())
         monday = week_start(day)
         facts = self.session_facts(
             monday - timedelta(days=TREND_DAYS),
@@ -200,39 +209,78 @@ class Library:
 
         return strength_report(self.strength_sessions(), load_catalog(), self.settings, exercise)
 
-    def log(self, text: str, when: datetime | None = None) -> LoggedSession:
-        """Parse a manual log entry, judge it, and store it. Nothing is stored half-way."""
+    def log(
+        self, text: str, when: datetime | date | None = None, *, again: bool = False
+    ) -> LoggedSession:
+        """Parse a manual log entry, judge it, and store it. Nothing is stored half-way.
+
+        ``when`` is a time (kept), a date (18:00 local) or None (the session just ended); a
+        session without a time moves past any stored session it would overlap
+        (:mod:`legday.store.corrections`). The same sets already stored on that day raise
+        :class:`~legday.errors.DuplicateError` naming their id, unless ``again``; a date outside
+        1900–2100 raises :class:`~legday.errors.OutOfRangeError`."""
         from legday.assessment import verdict_payload
         from legday.stimulus import judge_strength
         from legday.strength import E1rmTracker, load_catalog, parse_log
 
+        from .corrections import (
+            estimated_duration_s,
+            find_duplicate,
+            log_start,
+            place_start,
+            shown_id,
+        )
+
         catalog = load_catalog()
         sets = tuple(parse_log(text, catalog))
-        start = (when or self.clock()).astimezone(UTC).replace(microsecond=0)
-        session = StrengthSession(
-            start=start,
-            sets=sets,
-            name="Manual log",
-            utc_offset_s=_offset(start, self.profile),
-            source=Source(format="manual"),
-        )
+        duration = estimated_duration_s(sets, self.settings.rest_between_sets_s)
+        start = log_start(when, self.clock(), duration, self.profile.time_zone)
         athlete_id = self._athlete_id()
         best = stored_e1rm(self.db, athlete_id) if athlete_id is not None else {}
-        e1rm = E1rmTracker(best).update(session.sets)
-        verdict = verdict_payload(
-            judge_strength(session, catalog, self.settings, e1rm), self.profile.units
-        )
         with self.db.session() as s:
             athlete_id = self._ensure_athlete(s)
-            fingerprint = strength_fingerprint(session.start, session.sets)
+            start = start.replace(microsecond=0)
+            probe = StrengthSession(
+                start=start, sets=sets, utc_offset_s=_offset(start, self.profile)
+            )
+            same = find_duplicate(s, athlete_id, probe, self.profile)
+            if same is not None and not again:
+                local = local_time(same.start, same.utc_offset_s, self.profile)
+                ident = shown_id(("strength", same.id))
+                raise DuplicateError(
+                    f"already logged as {ident} ({local:%a %Y-%m-%d %H:%M}): add --again to "
+                    f"log it once more, or `legday rm {ident}` first",
+                    ident,
+                )
+            if not isinstance(when, datetime):
+                start = place_start(s, athlete_id, start, duration)
+            while s.scalar(  # --again at a time given: the next free minute
+                select(StrengthSessionRow.id).where(
+                    StrengthSessionRow.athlete_id == athlete_id,
+                    StrengthSessionRow.fingerprint == strength_fingerprint(start, sets),
+                )
+            ):
+                start += timedelta(minutes=1)
+            session = StrengthSession(
+                start=start,
+                sets=sets,
+                name="Manual log",
+                duration_s=duration,
+                utc_offset_s=_offset(start, self.profile),
+                source=Source(format="manual"),
+            )
+            e1rm = E1rmTracker(best).update(session.sets)
+            verdict = verdict_payload(
+                judge_strength(session, catalog, self.settings, e1rm), self.profile.units
+            )
             row = strength_row(
                 athlete_id,
                 None,
-                fingerprint,
+                strength_fingerprint(session.start, session.sets),
                 session.start,
                 session.utc_offset_s,
                 session.name,
-                None,
+                session.duration_s,
                 "manual",
                 session.sets,
                 verdict,
@@ -241,6 +289,100 @@ class Library:
             s.flush()
             row_id = row.id
         return LoggedSession(row_id, session, verdict)
+
+    # -- corrections: rm, undo, edit ------------------------------------------------------------
+    def remove(self, ids: Sequence[str | int]) -> list[str]:
+        """Remove stored sessions (``42`` an activity, ``s5`` a strength session), all or none,
+        keeping them for :meth:`undo_remove`; returns their ids. Raises NotFoundError."""
+        from .corrections import parse_session_id, remove_sessions
+
+        return remove_sessions(self, [parse_session_id(i) for i in ids])
+
+    def undo_remove(self) -> list[str]:
+        """Put back what the last :meth:`remove` removed; returns the ids it came back as."""
+        from .corrections import undo_remove
+
+        return undo_remove(self)
+
+    def edit(
+        self,
+        session_id: str | int,
+        *,
+        name: str | None = None,
+        when: datetime | date | None = None,
+        rpe: float | None = None,
+        notes: str | None = None,
+        sets: str | None = None,
+    ) -> dict[str, Any]:
+        """Correct a strength session: its name, time (a date alone keeps the time of day),
+        session RPE (0–10), notes (an empty string clears a name or notes) or its sets (in the
+        log grammar, replacing them all); it is judged again. Returns :meth:`strength_session`.
+        Raises NotFoundError, LogSyntaxError, OutOfRangeError, or DuplicateError when the
+        result is a session stored already."""
+        from zoneinfo import ZoneInfo
+
+        from legday.assessment import verdict_payload
+        from legday.stimulus import judge_strength
+        from legday.strength import E1rmTracker, load_catalog, parse_log
+
+        from .corrections import (
+            check_rpe,
+            find_duplicate,
+            log_start,
+            parse_session_id,
+            replace_sets,
+            shown_id,
+        )
+
+        kind, ident = parse_session_id(session_id)
+        if kind != "strength":
+            raise NotFoundError(
+                f"legday edit changes a strength session (s{ident}, as `legday week` shows "
+                f"it), not activity {ident}; a run's kind is corrected with `legday label`"
+            )
+        catalog = load_catalog()
+        new_sets = tuple(parse_log(sets, catalog)) if sets is not None else None
+        athlete_id = self._athlete_id()
+        best = stored_e1rm(self.db, athlete_id) if athlete_id is not None else {}
+        with self.db.session() as s:
+            row = s.get(StrengthSessionRow, ident)
+            if row is None or row.athlete_id != athlete_id:
+                raise NotFoundError(f"no strength session with id s{ident}")
+            if name is not None:
+                row.name = name.strip() or None
+            if notes is not None:
+                row.notes = notes.strip() or None
+            if rpe is not None:
+                row.rpe = check_rpe(rpe)
+            if when is not None:
+                if not isinstance(when, datetime):  # a date: the same time of day on it
+                    at = local_time(row.start, row.utc_offset_s, self.profile).time()
+                    when = datetime.combine(when, at, ZoneInfo(self.profile.time_zone))
+                start = log_start(when, self.clock(), 0.0, self.profile.time_zone)
+                row.start = start
+                row.utc_offset_s = _offset(start, self.profile)
+            if new_sets is not None:
+                replace_sets(row, new_sets)
+            if new_sets is not None or when is not None:
+                session = session_from_row(row)
+                same = find_duplicate(s, row.athlete_id, session, self.profile, exclude=row.id)
+                if same is not None:
+                    other = shown_id(("strength", same.id))
+                    raise DuplicateError(
+                        f"s{ident} would then be the same session as {other}: remove one "
+                        f"(`legday rm {other}`) instead",
+                        other,
+                    )
+                row.fingerprint = strength_fingerprint(session.start, session.sets)
+                e1rm = E1rmTracker(best).update(session.sets)
+                verdict = verdict_payload(
+                    judge_strength(session, catalog, self.settings, e1rm), self.profile.units
+                )
+                judged = verdict.get("verdict", {})
+                row.verdict = verdict
+                row.category = judged.get("category")
+                row.counts_as_leg_day = bool(judged.get("counts_as_leg_day", False))
+        return self.strength_session(ident)
 
     # -- plan -----------------------------------------------------------------------------------
     def plan(
@@ -259,7 +401,7 @@ class Library:
         from legday.plan import infer_run_week, plan_block, plan_week
         from legday.strength import exercise_history, load_catalog, next_target
 
-        day = day or self.today()
+        day = _plausible_day(day or self.today())
         this_monday = week_start(day)
         monday = this_monday + timedelta(days=7)
         if runs is None:
@@ -508,7 +650,8 @@ class Library:
     def strength_session(self, session_id: int) -> dict[str, Any]:
         """One stored strength session, JSON-ready::
 
-            {"id": "s5", "row_id": 5, "start", "date", "time", "name", "duration_s", "source",
+            {"id": "s5", "row_id": 5, "start", "date", "time", "name", "duration_s", "rpe",
+             "notes", "source",
              "activity_id", "sets": [{"index", "exercise", "name", "mapped", "reps", "load_kg",
              "per_hand", "duration_s", "distance_m", "rir", "rpe", "set_type", "warmup"}, …],
              "verdict": {"verdict": {"headline", "counts_as_leg_day", "category", "reasons",
@@ -558,6 +701,8 @@ class Library:
                 "time": local.strftime("%H:%M"),
                 "name": row.name,
                 "duration_s": row.duration_s,
+                "rpe": row.rpe,
+                "notes": row.notes,
                 "source": row.source_format,
                 "activity_id": row.activity_id,
                 "sets": sets,
