@@ -17,6 +17,7 @@ and a start time within :data:`SAME_START_TOLERANCE_S`; the richer copy is kept.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -51,6 +52,7 @@ __all__ = [
     "FileReport",
     "ImportSummary",
     "Importer",
+    "lap_rows",
     "stored_e1rm",
     "stored_history",
     "strength_row",
@@ -406,19 +408,7 @@ class Importer:
         )
         if label is not None:
             row.label_kind, row.label_reps, row.labelled_at = label
-        row.laps = [
-            LapRow(
-                index=i,
-                start=lap.start,
-                end=lap.end,
-                intensity=lap.intensity,
-                trigger=lap.trigger,
-                wkt_step_index=lap.wkt_step_index,
-                total_distance_m=lap.total_distance_m,
-                total_timer_s=lap.total_timer_s,
-            )
-            for i, lap in enumerate(activity.laps)
-        ]
+        row.laps = lap_rows(activity)
         row.segments = [
             SegmentRow(index=i, start_s=s["start_s"], end_s=s["end_s"], role=s["role"])
             for i, s in enumerate((item.analysis or {}).get("segments", []))
@@ -558,6 +548,34 @@ def strength_row(
     )
     row.sets = [set_to_row(i, s) for i, s in enumerate(sets)]
     return row
+
+
+def lap_rows(activity: Activity) -> list[LapRow]:
+    """The activity's laps as rows. A lap time the file did not record (NaN, as in a truncated
+    FIT file) is filled from its neighbours: a start from the previous lap's end (the first
+    lap's from the session's start), an end from the next lap's start (the last lap's from the
+    session's end). Other values the file did not record are stored as NULL."""
+    laps = activity.laps
+    begin = activity.start.timestamp()
+    finish = begin + activity.duration_s if math.isfinite(activity.duration_s) else begin
+    rows: list[LapRow] = []
+    for i, lap in enumerate(laps):
+        start = lap.start if math.isfinite(lap.start) else (rows[-1].end if rows else begin)
+        after = laps[i + 1].start if i + 1 < len(laps) else finish
+        end = lap.end if math.isfinite(lap.end) else (after if math.isfinite(after) else start)
+        rows.append(
+            LapRow(
+                index=i,
+                start=start,
+                end=max(start, end),
+                intensity=lap.intensity,
+                trigger=lap.trigger,
+                wkt_step_index=lap.wkt_step_index,
+                total_distance_m=lap.total_distance_m,
+                total_timer_s=lap.total_timer_s,
+            )
+        )
+    return rows
 
 
 def _filled_channels(activity: Activity) -> int:

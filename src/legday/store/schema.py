@@ -10,10 +10,14 @@ classifier found, with its reasons; ``label_kind`` (and ``label_reps``) the runn
 with ``legday label``. The runner has the last word: ``kind``, ``category`` and ``verdict`` are
 judged with the label when there is one, so the week check, the planner and the history read the
 effective kind from one column.
+
+A value not recorded is NULL on every back end: float columns store NaN as NULL
+(:class:`FiniteFloat`), as SQLite does by itself and PostgreSQL would not.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -28,6 +32,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -37,6 +42,7 @@ __all__ = [
     "AthleteRow",
     "Base",
     "FileRow",
+    "FiniteFloat",
     "LapRow",
     "MetaRow",
     "PlanRow",
@@ -47,10 +53,23 @@ __all__ = [
 ]
 
 
+class FiniteFloat(TypeDecorator[float]):
+    """A float column that stores NaN (a value the file did not record) as NULL. SQLite turns
+    NaN into NULL by itself and PostgreSQL keeps it: without this, the back end would decide
+    whether a row with a missing value is stored, and how it reads back."""
+
+    impl = Float
+    cache_ok = True
+
+    def process_bind_param(self, value: float | None, dialect: Any) -> float | None:
+        return None if value is not None and math.isnan(value) else value
+
+
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         dict[str, Any]: JSON,
         datetime: DateTime(timezone=True),
+        float: FiniteFloat,
     }
 
 
@@ -93,8 +112,8 @@ class ActivityRow(Base):
     sub_sport: Mapped[str | None] = mapped_column(String(40))
     start: Mapped[datetime]
     utc_offset_s: Mapped[int | None]
-    duration_s: Mapped[float] = mapped_column(Float)
-    distance_m: Mapped[float] = mapped_column(Float)
+    duration_s: Mapped[float] = mapped_column(FiniteFloat)
+    distance_m: Mapped[float] = mapped_column(FiniteFloat)
     n_samples: Mapped[int] = mapped_column(Integer)
     n_channels: Mapped[int] = mapped_column(Integer)
     device: Mapped[str | None] = mapped_column(String(120))
@@ -110,9 +129,9 @@ class ActivityRow(Base):
     label_reps: Mapped[int | None]
     """The work repetitions the runner counted, when given."""
     labelled_at: Mapped[datetime | None]
-    trimp: Mapped[float | None] = mapped_column(Float)
-    max_hr: Mapped[float | None] = mapped_column(Float)
-    effort_hr: Mapped[float | None] = mapped_column(Float)
+    trimp: Mapped[float | None] = mapped_column(FiniteFloat)
+    max_hr: Mapped[float | None] = mapped_column(FiniteFloat)
+    effort_hr: Mapped[float | None] = mapped_column(FiniteFloat)
     """Mean HR of the run's hardest 20 minutes: the athlete's LTHR from races and tempo runs."""
     """The run's robust observed maximum heart rate (feeds the HRmax estimate)."""
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -134,13 +153,13 @@ class LapRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
     index: Mapped[int] = mapped_column(Integer)
-    start: Mapped[float] = mapped_column(Float)
-    end: Mapped[float] = mapped_column(Float)
+    start: Mapped[float] = mapped_column(FiniteFloat)
+    end: Mapped[float] = mapped_column(FiniteFloat)
     intensity: Mapped[str | None] = mapped_column(String(20))
     trigger: Mapped[str | None] = mapped_column(String(30))
     wkt_step_index: Mapped[int | None]
-    total_distance_m: Mapped[float | None] = mapped_column(Float)
-    total_timer_s: Mapped[float | None] = mapped_column(Float)
+    total_distance_m: Mapped[float | None] = mapped_column(FiniteFloat)
+    total_timer_s: Mapped[float | None] = mapped_column(FiniteFloat)
 
 
 class SegmentRow(Base):
@@ -149,8 +168,8 @@ class SegmentRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
     index: Mapped[int] = mapped_column(Integer)
-    start_s: Mapped[float] = mapped_column(Float)
-    end_s: Mapped[float] = mapped_column(Float)
+    start_s: Mapped[float] = mapped_column(FiniteFloat)
+    end_s: Mapped[float] = mapped_column(FiniteFloat)
     role: Mapped[str] = mapped_column(String(20))
 
 
@@ -170,12 +189,12 @@ class StrengthSessionRow(Base):
     start: Mapped[datetime]
     utc_offset_s: Mapped[int | None]
     name: Mapped[str | None] = mapped_column(Text)
-    duration_s: Mapped[float | None] = mapped_column(Float)
+    duration_s: Mapped[float | None] = mapped_column(FiniteFloat)
     source_format: Mapped[str] = mapped_column(String(20))
     category: Mapped[str | None] = mapped_column(String(20))
     counts_as_leg_day: Mapped[bool] = mapped_column(default=False)
     verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    rpe: Mapped[float | None] = mapped_column(Float)
+    rpe: Mapped[float | None] = mapped_column(FiniteFloat)
     """The session's own RPE, as the lifter rated it (``legday edit``)."""
     notes: Mapped[str | None] = mapped_column(Text)
 
@@ -194,14 +213,14 @@ class SetRow(Base):
     raw_name: Mapped[str | None] = mapped_column(Text)
     mapped: Mapped[bool] = mapped_column(default=False)
     reps: Mapped[int | None]
-    load_kg: Mapped[float | None] = mapped_column(Float)
-    duration_s: Mapped[float | None] = mapped_column(Float)
-    distance_m: Mapped[float | None] = mapped_column(Float)
-    rir: Mapped[float | None] = mapped_column(Float)
-    rpe: Mapped[float | None] = mapped_column(Float)
+    load_kg: Mapped[float | None] = mapped_column(FiniteFloat)
+    duration_s: Mapped[float | None] = mapped_column(FiniteFloat)
+    distance_m: Mapped[float | None] = mapped_column(FiniteFloat)
+    rir: Mapped[float | None] = mapped_column(FiniteFloat)
+    rpe: Mapped[float | None] = mapped_column(FiniteFloat)
     set_type: Mapped[str] = mapped_column(String(10))
     per_hand: Mapped[bool] = mapped_column(default=False)
-    timestamp: Mapped[float | None] = mapped_column(Float)
+    timestamp: Mapped[float | None] = mapped_column(FiniteFloat)
     notes: Mapped[str | None] = mapped_column(Text)
 
 
