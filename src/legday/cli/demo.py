@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 
 EPILOG = example("legday demo", "legday demo --weeks 4 --seed 7")
 
+#: The demo runner's watch: GPS and a barometer, recording every second, so its outdoor runs
+#: have a route and real ascent (the synthetic runner otherwise draws a device at random,
+#: footpod watches without either included).
+DEMO_WATCH = {"name": "synthetic gps watch", "has_gps": True, "has_baro": True, "noise": 1}
+
 
 @guarded
 def demo(
@@ -41,7 +46,7 @@ def demo(
     a demo database, judge every session, check the last week and plan the next one."""
     from legday.home import Home
     from legday.store.library import Library
-    from legday.synth import generate_history, write_history
+    from legday.synth import Device, generate_history, write_history
 
     t0 = time.perf_counter()
     h = home()
@@ -50,7 +55,7 @@ def demo(
         shutil.rmtree(folder)
     files = folder / "files"
     files.mkdir(parents=True)
-    history = generate_history(weeks=weeks, seed=seed)
+    history = generate_history(weeks=weeks, seed=seed, device=Device(**DEMO_WATCH))
     written = write_history(history, files, formats=("fit", "gpx", "tcx"))
     zipped = _strava_export(history, written, files / "export_strava.zip")
     athlete = history.athlete
@@ -91,11 +96,17 @@ def demo(
     console.print(f"Done in {time.perf_counter() - t0:.1f} s.")
     console.print(
         f"[bold]5. Explore it:[/] the demo folder is a legday home of its own —\n"
-        f"  LEGDAY_HOME={folder} legday serve      (the dashboard, http://127.0.0.1:8765/)\n"
+        f"  LEGDAY_HOME={folder} legday serve      (the dashboard)\n"
+        f"  then open {dashboard_url(last)}      (the demo's last week)\n"
         f"  LEGDAY_HOME={folder} legday week --date {last.isoformat()}\n"
         f"  LEGDAY_HOME={folder} legday strength",
         soft_wrap=True,  # whole lines, so they can be copied
     )
+
+
+def dashboard_url(day: date, host: str = "127.0.0.1", port: int = 8765) -> str:
+    """The address of the dashboard's week holding ``day`` under a default ``legday serve``."""
+    return f"http://{host}:{port}/?date={day.isoformat()}"
 
 
 #: The manual entry the demo's Strava export carries: days before the history's last day, start

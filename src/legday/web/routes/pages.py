@@ -3,7 +3,8 @@ session, plan, import and the offline API docs."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from datetime import date as date_type  # the routes' `date` parameter shadows the type
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -41,12 +42,23 @@ def week_page(request: Request, lib: Lib, date: DateQuery = None) -> Response:
         home = request.app.state.home
         return _page(request, "welcome.html", {"home": str(home) if home else None})
     units = to_units(lib.profile.units)
-    data = lib.week(date).to_dict()
+    today = lib.today()
+    # without a date, the newest week that holds sessions: a runner's data, not an empty week
+    data = lib.week(date or lib.latest_session_day() or today).to_dict()
     distances = lib.activity_distances(
         s["id"] for s in data["sessions"] if isinstance(s["id"], int)
     )
     view = week_view(data, units, distances)
-    return _page(request, "week.html", {"week": data, "units": units, **view})
+    monday = date_type.fromisoformat(data["start"])
+    this_week = monday <= today < monday + timedelta(days=7)
+    context = {
+        "week": data,
+        "units": units,
+        "today": None if this_week else today,
+        "newest": date is None,
+        **view,
+    }
+    return _page(request, "week.html", context)
 
 
 @router.get("/activity/{activity_id}", response_class=HTMLResponse)
