@@ -32,7 +32,7 @@ EPILOG = example("legday demo", "legday demo --weeks 4 --seed 7")
 #: The demo runner's watch: GPS and a barometer, recording every second, so its outdoor runs
 #: have a route and real ascent (the synthetic runner otherwise draws a device at random,
 #: footpod watches without either included).
-DEMO_WATCH = {"name": "synthetic gps watch", "has_gps": True, "has_baro": True, "noise": 1}
+DEMO_WATCH = "synthetic gps watch"
 
 
 @guarded
@@ -55,7 +55,8 @@ def demo(
         shutil.rmtree(folder)
     files = folder / "files"
     files.mkdir(parents=True)
-    history = generate_history(weeks=weeks, seed=seed, device=Device(**DEMO_WATCH))
+    watch = Device(DEMO_WATCH, has_gps=True, has_baro=True, noise=1)
+    history = generate_history(weeks=weeks, seed=seed, device=watch)
     written = write_history(history, files, formats=("fit", "gpx", "tcx"))
     zipped = _strava_export(history, written, files / "export_strava.zip")
     athlete = history.athlete
