@@ -254,6 +254,7 @@ def test_kill_9_mid_import_then_rerun(tmp_path: Path) -> None:
     assert summary["imported"] + summary["duplicates"] == expected
     assert summary["duplicates"] >= killed_at
     assert _sqlite_count(db_path) == expected
+    assert not list((tmp_path / "home" / "originals").rglob(".tmp-*"))
 
 
 def _sqlite_count(path: Path) -> int:
@@ -469,3 +470,61 @@ def test_a_folder_below_a_hidden_one_is_imported(
         lib.close()
     assert [Path(f["path"]).name for f in summary["files"]] == ["a.fit"]
     assert summary["imported"] == 1
+
+
+def test_an_unreadable_folder_is_reported_by_path(
+    tmp_path: Path, sample: tuple[Path, int, int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A subfolder legday may not read fails the import, named, instead of being skipped."""
+    folder, *_ = sample
+    runs = tmp_path / "runs"
+    locked = runs / "2025" / "locked"
+    locked.mkdir(parents=True)
+    fit = sorted(folder.glob("*.fit"))
+    (runs / "a.fit").write_bytes(fit[0].read_bytes())
+    (locked / "b.fit").write_bytes(fit[1].read_bytes())
+    locked.chmod(0)
+    if os.geteuid() == 0:  # root reads any folder: refuse this one as the kernel would a user
+        real_scandir = os.scandir
+
+        def scandir(path: object = ".") -> object:
+            if Path(str(path)) == locked:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_scandir(path)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(os, "scandir", scandir)
+    lib = _library(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    try:
+        summary = lib.import_paths([runs], workers=1)
+    finally:
+        lib.close()
+        locked.chmod(0o755)
+    assert summary.count("imported") == 1
+    (failed,) = [f for f in summary.files if f.status == "failed"]
+    assert failed.path == str(locked)
+    assert failed.error == f"{locked}: cannot read the folder: Permission denied"
+
+
+def test_the_next_import_removes_what_a_killed_one_left(tmp_path: Path) -> None:
+    """A process killed while writing an original leaves ``.tmp-<pid>-…``; the next import
+    removes it, and leaves alone the file a live writer is still writing."""
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    originals = tmp_path / "originals" / "ab"
+    originals.mkdir(parents=True)
+    dead = originals / f".tmp-{gone.stdout.strip()}-k9x"
+    old = originals / ".tmp-abc123"  # named as before this fix: goes once it is an hour old
+    live = originals / f".tmp-{os.getpid()}-w1"
+    for tmp in (dead, old, live):
+        tmp.write_bytes(b"half an original")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    lib = _library(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    try:
+        assert lib.import_paths([], workers=1).ok
+    finally:
+        lib.close()
+    assert sorted(p.name for p in originals.iterdir()) == [live.name]

@@ -144,13 +144,15 @@ class Importer:
         for raw in paths:
             path = Path(raw)
             if path.is_dir():
-                for sub in sorted(path.rglob("*")):
-                    # hidden below the folder given, not above it (~/.local/share/… is fine)
-                    inside = sub.relative_to(path).parts
-                    if sub.is_file() and not any(p.startswith(".") for p in inside):
-                        if sub.name.endswith(".truth.json"):
-                            continue
+                unreadable: list[OSError] = []
+                for sub in _files_below(path, unreadable.append):
+                    if not sub.name.endswith(".truth.json"):
                         yield from self._items_for_file(sub)
+                for exc in unreadable:
+                    where = exc.filename or path
+                    reason = exc.strerror or exc
+                    error = f"{where}: cannot read the folder: {reason}"
+                    yield FileReport(str(where), "failed", error=error)
             elif path.is_file():
                 yield from self._items_for_file(path)
             else:
@@ -208,6 +210,7 @@ class Importer:
         not grow with the input. ``progress(done, total, name)`` counts the files found so far
         in ``total``, which grows while discovery goes on."""
         reports: list[FileReport] = []
+        self.blobs.sweep()  # what an import killed mid-write left behind
         with self.db.session() as session:
             athlete_id = self._athlete_id(session)
             known = set(session.scalars(select(FileRow.sha256)))
@@ -548,6 +551,29 @@ def strength_row(
     )
     row.sets = [set_to_row(i, s) for i, s in enumerate(sets)]
     return row
+
+
+def _files_below(folder: Path, onerror: Callable[[OSError], None]) -> list[Path]:
+    """Every file below ``folder``, sorted, except hidden ones below it (a hidden folder above
+    it, as in ``~/.local/share/…``, is fine). Symbolic links to folders are followed, each
+    folder once. A folder that cannot be read goes to ``onerror``, never silently."""
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    for root, dirs, files in os.walk(folder, onerror=onerror, followlinks=True):
+        try:
+            st = os.stat(root)
+        except OSError as exc:
+            onerror(exc)
+            dirs.clear()
+            continue
+        if (st.st_dev, st.st_ino) in seen:  # a link back up the tree
+            dirs.clear()
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        here = Path(root)
+        found += (here / f for f in files if not f.startswith("."))
+    return sorted(p for p in found if p.is_file())
 
 
 def lap_rows(activity: Activity) -> list[LapRow]:
