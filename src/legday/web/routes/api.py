@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, File, Query, Request, UploadFile
@@ -79,6 +79,40 @@ def strength(
 @router.get("/strength/session/{session_id}", summary="One strength session: sets and verdict")
 def strength_session(lib: Lib, session_id: int) -> Response:
     return json_response(lib.strength_session(session_id))
+
+
+@router.post(
+    "/strength/session/{session_id}/edit",
+    summary="Correct a strength session: name, time, RPE, notes, sets (as `legday edit --json`)",
+)
+def edit_strength_session(
+    lib: Lib,
+    session_id: int,
+    name: Annotated[str | None, Body(description='Its name ("" clears it).')] = None,
+    when: Annotated[
+        date | datetime | None,
+        Body(description="YYYY-MM-DD (same time of day) or YYYY-MM-DDTHH:MM, local."),
+    ] = None,
+    rpe: Annotated[float | None, Body(description="Session RPE, 0–10.")] = None,
+    notes: Annotated[str | None, Body(description='Notes ("" clears them).')] = None,
+    sets: Annotated[str | None, Body(description="All its sets, in the log grammar.")] = None,
+) -> Response:
+    return json_response(
+        lib.edit(f"s{session_id}", name=name, when=when, rpe=rpe, notes=notes, sets=sets)
+    )
+
+
+@router.post("/sessions/remove", summary="Remove sessions, kept for undo (as `legday rm --json`)")
+def remove_sessions(
+    lib: Lib,
+    ids: Annotated[list[str], Body(embed=True, description='Ids as the week shows: "42", "s5".')],
+) -> Response:
+    return json_response({"removed": lib.remove(ids)})
+
+
+@router.post("/sessions/undo", summary="Put back what the last removal took (`legday rm --undo`)")
+def undo_remove(lib: Lib) -> Response:
+    return json_response({"restored": lib.undo_remove()})
 
 
 @router.get("/strength/trends", summary="e1RM per session and weekly hard sets per muscle")
