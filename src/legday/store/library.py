@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from legday.analysis import HistorySummary
     from legday.plan import Block, Plan
 
+    from .browse import SessionFilter, SessionPage
     from .labels import LabelledRun
 
 __all__ = ["Library", "LoggedSession"]
@@ -634,6 +635,34 @@ class Library:
                 if newest is not None:
                     days.append(local_time(newest[0], newest[1], self.profile).date())
         return max(days, default=None)
+
+    def sessions(
+        self,
+        where: SessionFilter | None = None,
+        *,
+        offset: int = 0,
+        limit: int = 50,
+        oldest_first: bool = False,
+    ) -> SessionPage:
+        """One page of the stored sessions that pass ``where``, newest first, and their total
+        (:func:`legday.store.browse.list_sessions`: one page is read, never the history)."""
+        from .browse import SessionFilter, list_sessions
+
+        return list_sessions(
+            self.db,
+            self._athlete_id(),
+            where or SessionFilter(),
+            self.profile,
+            offset=offset,
+            limit=limit,
+            oldest_first=oldest_first,
+        )
+
+    def session_choices(self) -> dict[str, list[str]]:
+        """The kinds, categories and sports stored (a filter form's choices)."""
+        from .browse import distinct_values
+
+        return distinct_values(self.db, self._athlete_id())
 
     def activity_distances(self, activity_ids: Iterable[int]) -> dict[int, float]:
         """Recorded distance (m) of each stored activity in ``activity_ids`` (unknown ids and
