@@ -7,6 +7,7 @@ of 0:00, the same log twice was an IntegrityError traceback, and rm and edit did
 
 from __future__ import annotations
 
+import itertools
 import json
 import warnings
 from collections.abc import Callable, Iterator
@@ -47,7 +48,7 @@ def test_three_quick_logs_are_three_sessions_one_after_the_other(lib: Library) -
     starts = _starts(lib)
     assert len(starts) == 3
     assert all(seconds > 60 for _, seconds in starts)  # not 0:00
-    for (a, a_s), (b, _) in zip(starts, starts[1:], strict=False):
+    for (a, a_s), (b, _) in itertools.pairwise(starts):
         assert b >= a + timedelta(seconds=a_s)  # never overlapping, never the same minute
     assert starts[0][0] + timedelta(seconds=starts[0][1]) <= NOW + timedelta(minutes=1)
 
