@@ -658,6 +658,37 @@ class Library:
             oldest_first=oldest_first,
         )
 
+    def sessions_of_files(self, names: Iterable[str]) -> dict[str, list[int | str]]:
+        """The ids of the sessions stored from each imported file, by the file's name as
+        the import reported it (activity ids, ``"s<id>"`` for strength sessions; a watch's
+        strength workout by its sets). Names not stored are left out."""
+        from .schema import FileRow
+
+        wanted = sorted(set(names))
+        if not wanted:
+            return {}
+        found: dict[str, list[int | str]] = {}
+        with self.db.session() as s:
+            acts = s.execute(
+                select(FileRow.name, ActivityRow.id)
+                .join(ActivityRow, ActivityRow.file_id == FileRow.id)
+                .where(FileRow.name.in_(wanted))
+                .order_by(ActivityRow.start)
+            ).all()
+            lifts = s.execute(
+                select(FileRow.name, StrengthSessionRow.id, StrengthSessionRow.activity_id)
+                .join(StrengthSessionRow, StrengthSessionRow.file_id == FileRow.id)
+                .where(FileRow.name.in_(wanted))
+                .order_by(StrengthSessionRow.start)
+            ).all()
+        lifted = {activity_id for _, _, activity_id in lifts if activity_id is not None}
+        for name, activity_id in acts:
+            if activity_id not in lifted:
+                found.setdefault(name, []).append(int(activity_id))
+        for name, lift_id, _ in lifts:
+            found.setdefault(name, []).append(f"s{lift_id}")
+        return found
+
     def session_choices(self) -> dict[str, list[str]]:
         """The kinds, categories and sports stored (a filter form's choices)."""
         from .browse import distinct_values
