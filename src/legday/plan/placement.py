@@ -42,6 +42,7 @@ from legday.strength.catalog import Catalog, load_catalog
 from legday.strength.loads import LoadSteps
 from legday.strength.progression import Target
 from legday.week.check import iso_week
+from legday.week.fixes import LegSlot, day_name, leg_slots
 from legday.week.rules import (
     RULES,
     CardioMinutes,
@@ -495,30 +496,9 @@ def assemble(
     return replace(plan, checks=tuple(checks), infeasible=tuple(infeasible))
 
 
-#: Weekday names as a fix says them.
-_DAY_NAME: tuple[str, ...] = (
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-)
-
-
 def _paired(day: int, search: _Search) -> bool:
     """A leg session on ``day`` is after a hard run that day or the day before (R10)."""
     return day in search.hard_days or day - 1 in search.hard_days
-
-
-def _run_kind(day: int, setup: WeekSetup) -> str:
-    """The run on ``day`` as a runner names it: "intervals", "long run", "hill repeats"."""
-    kind = setup.runs.get(day) or next(
-        (s.kind or "" for s in setup.context if s.day == day and s.is_hard_run), "hard run"
-    )
-    run = " run" if kind in ("long", "tempo", "easy", "recovery") else ""
-    return kind.replace("_", " ") + run
 
 
 def _fixes(
@@ -530,12 +510,14 @@ def _fixes(
 ) -> list[str]:
     """Concrete ways to get a leg session in (or to move the one on ``move`` days): a day
     that is not free today, or a free day, where legs keep R11 and pair with a hard run (R10),
-    e.g. "free Wednesday: legs after Tuesday's intervals, 48 h after Monday's legs"."""
+    e.g. "free Wednesday: legs after Tuesday's intervals, 48 h after Monday's legs" (the words
+    are :func:`legday.week.fixes.leg_slots`', shared with the week check's to-do)."""
     minutes = max(setup.budget.values(), default=settings.preferred_strength_session_min)
     minutes = max(minutes, settings.preferred_strength_session_min)
     kept = [(d, s) for d, s in picks if d not in move]
     taken = {d for d, _ in kept}
-    out: list[tuple[int, str]] = []
+    week = search.week(kept)
+    slots: list[LegSlot] = []
     for day in range(7):
         if day in taken or setup.runs.get(day) in NO_LIFT_KINDS:
             continue
@@ -547,28 +529,19 @@ def _fixes(
             after_run=day in setup.runs,
             hour=LIFT_HOUR,
         )
-        if legs is None or search._breaks(sorted([*kept, (day, legs)], key=lambda p: p[0])):
-            continue
-        if day in search.hard_days and day in setup.runs:
-            why, rank = f"legs after {_DAY_NAME[day]}'s {_run_kind(day, setup)}", 0
-        elif day - 1 in search.hard_days:
-            prev = _DAY_NAME[(day - 1) % 7]
-            why, rank = f"legs the day after {prev}'s {_run_kind(day - 1, setup)}", 1
-        elif search.hard_days & set(range(-1, 7)):
-            continue  # a fix that breaks R10 is no fix
-        else:
-            why, rank = "legs", 2
-        lift_h = day * 24.0 + LIFT_HOUR
-        before = [d * 24.0 + s.hour for d, s in kept if s.lower_body and d < day] + [
-            s.time for s in setup.context if s.type == "strength" and s.lower_body and s.day < 0
-        ]
-        if before:
-            last = max(before)
-            why += f", {lift_h - last:.0f} h after {_DAY_NAME[int(last // 24) % 7]}'s legs"
-        where = f"move legs to {_DAY_NAME[day]}" if move else _DAY_NAME[day]
-        verb = "" if move else ("free " if day not in setup.budget else "")
-        out.append((rank, f"{verb}{where}: {why}"))
-    return [text for _, text in sorted(out, key=lambda r: r[0])[:2]]
+        if legs is not None:
+            lift = legs.week_session(day)
+            slots += leg_slots(week, settings, lift, [day], hour=_lift_hour, rules=search.prune)
+    out = []
+    for slot in sorted(slots, key=lambda s: s.rank)[:2]:
+        where = f"move legs to {day_name(slot.day)}" if move else day_name(slot.day)
+        verb = "" if move else ("free " if slot.day not in setup.budget else "")
+        out.append(f"{verb}{where}: {slot.why}")
+    return out
+
+
+def _lift_hour(day: int) -> float:
+    return LIFT_HOUR
 
 
 def best_leaf(

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from legday.model import MUSCLES, WEEKDAYS
 from legday.settings import Settings
 
+from .fixes import concrete
 from .load import LoadTrend, load_trend
 from .rules import RULES, CardioMinutes, Coverage, Rule, Violation, WeekSession, WeekSessions
 
@@ -211,7 +212,8 @@ def check_week_of(
         or sunday < s.local_start.date() <= sunday + ahead
     ]
     week = WeekSessions(tuple(s.to_week_session(monday) for s in inside), tuple(context))
-    violations = [v for rule in rules for v in rule.check(week, settings)]
+    # Each to-do says which session goes to which day and why, in the plan's words.
+    violations = concrete([v for rule in rules for v in rule.check(week, settings)], week, settings)
     muscles = dict.fromkeys(MUSCLES, 0.0)
     strength = dict.fromkeys(MUSCLES, 0.0)
     for s in inside:
