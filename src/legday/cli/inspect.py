@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from legday.summary import activity_summary, channel_stats
@@ -33,10 +34,13 @@ def inspect(
         print_json({"file": str(file), "sessions": sessions})
         return
     for i, info in enumerate(sessions, 1):
+        # everything below comes from the file: escaped, so "[/oops]" or "[link=…]" in a
+        # device or sport name is printed as written, never read as Rich markup
+        sport = str(info["sport"]) + (f"/{info['sub_sport']}" if info["sub_sport"] else "")
         head = (
-            f"[bold]{file.name}[/] session {i}/{len(sessions)}: {info['format']} · "
-            f"{info['device'] or 'unknown device'} · {info['sport']}"
-            + (f"/{info['sub_sport']}" if info["sub_sport"] else "")
+            f"[bold]{escape(file.name)}[/] session {i}/{len(sessions)}: "
+            f"{escape(str(info['format']))} · {escape(str(info['device'] or 'unknown device'))}"
+            f" · {escape(sport)}"
         )
         console.print(head)
         console.print(
@@ -48,7 +52,7 @@ def inspect(
         for name, st in info["channels"].items():
             if st["count"]:
                 table.add_row(
-                    name,
+                    escape(name),
                     str(st["count"]),
                     f"{st['min']:.6g}",
                     f"{st['max']:.6g}",
@@ -56,7 +60,7 @@ def inspect(
                 )
         console.print(table)
         for warning in info["warnings"]:
-            console.print(f"  [yellow]warning:[/] {warning}", markup=True)
+            console.print(f"  [yellow]warning:[/] {escape(str(warning))}")
 
 
 EPILOG = example("legday inspect morning-run.fit", "legday inspect export/12345.gpx.gz --json")

@@ -126,13 +126,13 @@ def render_analysis(d: dict[str, Any], units: str) -> None:
     console.print(f"[bold]{escape(v['headline'])}[/]")
     hr = d["hr"]
     console.print(
-        f"{d['sport']} · {d['start']} · {fmt_duration(d['duration_s'])} "
+        f"{escape(str(d['sport']))} · {d['start']} · {fmt_duration(d['duration_s'])} "
         f"(moving {fmt_duration(d['moving_s'])}) · {fmt_distance(d['distance_m'], units)} · "
         f"ascent {d['ascent_m'] or 0:.0f} m"
     )
     run = d["sport"] in RUNNING_SPORTS
     if run:
-        tags = f" (tags: {', '.join(d['tags'])})" if d["tags"] else ""
+        tags = f" (tags: {escape(', '.join(d['tags']))})" if d["tags"] else ""
         sure = f" · confidence {d['confidence']:.2f}" if d.get("confidence") else ""
         console.print(f"Kind: [bold]{d['kind']}[/]{tags}{sure} · category: {v['category']}")
     else:  # run kinds (intervals, long…) are measured against running, not this sport
