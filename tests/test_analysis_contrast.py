@@ -146,3 +146,57 @@ def test_forty_second_reps_past_threshold_heart_rate_are_intervals_not_strides(
     hr = _hr_follow(speed, low=120.0, gain=gain)
     result = analyze(activity(speed, hr, np.zeros(speed.size), gps=True), PROFILE)
     assert [b.pattern for b in result.blocks] == [kind]
+
+
+def _floated(float_mps: float) -> np.ndarray:
+    """5 × (400 m hard, a 45-s float or rest at ``float_mps``, 200 m hard), 3-min jogs."""
+    work = 1.5 * EASY
+    parts = [(900.0, EASY)]
+    for _ in range(5):
+        parts += [
+            (400.0 / work, work),
+            (45.0, float_mps),
+            (200.0 / work, work),
+            (180.0, 0.75 * EASY),
+        ]
+    return piecewise([*parts, (600.0, EASY)])
+
+
+def test_a_float_inside_a_rep_does_not_make_two_reps() -> None:
+    # the athlete counts "400, float, 200" as one rep: five, not ten
+    speed = _floated(1.05 * EASY)
+    result = analyze(activity(speed, _hr_follow(speed), np.zeros(speed.size), gps=True), PROFILE)
+    assert [(b.pattern, b.reps) for b in result.blocks] == [(RunKind.INTERVALS, 5)]
+
+
+def test_sets_with_short_standing_rests_keep_every_rep() -> None:
+    # the same shape with the 45 s stood, not floated: sets of two reps, ten in all
+    speed = _floated(0.0)
+    result = analyze(activity(speed, _hr_follow(speed), np.zeros(speed.size), gps=True), PROFILE)
+    assert sum(b.reps for b in result.blocks if b.pattern is RunKind.INTERVALS) == 10
+
+
+def test_the_athletes_usual_pace_sets_the_easy_reference_after_a_short_warm_up() -> None:
+    # a 1-min warm-up, eight surges at 1.2 × easy floated at easy pace, a slow 12-min
+    # cool-down: the run's own slowest level is the cool-down, against which the floats look
+    # like work; the history says what easy is
+    from datetime import UTC, datetime, timedelta
+
+    from legday.analysis import HistorySummary
+
+    parts = [(60.0, EASY)]
+    floats = [120.0, 90.0, 150.0, 60.0, 110.0, 140.0, 80.0, 0.0]
+    for surge, rest in zip(
+        [90.0, 150.0, 60.0, 120.0, 75.0, 180.0, 45.0, 100.0], floats, strict=True
+    ):
+        parts += [(surge, 1.2 * EASY), (rest, EASY)]
+    speed = piecewise([*parts, (700.0, 0.8 * EASY)])
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    history = [
+        HistorySummary(start + timedelta(days=2 * i), 2700.0, 2700.0 * 0.98 * EASY, "easy")
+        for i in range(10)
+    ]
+    a = activity(speed, _hr_follow(speed), np.zeros(speed.size), gps=True)
+    result = analyze(a, PROFILE, history)
+    assert result.kind is RunKind.FARTLEK
+    assert result.easy_speed_mps is not None and result.easy_speed_mps >= 0.95 * 0.98 * EASY

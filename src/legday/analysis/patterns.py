@@ -105,6 +105,14 @@ STRIDE_EACH_RATIO = 1.35
 STRIDE_MAX_SPEED_CV = 0.15
 #: Strides last at least this long, s (shorter bursts are GPS speed noise).
 STRIDE_MIN_S = 10.0
+#: A rep with a float inside (400 m hard, a 30–60 s float, 200 m hard: one rep as the athlete
+#: counts it) shows as gaps that alternate short and long: every other gap at most this share
+#: of the gaps beside it …
+FLOAT_MAX_GAP_SHARE = 0.5
+#: … run at the easy pace or faster (a float, not a jog; heuristic) …
+FLOAT_MIN_RATIO = 1.0
+#: … over at least this many such pairs.
+FLOAT_MIN_PAIRS = 3
 #: Short efforts longer than this, s, whose heart rate reaches LTHR are short interval reps
 #: (200s), not strides: strides are relaxed accelerations of 15–30 s with near-full recovery
 #: that barely move HR (REFERENCES "Strides"; Daniels' Running Formula: strides ≈ 20 s), while
@@ -570,6 +578,7 @@ def build_blocks(
             if tempo:
                 out.append(classified(RunKind.TEMPO, tempo, v_ref))
                 continue
+            part = _floats_joined(sig, part, v_ref)
             pattern = _pattern(sig, part, v_ref)
             if pattern in REFINED:
                 part = refine_reps(sig, part, v_ref)
@@ -577,6 +586,31 @@ def build_blocks(
                 part = _on_the_hill(sig, part)
             if pattern is not None:
                 out.append(classified(pattern, part, v_ref))
+    return out
+
+
+def _floats_joined(sig: Signals, part: list[Stretch], v_ref: float) -> list[Stretch]:
+    """``part`` with each pair of efforts split by a float joined into one repetition: a gap
+    at most ``FLOAT_MAX_GAP_SHARE`` × the block's longer gaps (its upper quartile), run at
+    ``FLOAT_MIN_RATIO`` × easy or faster, never next to another float (sets of reps with
+    short rests are jogged or stood, so they stay apart); unchanged with fewer than
+    ``FLOAT_MIN_PAIRS`` floats."""
+    if len(part) < 2 * FLOAT_MIN_PAIRS:
+        return part
+    gaps, speeds = (np.asarray(x) for x in _recoveries(sig, part))
+    short = gaps <= FLOAT_MAX_GAP_SHARE * float(np.percentile(gaps, 75))
+    floats = short & (speeds >= FLOAT_MIN_RATIO * v_ref)
+    if floats.sum() < FLOAT_MIN_PAIRS or (floats[1:] & floats[:-1]).any():
+        return part
+    out: list[Stretch] = []
+    i = 0
+    while i < len(part):
+        if i < floats.size and floats[i]:
+            out.append(stretch(sig, part[i].start, part[i + 1].end))
+            i += 2
+        else:
+            out.append(part[i])
+            i += 1
     return out
 
 
