@@ -130,9 +130,10 @@ def create_app(
     app.state.imports = imports
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
 
-    from .routes import api, pages
+    from .routes import api, browse, pages
 
     app.include_router(api.router)
+    app.include_router(browse.router)
     app.include_router(pages.router)
 
     @app.exception_handler(LegdayError)

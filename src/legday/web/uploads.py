@@ -205,7 +205,8 @@ def import_uploads(
     library: Library, files: Sequence[UploadFile], worker: ImportWorker | None = None
 ) -> dict[str, Any]:
     """Import ``files`` (in ``worker``, else in this thread) and return the import summary
-    (``legday import --json``'s shape)."""
+    (``legday import --json``'s shape), each file with the ids of the sessions it stored
+    (``session_ids``: activity ids, ``"s<id>"`` for strength sessions)."""
     with tempfile.TemporaryDirectory(prefix="legday-upload-") as tmp:
         names: dict[str, str] = {}
         paths: list[Path] = []
@@ -221,6 +222,11 @@ def import_uploads(
             data = library.import_paths(paths, workers=1).to_dict()
         else:
             data = worker.run(library, paths)
+        stored = library.sessions_of_files(
+            f["path"] for f in data["files"] if f["status"] == "imported"
+        )
+    for f in data["files"]:  # each file's sessions, to link its result to them
+        f["session_ids"] = stored.get(f["path"], [])
     for f in data["files"]:
         f["path"] = _restore(f["path"], names)
         f["error"] = _restore(f["error"], names)

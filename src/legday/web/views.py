@@ -119,6 +119,7 @@ FILTERS: dict[str, Any] = {
     "load": load,
     "elevation": elevation,
     "label": label,
+    "session_link": lambda session_id: session_link(session_id),
 }
 
 

@@ -32,7 +32,18 @@
       badge.className = "badge " + f.status;
       badge.textContent = f.status;
       td.appendChild(badge);
-      cell(tr, f.sessions);
+      var created = cell(tr, (f.session_ids && f.session_ids.length) ? "" : f.sessions);
+      created.className = "created";
+      (f.session_ids || []).forEach(function (id, i) {
+        // the session's page: /activity/12, or /strength/session/5 for "s5"
+        var text = String(id);
+        var a = document.createElement("a");
+        a.href = /^s\d+$/.test(text) ? "/strength/session/" + text.slice(1) : "/activity/" + Number(text);
+        a.dataset.id = text;
+        a.textContent = text;
+        if (i) created.appendChild(document.createTextNode(", "));
+        created.appendChild(a);
+      });
       cell(tr, f.error || "");
       rows.appendChild(tr);
     });
