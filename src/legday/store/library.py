@@ -658,6 +658,30 @@ class Library:
             oldest_first=oldest_first,
         )
 
+    def activity_laps(self, activity_id: int) -> list[dict[str, Any]]:
+        """A stored activity's laps as the device recorded them, JSON-ready::
+
+            [{"index", "start", "end", "intensity", "trigger", "distance_m", "timer_s"}, …]
+
+        ``start`` and ``end`` are POSIX seconds (as the samples' ``timestamp``). Raises
+        :class:`NotFoundError` for an unknown id."""
+        with self.db.session() as s:
+            row = s.get(ActivityRow, activity_id)
+            if row is None:
+                raise NotFoundError(f"no activity with id {activity_id}")
+            return [
+                {
+                    "index": lap.index,
+                    "start": lap.start,
+                    "end": lap.end,
+                    "intensity": lap.intensity,
+                    "trigger": lap.trigger,
+                    "distance_m": lap.total_distance_m,
+                    "timer_s": lap.total_timer_s,
+                }
+                for lap in row.laps
+            ]
+
     def sessions_of_files(self, names: Iterable[str]) -> dict[str, list[int | str]]:
         """The ids of the sessions stored from each imported file, by the file's name as
         the import reported it (activity ids, ``"s<id>"`` for strength sessions; a watch's
