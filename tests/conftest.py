@@ -89,14 +89,18 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, empty database on each back end."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'legday.sqlite'}"
-    server = request.getfixturevalue("pg_server_url")
+    return new_pg_database(request.getfixturevalue("pg_server_url"))
+
+
+def new_pg_database(server_url: str) -> str:
+    """The URL of a new, empty database on the PostgreSQL server at ``server_url``."""
     import uuid
 
     import psycopg
 
     name = f"legday_test_{uuid.uuid4().hex[:12]}"
-    conninfo = server.replace("postgresql+psycopg://", "postgresql://")
+    conninfo = server_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    base = server.rsplit("/", 1)[0]
+    base = server_url.rsplit("/", 1)[0]
     return f"{base}/{name}"

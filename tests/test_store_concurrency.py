@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
+from conftest import new_pg_database
 from legday.store.db import open_database
 from legday.store.schema import ActivityRow, AthleteRow
 from legday.synth import Device, SyntheticAthlete, make_run, write_fit, write_gpx
@@ -157,14 +158,4 @@ def _fresh(db_url: str, tmp_path: Path, trial: int) -> str:
     """A new empty database on ``db_url``'s back end for each trial."""
     if db_url.startswith("sqlite"):
         return f"sqlite:///{tmp_path / f'trial-{trial}.sqlite'}"
-    import uuid
-
-    import psycopg
-
-    base = db_url.rsplit("/", 1)[0]
-    name = f"legday_race_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(
-        db_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
-    ) as c:
-        c.execute(f'CREATE DATABASE "{name}"')
-    return f"{base}/{name}"
+    return new_pg_database(db_url)
