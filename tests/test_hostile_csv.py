@@ -235,7 +235,8 @@ def test_absurd_reps_and_dates_are_skipped_rows(tmp_path: Path) -> None:
         strong_row(reps="1e300")
         + strong_row(reps="1e10")
         + strong_row(date="0001-01-01 00:00:00")
-        + strong_row(date="9999-12-31 23:59:59", workout="ok")
+        + strong_row(date="9999-12-31 23:59:59")  # in the calendar, but no real session's year
+        + strong_row(date="2100-12-31 23:59:59", workout="ok")
     )
     good = STRONG + strong_row("Deadlift (Barbell)", date="2024-12-01 10:00")
     lib, reports = import_files(
@@ -243,12 +244,13 @@ def test_absurd_reps_and_dates_are_skipped_rows(tmp_path: Path) -> None:
     )
     lib.close()
     bad, ok = reports
-    assert (bad.status, bad.sessions, bad.skipped_rows) == ("imported", 1, 3), bad
+    assert (bad.status, bad.sessions, bad.skipped_rows) == ("imported", 1, 4), bad
     assert (ok.status, ok.sets) == ("imported", 1)
     result = read(STRONG + rows, profile_tz="Asia/Tokyo")
     reasons = [r.reason for r in result.skipped_rows]
     assert "reps in one set" in reasons[0] and "reps in one set" in reasons[1]
     assert "out of range" in reasons[2]
+    assert "the year 9999 is outside 1900–2100" in reasons[3]
 
 
 @pytest.mark.parametrize(

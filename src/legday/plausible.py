@@ -51,9 +51,9 @@ def implausible_load(load_kg: float | None) -> str | None:
     if load_kg < 0:
         return f"a negative load ({load_kg:g} kg)"
     if load_kg < MIN_LOAD_KG:
-        return f"a load of {load_kg:g} kg is below {MIN_LOAD_KG:g} kg (the lightest plate)"
+        return f"a load of {load_kg:g} kg is implausibly low (below {MIN_LOAD_KG:g} kg)"
     if load_kg > MAX_LOAD_KG:
-        return f"a load of {load_kg:g} kg is above {MAX_LOAD_KG:g} kg (no one lifts that)"
+        return f"a load of {load_kg:g} kg is implausibly high (above {MAX_LOAD_KG:g} kg)"
     return None
 
 

@@ -13,10 +13,13 @@ done by :mod:`legday.home`.
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
+from legday import thresholds
 from legday.errors import ConfigError
 from legday.thresholds import Thresholds
 
@@ -189,6 +192,8 @@ class Settings:
         return cls().updated(data)
 
     def updated(self, data: Mapping[str, Any]) -> Settings:
+        """A copy with ``data``'s values. Raises :class:`ConfigError` naming the key for an
+        unknown key, a value of the wrong type, or one no runner has (:func:`_check`)."""
         known = {f.name: f for f in fields(self)}
         changes: dict[str, Any] = {}
         for key, value in data.items():
@@ -197,7 +202,86 @@ class Settings:
                     f"unknown setting {key!r}; valid settings: {', '.join(sorted(known))}"
                 )
             changes[key] = _coerce(key, getattr(self, key), value)
-        return replace(self, **changes)
+        updated = replace(self, **changes)
+        _check_order(updated, _ORDERED, "")
+        return updated
+
+
+#: Settings that are fractions (of HRmax, of e1RM): from 0 to 1.
+_FRACTIONS: frozenset[str] = frozenset(
+    {
+        "cardio_band_pct_hrmax",
+        "hr_zone_bounds_pct_hrmax",
+        "lthr_fraction_of_hrmax",
+        "hard_set_min_pct_e1rm",
+        *(f"classify.{name}" for name in thresholds.FRACTIONS),
+    }
+)
+#: Settings that divide or step (time constants, windows, load steps, rates): above 0.
+_POSITIVE: frozenset[str] = frozenset(
+    {
+        "ctl_days",
+        "atl_days",
+        "grade_window_m",
+        "max_sample_gap_s",
+        "hr_max_default_bpm",
+        "barbell_step_kg",
+        "dumbbell_step_kg",
+        "barbell_step_lb",
+        "dumbbell_step_lb",
+        "strength_sessions_per_week",
+        "rep_range",
+        "sets_per_exercise",
+    }
+)
+#: Pairs of settings where the first is at most the second.
+_ORDERED: tuple[tuple[str, str], ...] = (
+    ("micro_session_min", "min_strength_session_min"),
+    ("min_strength_session_min", "preferred_strength_session_min"),
+    ("hr_rest_default_bpm", "hr_max_default_bpm"),
+)
+
+
+def _check(key: str, value: Any) -> Any:
+    """``value`` when a runner could mean it, else a ConfigError naming ``key``: every number
+    finite and not negative (above 0 for :data:`_POSITIVE`, at most 1 for :data:`_FRACTIONS`),
+    and a list's values rising (a band or a range: low first)."""
+    if isinstance(value, tuple):
+        for item in value:
+            _check(key, item)
+        if any(b < a for a, b in itertools.pairwise(value)):
+            shown = ", ".join(f"{v:g}" for v in value)
+            raise ConfigError(
+                f"setting {key!r} is [{shown}]: its values must rise (low first, as in the "
+                f"default {_default_of(key)})"
+            )
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if not math.isfinite(value):
+        raise ConfigError(f"setting {key!r} needs a finite number, got {value!r}")
+    if value < 0 or (value == 0 and key in _POSITIVE):
+        least = "above 0" if key in _POSITIVE else "0 or more"
+        raise ConfigError(f"setting {key!r} must be {least}, got {value:g}")
+    if key in _FRACTIONS and value > 1:
+        raise ConfigError(f"setting {key!r} is a fraction from 0 to 1, got {value:g}")
+    return value
+
+
+def _default_of(key: str) -> str:
+    obj: Any = Settings()
+    for part in key.split("."):
+        obj = getattr(obj, part)
+    return f"[{', '.join(f'{v:g}' for v in obj)}]" if isinstance(obj, tuple) else str(obj)
+
+
+def _check_order(obj: Any, pairs: tuple[tuple[str, str], ...], prefix: str) -> None:
+    for low, high in pairs:
+        a, b = getattr(obj, low), getattr(obj, high)
+        if a > b:
+            raise ConfigError(
+                f"setting '{prefix}{low}' ({a:g}) must be at most '{prefix}{high}' ({b:g})"
+            )
 
 
 def _plain(data: dict[str, Any]) -> dict[str, Any]:
@@ -218,13 +302,16 @@ def _coerce(key: str, default: Any, value: Any) -> Any:
             if sub not in known:
                 raise ConfigError(f"unknown setting {key}.{sub}; valid: {', '.join(sorted(known))}")
             changes[sub] = _coerce(f"{key}.{sub}", getattr(default, sub), v)
-        return replace(default, **changes)
+        nested = replace(default, **changes)
+        if isinstance(nested, Thresholds):
+            _check_order(nested, thresholds.ORDERED, f"{key}.")
+        return nested
     if isinstance(default, tuple):
         if not isinstance(value, list | tuple) or len(value) != len(default):
             raise ConfigError(
                 f"setting {key!r} needs a list of {len(default)} numbers, got {value!r}"
             )
-        return tuple(_coerce(key, d, v) for d, v in zip(default, value, strict=True))
+        return _check(key, tuple(_coerce(key, d, v) for d, v in zip(default, value, strict=True)))
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ConfigError(f"setting {key!r} needs true or false, got {value!r}")
@@ -232,9 +319,9 @@ def _coerce(key: str, default: Any, value: Any) -> Any:
     if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"setting {key!r} needs a whole number, got {value!r}")
-        return value
+        return _check(key, value)
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"setting {key!r} needs a number, got {value!r}")
-        return float(value)
+        return _check(key, float(value))
     return value

@@ -17,7 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Thresholds"]
+__all__ = ["FRACTIONS", "ORDERED", "Thresholds"]
+
+#: Thresholds that are fractions (of a repetition's pace, of rise over distance): 0 to 1.
+FRACTIONS: frozenset[str] = frozenset(
+    {"contrast_trim_fraction", "tempo_max_recovery_share", "climb_min_grade"}
+)
+#: Pairs of thresholds that bound one range: the first at most the second.
+ORDERED: tuple[tuple[str, str], ...] = (("contrast_min_rep_s", "contrast_max_rep_s"),)
 
 
 @dataclass(frozen=True, slots=True)

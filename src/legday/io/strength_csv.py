@@ -19,9 +19,10 @@ with a warning naming the closest catalog exercises.
 
 Every data row becomes either a set or a :class:`SkippedRow` with its reason. Rows with values
 that cannot be read follow ``on_error`` (:class:`~legday.errors.OnError`); so do rows holding a
-NUL byte, more than :data:`MAX_REPS` reps or a date that leaves the calendar in UTC, and rows
-naming a new exercise after :data:`MAX_UNKNOWN_EXERCISES` unknown ones (each costs a fuzzy
-search). Lines that are not UTF-8 are read as Windows-1252, with a warning naming them. A file
+NUL byte, reps that are not a whole number from 0 to :data:`MAX_REPS`, a load no one lifts
+(negative, below 0.1 kg or above 1000 kg: :mod:`legday.plausible`), a year outside 1900–2100,
+and rows naming a new exercise after :data:`MAX_UNKNOWN_EXERCISES` unknown ones (each costs a
+fuzzy search). Lines that are not UTF-8 are read as Windows-1252, with a warning naming them. A file
 that is not a CSV, has no recognised header or breaks the CSV syntax raises a typed error naming
 the line.
 """
@@ -33,7 +34,7 @@ import io
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import BinaryIO, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -56,6 +57,7 @@ from legday.io.csv_values import (
 from legday.io.limits import read_at_most
 from legday.io.text import decode_text
 from legday.model import ExerciseSet, SetType, Source, StrengthSession
+from legday.plausible import implausible_date, implausible_load, implausible_reps
 from legday.strength.catalog import Catalog, load_catalog
 from legday.strength.grammar import KG_PER_LB
 from legday.strength.names import Match, match_exercise
@@ -378,6 +380,9 @@ def _hevy_parser(columns: dict[str, tuple[int, str | None]]) -> Callable[[list[s
 
 def _new_session(row: _Row, tz: ZoneInfo, warnings: list[str]) -> _SessionBuilder:
     start_utc, offset = local_to_utc(row.start_text, tz)
+    reason = implausible_date(start_utc + timedelta(seconds=offset))
+    if reason is not None:
+        raise BadValue(f"the date {row.start_text!r}: {reason}")
     duration: float | None = None
     if row.end_text:
         end_utc, _ = local_to_utc(row.end_text, tz)
@@ -430,13 +435,12 @@ class _Names:
 
 def _make_set(row: _Row, order: int, names: _Names, warnings: list[str]) -> ExerciseSet:
     match = names.match(row.exercise, warnings)
-    if row.reps is not None and row.reps < 0:
-        raise BadValue(f"negative reps {row.reps:g}")
-    if row.reps is not None and row.reps > MAX_REPS:
-        raise BadValue(f"{row.reps:g} reps in one set (more than {MAX_REPS:,})")
     load = row.weight
     if load is not None and row.weight_unit == "lb":
         load *= KG_PER_LB
+    reason = implausible_reps(row.reps, MAX_REPS) or implausible_load(load)
+    if reason is not None:  # 1e308 kg, -20 kg, 1e-320 kg, 8.5 reps: the row is refused
+        raise BadValue(reason)
     distance = row.distance
     if distance is not None:
         distance *= METRES_PER_UNIT[row.distance_unit]

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from legday.errors import LogSyntaxError
 from legday.model import ExerciseSet, SetType
+from legday.plausible import implausible_load
 from legday.strength.catalog import Catalog, Exercise
 from legday.strength.names import resolve_exercise
 
@@ -42,8 +43,6 @@ MAX_SETS: int = 50
 MAX_REPS: int = 1000
 #: Longest hold, seconds (one hour).
 MAX_HOLD_S: int = 3600
-#: Heaviest external load accepted, kg (above every raw world record).
-MAX_LOAD_KG: float = 1000.0
 #: Largest repetitions-in-reserve value accepted.
 MAX_RIR: float = 10.0
 #: How a set's ``notes`` carry the band it was done against: ``"@ band"``, ``"@ red band"``.
@@ -224,7 +223,8 @@ def _parse_entry(chunk: str, offset: int, text: str, catalog: Catalog) -> _Entry
             raise _error(text, offset + lm.end(), "the load needs a unit: kg or lb")
         value = float(lm.group(2).replace(",", "."))
         load_kg = value * KG_PER_LB if unit.lower().startswith("lb") else value
-        _check(load_kg <= MAX_LOAD_KG, text, offset + lm.start(2), "the load is implausibly high")
+        implausible = implausible_load(load_kg)  # 5000 kg, 0.001 kg (legday.plausible)
+        _check(implausible is None, text, offset + lm.start(2), str(implausible))
         pos = lm.end()
     elif chunk.find("@", pos) >= 0:
         at = chunk.index("@", pos)
