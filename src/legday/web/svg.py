@@ -25,6 +25,8 @@ __all__ = [
 
 #: Plot margins inside the SVG, px: left, right, top, bottom.
 MARGIN = (44.0, 44.0, 12.0, 24.0)
+#: Room above the plot for the y axes' unit labels, px.
+AXIS_LABEL_ROOM = 12.0
 #: Axis, grid and label colours (the stylesheet's greys).
 AXIS, GRID, LABEL = "#9aa3ad", "#e7eaee", "#5b6570"
 
@@ -156,14 +158,22 @@ def line_chart(
     y_ticks: int = 4,
     left_tick_unit: float = 1.0,
     css_class: str = "chart",
+    x_label: str = "",
+    left_label: str = "",
+    right_label: str = "",
+    left_limits: tuple[float, float] | None = None,
 ) -> str:
     """Lines, areas and bars over shared ``x`` values, on up to two y axes.
 
     An empty ``x`` (or series with no finite value) draws an empty frame reading "no data".
     ``left_tick_unit`` puts the left axis's ticks on round multiples of it (60 for a pace in
-    seconds: whole minutes).
+    seconds: whole minutes). ``x_label``, ``left_label`` and ``right_label`` name each axis's
+    unit (written at the axis's end); ``left_limits`` fixes the left axis's range, and values
+    beyond it are drawn at its edge.
     """
     ml, mr, mt, mb = MARGIN
+    if left_label or right_label:
+        mt += AXIS_LABEL_ROOM
     x0, x1, y0, y1 = ml, width - mr, mt, height - mb
     out = [
         f'<svg class="{esc(css_class)}" viewBox="0 0 {width} {height}" role="img" '
@@ -183,6 +193,17 @@ def line_chart(
     sx = _Scale(xs_lo, xs_hi, x0, x1)
     left = [s for s in series if s.axis == "left"]
     right = [s for s in series if s.axis == "right"]
+    if left_limits is not None:
+        lo, hi = min(left_limits), max(left_limits)
+        left = [
+            Series(
+                s.name,
+                [None if v is None else min(max(float(v), lo), hi) for v in s.values],
+                s.colour, s.style, s.axis, s.dashed, s.markers,
+            )
+            for s in left
+        ]  # fmt: skip
+        series = [*left, *right]
     sl = _y_scale(left, y0, y1, invert_left, zero_based, y_ticks, left_tick_unit)
     sr = _y_scale(right, y0, y1, False, True, y_ticks)
     for band in bands:
@@ -213,6 +234,17 @@ def line_chart(
                 f'fill="{LABEL}">{esc(label)}</text>'
             )
     out.append(f'<line x1="{x0}" x2="{x1}" y1="{y1}" y2="{y1}" stroke="{AXIS}"/>')
+    for text, tx, anchor in ((left_label, 4.0, "start"), (right_label, width - 4.0, "end")):
+        if text and (sl if anchor == "start" else sr) is not None:
+            out.append(
+                f'<text class="axis-label" x="{tx:.0f}" y="{AXIS_LABEL_ROOM + 2:.0f}" '
+                f'text-anchor="{anchor}" font-size="11" fill="{LABEL}">{esc(text)}</text>'
+            )
+    if x_label:
+        out.append(
+            f'<text class="axis-label" x="{x1:.0f}" y="{height - 6}" text-anchor="start" '
+            f'dx="4" font-size="11" fill="{LABEL}">{esc(x_label)}</text>'
+        )
     step = (x1 - x0) / max(len(xs), 1)
     for s in series:
         scale = sl if s.axis == "left" else sr

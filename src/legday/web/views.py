@@ -20,6 +20,7 @@ from legday.model import MUSCLES, WEEKDAYS
 from legday.stimulus.activities import RUNNING_SPORTS
 
 from .bodymap import MUSCLE_LABELS, body_map, heat_legend
+from .run_views import pace_axis_limits
 from .svg import Band, Bar, Series, bar_chart, line_chart
 from .units import (
     FEET_PER_METRE,
@@ -73,8 +74,6 @@ ZONE_COLOURS = ("#94a3b8", "#60a5fa", "#22c55e", "#f59e0b", "#ef4444")
 CHART_POINTS = 480
 #: Slower than this is standing or walking, not running pace (m/s; 16:40 per km).
 PACE_FLOOR_MPS = 1.0
-#: The pace axis ends at this percentile of the run's slowest pace (display only).
-PACE_CLIP_PCT = 99.0
 #: Line colours of the charts.
 C_PACE, C_GAP, C_HR, C_ELEV = "#2563eb", "#f97316", "#dc2626", "#64748b"
 C_TRIMP, C_CTL, C_ATL, C_STRENGTH = "#93c5fd", "#1d4ed8", "#f97316", "#16a34a"
@@ -200,6 +199,8 @@ def week_view(
         bands=[Band(len(x) - 7.5, len(x) - 0.5, "rgba(228,87,46,0.07)", "this week")],
         title="Training load over the last four weeks",
         height=230,
+        left_label="TRIMP",
+        right_label="hard-set eq.",
     )
     kinds_seen = sorted({kind_of(s) for s in data["sessions"]})
     return {
@@ -338,9 +339,11 @@ def activity_view(
         speed = binned(streams.get(key, nan))
         with np.errstate(invalid="ignore", divide="ignore"):
             p = np.where(speed >= PACE_FLOOR_MPS, metres / speed, np.nan)
-        if np.isfinite(p).any():  # a few slow seconds must not squash the whole axis
-            p = np.minimum(p, float(np.nanpercentile(p, PACE_CLIP_PCT)))
         return _list(p)
+
+    # walking recoveries and stops sit at the axis's edge instead of squashing the reps
+    limits = pace_axis_limits(streams.get("speed_mps", nan))
+    pace_limits = (metres / limits[0], metres / limits[1]) if limits else None
 
     bands = [
         Band(
@@ -375,7 +378,10 @@ def activity_view(
             zero_based=False,
             left_format=_fmt_pace,
             left_tick_unit=60.0,  # ticks on whole (or half) minutes of pace
+            left_limits=pace_limits,
             title=f"Pace and grade-adjusted pace, min {unit}",
+            x_label="min",
+            left_label=f"pace, min{unit}",
         )
         if is_run
         else line_chart(  # other sports read speed, never a running pace (R12)
@@ -389,6 +395,8 @@ def activity_view(
             ],
             x_ticks=ticks,
             title=f"Speed, {speed_unit}",
+            x_label="min",
+            left_label=speed_unit,
         ),
         "hr": line_chart(
             x,
@@ -398,6 +406,8 @@ def activity_view(
             zero_based=False,
             title="Heart rate",
             height=170,
+            x_label="min",
+            left_label="bpm",
         ),
         "elevation": line_chart(
             x,
@@ -409,10 +419,13 @@ def activity_view(
                     style="area",
                 )
             ],
+            bands=bands,
             x_ticks=ticks,
             zero_based=False,
             title="Elevation",
             height=150,
+            x_label="min",
+            left_label=elevation_unit(units),
         ),
     }
     zones = (analysis.get("hr") or {}).get("zones_s") or {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from datetime import date as date_type  # the routes' `date` parameter shadows the type
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,6 +16,7 @@ from legday.plan import Block, to_ics
 from legday.store.library import Library
 
 from ..app import get_library
+from ..run_views import run_page_view
 from ..strength_views import strength_session_view, strength_view
 from ..units import to_units
 from ..uploads import import_uploads
@@ -62,11 +63,17 @@ def week_page(request: Request, lib: Lib, date: DateQuery = None) -> Response:
 
 
 @router.get("/activity/{activity_id}", response_class=HTMLResponse)
-def activity_page(request: Request, lib: Lib, activity_id: int) -> Response:
+def activity_page(
+    request: Request,
+    lib: Lib,
+    activity_id: int,
+    route: Annotated[Literal["pace", "hr"], Query()] = "pace",
+) -> Response:
     units = to_units(lib.profile.units)
     activity = lib.activity(activity_id)
     streams = lib.activity_streams(activity_id)
     view = activity_view(activity, streams, units, lib.activity_reps(activity_id))
+    view.update(run_page_view(activity, streams, lib.activity_laps(activity_id), units, route))
     kinds = [k.value for k in RunKind]
     return _page(request, "activity.html", {"activity": activity, "kinds": kinds, **view})
 
