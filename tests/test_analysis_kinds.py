@@ -141,6 +141,19 @@ def test_recovery_run_by_pace_against_history() -> None:
     assert usual.kind is RunKind.EASY  # the usual pace, however low the HR
 
 
+def test_a_slow_short_run_with_strides_is_an_easy_run_with_strides() -> None:
+    # 25 min at 2.4 m/s (80 % of the usual 3.0) then six strides walked back: slow enough for
+    # a recovery run, but strides make it an easy run with strides
+    history = [
+        HistorySummary(START - timedelta(days=i), 2700.0, 2700.0 * 3.0, "easy", None)
+        for i in range(6)
+    ]
+    strides = [(20, 5.0), (70, 1.4)] * 6
+    speed = piecewise([(1500, 2.4), *strides, (120, 2.4)])
+    r = analyze(activity(speed, np.full(speed.size, 130.0)), PROFILE, history)
+    assert (r.kind, r.tags) == (RunKind.EASY, (RunKind.STRIDES,))
+
+
 def test_to_dict_is_json_and_complete() -> None:
     strides = [(20, 5.0), (70, 1.4)] * 6
     r = _run([(2400, EASY), *strides, (240, 2.7)])

@@ -107,6 +107,15 @@ def test_short_warmup_lasts_at_most_five_minutes() -> None:
         assert not warm or warm[0][1] - warm[0][0] <= 300.0 + 1
 
 
+def test_an_easy_run_with_strides_lasts_as_long_as_an_easy_run() -> None:
+    # strides come out of the run's 30–65 min: never as long as the athlete's long run (an
+    # 82-min "easy run with strides" was a long run by the athlete's own history)
+    for seed in range(8):
+        r = hard("strides", seed=seed)
+        t = r.activity.samples["elapsed_s"]
+        assert 20 * 60 <= t[-1] - t[0] <= 65 * 60
+
+
 def test_cut_warmup_stands_still_part_of_the_way() -> None:
     r = hard("tempo", C.CUT_WARMUP, seed=1)
     (a, b), *_ = spans(r, "warmup")

@@ -270,7 +270,7 @@ def decide_kind(
     if long_run:
         reasons.append("longer than the athlete's usual runs")
         return RunKind.LONG, tags, reasons
-    if duration_s <= RECOVERY_MAX_S:
+    if duration_s <= RECOVERY_MAX_S and not patterns:  # with strides: an easy run with strides
         if pace_ratio is not None:
             if pace_ratio <= RECOVERY_MAX_PACE_RATIO:
                 reasons.append("short and clearly slower than the athlete's usual pace")

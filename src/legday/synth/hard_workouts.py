@@ -187,7 +187,11 @@ def _easy(p: Program, x: _Ctx) -> None:
     strides = int(x.rng.integers(4, 11)) if p.kind == RunKind.STRIDES else 0
     p.kind = RunKind.EASY
     p.climbs = 0 if p.indoor else int(x.rng.integers(0, 2))
-    _steady(p, x, x.a.easy_speed_mps * x.u(0.95, 1.05), x.u(30, 65) * 60)
+    speed = x.a.easy_speed_mps * x.u(0.95, 1.05)
+    total = x.u(30, 65) * 60
+    # strides and their cool-down come out of the run's time: an easy run with strides is
+    # still an easy run's length (30–65 min), never as long as the athlete's long run
+    _steady(p, x, speed, max(total - strides * 115.0 - 360.0, 1200.0) if strides else total)
     if strides:
         _strides(p, x, strides, None)
         p.add(x.step("cooldown", x.a.easy_speed_mps * 0.9, x.u(120, 360), lap_intensity="cooldown"))
