@@ -251,7 +251,6 @@ def remove_sessions(lib: Library, refs: Sequence[SessionRef]) -> list[str]:
             or 0
         ) + 1
         now = lib.clock()
-        shown = []
         # strength sessions first: one that belongs to an activity goes before the activity
         for row in sorted([*rows, *linked], key=lambda r: isinstance(r, ActivityRow)):
             payload, samples = _snapshot(row)
@@ -268,8 +267,7 @@ def remove_sessions(lib: Library, refs: Sequence[SessionRef]) -> list[str]:
             )
             s.delete(row)
             s.flush()
-        for row in rows:
-            shown.append(f"s{row.id}" if isinstance(row, StrengthSessionRow) else str(row.id))
+        shown = [_shown_row(row) for row in rows]
     return shown
 
 
@@ -293,16 +291,15 @@ def undo_remove(lib: Library) -> list[str]:
                 .order_by(RemovedRow.id.desc())  # activities (removed last) come back first
             )
         )
-        shown = []
-        for item in kept:
-            restored = _restore(s, item)
-            shown.append(
-                f"s{restored.id}" if isinstance(restored, StrengthSessionRow) else str(restored.id)
-            )
+        shown = [_shown_row(_restore(s, item)) for item in kept]
         s.execute(
             delete(RemovedRow).where(RemovedRow.athlete_id == athlete_id, RemovedRow.batch == batch)
         )
     return shown
+
+
+def _shown_row(row: ActivityRow | StrengthSessionRow) -> str:
+    return shown_id(("strength" if isinstance(row, StrengthSessionRow) else "activity", row.id))
 
 
 def _restore(s: Session, item: RemovedRow) -> ActivityRow | StrengthSessionRow:
