@@ -222,6 +222,13 @@ def test_a_dropped_column_is_one_line(tmp_path: Path) -> None:
         assert "does not match this legday's schema" in result.stderr
 
 
+def test_a_database_server_that_does_not_answer_keeps_its_password(tmp_path: Path) -> None:
+    url = "postgresql+psycopg://runner:hunter2@127.0.0.1:1/legday"
+    result = runner.invoke(app, ["week", "--db", url], env={"LEGDAY_HOME": str(tmp_path)})
+    _one_line_failure(result, url)
+    assert "hunter2" not in result.stderr and "runner:***@127.0.0.1" in result.stderr
+
+
 # --- read-only homes and databases ------------------------------------------------------------
 
 #: The user a root test run drops to, to meet permissions as a user does (root ignores them).

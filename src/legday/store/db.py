@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -176,8 +176,14 @@ def ensure_athlete(session: Session, name: str, profile: dict[str, Any]) -> int:
 
 
 def _shown(url: str) -> str:
-    """The database as a person names it: the file of a SQLite URL, else the URL."""
-    return url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
+    """The database as a person names it: the file of a SQLite URL, else the URL without its
+    password (messages end up in terminals, logs and bug reports)."""
+    if url.startswith("sqlite:///"):
+        return url.removeprefix("sqlite:///")
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (SQLAlchemyError, ValueError):
+        return "the database URL"
 
 
 def _reason(exc: BaseException) -> str:
@@ -218,7 +224,7 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
     try:
         engine = create_engine(connect_url, future=True)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
-        raise ConfigError(f"cannot use database URL {url!r}: {exc}") from exc
+        raise ConfigError(f"cannot use database URL {_shown(url)}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
