@@ -46,7 +46,7 @@ __all__ = [
 #: click's exceptions: click's own, or those of the copy of click inside typer ≥ 0.29.
 _click = importlib.import_module(typer.BadParameter.__module__)
 #: Raised by a group called without a command (click ≥ 8.2): its help is the answer.
-_NO_ARGS_IS_HELP: type[Exception] | None = getattr(_click, "NoArgsIsHelpError", None)
+_NO_ARGS_IS_HELP: Any = getattr(_click, "NoArgsIsHelpError", None)
 
 P = ParamSpec("P")
 R = TypeVar("R")

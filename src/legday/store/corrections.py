@@ -231,8 +231,11 @@ def remove_sessions(lib: Library, refs: Sequence[SessionRef]) -> list[str]:
     with lib.db.session() as s:
         rows: list[ActivityRow | StrengthSessionRow] = []
         for kind, ident in dict.fromkeys(refs):
-            table = ActivityRow if kind == "activity" else StrengthSessionRow
-            row = s.get(table, ident)
+            row: ActivityRow | StrengthSessionRow | None = (
+                s.get(ActivityRow, ident)
+                if kind == "activity"
+                else s.get(StrengthSessionRow, ident)
+            )
             if row is None or row.athlete_id != athlete_id:
                 raise NotFoundError(f"no session with id {shown_id((kind, ident))}")
             rows.append(row)
