@@ -39,7 +39,6 @@ from .schema import (
     SetRow,
     StrengthSessionRow,
 )
-from .work import strength_fingerprint
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -49,13 +48,18 @@ if TYPE_CHECKING:
     from .library import Library
 
 __all__ = [
+    "DEFAULT_LOG_TIME",
     "REP_S",
     "SessionRef",
+    "check_rpe",
     "estimated_duration_s",
     "find_duplicate",
+    "log_start",
     "parse_session_id",
     "place_start",
     "remove_sessions",
+    "replace_sets",
+    "shown_id",
     "undo_remove",
 ]
 
@@ -366,8 +370,3 @@ def check_rpe(value: float) -> float:
     if not 0 <= value <= 10:
         raise LogSyntaxError(f"a session RPE is 0–10 (Foster's CR-10 scale), got {value:g}")
     return value
-
-
-def refingerprint(row: StrengthSessionRow) -> str:
-    session = session_from_row(row)
-    return strength_fingerprint(session.start, session.sets)
