@@ -236,3 +236,72 @@ def test_label_a_run_from_its_page(page: Any, base_url: str, demo: Demo) -> None
     page.click("#label-form button:text('Clear my label')")
     page.wait_for_selector('[data-kind-source="analysis"]')
     assert page.locator("#label-form button:text('Clear my label')").count() == 0
+
+
+#: Phone and desktop widths the pages are checked at (an iPhone 12–15's CSS width is 390 px).
+WIDTHS = {"desktop": VIEWPORT, "phone": {"width": 390, "height": 844}}
+#: Every page of the dashboard, by a short name (formatted with the demo's ids and days).
+PAGES = {
+    "week": "/?date={last}",
+    "activities": "/activities",
+    "calendar": "/calendar?month={month}",
+    "year": "/year?year={year}",
+    "run": "/activity/{run}",
+    "lifting": "/strength/session/{lift}",
+    "strength": "/strength",
+    "plan": "/plan",
+    "import": "/import",
+    "api-docs": "/docs",
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_every_page_at_every_width_in_both_themes(
+    browser: Any, base_url: str, demo: Demo, width: str, scheme: str
+) -> None:
+    """Each page at a desktop and a phone width, light and dark: nothing wider than the
+    screen (wide tables and charts scroll inside their card), the navigation fully on screen,
+    the theme the system asks for, no request leaving the machine and no error in the console
+    (a Content-Security-Policy violation would be one). Saves a screenshot of each."""
+    context = browser.new_context(viewport=WIDTHS[width], color_scheme=scheme)
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    ids = {
+        "last": demo.last_day.isoformat(),
+        "month": demo.last_day.strftime("%Y-%m"),
+        "year": demo.last_day.year,
+        "run": demo.run_id,
+        "lift": demo.strength_id,
+    }
+    try:
+        for name, path in PAGES.items():
+            page.goto(base_url + path.format(**ids))
+            page.wait_for_load_state("networkidle")
+            viewport = WIDTHS[width]["width"]
+            overflow = page.evaluate("document.documentElement.scrollWidth")
+            assert overflow <= viewport, f"{name} is {overflow} px wide at {viewport} px"
+            right = page.evaluate(
+                "Math.max(...[...document.querySelectorAll('header nav a')]"
+                ".map(a => a.getBoundingClientRect().right))"
+            )
+            assert right <= viewport, f"{name}: the navigation runs off the screen"
+            background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+            dark = background in ("rgb(17, 20, 24)",)
+            assert dark == (scheme == "dark"), (name, background)
+            if width == "phone":  # chart text stays legible: at least 9 px on screen
+                smallest = page.evaluate(
+                    "Math.min(99, ...[...document.querySelectorAll('svg.chart text')]"
+                    ".map(t => t.getBoundingClientRect().height).filter(h => h > 0))"
+                )
+                assert smallest >= 9, f"{name}: chart text {smallest:.1f} px tall"
+            _shot(page, f"{name}-{width}-{scheme}.png")
+    finally:
+        context.close()
+    outside = [u for u in requests if not u.startswith((base_url, "data:"))]
+    assert outside == [], outside
+    assert errors == [], errors
