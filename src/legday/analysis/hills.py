@@ -31,12 +31,12 @@ import numpy as np
 import numpy.typing as npt
 
 from . import grade as grade_mod
-from .moving import haversine_m
+from .moving import EARTH_RADIUS_M, haversine_m, rolling_mean
 from .patterns import Classified, classified
 from .result import RunKind
 from .segments import Signals, Stretch, stretch
 
-__all__ = ["climb_repeats", "with_climb_repeats"]
+__all__ = ["climb_repeats", "recounted_on_the_ground", "with_climb_repeats"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -95,6 +95,21 @@ CLIMB_FINE_HYSTERESIS_M = 1.0
 CLIMB_FINE_TOP_SHARE = 0.25
 #: … and rose at least this share of the median rise.
 CLIMB_FINE_RISE_SHARE = 0.3
+#: Recount by position: a repetition reaches the crest (within this share of the rep's length,
+#: or ``GROUND_TOP_MIN_M``) after going at least this share away from it (a rep started
+#: higher up starts 50–75 % of the way down; GPS noise ≈ 3–5 m) …
+GROUND_TOP_SHARE = 0.35
+#: … see :data:`GROUND_TOP_SHARE`, m.
+GROUND_TOP_MIN_M = 12.0
+#: … and the swing away from the crest between two tops is at least this share of the rep's
+#: length, or ``GROUND_SWING_MIN_M``.
+GROUND_SWING_SHARE = 0.3
+#: See :data:`GROUND_SWING_SHARE`, m.
+GROUND_SWING_MIN_M = 8.0
+#: Smoothing of the distance to the crest, s (GPS jitter).
+GROUND_SMOOTH_S = 3.0
+#: A climb to the crest counts when run at least this share of the block's typical climb speed.
+GROUND_MIN_OF_TYPICAL = 0.8
 
 
 def _turns(z: FloatArray, hysteresis_m: float) -> IntArray:
@@ -299,3 +314,82 @@ def with_climb_repeats(sig: Signals, blocks: list[Classified], v_ref: float) -> 
         RunKind.HILL_REPEATS, paced if same and len(paced) > len(reps) else reps, v_ref
     )
     return sorted([*kept, found], key=lambda k: k.efforts[0].start)
+
+
+def _to_crest(sig: Signals, a: int, b: int, tops: list[int]) -> FloatArray | None:
+    """Distance from the crest (the median position of ``tops``) over ``[a, b)``, m, gaps
+    interpolated and lightly smoothed; None without two tops with a GPS fix."""
+    lat, lon = sig.latitude_deg, sig.longitude_deg
+    fixed = [i for i in tops if np.isfinite(lat[i]) and np.isfinite(lon[i])]
+    if len(fixed) < 2:
+        return None
+    lat0, lon0 = float(np.median(lat[fixed])), float(np.median(lon[fixed]))
+    k = np.pi / 180.0 * EARTH_RADIUS_M
+    d = np.hypot((lat[a:b] - lat0) * k, (lon[a:b] - lon0) * k * np.cos(np.radians(lat0)))
+    ok = np.isfinite(d)
+    if ok.sum() < 2:
+        return None
+    idx = np.arange(d.size)
+    filled = np.interp(idx, idx[ok], d[ok])
+    return rolling_mean(filled, sig.points(GROUND_SMOOTH_S))
+
+
+def _ground_reps(sig: Signals, block: Classified) -> list[Stretch]:
+    """The repetitions of a hill block counted by position: each arrival at the crest, run
+    hard, after going back down the hill (GPS altitude is too noisy to count a short steep
+    hill's climbs, but the track goes up and back over the same line every time). []
+    when positions cannot say."""
+    efforts = list(block.efforts)
+    length = float(np.median([e.distance_m for e in efforts]))
+    if not np.isfinite(length) or length <= 0:
+        return []
+    starts = [e.start for e in efforts]
+    period = int(np.median(np.diff(starts))) if len(efforts) > 1 else sig.points(120.0)
+    a = max(0, efforts[0].start - period)
+    b = min(sig.n, efforts[-1].end + period)
+    d = _to_crest(sig, a, b, [e.end - 1 for e in efforts])
+    if d is None:
+        return []
+    swing = max(GROUND_SWING_MIN_M, GROUND_SWING_SHARE * length)
+    turns = _turns(-d, swing)  # the crest is where the distance bottoms out
+    near = max(GROUND_TOP_MIN_M, GROUND_TOP_SHARE * length)
+    lows = [int(i) for i in turns[1:] if d[i] <= near and d[i] < d[max(0, i - 1)] + 1e-9]
+    highs = [int(i) for i in turns if d[i] > near]
+    foot = float(np.median(d[highs])) if highs else length
+    moving = np.r_[0, np.cumsum(sig.counted[a:b])]
+    moved_m = np.r_[0.0, np.cumsum(np.where(sig.counted[a:b], sig.speed_mps[a:b], 0.0))]
+    climbs: list[tuple[int, int, float]] = []
+    last = 0
+    for top in lows:
+        before = np.flatnonzero(d[last:top] >= min(foot, float(d[last:top].max())) - 1e-9)
+        start = last + int(before[-1]) if before.size else last
+        if CLIMB_MIN_S / 2 <= (top - start) * sig.step_s <= CLIMB_MAX_S:
+            climbs.append((start, top, _effort(sig, start, top, 0.0, moving, moved_m)))
+        last = top
+    if not climbs:
+        return []
+    # the block is known to be hill repeats: a climb counts when it was run like the others
+    # (the grade of a short steep hill is lost in GPS altitude, so speed is compared as is)
+    typical = float(np.median([v for _, _, v in climbs]))
+    return [
+        stretch(sig, a + start, a + top + 1)
+        for start, top, v in climbs
+        if v >= GROUND_MIN_OF_TYPICAL * typical
+    ]
+
+
+def recounted_on_the_ground(
+    sig: Signals, blocks: list[Classified], v_ref: float
+) -> list[Classified]:
+    """``blocks`` with each hill-repeat block recounted by position (:func:`_ground_reps`)
+    when that finds more repetitions."""
+    if not np.isfinite(sig.latitude_deg).any():
+        return blocks
+    out: list[Classified] = []
+    for k in blocks:
+        if k.pattern is RunKind.HILL_REPEATS:
+            reps = _ground_reps(sig, k)
+            if len(reps) > k.block.reps:
+                k = classified(RunKind.HILL_REPEATS, reps, v_ref)
+        out.append(k)
+    return out

@@ -14,7 +14,7 @@ from . import grade as grade_mod
 from .bouts import no_speed, speedless_blocks
 from .contrast import contrast_efforts, periodic_efforts
 from .evidence import gather
-from .hills import with_climb_repeats
+from .hills import recounted_on_the_ground, with_climb_repeats
 from .kinds import (
     RACE_HR_FRACTION_LTHR,
     RACE_MIN_S,
@@ -387,6 +387,7 @@ def _blocks(
     )
     blocks = _recounted(blocks, contrast)
     blocks = with_climb_repeats(sig, blocks, v_ref)  # hill repeats read from the altitude
+    blocks = recounted_on_the_ground(sig, blocks, v_ref)  # … and counted by position
     if not any(b.pattern in QUALITY or b.pattern is RunKind.RACE for b in blocks):
         reps = stop_intervals(sig)
         beat = periodic_efforts(sig, settings) if not reps and not contrast else []
