@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
 import typer.main
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner, Result
@@ -135,6 +136,25 @@ def test_a_broken_home_is_one_line_for_every_command(path: str, tmp_path: Path) 
             continue  # the demo is a home of its own, under <home>/demo: it never reads yours
         result = runner.invoke(app, args, env={"LEGDAY_HOME": str(home)})
         _one_line_failure(result, f"{path} with {what}")
+
+
+def test_a_command_without_guarded_still_fails_in_one_line() -> None:
+    from legday.cli.common import OneLineErrors
+
+    other = typer.Typer(cls=OneLineErrors, name="legday", pretty_exceptions_enable=False)
+
+    @other.command()
+    def boom() -> None:
+        raise ValueError("first\nsecond")
+
+    @other.command()
+    def fine() -> None:
+        """Does nothing."""
+
+    result = runner.invoke(other, ["boom"])
+    _one_line_failure(result, "boom")
+    assert "a bug in legday" in result.stderr
+    assert runner.invoke(other, ["fine"]).exit_code == 0
 
 
 # --- dates at the edges -----------------------------------------------------------------------

@@ -67,9 +67,14 @@ def example(*lines: str) -> str:
 DEBUG_ENV = "LEGDAY_DEBUG"
 
 
-def fail(message: str, code: int = 1) -> NoReturn:
-    """One line on stderr (``legday: error: …``) and exit ``code``."""
+def say_error(message: str) -> None:
+    """``legday: error: …`` on stderr, never wrapped (one line however narrow the terminal)."""
     err_console.print(f"legday: error: {message}", markup=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One line on stderr (:func:`say_error`) and exit ``code``."""
+    say_error(message)
     raise typer.Exit(code)
 
 
@@ -136,7 +141,8 @@ def _database_failure(exc: Exception) -> str:
 
 class OneLineErrors(TyperGroup):
     """The root command group: a bad option or argument is one line on stderr too
-    (``legday: error: No such option: --x (see `legday week --help`)``), not a usage box."""
+    (``legday: error: No such option: --x (see `legday week --help`)``), not a usage box, and
+    so is an error a command let through (one without :func:`guarded`)."""
 
     def main(  # type: ignore[override]
         self,
@@ -159,10 +165,15 @@ class OneLineErrors(TyperGroup):
             ctx = getattr(exc, "ctx", None)
             hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
             message = " ".join(exc.format_message().split())
-            err_console.print(f"legday: error: {message}{hint}", markup=False, soft_wrap=True)
+            say_error(f"{message}{hint}")
             sys.exit(exc.exit_code)
         except typer.Abort:
             err_console.print("legday: aborted", markup=False)
+            sys.exit(1)
+        except Exception as exc:  # a command without @guarded: still one line
+            if os.environ.get(DEBUG_ENV):
+                raise
+            say_error(describe_failure(exc))
             sys.exit(1)
         sys.exit(rv if isinstance(rv, int) else 0)
 
