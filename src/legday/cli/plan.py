@@ -95,4 +95,4 @@ def plan(
     for line in result.lines():
         console.print(escape(line))
     if ics is not None:
-        console.print(f"Calendar written to {ics}")
+        console.print(f"Calendar written to {escape(str(ics))}")
