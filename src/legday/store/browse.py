@@ -121,6 +121,10 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+def _is_strength(wanted: str) -> ColumnElement[bool]:
+    return true() if wanted == STRENGTH else false()
+
+
 def _selects(athlete_id: int, f: SessionFilter, zone: str) -> Subquery:
     """Both tables' matching sessions as one UNION ALL of the listed columns."""
     lo, hi = _bounds(f, zone)
@@ -139,16 +143,9 @@ def _selects(athlete_id: int, f: SessionFilter, zone: str) -> Subquery:
             where.append(table.counts_as_leg_day.is_(f.verdict == "leg_day"))
         if f.text:
             where.append(func.lower(func.coalesce(table.name, "")).like(_like(f.text), "\\"))
-        if f.kind:
-            where.append(
-                (true() if f.kind == STRENGTH else false()) if is_strength else (a.kind == f.kind)
-            )
-        if f.sport:
-            where.append(
-                (true() if f.sport == STRENGTH else false())
-                if is_strength
-                else (a.sport == f.sport)
-            )
+        for wanted, column in ((f.kind, a.kind), (f.sport, a.sport)):
+            if wanted:  # a strength session's kind and sport are both "strength"
+                where.append(_is_strength(wanted) if is_strength else column == wanted)
     activities = select(
         a.id.label("id"),
         literal("activity").label("type"),

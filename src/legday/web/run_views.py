@@ -21,7 +21,9 @@ from .svg import esc
 from .units import METRES_PER_MILE, distance, elevation, pace
 
 __all__ = [
+    "CHART_POINTS",
     "ROUTE_COLOURS",
+    "binned",
     "headline_view",
     "laps_view",
     "pace_axis_limits",
@@ -37,6 +39,8 @@ FloatArray = npt.NDArray[np.float64]
 #: cool-to-warm diverging map in 7 classes, its pale middle darkened to show on white and on
 #: the dark theme alike.
 ROUTE_COLOURS = ("#3b4cc0", "#6282ea", "#8db0fe", "#a59c94", "#f49a7b", "#de604d", "#b40426")
+#: Points per chart line: more than a laptop screen shows only costs bytes.
+CHART_POINTS = 480
 #: Points drawn on the route: more than a phone's width of detail only costs bytes.
 ROUTE_POINTS = 900
 #: Size of the route's drawing, px (the SVG scales to its card).
@@ -207,9 +211,10 @@ def laps_view(
     return rows
 
 
-def _binned(values: FloatArray, n: int) -> FloatArray:
+def binned(values: FloatArray, n: int = CHART_POINTS) -> FloatArray:
+    """``values`` averaged into at most ``n`` equal bins (NaN where a bin has no data)."""
     if values.size <= n:
-        return values
+        return values.astype(np.float64)
     edges = np.linspace(0, values.size, n + 1).astype(int)
     finite = np.isfinite(values)
     sums = np.add.reduceat(np.where(finite, values, 0.0), edges[:-1])
@@ -237,7 +242,7 @@ def route_svg(
     key = "speed_mps" if colour_by == "pace" else "heart_rate_bpm"
     value = streams.get(key, np.full(lat.size, np.nan))
     n = min(ROUTE_POINTS, int(ok.sum()))
-    la, lo_, tt, vv = (_binned(a[ok], n) for a in (lat, lon, t, value))
+    la, lo_, tt, vv = (binned(a[ok], n) for a in (lat, lon, t, value))
     y = -(la - np.nanmean(la)) * 111_320.0
     x = (lo_ - np.nanmean(lo_)) * 111_320.0 * math.cos(math.radians(float(np.nanmean(la))))
     span = max(float(np.nanmax(x) - np.nanmin(x)), float(np.nanmax(y) - np.nanmin(y)), 1.0)

@@ -20,7 +20,7 @@ from legday.model import MUSCLES, WEEKDAYS
 from legday.stimulus.activities import RUNNING_SPORTS
 
 from .bodymap import MUSCLE_LABELS, body_map, heat_legend
-from .run_views import pace_axis_limits
+from .run_views import binned, pace_axis_limits
 from .svg import Band, Bar, Series, bar_chart, line_chart
 from .units import (
     FEET_PER_METRE,
@@ -70,8 +70,6 @@ ROLE_COLOURS: dict[str, str] = {
 }
 #: Heart-rate zone colours, Z1 to Z5.
 ZONE_COLOURS = ("#94a3b8", "#60a5fa", "#22c55e", "#f59e0b", "#ef4444")
-#: Points per line: more than a laptop screen shows only costs bytes.
-CHART_POINTS = 480
 #: Slower than this is standing or walking, not running pace (m/s; 16:40 per km).
 PACE_FLOOR_MPS = 1.0
 #: Line colours of the charts.
@@ -225,19 +223,6 @@ def week_view(
 
 
 # -- activity -----------------------------------------------------------------------------------
-def binned(values: FloatArray, n: int = CHART_POINTS) -> FloatArray:
-    """``values`` averaged into at most ``n`` equal bins (NaN where a bin has no data)."""
-    if values.size <= n:
-        return values.astype(np.float64)
-    edges = np.linspace(0, values.size, n + 1).astype(int)
-    finite = np.isfinite(values)
-    sums = np.add.reduceat(np.where(finite, values, 0.0), edges[:-1])
-    counts = np.add.reduceat(finite.astype(np.float64), edges[:-1])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out: FloatArray = np.where(counts > 0, sums / counts, np.nan)
-    return out
-
-
 def _minutes_ticks(span_min: float) -> list[tuple[float, str]]:
     step = next(s for s in (5, 10, 15, 20, 30, 60, 120) if span_min / s <= 9)
     return [(float(m), f"{m}′") for m in range(0, int(span_min) + 1, step)]
