@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from legday.errors import DuplicateError, NotFoundError, OutOfRangeError
@@ -287,7 +288,14 @@ class Library:
                 verdict,
             )
             s.add(row)
-            s.flush()
+            try:
+                s.flush()
+            except IntegrityError as exc:  # another legday logged it this very moment
+                raise DuplicateError(
+                    "the same session was logged at this moment by another legday: "
+                    "`legday week` shows it",
+                    "",
+                ) from exc
             row_id = row.id
         return LoggedSession(row_id, session, verdict)
 
