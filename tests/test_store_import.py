@@ -211,14 +211,14 @@ def test_cli_import_week_and_log(tmp_path: Path, sample: tuple[Path, int, int, i
     assert result.exit_code == 1 and "missing.fit" in result.output
 
 
-def test_kill_9_mid_import_then_rerun(tmp_path: Path) -> None:
+def test_kill_9_mid_import_then_rerun(db_url: str, tmp_path: Path) -> None:
     """A real ``legday import`` process killed with SIGKILL leaves a consistent database, and
-    running the import again completes it with the exact expected counts."""
+    running the import again completes it with the exact expected counts and removes what the
+    killed process left in the originals."""
     history = generate_history(weeks=6, seed=11, end=date(2026, 11, 22))
     files = tmp_path / "files"
     paths = write_history(history, files, formats=("fit",), strong_csv=False)
     expected = len(paths)
-    db_path = tmp_path / "kill.sqlite"
     env = {**os.environ, "LEGDAY_HOME": str(tmp_path / "home")}
     cmd = [
         sys.executable,
@@ -227,16 +227,18 @@ def test_kill_9_mid_import_then_rerun(tmp_path: Path) -> None:
         "import",
         str(files),
         "--db",
-        f"sqlite:///{db_path}",
+        db_url,
         "--workers",
         "1",
         "--json",
     ]
+    open_database(db_url).dispose()  # the schema first: the kill lands among the files
+    engine = sa.create_engine(db_url)
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     killed_at = -1
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
-        n = _sqlite_count(db_path)
+        n = _activity_count(engine)
         if 0 < n < expected:
             proc.send_signal(signal.SIGKILL)
             killed_at = n
@@ -244,29 +246,26 @@ def test_kill_9_mid_import_then_rerun(tmp_path: Path) -> None:
         time.sleep(0.01)
     proc.wait(timeout=30)
     assert killed_at > 0, "the import finished before it could be killed"
-    con = sqlite3.connect(db_path)
-    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    con.close()
+    if db_url.startswith("sqlite:///"):
+        con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        con.close()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert summary["failed"] == 0
     assert summary["imported"] + summary["duplicates"] == expected
     assert summary["duplicates"] >= killed_at
-    assert _sqlite_count(db_path) == expected
+    assert _activity_count(engine) == expected
+    engine.dispose()
     assert not list((tmp_path / "home" / "originals").rglob(".tmp-*"))
 
 
-def _sqlite_count(path: Path) -> int:
-    if not path.exists():
-        return 0
+def _activity_count(engine: sa.Engine) -> int:
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
-        try:
-            return int(con.execute("select count(*) from activities").fetchone()[0])
-        finally:
-            con.close()
-    except sqlite3.OperationalError:
+        with engine.connect() as c:
+            return int(c.execute(sa.text("select count(*) from activities")).scalar_one())
+    except sa.exc.OperationalError:  # SQLite busy while the importer writes
         return 0
 
 
