@@ -15,25 +15,18 @@ import numpy as np
 import sqlalchemy as sa
 
 from legday.model import Lap
-from legday.settings import Settings
-from legday.store.blobs import BlobStore
-from legday.store.db import open_database
 from legday.store.importer import lap_rows
-from legday.store.library import Library
 from legday.store.schema import ActivityRow, LapRow
 from legday.synth import Device, SyntheticAthlete, SyntheticRun, make_run, write_fit
+from test_store_import import _library
 
 NAN = float("nan")
 
 
-def _library(url: str, home: Path) -> Library:
-    athlete = SyntheticAthlete.default()
-    return Library(
-        db=open_database(url),
-        blobs=BlobStore(home / "originals"),
-        profile=athlete.profile(),
-        settings=Settings(),
-    )
+def _easy_run(seed: int) -> SyntheticRun:
+    start = datetime(2026, 11, 3, 7, tzinfo=UTC)
+    rng = np.random.default_rng(seed)
+    return make_run("easy", SyntheticAthlete.default(), Device.clean(), start, rng)
 
 
 def _easy_run(seed: int) -> SyntheticRun:
@@ -61,14 +54,7 @@ def test_nick_fit_imports_on_both_back_ends(db_url: str, real_dir: Path, tmp_pat
 
 
 def test_lap_times_the_file_lacks_are_filled_from_their_neighbours() -> None:
-    athlete = SyntheticAthlete.default()
-    run = make_run(
-        "easy",
-        athlete,
-        Device.clean(),
-        datetime(2026, 11, 3, 7, tzinfo=UTC),
-        np.random.default_rng(4),
-    )
+    run = _easy_run(seed=4)
     t0 = run.activity.start.timestamp()
     end = t0 + run.activity.duration_s
     laps = (
@@ -87,14 +73,7 @@ def test_lap_times_the_file_lacks_are_filled_from_their_neighbours() -> None:
 def test_missing_values_read_back_as_null_on_both_back_ends(db_url: str, tmp_path: Path) -> None:
     """The same file stores the same rows on both back ends: a lap distance and timer the file
     lacks are NULL, never NaN on one back end and NULL on the other."""
-    athlete = SyntheticAthlete.default()
-    run = make_run(
-        "easy",
-        athlete,
-        Device.clean(),
-        datetime(2026, 11, 3, 7, tzinfo=UTC),
-        np.random.default_rng(5),
-    )
+    run = _easy_run(seed=5)
     (tmp_path / "run.fit").write_bytes(write_fit(run.activity, run.truth))
     lib = _library(db_url, tmp_path)
     try:
