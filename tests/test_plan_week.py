@@ -46,7 +46,7 @@ def test_to_dict_has_exactly_the_documented_shape() -> None:
     assert d["week"] == "2026-W49" and d["infeasible"] == []
     assert [x["weekday"] for x in d["days"]] == ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     assert d["days"][0]["date"] == "2026-11-30"
-    assert d["days"][1]["sessions"][0] == {"type": "run", "kind": "intervals"}
+    assert d["days"][1]["sessions"][0] == {"type": "run", "kind": "intervals", "time": "07:00"}
     assert all(set(c) == {"rule", "ok", "applicable", "text"} for c in d["checks"])
     strength = [s for day in d["days"] for s in day["sessions"] if s["type"] == "strength"]
     assert strength and all(s["after"] in ("run", None) for s in strength)

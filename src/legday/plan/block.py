@@ -40,7 +40,6 @@ from legday.week.rules import Rule, WeekSession
 
 from .dosing import Kit
 from .placement import (
-    LIFT_HOUR,
     PLAN_RULES,
     WeekSetup,
     assemble,
@@ -56,6 +55,7 @@ from .placement import (
     without_races,
 )
 from .result import Block, Plan, PlannedExercise
+from .rhythm import Rhythm
 from .runs import validate_runs
 from .sessions import ADVANCED_EXERCISES, Dose, Menu
 
@@ -225,13 +225,17 @@ def plan_block(
     deload_every: int = DELOAD_EVERY,
     races: Sequence[Race] = (),
     rules: Sequence[Rule] = PLAN_RULES,
+    rhythm: Rhythm | None = None,
+    previous_lifts: Sequence[WeekSession] = (),
 ) -> Block:
     """Plan ``weeks`` (4–12) consecutive weeks from the Monday ``start``.
 
     ``runs`` is one run week repeated, or one per week (a race week holds ``race``); a
     repeated week's race is the block's last week. ``races`` (dates with distances, within the
     block or after it) set race days and the block builds toward them (:func:`periodise`).
-    The other parameters are those of :func:`~legday.plan.placement.plan_week`. Raises
+    ``previous_lifts`` are the strength sessions of the week before the block (days −7…−1:
+    last Sunday's legs keep Monday's 48 h away, R11). The other parameters are those of
+    :func:`~legday.plan.placement.plan_week`. Raises
     :class:`ConfigError` for a block length outside 4–12, a start that is not a Monday, or a
     bad day, kind or equipment.
     """
@@ -244,6 +248,7 @@ def plan_block(
         raise ConfigError(f"deload_every must be at least 2 weeks, got {deload_every}")
     profile = profile or AthleteProfile()
     settings = settings or Settings()
+    rhythm = rhythm or Rhythm()
     catalog = catalog if catalog is not None else load_catalog()
     dated = races_by_day(races, start, -7, 7 * BLOCK_WEEKS[1] * 2)
     week_runs = _weeks_of_runs(runs, weeks, bool(dated))
@@ -290,19 +295,28 @@ def plan_block(
     def neighbours(i: int) -> tuple[WeekSession, ...]:
         prev = week_runs[i - 1] if i > 0 else before
         nxt = week_runs[i + 1] if i + 1 < weeks else after
-        return run_context(prev, nxt, n_ctx, before=days_back(settings), race_km=race_km_of(i))
+        return run_context(
+            prev, nxt, n_ctx, before=days_back(settings), race_km=race_km_of(i), rhythm=rhythm
+        )
 
     def setup_of(i: int, context: tuple[WeekSession, ...], menu: Menu) -> WeekSetup:
         own = {d: v for d, v in race_km_of(i).items() if 0 <= d < 7}
-        return WeekSetup(runs_by_day(week_runs[i]), budget, context, menu, dose(i), own)
+        return WeekSetup(runs_by_day(week_runs[i]), budget, context, menu, dose(i), own, rhythm)
 
     def lookahead(i: int, tail: tuple[int, ...]) -> int:
         """Fewest things week ``i`` must give when the week before has leg sessions on the
         ``tail`` days."""
         key = (tuple(week_runs[i].items()), neighbours(i), dose(i), tail)
         if key not in lookahead_cache:
+            before = runs_by_day(week_runs[i - 1])
             legs = tuple(
-                WeekSession(day - 7, "strength", LIFT_HOUR, minutes=_LOOKAHEAD_MIN, lower_body=True)
+                WeekSession(
+                    day - 7,
+                    "strength",
+                    rhythm.lift_at(day, rhythm.run_at(day, before[day]) if day in before else None),
+                    minutes=_LOOKAHEAD_MIN,
+                    lower_body=True,
+                )
                 for day in tail
             )
             setup = setup_of(i, neighbours(i) + legs, probe_menu)
@@ -311,7 +325,7 @@ def plan_block(
         return lookahead_cache[key]
 
     plans: list[Plan] = []
-    previous: tuple[WeekSession, ...] = ()
+    previous: tuple[WeekSession, ...] = tuple(previous_lifts)
     done_keys: Collection[str] = tuple(last_week)
     for i in range(weeks):
         monday = start + timedelta(weeks=i)

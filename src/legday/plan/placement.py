@@ -57,6 +57,7 @@ from legday.week.rules import (
 )
 
 from .result import Check, Focus, Infeasibility, Plan, PlannedDay, PlannedSession
+from .rhythm import LIFT_HOUR, RUN_HOUR, RUN_MIN, Rhythm
 from .runs import validate_runs
 from .sessions import Dose, Menu, build_session
 
@@ -90,13 +91,6 @@ PLAN_RULES: tuple[Rule, ...] = tuple(
 
 #: Strength session foci, the options per day besides none.
 FOCI: tuple[Focus, ...] = ("lower", "full", "upper_core", "light_legs")
-#: Assumed start of a run, local hour (a morning run; the runs' real times are not known).
-RUN_HOUR: float = 7.0
-#: Assumed run duration, minutes (only orders sessions; the rules use start times).
-RUN_MIN: float = 45.0
-#: Planned start of a strength session, local hour: at least 6 h after a morning run
-#: (REFERENCES.md, concurrent training: a heavy leg session ≥ 6 h after quality running).
-LIFT_HOUR: float = 18.0
 
 #: Soft costs (legday's own weights; only their order matters much): a leg session that is
 #: not on or the day after a hard run (R10), one on the day after rather than the same day,
@@ -106,6 +100,10 @@ C_R10, C_DAY_AFTER, C_UPPER_ADJACENT, C_ADJACENT, C_SHORT, C_FEWER = 4.0, 1.0, 1
 #: Cost of each leg session beyond ``Settings.min_lower_body_sessions`` (R11: recovery; the
 #: third session of the week is better spent on upper body and core).
 C_EXTRA_LEGS: float = 0.3
+#: Cost of a session on a day the athlete does not lift on (``Rhythm.lift_days``): above
+#: ``C_DAY_AFTER``, so the legs go the day after a hard run when that is the athlete's lifting
+#: day, below ``C_R10``, so a rule never gives for a habit.
+C_AWAY: float = 1.5
 #: Run kinds whose day gets no strength session: a race day is for the race.
 NO_LIFT_KINDS: frozenset[str] = frozenset({"race"})
 #: Reward per planned minute (fills the time budget; small against the costs above).
@@ -141,19 +139,26 @@ class WeekSetup:
     dose: Dose = Dose.NORMAL
     race_km: Mapping[int, float] = field(default_factory=dict)
     """Day → distance of a race this week whose distance is known (R11: the recovery)."""
+    rhythm: Rhythm = field(default_factory=Rhythm)
+    """When the athlete runs and lifts (the history's times; default 07:00 runs, 18:00 lifts)."""
 
     def run_sessions(self) -> tuple[WeekSession, ...]:
         return tuple(
             WeekSession(
                 day=d,
                 type="run",
-                hour=RUN_HOUR,
+                hour=self.rhythm.run_at(d, k)[0],
                 kind=k,
-                minutes=RUN_MIN,
+                minutes=self.rhythm.run_at(d, k)[1],
                 distance_km=self.race_km.get(d) if k == "race" else None,
             )
             for d, k in sorted(self.runs.items())
         )
+
+    def lift_hour(self, day: int) -> float:
+        """When a strength session on ``day`` starts: the athlete's hour, after the run."""
+        kind = self.runs.get(day)
+        return self.rhythm.lift_at(day, self.rhythm.run_at(day, kind) if kind else None)
 
     @property
     def race_week(self) -> bool:
@@ -184,14 +189,18 @@ def run_context(
     *,
     before: int | None = None,
     race_km: Mapping[int, float] | None = None,
+    rhythm: Rhythm | None = None,
 ) -> tuple[WeekSession, ...]:
     """Runs of the last ``before`` (default ``days``) days of the previous week and the first
-    ``days`` of the next; ``race_km`` gives the distance of a race on a day −7…13."""
+    ``days`` of the next, at the ``rhythm``'s times; ``race_km`` gives the distance of a race
+    on a day −7…13."""
     known = race_km or {}
+    times = rhythm or Rhythm()
 
     def run(day: int, kind: str) -> WeekSession:
         km = known.get(day) if kind == "race" else None
-        return WeekSession(day, "run", RUN_HOUR, kind, minutes=RUN_MIN, distance_km=km)
+        hour, minutes = times.run_at(day, kind)
+        return WeekSession(day, "run", hour, kind, minutes=minutes, distance_km=km)
 
     out = []
     for i in range(7 - (days if before is None else before), 7):
@@ -286,7 +295,7 @@ class _Search:
                 ordinal=ordinal,
                 dose=self.setup.dose,
                 after_run=day in self.setup.runs,
-                hour=LIFT_HOUR,
+                hour=self.setup.lift_hour(day),
             )
         return self._cache[key]
 
@@ -353,9 +362,12 @@ class _Search:
         n_light = sum(s.focus == "light_legs" for _, s in picks)
         soft += C_LIGHT_LEGS * in_place + C_LIGHT_UNNEEDED * (n_light - in_place)
         given_up += lower_short
+        usual = self.setup.rhythm.lift_days
         for d, s in picks:
             if s.lower_body and d - 1 in self.hard_days and d not in self.hard_days:
                 soft += C_DAY_AFTER
+            if usual and d not in usual:
+                soft += C_AWAY
             if s.minutes < st.preferred_strength_session_min:
                 soft += C_SHORT
             soft += C_MINUTE * s.minutes
@@ -449,8 +461,9 @@ def assemble(
     for d in range(7):
         sessions: list[PlannedSession] = []
         if d in setup.runs:
+            hour, minutes = setup.rhythm.run_at(d, setup.runs[d])
             sessions.append(
-                PlannedSession(type="run", kind=setup.runs[d], hour=RUN_HOUR, minutes=int(RUN_MIN))
+                PlannedSession(type="run", kind=setup.runs[d], hour=hour, minutes=round(minutes))
             )
         if d in picks:
             sessions.append(picks[d])
@@ -527,21 +540,19 @@ def _fixes(
             minutes,
             dose=setup.dose,
             after_run=day in setup.runs,
-            hour=LIFT_HOUR,
+            hour=setup.lift_hour(day),
         )
         if legs is not None:
             lift = legs.week_session(day)
-            slots += leg_slots(week, settings, lift, [day], hour=_lift_hour, rules=search.prune)
+            slots += leg_slots(
+                week, settings, lift, [day], hour=setup.lift_hour, rules=search.prune
+            )
     out = []
     for slot in sorted(slots, key=lambda s: s.rank)[:2]:
         where = f"move legs to {day_name(slot.day)}" if move else day_name(slot.day)
         verb = "" if move else ("free " if slot.day not in setup.budget else "")
         out.append(f"{verb}{where}: {slot.why}")
     return out
-
-
-def _lift_hour(day: int) -> float:
-    return LIFT_HOUR
 
 
 def best_leaf(
@@ -655,6 +666,7 @@ def plan_week(
     dose: Dose | None = None,
     races: Sequence[Race] = (),
     rules: Sequence[Rule] = PLAN_RULES,
+    rhythm: Rhythm | None = None,
 ) -> Plan:
     """Plan the strength sessions of the week starting ``monday`` around ``runs``.
 
@@ -670,6 +682,8 @@ def plan_week(
     race week holds at most ``Settings.race_week_max_sessions`` sessions at the race-week dose,
     no lifting the day before the race, and no hard legs for 48–144 h after it, by distance
     (R11). ``dose`` defaults to the week's place around the races (:func:`dose_for`).
+    ``rhythm`` (:class:`~legday.plan.rhythm.Rhythm`) puts the runs at the athlete's times and
+    the lifts at their hours, preferring their lifting days.
 
     Every hard rule of ``rules`` holds, or the plan's ``infeasible`` says which gave and why;
     R11 never gives. Raises :class:`ConfigError` on an unknown day, kind or equipment.
@@ -688,8 +702,9 @@ def plan_week(
     prev, km_prev = overlay_races(prev, dated, -1)
     nxt, km_next = overlay_races(nxt, dated, 1)
     known = {**km_prev, **km, **km_next}
+    rhythm = rhythm or Rhythm()
     context = run_context(
-        prev, nxt, context_days(settings), before=days_back(settings), race_km=known
+        prev, nxt, context_days(settings), before=days_back(settings), race_km=known, rhythm=rhythm
     )
     by_day = {WEEKDAYS.index(d): k for d, k in runs.items()}
     setup = WeekSetup(
@@ -699,6 +714,7 @@ def plan_week(
         menu=make_menu(profile, settings, catalog, equipment, own_lifts, last_week, targets),
         dose=dose if dose is not None else dose_for(by_day, dated, settings),
         race_km=km,
+        rhythm=rhythm,
     )
     search, leaves = search_week(setup, settings, rules)
     return assemble(monday, setup, best_leaf(leaves), settings, rules, search)

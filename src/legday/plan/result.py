@@ -167,11 +167,18 @@ class PlannedSession:
             coverage=self.coverage,
         )
 
+    @property
+    def time(self) -> str:
+        """The planned local start, ``HH:MM``."""
+        minutes = round(self.hour * 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
     def to_dict(self) -> dict[str, Any]:
         if self.type == "run":
-            return {"type": "run", "kind": self.kind}
+            return {"type": "run", "kind": self.kind, "time": self.time}
         return {
             "type": "strength",
+            "time": self.time,
             "focus": self.focus,
             "minutes": self.minutes,
             "after": "run" if self.after_run else None,
@@ -181,9 +188,10 @@ class PlannedSession:
 
     def lines(self) -> list[str]:
         if self.type == "run":
-            return [f"run: {self.kind}"]
+            return [f"{self.time} run: {self.kind}"]
         where = ", after the run" if self.after_run else ""
-        head = f"strength {self.minutes} min ({FOCUS_LABEL.get(self.focus or '', '')}{where})"
+        focus = FOCUS_LABEL.get(self.focus or "", "")
+        head = f"{self.time} strength {self.minutes} min ({focus}{where})"
         out = [head, f"  why: {self.why}"]
         for e in self.exercises:
             out.append(f"  - {e.line()}")

@@ -8,7 +8,7 @@ tests run it in-process with no real user data and no real clock.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -408,6 +408,7 @@ class Library:
         """Next week's plan (or a block of ``weeks``), from the Monday after ``day``, around
         the profile's races and ``races`` (a block builds toward them)."""
         from legday.plan import infer_run_week, plan_block, plan_week
+        from legday.plan.rhythm import RHYTHM_WEEKS, Rhythm
         from legday.strength import exercise_history, load_catalog, next_target
 
         day = _plausible_day(day or self.today())
@@ -454,14 +455,22 @@ class Library:
             targets=targets,
             races=(*self.profile.races, *races),
         )
-        if weeks > 1:
-            return plan_block(weeks, runs, start=monday, **common)
+        # The athlete's rhythm (when they run and lift) and the lifts just before the plan
+        # (last Sunday's legs are 24 h before Monday's, R11), for a week and a block alike.
+        history = self.session_facts(monday - timedelta(weeks=RHYTHM_WEEKS), monday - timedelta(1))
+        rhythm = Rhythm.of(
+            replace(f, kind=PLANNING_KIND.get(f.kind, f.kind)) if f.kind else f for f in history
+        )
         previous = [
             f.to_week_session(monday)
-            for f in self.session_facts(this_monday, monday - timedelta(days=1))
-            if f.type == "strength"
+            for f in history
+            if f.type == "strength" and f.local_start.date() >= this_monday
         ]
-        return plan_week(runs, monday=monday, previous_lifts=previous, **common)
+        if weeks > 1:
+            return plan_block(
+                weeks, runs, start=monday, rhythm=rhythm, previous_lifts=previous, **common
+            )
+        return plan_week(runs, monday=monday, previous_lifts=previous, rhythm=rhythm, **common)
 
     # -- reanalysis -----------------------------------------------------------------------------
     def reanalyze(self, progress: Callable[[int, int, str], None] | None = None) -> int:
