@@ -18,12 +18,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from legday.model import AthleteProfile, RunKind
 from legday.settings import Settings
 
 from .blobs import BlobStore
-from .db import Database
+from .db import Database, lock_athlete
 from .importer import stored_e1rm, stored_history
 from .labels import apply_judgement, labels_of_file
 from .schema import ActivityRow, FileRow
@@ -70,16 +71,22 @@ def rejudge_since(
     for file_id, result in zip(files, decoded, strict=True):
         if result.error is not None:
             continue  # it was stored, so it decoded once; keep its first judgement
-        with db.session() as s:
-            by_index = {
-                r.session_index: r
-                for r in s.scalars(select(ActivityRow).where(ActivityRow.file_id == file_id))
-            }
-            for index, item in enumerate(result.activities):
-                row = by_index.get(index)
-                if row is not None:
-                    apply_judgement(row, item)
-                    updated += 1
+        try:
+            with db.session() as s:
+                lock_athlete(s, athlete_id)  # not while another import replaces a copy
+                by_index = {
+                    r.session_index: r
+                    for r in s.scalars(select(ActivityRow).where(ActivityRow.file_id == file_id))
+                }
+                judged = 0
+                for index, item in enumerate(result.activities):
+                    row = by_index.get(index)
+                    if row is not None:
+                        apply_judgement(row, item)
+                        judged += 1
+        except StaleDataError:
+            continue  # another import replaced the session by a richer copy meanwhile
+        updated += judged
     return updated
 
 
