@@ -16,6 +16,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -269,7 +270,9 @@ def _invoke_as_a_user(args: list[str], home: Path) -> tuple[int, str, str]:
         path.chmod(0o755 if path.is_dir() else 0o644)
     runner.invoke(app, args, env={"LEGDAY_HOME": str(warm)})
     read, write = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():  # 3.12+ warns of fork in a threaded process: the child
+        warnings.simplefilter("ignore", DeprecationWarning)  # only runs the CLI, then exits
+        pid = os.fork()
     if pid == 0:  # pragma: no cover - the child reports through the pipe
         try:
             os.setgid(NOBODY)
