@@ -126,9 +126,14 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def _shot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+def _shot(page: Any, name: str, full_page: bool = True) -> None:
+    """A screenshot (of the whole page, or of the screen); ``pages/…`` names always go to the
+    temporary folder."""
+    folder = SCREENSHOTS
+    if name.startswith("pages/"):
+        folder = Path(tempfile.gettempdir()) / "legday-screenshots"
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / name), full_page=full_page)
 
 
 def test_week_then_activity(page: Any, base_url: str, demo: Demo) -> None:
@@ -240,6 +245,12 @@ def test_label_a_run_from_its_page(page: Any, base_url: str, demo: Demo) -> None
 
 #: Phone and desktop widths the pages are checked at (an iPhone 12–15's CSS width is 390 px).
 WIDTHS = {"desktop": VIEWPORT, "phone": {"width": 390, "height": 844}}
+#: The README's shots among them: (page, width, theme) → file name; the rest go to a
+#: temporary folder even when the README's are refreshed.
+README_SHOTS = {
+    ("activities", "desktop", "light"): "activities.png",
+    ("week", "phone", "dark"): "phone.png",
+}
 #: Every page of the dashboard, by a short name (formatted with the demo's ids and days).
 PAGES = {
     "week": "/?date={last}",
@@ -299,7 +310,13 @@ def test_every_page_at_every_width_in_both_themes(
                     ".map(t => t.getBoundingClientRect().height).filter(h => h > 0))"
                 )
                 assert smallest >= 9, f"{name}: chart text {smallest:.1f} px tall"
-            _shot(page, f"{name}-{width}-{scheme}.png")
+            readme = README_SHOTS.get((name, width, scheme))
+            # the README's phone view is one screen, as a phone shows it
+            _shot(
+                page,
+                readme or f"pages/{name}-{width}-{scheme}.png",
+                width == "desktop" or not readme,
+            )
     finally:
         context.close()
     outside = [u for u in requests if not u.startswith((base_url, "data:"))]

@@ -84,7 +84,7 @@ def row_view(row: SessionRow, units: str) -> dict[str, Any]:
         "badge": badge({**data, "type": "strength" if row.type == "strength" else "run"}),
         "duration": fmt_duration(row.duration_s) if row.duration_s else "–",
         "distance": distance(row.distance_m, units) if row.distance_m else "–",
-        "title": row.name or label(row.sport),
+        "title": row.name or label(kind).capitalize(),
     }
 
 
