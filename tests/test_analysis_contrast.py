@@ -200,3 +200,26 @@ def test_the_athletes_usual_pace_sets_the_easy_reference_after_a_short_warm_up()
     result = analyze(a, PROFILE, history)
     assert result.kind is RunKind.FARTLEK
     assert result.easy_speed_mps is not None and result.easy_speed_mps >= 0.95 * 0.98 * EASY
+
+
+def test_a_sprint_set_stays_one_block_when_the_last_sprints_slow_down() -> None:
+    # 10 × 100 m with 5-min standing rests, the last three 25 % slower (still ≥ 2.05 × easy):
+    # fatigue, not the cool-down
+    parts = [(600.0, EASY)]
+    for k in range(10):
+        top = 2.9 * EASY if k < 7 else 2.25 * EASY
+        parts += [(12.0, top), (300.0, 0.0)]
+    speed = piecewise([*parts[:-1], (400.0, EASY)])
+    result = analyze(activity(speed, _hr_follow(speed), np.zeros(speed.size), gps=True), PROFILE)
+    assert [(b.pattern, b.reps) for b in result.blocks] == [(RunKind.SPRINTS, 10)]
+
+
+def test_a_longer_rest_inside_a_sprint_set_does_not_split_it() -> None:
+    # 8 × 100 m with 2.5-min walks, one of them 5 min (a sprint lost in a GPS dropout, or a
+    # longer breather): the rhythm breaks, but what follows are still sprints
+    parts = [(600.0, EASY)]
+    for k in range(8):
+        parts += [(12.0, 2.6 * EASY), (310.0 if k == 3 else 150.0, 1.2)]
+    speed = piecewise([*parts[:-1], (400.0, EASY)])
+    result = analyze(activity(speed, _hr_follow(speed), np.zeros(speed.size), gps=True), PROFILE)
+    assert [(b.pattern, b.reps) for b in result.blocks] == [(RunKind.SPRINTS, 8)]

@@ -478,19 +478,25 @@ def _tempo_core(sig: Signals, part: list[Stretch]) -> list[Stretch]:
     return core if hard_enough(sig, core) else []
 
 
-def _trim(group: list[Stretch]) -> list[Stretch]:
+def _trim(group: list[Stretch], v_ref: float = 0.0) -> list[Stretch]:
     """Drop efforts at either end of a group that were much easier than its median effort
-    (a brisk bit of the warm-up next to the first repetition)."""
+    (a brisk bit of the warm-up next to the first repetition); a clear sprint (short, a 5-s
+    peak of ``SPRINT_RATIO`` × easy) stays, however much the last ones of a set slowed."""
     if len(group) < 2:
         return group
     floor = TRIM_FRACTION * max(
         float(np.median([e.effort_mps for e in group])),
         float(np.average([e.effort_mps for e in group], weights=[e.duration_s for e in group])),
     )
+
+    def easier(e: Stretch) -> bool:
+        sprint = v_ref > 0 and _is_short(e) and e.peak_effort_mps >= SPRINT_RATIO * v_ref
+        return e.effort_mps < floor and not sprint
+
     lo, hi = 0, len(group)
-    while lo < hi and group[lo].effort_mps < floor:
+    while lo < hi and easier(group[lo]):
         lo += 1
-    while hi > lo and group[hi - 1].effort_mps < floor:
+    while hi > lo and easier(group[hi - 1]):
         hi -= 1
     return group[lo:hi]
 
@@ -514,19 +520,29 @@ def classified(pattern: RunKind, efforts: list[Stretch], v_ref: float) -> Classi
     return Classified(pattern, tuple(efforts), make_block(pattern, efforts, v_ref))
 
 
-def _recovery_limit(effort: Stretch, after: Stretch | None = None) -> float:
+def _recovery_limit(effort: Stretch, after: Stretch | None = None, v_ref: float = 0.0) -> float:
     """Longest gap after ``effort`` that still counts as its recovery, s: longer between two
     flat-out sprints (full recovery takes minutes: ``SPRINT_MAX_REST_S``)."""
-    if after is not None and _sprint_pair(effort, after):
+    if after is not None and _sprint_pair(effort, after, v_ref):
         return SPRINT_MAX_REST_S
     return min(MAX_RECOVERY_S, max(MIN_RECOVERY_LIMIT_S, RECOVERY_WORK_RATIO * effort.duration_s))
 
 
-def _sprint_pair(a: Stretch, b: Stretch) -> bool:
-    """Two short efforts near the same top speed (``SPRINT_PEAK_TOLERANCE``)."""
+def _sprint_pair(a: Stretch, b: Stretch, v_ref: float = 0.0) -> bool:
+    """Two short efforts near the same top speed (``SPRINT_PEAK_TOLERANCE``), or both clearly
+    sprints (a 5-s peak of ``SPRINT_RATIO`` × easy: the last sprints of a set slow down)."""
     if not (_is_short(a) and _is_short(b)) or min(a.peak_effort_mps, b.peak_effort_mps) <= 0:
         return False
+    if _clear_sprints(a, b, v_ref):
+        return True
     return abs(a.peak_effort_mps / b.peak_effort_mps - 1.0) <= SPRINT_PEAK_TOLERANCE
+
+
+def _clear_sprints(a: Stretch, b: Stretch, v_ref: float) -> bool:
+    """Both short efforts with a 5-s peak of at least ``SPRINT_RATIO`` × easy (0 ``v_ref``:
+    unknown, never)."""
+    fast = v_ref > 0 and min(a.peak_effort_mps, b.peak_effort_mps) >= SPRINT_RATIO * v_ref
+    return fast and _is_short(a) and _is_short(b)
 
 
 def _breaks_rhythm(group: Sequence[Stretch], e: Stretch) -> bool:
@@ -552,8 +568,10 @@ def build_blocks(
         last = groups[-1][-1] if groups else None
         if (
             last is not None
-            and e.start_s - last.end_s <= _recovery_limit(last, e)
-            and not _breaks_rhythm(groups[-1], e)
+            and e.start_s - last.end_s <= _recovery_limit(last, e, v_ref)
+            # a gap past the rhythm ends the set, unless both are sprints (a sprint lost in a GPS
+            # dropout, or a longer rest: no pick-up on the way home reaches a sprint's speed)
+            and (not _breaks_rhythm(groups[-1], e) or _clear_sprints(last, e, v_ref))
             and (race_effort is None or last.start != race_effort.start)
         ):
             groups[-1].append(e)
@@ -571,7 +589,7 @@ def build_blocks(
         parts = _runs_by_class(group)
         if len(parts) > 2 and max(len(p) for p in parts) <= 2 and len(group) >= IRREGULAR_MIN:
             parts = [group]  # irregular alternation of short and long: one fartlek
-        for part in map(_trim, parts):
+        for part in (_trim(p, v_ref) for p in parts):
             if not part:
                 continue
             tempo = _tempo_core(sig, part)
