@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from legday.cli import app
 from legday.errors import DuplicateError, LogSyntaxError, NotFoundError, OutOfRangeError
 from legday.home import Home
+from legday.settings import Settings
 from legday.store.library import Library
 from legday.web import create_app
 from test_web_support import LOOPBACK, SAME_ORIGIN, hostile_gpx
@@ -152,6 +153,7 @@ def test_edit_changes_name_time_rpe_notes_and_sets_and_judges_again(lib: Library
     assert (data["name"], data["date"], data["time"]) == ("Tuesday legs", "2026-11-23", "07:15")
     assert (data["rpe"], data["notes"]) == (8, "felt strong")
     assert [s["exercise"] for s in data["sets"]] == ["back_squat"] * 3
+    assert data["duration_s"] == 3 * 8 * 3.0 + 2 * Settings().rest_between_sets_s
     assert data["verdict"]["verdict"]["counts_as_leg_day"] is True
     week = lib.week(date(2026, 11, 23)).to_dict()
     assert [s["id"] for s in week["sessions"] if s["date"] == "2026-11-23"] == [f"s{logged.id}"]

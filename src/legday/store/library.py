@@ -336,6 +336,7 @@ class Library:
 
         from .corrections import (
             check_rpe,
+            estimated_duration_s,
             find_duplicate,
             log_start,
             parse_session_id,
@@ -372,6 +373,10 @@ class Library:
                 row.utc_offset_s = _offset(start, self.profile)
             if new_sets is not None:
                 replace_sets(row, new_sets)
+                if row.source_format == "manual":  # its length was estimated from its sets
+                    row.duration_s = estimated_duration_s(
+                        new_sets, self.settings.rest_between_sets_s
+                    )
             if new_sets is not None or when is not None:
                 session = session_from_row(row)
                 same = find_duplicate(s, row.athlete_id, session, self.profile, exclude=row.id)
