@@ -67,6 +67,38 @@ def test_the_same_log_twice_names_the_stored_session(lib: Library) -> None:
     assert two.session.start - one.session.start == timedelta(minutes=1)
 
 
+def test_a_log_racing_another_legday_is_a_duplicate(
+    tmp_path: Path, pg_server_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL (READ COMMITTED): another process stores the same session between this log's
+    check and its insert; the unique fingerprint refuses it, said as a duplicate."""
+    import legday.store.library as library_module
+    from conftest import new_pg_database
+    from legday.store.db import open_database
+
+    lib = Library.open(Home(tmp_path), new_pg_database(pg_server_url), clock=lambda: NOW)
+
+    real = library_module.strength_row
+
+    def racing(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        other = open_database(lib.db.url)
+        try:
+            with other.session() as s:
+                s.add(real(*args, **kwargs))  # type: ignore[arg-type]
+        finally:
+            other.dispose()
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    lib.log("push up 3x12 rir 2")  # the athlete exists
+    monkeypatch.setattr(library_module, "strength_row", racing)
+    try:
+        with pytest.raises(DuplicateError, match="at this moment by another legday"):
+            lib.log(SQUAT, datetime(2026, 11, 20, 7, 30, tzinfo=UTC))
+        assert len(lib.strength_sessions()) == 2
+    finally:
+        lib.close()
+
+
 def test_a_date_alone_is_the_evening_and_moves_past_what_is_there(lib: Library) -> None:
     day = date(2026, 11, 20)
     a = lib.log(SQUAT, day)
