@@ -63,6 +63,7 @@ def strength_view(
                     height=120,
                     title=f"{ex['name']}: estimated 1RM",
                     css_class="chart small",
+                    left_label=f"e1RM, {load_unit(units)}",
                 ),
             }
         )
