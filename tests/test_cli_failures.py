@@ -37,6 +37,8 @@ from test_web_support import LOOPBACK
 runner = CliRunner()
 
 SQUAT = "back squat 3x8 @ 80kg rir 2"
+#: The day the stored sessions are logged on (a fixed day: "now" could fall in another week).
+DAY = "2026-11-24"
 #: A file's data holding Rich markup: a closing tag that crashes the renderer, and a link.
 OOPS = "[/oops]"
 LINK = "[link=https://evil.example]click me[/link]"
@@ -195,7 +197,7 @@ def test_log_at_9999_in_a_western_zone(tmp_path: Path) -> None:
 
 def _home_with_a_session(tmp_path: Path) -> Path:
     home = tmp_path / "home"
-    result = runner.invoke(app, ["log", SQUAT], env={"LEGDAY_HOME": str(home)})
+    result = runner.invoke(app, ["log", SQUAT, "--date", DAY], env={"LEGDAY_HOME": str(home)})
     assert result.exit_code == 0, result.output
     return home
 
@@ -316,7 +318,7 @@ def test_week_works_on_a_read_only_database(public_tmp: Path) -> None:
     home = _home_with_a_session(public_tmp)
     assert runner.invoke(app, ["week"], env={"LEGDAY_HOME": str(home)}).exit_code == 0
     _read_only(home, folder=False)  # the file is read-only; the folder is not
-    code, out, err = _invoke_as_a_user(["week", "--json"], home)
+    code, out, err = _invoke_as_a_user(["week", "--json", "--date", DAY], home)
     assert code == 0, err
     assert json.loads(out)["strength_sessions"] == 1
     code, out, err = _invoke_as_a_user(["log", "push up 3x10"], home)
@@ -324,10 +326,30 @@ def test_week_works_on_a_read_only_database(public_tmp: Path) -> None:
     assert "the database is read-only" in err
 
 
+def test_a_read_only_database_that_a_writer_has_open_shows_its_newest_sessions(
+    public_tmp: Path,
+) -> None:
+    home = _home_with_a_session(public_tmp)
+    writer = sqlite3.connect(home / "legday.sqlite")  # open: the next log stays in the WAL
+    try:
+        writer.execute("select count(*) from strength_sessions").fetchall()
+        logged = runner.invoke(
+            app, ["log", "push up 3x10", "--date", DAY], env={"LEGDAY_HOME": str(home)}
+        )
+        assert logged.exit_code == 0, logged.output
+        assert (home / "legday.sqlite-wal").stat().st_size > 0
+        _read_only(home, folder=True)
+        code, out, err = _invoke_as_a_user(["week", "--json", "--date", DAY], home)
+        assert code == 0, err
+        assert json.loads(out)["strength_sessions"] == 2  # the one in the WAL too
+    finally:
+        writer.close()
+
+
 def test_a_read_only_home(public_tmp: Path) -> None:
     home = _home_with_a_session(public_tmp)
     _read_only(home, folder=True)
-    code, out, err = _invoke_as_a_user(["week", "--json"], home)
+    code, out, err = _invoke_as_a_user(["week", "--json", "--date", DAY], home)
     assert code == 0, err  # reading still works
     assert json.loads(out)["strength_sessions"] == 1
     for args in (["profile", "set", "hr_max=190"], ["log", "push up 3x10"]):

@@ -199,6 +199,15 @@ def _read_only(path: Path) -> bool:
     return path.is_file() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
 
 
+def _read_only_url(path: Path) -> str:
+    """A read-only connection's URL: ``mode=ro`` when the WAL's ``-wal`` and ``-shm`` files are
+    there to read (a writer has them open: their pages are the newest), else ``immutable``,
+    which reads the file alone and needs to create nothing (SQLite: "Read-Only Databases")."""
+    wal = all(path.with_name(path.name + end).is_file() for end in ("-wal", "-shm"))
+    mode = "mode=ro" if wal else "immutable=1"
+    return f"sqlite:///file:{quote(str(path.resolve()))}?{mode}&uri=true"
+
+
 def open_database(url: str, *, migrate: bool = True) -> Database:
     """Connect to ``url`` and bring its schema up to date.
 
@@ -213,7 +222,7 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
         if str(path) not in ("", ":memory:") and not str(path).startswith("file:"):
             if _read_only(path):
                 read_only = True
-                connect_url = f"sqlite:///file:{quote(str(path.resolve()))}?immutable=1&uri=true"
+                connect_url = _read_only_url(path)
             else:
                 try:
                     path.parent.mkdir(parents=True, exist_ok=True)
