@@ -19,6 +19,7 @@ from legday.plan import parse_runs, plan_block, plan_week
 from legday.plan.rhythm import LIFT_HOUR, RUN_HOUR, Rhythm
 from legday.week.check import SessionFacts
 from legday.week.rules import WeekSession
+from test_plan_named import home  # noqa: F401  (the demo athlete's home, a fixture)
 
 MONDAY = date(2026, 11, 30)
 runner = CliRunner()
@@ -95,17 +96,7 @@ def test_last_sundays_legs_keep_mondays_away_in_a_week_and_a_block() -> None:
         assert legs and "mon" not in legs
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    root = tmp_path_factory.mktemp("rhythm")
-    result = runner.invoke(
-        app, ["demo", "--weeks", "3", "--seed", "4"], env={"LEGDAY_HOME": str(root)}
-    )
-    assert result.exit_code == 0, result.output
-    return {"LEGDAY_HOME": str(root / "demo" / "seed-4")}
-
-
-def test_legday_plan_runs_at_the_times_the_history_shows(home: dict[str, str]) -> None:
+def test_legday_plan_runs_at_the_times_the_history_shows(home: dict[str, str]) -> None:  # noqa: F811
     plan = json.loads(runner.invoke(app, ["plan", "--json"], env=home).output)
     monday = date.fromisoformat(plan["days"][0]["date"])
     seen: dict[tuple[str, str], list[int]] = {}
