@@ -9,6 +9,7 @@ and saves screenshots (the README's, in docs/screenshots/, when LEGDAY_UPDATE_SC
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -322,3 +323,23 @@ def test_every_page_at_every_width_in_both_themes(
     outside = [u for u in requests if not u.startswith((base_url, "data:"))]
     assert outside == [], outside
     assert errors == [], errors
+
+
+def test_muscle_values_by_tapping(browser: Any, base_url: str, demo: Demo) -> None:
+    """On a phone there is no hover: a tap on a muscle writes its value under the map, and
+    so does Enter on a muscle reached with the keyboard."""
+    context = browser.new_context(viewport=WIDTHS["phone"], has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/?date={demo.last_day.isoformat()}")
+        card = page.locator("#strength-layer")
+        assert card.locator(".tapped").count() == 0
+        card.locator('svg.bodymap [data-muscle="quads"] :not(title)').first.tap()
+        shown = card.locator(".tapped")
+        assert re.fullmatch(r"Quads: \d+\.\d", shown.inner_text().strip()), shown.inner_text()
+        card.locator('svg.bodymap [data-muscle="glutes"]').first.focus()
+        page.keyboard.press("Enter")
+        assert shown.inner_text().startswith("Glutes: ")
+        assert card.locator(".muscle.picked").count() == 1
+    finally:
+        context.close()

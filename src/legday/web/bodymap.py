@@ -147,7 +147,7 @@ def _figure(
         value = float(muscles.get(key, 0.0) or 0.0)
         label = MUSCLE_LABELS.get(key, key)
         out.append(
-            f'<g class="muscle" data-muscle="{esc(key)}" data-value="{value:g}">'
+            f'<g class="muscle" data-muscle="{esc(key)}" data-value="{value:g}" tabindex="0">'
             f"<title>{esc(label)}: {value:.1f} {esc(unit)}</title>"
             + "".join(_shape(s, heat_colour(value, vmax), "#ffffff") for s in shapes)
             + "</g>"
