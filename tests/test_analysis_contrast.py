@@ -223,3 +223,29 @@ def test_a_longer_rest_inside_a_sprint_set_does_not_split_it() -> None:
     speed = piecewise([*parts[:-1], (400.0, EASY)])
     result = analyze(activity(speed, _hr_follow(speed), np.zeros(speed.size), gps=True), PROFILE)
     assert [(b.pattern, b.reps) for b in result.blocks] == [(RunKind.SPRINTS, 8)]
+
+
+def test_the_usual_pace_caps_the_easy_reference_when_the_tempo_is_the_longest_level() -> None:
+    # the warm-up was another file: 6 strides, 2 × 1600 m at tempo (1.5 × the usual speed of
+    # the athlete's easy runs), 6 strides, walked between; the longest steady level of the
+    # file is the tempo itself
+    from datetime import UTC, datetime, timedelta
+
+    from legday.analysis import HistorySummary
+
+    strides = [(16.0, 1.8 * EASY), (60.0, 1.3)] * 6
+    tempo = 1.3 * EASY
+    parts = [*strides, (1600.0 / tempo, tempo), (120.0, 1.3), (1600.0 / tempo, tempo)]
+    speed = piecewise([*parts, (120.0, 1.3), *strides])
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    history = [
+        HistorySummary(start + timedelta(days=2 * i), 2700.0, 2700.0 * 0.85 * EASY, "easy")
+        for i in range(10)
+    ]
+    hr = _hr_follow(speed, low=120.0, gain=45.0)
+    a = activity(speed, hr, np.zeros(speed.size), gps=True)
+    result = analyze(a, PROFILE, history)
+    assert (result.kind, result.tags) == (RunKind.MIXED, (RunKind.STRIDES, RunKind.TEMPO))
+    # the tempo is no easy pace: the reference stays within 1.15 × the usual speed
+    assert result.easy_speed_mps is not None
+    assert result.easy_speed_mps <= 1.15 * 0.85 * EASY + 1e-9

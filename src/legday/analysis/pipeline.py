@@ -84,6 +84,11 @@ TRAIL_SUB_SPORTS = frozenset({"trail", "mountain", "ultra"})
 #: 1.0 gave kind-and-tags 0.876, 0.888, 0.892 but clean 0.976 at 0.95, 0.969 at 1.0; seed 1,
 #: not tuned on, 0.884 → 0.890).
 USUAL_FLOOR = 0.95
+#: … and at most this multiple of it: with the warm-up in another file and strides around a
+#: tempo, the run's longest steady level is the tempo (hard set seed 0: 1.15, 1.2, 1.3 gave
+#: quality reps 0.881, 0.877, 0.877; seed 1, not tuned on, 0.881 at 1.15 against 0.858
+#: without a ceiling).
+USUAL_CEILING = 1.15
 #: A run whose pace-found efforts fill less than this share of it is judged as a whole (a
 #: race's surges and finishing kick, found against its own pace; heuristic).
 WHOLE_HARD_MAX_EFFORT_SHARE = 0.3
@@ -224,7 +229,7 @@ def analyze(
     speedless = no_speed(sig)
     usual = usual_speed(history)
     if v_ref is not None and usual is not None and not speedless:
-        v_ref = max(v_ref, USUAL_FLOOR * usual)
+        v_ref = min(max(v_ref, USUAL_FLOOR * usual), USUAL_CEILING * usual)
     blocks = (
         speedless_blocks(sig, activity.laps, grid.start_posix_s)
         if speedless
