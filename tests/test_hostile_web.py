@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from legday.store.importer import ImportSummary
 from legday.store.library import Library
 from legday.web import create_app
-from legday.web.uploads import safe_name
+from legday.web.uploads import LibrarySpec, safe_name
 from test_web_api import build_empty
-from test_web_support import LOOPBACK
+from test_web_support import LOOPBACK, SAME_ORIGIN
 
 pytestmark = pytest.mark.real
 
@@ -69,9 +69,14 @@ def setup(
         return real_import(self, paths, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Library, "import_paths", spy)
+    # the spy sees the import only in this process: no child process for it (as for an
+    # in-memory database)
+    monkeypatch.setattr(LibrarySpec, "of", classmethod(lambda cls, library: None))
     lib_dir = tmp_path / "lib"
     lib_dir.mkdir()
-    with TestClient(create_app(build_empty(lib_dir)), base_url=LOOPBACK) as client:
+    with TestClient(
+        create_app(build_empty(lib_dir)), base_url=LOOPBACK, headers=SAME_ORIGIN
+    ) as client:
         yield client, tmp_path, seen, (real_dir / GPX).read_bytes()
 
 
@@ -163,7 +168,9 @@ def test_a_long_name_is_shortened_not_a_server_error(
 ) -> None:
     client, _, _, gpx = setup
     name = "r" * length + ".gpx"
-    with TestClient(client.app, raise_server_exceptions=False, base_url=LOOPBACK) as c:
+    with TestClient(
+        client.app, raise_server_exceptions=False, base_url=LOOPBACK, headers=SAME_ORIGIN
+    ) as c:
         response = c.post("/api/import", files=[("files", (name, gpx, "application/gpx+xml"))])
     assert response.status_code == 200
     assert response.json()["files"][0]["path"] == name
