@@ -9,7 +9,10 @@ The pipeline:
 3. **Decode, analyse and judge** the rest in worker processes (:mod:`legday.store.work`).
 4. **Persist** each file in its own transaction, in this process (one writer): the original
    bytes go into the content-addressed store first, then the rows. A crash or ``kill -9``
-   leaves every file either fully stored or absent, and running the import again completes it.
+   leaves every file either fully stored or absent, and running the import again completes it
+   (it first removes the temporary originals a killed import left). Imports in other processes
+   at the same time take turns per athlete (:func:`~legday.store.db.lock_athlete`), so a session
+   is never stored twice, and a file another import stored meanwhile is a ``duplicate``.
 
 The same activity from two sources (say a Strava and a Garmin export) is recognised by sport
 and a start time within :data:`SAME_START_TOLERANCE_S`; the richer copy is kept.
