@@ -220,6 +220,11 @@ def test_upload_real_file(page: Any, base_url: str, real_dir: Path) -> None:
     assert row.locator(".badge").text_content() == "imported"
     assert "imported" in page.locator("#summary").inner_text()
     _shot(page, "import.png")
+    link = row.locator("td.created a")  # the result links to the session it stored
+    assert link.count() == 1
+    link.click()
+    page.wait_for_url("**/activity/*")
+    assert page.locator(".verdict .headline").inner_text()
 
 
 def test_hostile_name_does_not_run(page: Any, base_url: str, demo: Demo) -> None:
