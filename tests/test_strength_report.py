@@ -113,3 +113,14 @@ def test_cli_logs_bands_and_shows_the_view_as_json_says() -> None:
     assert "3 × 15 @ band" in text and "3 × 8 @ red band" in text
     assert "longest hold 30 → 45 s over the last 2 sessions: up 50%" in text
     assert "None" not in text
+
+
+def test_an_imperial_lifter_reads_pounds_and_the_plans_steps() -> None:
+    assert runner.invoke(app, ["profile", "set", "units=imperial"]).exit_code == 0
+    logged = runner.invoke(app, ["log", "deadlift 3x10 @ 225lb rir 2"])
+    assert logged.exit_code == 0, logged.output
+    data = json.loads(runner.invoke(app, ["strength", "--json"]).output)
+    (row,) = data["exercises"]
+    assert row["last"]["text"] == "3 × 10 @ 225 lb, RIR 2"  # never "102.1 kg"
+    assert row["next_action"] == "Add load: 3 × 6 @ 230 lb, RIR 2"  # a 5 lb step, as plans take
+    assert "230 lb" in _plain(runner.invoke(app, ["strength"], terminal_width=200).output)

@@ -208,8 +208,17 @@ class Library:
 
     def strength_report(self, exercise: str | None = None) -> dict[str, Any]:
         from legday.strength import load_catalog, strength_report
+        from legday.strength.loads import LoadSteps
 
-        return strength_report(self.strength_sessions(), load_catalog(), self.settings, exercise)
+        # The athlete's loads and units, as the plan's targets have them.
+        return strength_report(
+            self.strength_sessions(),
+            load_catalog(),
+            self.settings,
+            exercise,
+            steps=LoadSteps.of(self.profile, self.settings),
+            can_load="dumbbells" in self.profile.equipment,
+        )
 
     def log(
         self, text: str, when: datetime | date | None = None, *, again: bool = False

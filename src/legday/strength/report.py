@@ -31,13 +31,14 @@ texts, so ``--json`` and the table never disagree. Exercises are sorted by name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from legday.model import StrengthSession
 from legday.settings import Settings
 from legday.strength.catalog import Catalog, Exercise
 from legday.strength.grammar import band_of
+from legday.strength.loads import LoadSteps
 from legday.strength.names import resolve_exercise
 from legday.strength.progression import (
     Action,
@@ -81,9 +82,17 @@ def strength_report(
     catalog: Catalog,
     settings: Settings,
     exercise: str | None = None,
+    *,
+    steps: LoadSteps | None = None,
+    can_load: bool = True,
 ) -> dict[str, Any]:
     """Per-exercise history summary, trend and next target for every catalog exercise in
     ``sessions``, or only for ``exercise`` (a key or any name the catalog knows).
+
+    ``steps`` are the loads the athlete has, in their units (:class:`LoadSteps`; default a
+    metric gym), and ``can_load`` whether they can add load to bodyweight work: the targets are
+    the plan's (:func:`next_target` with the same), and the texts say loads in those units
+    (``225 lb``); the numbers stay in kg.
 
     Raises :class:`~legday.errors.NotFoundError` for an unknown ``exercise``.
     """
@@ -96,13 +105,17 @@ def strength_report(
             & set(catalog.keys),
             key=lambda k: catalog.get(k).name,
         )
+    steps = steps or LoadSteps(
+        barbell_step_kg=settings.barbell_step_kg, dumbbell_step_kg=settings.dumbbell_step_kg
+    )
+    say = steps.text
     rows: list[dict[str, Any]] = []
     for key in keys:
         ex = catalog.get(key)
         history = exercise_history(sessions, key, assisted=ex.assisted)
-        target = next_target(history, ex, settings)
+        target = next_target(history, ex, settings, steps, can_load=can_load)
         last = history.normal[-1] if history.normal else history.last
-        last_row = _last(last) if last is not None else None
+        last_row = _last(last, say) if last is not None else None
         nxt = _next(target, ex, catalog, last_row)
         rows.append(
             {
@@ -110,10 +123,11 @@ def strength_report(
                 "name": ex.name,
                 "sessions": len(history.exposures),
                 "e1rm_kg": _kg(history.current_e1rm_kg) if _external_load(ex) else None,
-                "trend": _trend(history, _external_load(ex)),
+                "trend": _trend(history, _external_load(ex), say),
                 "last": last_row,
                 "next": nxt,
-                "next_action": f"{_action_words(target)}: {_sets_text(nxt)}",
+                "next_action": f"{_action_words(target)}: "
+                f"{_sets_text({**nxt, 'load_kg': target.load_kg}, say)}",
                 "reason": target.reason,
             }
         )
@@ -131,7 +145,7 @@ def _external_load(exercise: Exercise) -> bool:
     return not exercise.assisted and exercise.equipment != "bodyweight"
 
 
-def _last(exposure: Exposure) -> dict[str, Any]:
+def _last(exposure: Exposure, say: Callable[[float], str]) -> dict[str, Any]:
     working = exposure.working
     rirs = [s.effective_rir for s in working if s.effective_rir is not None]
     holds = all(s.reps is None for s in working) and any(s.duration_s for s in working)
@@ -146,7 +160,7 @@ def _last(exposure: Exposure) -> dict[str, Any]:
         "band": bands[-1] if bands else None,
         "rir": min(rirs) if rirs else None,
     }
-    row["text"] = _sets_text(row)
+    row["text"] = _sets_text({**row, "load_kg": exposure.top_load_kg}, say)  # not rounded
     return row
 
 
@@ -177,9 +191,9 @@ def _next(
     }
 
 
-def _sets_text(d: Mapping[str, Any]) -> str:
+def _sets_text(d: Mapping[str, Any], say: Callable[[float], str]) -> str:
     """``3 × 10, 9, 8 @ 77.5 kg, RIR 1``; ``3 × 45 s hold``; ``2 × 15 @ red band``; the next
-    target names a harder variation and a slower lowering."""
+    target names a harder variation and a slower lowering; ``say`` words a load in kg."""
     reps, seconds = d.get("reps"), d.get("seconds")
     if isinstance(seconds, list) or isinstance(reps, list):  # the last session's sets
         values: list[Any] = seconds if isinstance(seconds, list) else reps or []
@@ -193,7 +207,7 @@ def _sets_text(d: Mapping[str, Any]) -> str:
     text = f"{d['sets']} × {amount}"
     load = d.get("load_kg")
     if load:
-        text += f" @ {load:g} kg" + (" each" if d.get("per_hand") else "")
+        text += f" @ {say(load)}" + (" each" if d.get("per_hand") else "")
     elif d.get("band"):
         text += f" @ {d['band']}"
     elif d.get("action") == Action.NEXT_BAND.value:
@@ -207,16 +221,22 @@ def _sets_text(d: Mapping[str, Any]) -> str:
     return text
 
 
-def _trend(history: ExerciseHistory, external: bool) -> dict[str, Any] | None:
+def _trend(
+    history: ExerciseHistory, external: bool, say: Callable[[float], str]
+) -> dict[str, Any] | None:
     """First → last of the e1RM (else best reps, else longest hold) over the last
     :data:`TREND_SESSIONS` normal sessions, with its direction."""
     recent = history.normal[-TREND_SESSIONS:]
-    measures: list[tuple[str, str, str, list[tuple[str, float]]]] = [
-        ("e1rm_kg", "e1RM", " kg", _points(recent, _e1rm) if external else []),
-        ("reps", "best set", " reps", _points(recent, _best_reps)),
-        ("seconds", "longest hold", " s", _points(recent, _longest_hold)),
+
+    def amount(unit: str) -> Callable[[float], str]:
+        return lambda v: f"{_num(v)}{unit}"
+
+    measures: list[tuple[str, str, Callable[[float], str], list[tuple[str, float]]]] = [
+        ("e1rm_kg", "e1RM", say, _points(recent, _e1rm) if external else []),
+        ("reps", "best set", amount(" reps"), _points(recent, _best_reps)),
+        ("seconds", "longest hold", amount(" s"), _points(recent, _longest_hold)),
     ]
-    for measure, label, unit, points in measures:
+    for measure, label, word, points in measures:
         if len(points) < 2:
             continue
         (since, first), (_, last) = points[0], points[-1]
@@ -238,10 +258,16 @@ def _trend(history: ExerciseHistory, external: bool) -> dict[str, Any] | None:
             "change": round(change, KG_DECIMALS),
             "direction": direction,
             "since": since,
-            "text": f"{label} {_num(first)} → {_num(last)}{unit} over the last "
+            "text": f"{label} {_from(word(first), word(last))} → {word(last)} over the last "
             f"{len(points)} sessions: {direction}{pct}",
         }
     return None
+
+
+def _from(first: str, last: str) -> str:
+    """``46`` of ``46 kg → 49 kg``: the unit is said once, after the last value."""
+    unit = last.rpartition(" ")[2]
+    return first.removesuffix(f" {unit}")
 
 
 def _points(exposures: Sequence[Exposure], value: Any) -> list[tuple[str, float]]:
