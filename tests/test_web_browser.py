@@ -3,7 +3,9 @@
 Serves a small demo library with uvicorn on 127.0.0.1 in a background thread, opens every page,
 clicks from the week to a run and to a strength session, shows a new user's welcome, uploads a
 real recording on /import and sees it in the results, checks a hostile activity name stays text,
-and saves screenshots (the README's, in docs/screenshots/, when LEGDAY_UPDATE_SCREENSHOTS=1).
+opens every page at desktop and phone widths in the light and dark themes (nothing wider than the
+screen, no request leaving the machine, a clean console), reads a muscle's value by tapping, and
+saves screenshots (the README's, in docs/screenshots/, when LEGDAY_UPDATE_SCREENSHOTS=1).
 """
 
 from __future__ import annotations
