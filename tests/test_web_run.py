@@ -65,6 +65,11 @@ def test_splits_per_mile_for_an_imperial_profile() -> None:
     assert rows[0]["gain"] == "53 ft"  # 16.1 m of a 1 % mile, in feet
 
 
+def test_splits_of_a_ride_give_its_speed() -> None:
+    rows = splits_view(steady(2000.0, speed=25 / 3.6), "metric", is_run=False)
+    assert [r["pace"] for r in rows] == ["25.0 km/h", "25.0 km/h"]
+
+
 def test_a_split_mostly_at_work_is_marked() -> None:
     segments = [{"start_s": 0.0, "end_s": 250.0, "role": "work"}]
     rows = splits_view(steady(2000.0), "metric", segments)

@@ -27,6 +27,7 @@ __all__ = [
     "headline_view",
     "laps_view",
     "pace_axis_limits",
+    "rate",
     "route_legend",
     "route_svg",
     "run_page_view",
@@ -78,15 +79,19 @@ def headline_view(
     out = []
     if moving and metres:
         speed = metres / moving
-        if is_run:
-            out.append(("pace", pace(speed, units), "average pace (moving)"))
-        else:
-            per_hour = speed * 3600 / (METRES_PER_MILE if units == "imperial" else 1000.0)
-            unit = "mph" if units == "imperial" else "km/h"
-            out.append(("speed", f"{per_hour:.1f} {unit}", "average speed (moving)"))
+        key = "pace" if is_run else "speed"
+        out.append((key, rate(speed, units, is_run), f"average {key} (moving)"))
     if moving:
         out.append(("moving", fmt_duration(moving), "moving time"))
     return out
+
+
+def rate(speed_mps: float | None, units: str, is_run: bool = True) -> str:
+    """A pace for a run (``5:12 /km``), a speed for anything else (``24.3 km/h``)."""
+    if is_run or speed_mps is None or not math.isfinite(speed_mps) or speed_mps <= 0:
+        return pace(speed_mps, units)
+    per_hour = speed_mps * 3600 / (METRES_PER_MILE if units == "imperial" else 1000.0)
+    return f"{per_hour:.1f} {'mph' if units == 'imperial' else 'km/h'}"
 
 
 def _monotone(values: FloatArray) -> FloatArray:
@@ -129,6 +134,7 @@ def _row(
     t: FloatArray,
     units: str,
     segments: Sequence[Mapping[str, Any]],
+    is_run: bool = True,
 ) -> dict[str, Any]:
     seconds = b - a
     hr = _mean_between(t, streams.get("heart_rate_bpm", np.full(t.size, np.nan)), a, b)
@@ -138,7 +144,7 @@ def _row(
         "n": n,
         "distance": distance(metres, units),
         "time": fmt_duration(seconds),
-        "pace": pace(metres / seconds if seconds > 0 else None, units),
+        "pace": rate(metres / seconds if seconds > 0 else None, units, is_run),
         "hr": "–" if hr is None else f"{hr:.0f}",
         "gain": elevation(up, units) if has_alt else "–",
         "loss": elevation(down, units) if has_alt else "–",
@@ -150,6 +156,7 @@ def splits_view(
     streams: Mapping[str, FloatArray],
     units: str,
     segments: Sequence[Mapping[str, Any]] = (),
+    is_run: bool = True,
 ) -> list[dict[str, Any]]:
     """One row per whole km (or mile) and one for the rest: its time, pace, heart rate and
     elevation gain and loss; ``work`` when most of it was a work segment."""
@@ -170,13 +177,15 @@ def splits_view(
     times = np.interp(marks + dk[0], dist_u, tk[first])
     bounds = [float(tk[0]), *(float(x) for x in times)]
     rows = [
-        _row(i + 1, unit_m, bounds[i], bounds[i + 1], streams, t, units, segments)
+        _row(i + 1, unit_m, bounds[i], bounds[i + 1], streams, t, units, segments, is_run)
         for i in range(len(bounds) - 1)
     ]
     rest = total - unit_m * len(marks)
     if rest >= 0.05 * unit_m:
         rows.append(
-            _row(len(rows) + 1, rest, bounds[-1], float(tk[-1]), streams, t, units, segments)
+            _row(
+                len(rows) + 1, rest, bounds[-1], float(tk[-1]), streams, t, units, segments, is_run
+            )
         )
     return rows
 
@@ -186,6 +195,7 @@ def laps_view(
     streams: Mapping[str, FloatArray],
     units: str,
     segments: Sequence[Mapping[str, Any]] = (),
+    is_run: bool = True,
 ) -> list[dict[str, Any]]:
     """The device's laps with their distance, time, pace and heart rate (only when there are
     at least two: one lap is the whole run)."""
@@ -203,9 +213,9 @@ def laps_view(
         if (metres is None or not math.isfinite(metres)) and known.sum() >= 2:
             metres = float(np.interp(b, t[known], d[known]) - np.interp(a, t[known], d[known]))
         seconds = lap.get("timer_s") or (b - a)
-        row = _row(lap["index"] + 1, metres or 0.0, a, b, streams, t, units, segments)
+        row = _row(lap["index"] + 1, metres or 0.0, a, b, streams, t, units, segments, is_run)
         row["time"] = fmt_duration(seconds)
-        row["pace"] = pace(metres / seconds if metres and seconds else None, units)
+        row["pace"] = rate(metres / seconds if metres and seconds else None, units, is_run)
         row["intensity"] = lap.get("intensity") or "–"
         rows.append(row)
     return rows
@@ -347,9 +357,9 @@ def run_page_view(
         colour_by = "pace"
     return {
         "headline": headline_view(analysis, units, is_run),
-        "splits": splits_view(streams, units, segments),
+        "splits": splits_view(streams, units, segments, is_run),
         "split_unit": "mi" if units == "imperial" else "km",
-        "laps": laps_view(laps, streams, units, segments),
+        "laps": laps_view(laps, streams, units, segments, is_run),
         "route_svg": route_svg(streams, segments, colour_by, units),
         "route_legend": route_legend(streams, colour_by, units),
         "route_by": colour_by,
