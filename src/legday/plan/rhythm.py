@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 from legday.week.check import SessionFacts
 
+from .runs import INFER_WEEKS
+
 __all__ = [
     "LIFT_DAY_MIN",
     "LIFT_HOUR",
@@ -39,9 +41,10 @@ RUN_MIN: float = 45.0
 #: Start of a strength session without history, local hour: at least 6 h after a morning run
 #: (REFERENCES.md, concurrent training: a heavy leg session ≥ 6 h after quality running).
 LIFT_HOUR: float = 18.0
-#: Weeks of history the rhythm is read from (two months: long enough for a habit, recent
-#: enough to follow a change of routine; legday's own window).
-RHYTHM_WEEKS: int = 8
+#: Weeks of history the rhythm is read from: the four the run week is inferred from
+#: (:data:`legday.plan.runs.INFER_WEEKS`), long enough for a habit, recent enough to follow a
+#: change of routine.
+RHYTHM_WEEKS: int = INFER_WEEKS
 #: Lifts on a weekday within the window that make it one of the athlete's lifting days.
 LIFT_DAY_MIN: int = 2
 

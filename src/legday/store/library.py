@@ -428,11 +428,19 @@ class Library:
         day = _plausible_day(day or self.today())
         this_monday = week_start(day)
         monday = this_monday + timedelta(days=7)
+        # One read of the weeks before the plan: the run week, the athlete's rhythm (when they
+        # run and lift) and the lifts just before it (last Sunday's legs, R11).
+        lately = [
+            replace(f, kind=PLANNING_KIND.get(f.kind, f.kind)) if f.kind else f
+            for f in self.session_facts(
+                monday - timedelta(weeks=RHYTHM_WEEKS), monday - timedelta(days=1)
+            )
+        ]
         if runs is None:
             recent = [
-                (f.local_start.date(), PLANNING_KIND.get(f.kind, f.kind))
-                for f in self.session_facts(monday - timedelta(days=28), monday - timedelta(days=1))
-                if f.type == "run" and f.kind
+                (f.local_start.date(), f.kind)
+                for f in lately
+                if f.type == "run" and f.kind and f.local_start.date() >= monday - timedelta(28)
             ]
             runs = infer_run_week(recent, today=monday - timedelta(days=1)) if recent else {}
         catalog = load_catalog()
@@ -469,15 +477,10 @@ class Library:
             targets=targets,
             races=(*self.profile.races, *races),
         )
-        # The athlete's rhythm (when they run and lift) and the lifts just before the plan
-        # (last Sunday's legs are 24 h before Monday's, R11), for a week and a block alike.
-        history = self.session_facts(monday - timedelta(weeks=RHYTHM_WEEKS), monday - timedelta(1))
-        rhythm = Rhythm.of(
-            replace(f, kind=PLANNING_KIND.get(f.kind, f.kind)) if f.kind else f for f in history
-        )
+        rhythm = Rhythm.of(lately)
         previous = [
             f.to_week_session(monday)
-            for f in history
+            for f in lately
             if f.type == "strength" and f.local_start.date() >= this_monday
         ]
         if weeks > 1:
