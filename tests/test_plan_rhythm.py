@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from legday.cli import app
 from legday.plan import parse_runs, plan_block, plan_week
-from legday.plan.rhythm import LIFT_HOUR, RUN_HOUR, Rhythm
+from legday.plan.rhythm import LIFT_HOUR, RHYTHM_WEEKS, RUN_HOUR, Rhythm
 from legday.week.check import SessionFacts
 from legday.week.rules import WeekSession
 from test_plan_named import home  # noqa: F401  (the demo athlete's home, a fixture)
@@ -100,7 +100,7 @@ def test_legday_plan_runs_at_the_times_the_history_shows(home: dict[str, str]) -
     plan = json.loads(runner.invoke(app, ["plan", "--json"], env=home).output)
     monday = date.fromisoformat(plan["days"][0]["date"])
     seen: dict[tuple[str, str], list[int]] = {}
-    for back in range(1, 9):
+    for back in range(1, RHYTHM_WEEKS + 1):
         week = runner.invoke(
             app, ["week", "--json", "--date", str(monday - timedelta(weeks=back))], env=home
         )
