@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from .common import DbOption, console, example, guarded, library, print_json
 
+if TYPE_CHECKING:
+    from legday.model import Units
+    from legday.plan.result import Block, Plan
+
 EPILOG = example(
     "legday plan",
     'legday plan --runs "mon=easy,tue=intervals,sat=long" --minutes 25 --json',
     "legday plan --weeks 8 --ics block.ics",
+    "legday plan --fit workouts/",
     "legday plan --weeks 8 --race 2027-04-18:42.2",
 )
 
@@ -65,6 +70,14 @@ def plan(
         ),
     ] = None,
     ics: Annotated[Path | None, typer.Option(help="Also write an iCalendar file.")] = None,
+    fit: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write each strength session as a Garmin FIT workout into this folder "
+            "(copy them to the watch's GARMIN/NewFiles folder).",
+            file_okay=False,
+        ),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -89,6 +102,7 @@ def plan(
         lib.close()
     if ics is not None:
         ics.write_bytes(to_ics(result, time_zone=lib.profile.time_zone))
+    written = _write_fit(result, fit, lib.profile.units) if fit is not None else []
     if json_out:
         print_json(result.to_dict())
         return
@@ -96,3 +110,18 @@ def plan(
         console.print(escape(line))
     if ics is not None:
         console.print(f"Calendar written to {escape(str(ics))}")
+    if fit is not None:
+        console.print(f"{len(written)} FIT workouts written to {escape(str(fit))}")
+
+
+def _write_fit(result: Plan | Block, folder: Path, units: Units) -> list[Path]:
+    """Each strength session as a FIT workout in ``folder`` (made when missing)."""
+    from legday.plan.fit_workout import fit_workouts
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for workout in fit_workouts(result, units=units):
+        path = folder / workout.name
+        path.write_bytes(workout.data)
+        out.append(path)
+    return out
