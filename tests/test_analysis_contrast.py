@@ -148,8 +148,9 @@ def test_forty_second_reps_past_threshold_heart_rate_are_intervals_not_strides(
     assert [b.pattern for b in result.blocks] == [kind]
 
 
-def _floated(float_mps: float) -> np.ndarray:
-    """5 × (400 m hard, a 45-s float or rest at ``float_mps``, 200 m hard), 3-min jogs."""
+def _floated(float_mps: float, rest_mps: float = 0.75 * EASY) -> np.ndarray:
+    """5 × (400 m hard, a 45-s float or rest at ``float_mps``, 200 m hard), 3-min rests at
+    ``rest_mps``."""
     work = 1.5 * EASY
     parts = [(900.0, EASY)]
     for _ in range(5):
@@ -157,7 +158,7 @@ def _floated(float_mps: float) -> np.ndarray:
             (400.0 / work, work),
             (45.0, float_mps),
             (200.0 / work, work),
-            (180.0, 0.75 * EASY),
+            (180.0, rest_mps),
         ]
     return piecewise([*parts, (600.0, EASY)])
 
@@ -165,6 +166,13 @@ def _floated(float_mps: float) -> np.ndarray:
 def test_a_float_inside_a_rep_does_not_make_two_reps() -> None:
     # the athlete counts "400, float, 200" as one rep: five, not ten
     speed = _floated(1.05 * EASY)
+    result = analyze(activity(speed, _hr_follow(speed), np.zeros(speed.size), gps=True), PROFILE)
+    assert [(b.pattern, b.reps) for b in result.blocks] == [(RunKind.INTERVALS, 5)]
+
+
+def test_a_float_a_little_under_easy_pace_between_standing_rests_is_a_float() -> None:
+    # floats at 0.9 × easy, the 3-min recoveries stood: still five reps
+    speed = _floated(0.9 * EASY, 0.0)
     result = analyze(activity(speed, _hr_follow(speed), np.zeros(speed.size), gps=True), PROFILE)
     assert [(b.pattern, b.reps) for b in result.blocks] == [(RunKind.INTERVALS, 5)]
 

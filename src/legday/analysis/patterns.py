@@ -38,6 +38,7 @@ __all__ = [
     "make_block",
     "name_block",
     "refine_reps",
+    "with_floats_joined",
 ]
 
 #: Longest short effort (strides, sprints), s (REFERENCES: strides 8–40 s, sprints ≤ 30 s).
@@ -109,8 +110,12 @@ STRIDE_MIN_S = 10.0
 #: counts it) shows as gaps that alternate short and long: every other gap at most this share
 #: of the gaps beside it …
 FLOAT_MAX_GAP_SHARE = 0.5
-#: … run at the easy pace or faster (a float, not a jog; heuristic) …
-FLOAT_MIN_RATIO = 1.0
+#: … run near the easy pace or faster (a float, not a jog: at least this multiple of the easy
+#: reference) and clearly faster than the block's recoveries (``FLOAT_OVER_REST`` ×; sets
+#: split by short jogged or standing rests move as slowly in both; heuristic) …
+FLOAT_MIN_RATIO = 0.85
+#: See :data:`FLOAT_MIN_RATIO`.
+FLOAT_OVER_REST = 1.25
 #: … over at least this many such pairs.
 FLOAT_MIN_PAIRS = 3
 #: Short efforts longer than this, s, whose heart rate reaches LTHR are short interval reps
@@ -617,7 +622,10 @@ def _floats_joined(sig: Signals, part: list[Stretch], v_ref: float) -> list[Stre
         return part
     gaps, speeds = (np.asarray(x) for x in _recoveries(sig, part))
     short = gaps <= FLOAT_MAX_GAP_SHARE * float(np.percentile(gaps, 75))
-    floats = short & (speeds >= FLOAT_MIN_RATIO * v_ref)
+    if short.all() or not short.any():
+        return part
+    rest = float(np.median(speeds[~short]))
+    floats = short & (speeds >= FLOAT_MIN_RATIO * v_ref) & (speeds >= FLOAT_OVER_REST * rest)
     if floats.sum() < FLOAT_MIN_PAIRS or (floats[1:] & floats[:-1]).any():
         return part
     out: list[Stretch] = []
@@ -629,6 +637,20 @@ def _floats_joined(sig: Signals, part: list[Stretch], v_ref: float) -> list[Stre
         else:
             out.append(part[i])
             i += 1
+    return out
+
+
+def with_floats_joined(sig: Signals, blocks: list[Classified], v_ref: float) -> list[Classified]:
+    """``blocks`` with the floats inside each interval block's reps joined (see
+    :func:`_floats_joined`): the last word, after blocks found by other paths (contrast, laps)
+    replaced those found by pace."""
+    out: list[Classified] = []
+    for k in blocks:
+        if k.pattern is RunKind.INTERVALS:
+            joined = _floats_joined(sig, list(k.efforts), v_ref)
+            if len(joined) < len(k.efforts):
+                k = classified(RunKind.INTERVALS, joined, v_ref)
+        out.append(k)
     return out
 
 

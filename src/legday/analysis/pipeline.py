@@ -30,7 +30,14 @@ from .kinds import (
 from .laps import workout_reps
 from .load import banister_trimp, edwards_trimp, hr_stress, session_rpe
 from .moving import Grid, build_grid, moving_mask
-from .patterns import QUALITY, Classified, build_blocks, classified, name_block
+from .patterns import (
+    QUALITY,
+    Classified,
+    build_blocks,
+    classified,
+    name_block,
+    with_floats_joined,
+)
 from .result import (
     HistorySummary,
     HrSummary,
@@ -409,7 +416,7 @@ def _blocks(
             found = name_block(sig, rel, v_ref) if rel else None
             if found is not None and found.pattern in QUALITY:
                 blocks = sorted([*blocks, found], key=lambda k: k.efforts[0].start)
-    return blocks
+    return with_floats_joined(sig, blocks, v_ref)
 
 
 def _recounted(blocks: list[Classified], found: list[Classified]) -> list[Classified]:
