@@ -660,7 +660,8 @@ class Library:
                     select(table.start, table.utc_offset_s)
                     .where(
                         table.athlete_id == athlete_id,
-                        table.start == select(func.max(table.start))
+                        table.start
+                        == select(func.max(table.start))
                         .where(table.athlete_id == athlete_id)
                         .scalar_subquery(),
                     )
