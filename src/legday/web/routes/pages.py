@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from legday.errors import LabelError
+from legday.errors import LabelError, NotFoundError
 from legday.model import RunKind
 from legday.plan import Block, to_ics
 from legday.store.library import Library
@@ -136,6 +136,23 @@ def plan_ics(lib: Lib, date: DateQuery = None) -> Response:
         media_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="legday-{plan.week}.ics"'},
     )
+
+
+@router.get("/plan/{name}.fit")
+def plan_fit(name: str, lib: Lib, date: DateQuery = None) -> Response:
+    """One strength session of the plan as a Garmin FIT workout (``<date>-<weekday>-strength``,
+    as the plan page links it)."""
+    from legday.plan.fit_workout import fit_workouts
+
+    plan = _plan(lib, date)
+    for workout in fit_workouts(plan, units=lib.profile.units):
+        if workout.name == f"{name}.fit":
+            return Response(
+                workout.data,
+                media_type="application/vnd.ant.fit",
+                headers={"Content-Disposition": f'attachment; filename="{workout.name}"'},
+            )
+    raise NotFoundError(f"no strength session {name}.fit in the plan for {plan.week}")
 
 
 @router.get("/import", response_class=HTMLResponse)
