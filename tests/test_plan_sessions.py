@@ -227,7 +227,8 @@ def test_to_dict_shape() -> None:
     s = build_session(menu(), "lower", 30, after_run=True, why="because")
     assert s is not None
     d = s.to_dict()
-    assert set(d) == {"type", "focus", "minutes", "after", "why", "exercises"}
+    assert set(d) == {"type", "time", "focus", "minutes", "after", "why", "exercises"}
+    assert d["time"] == "18:00"  # the planned start (the athlete's hour in a plan)
     assert d["after"] == "run" and d["type"] == "strength"
     ex = d["exercises"][0]
     assert set(ex) >= {
