@@ -187,6 +187,9 @@ REFINE_MIN_SHARE = 0.4
 REFINE_MAX_SHARE = 2.5
 #: … and average at least this fraction of its median effort speed.
 REFINE_MIN_LEVEL = 0.85
+#: … and, for hill repeats, climb at least this share of the block's median rise (a jog down
+#: whose grade-adjusted speed reads high while smoothing lags the descent is no repetition).
+REFINE_MIN_CLIMB_SHARE = 0.3
 #: The quality-work patterns: one of them names the run's kind.
 QUALITY = frozenset(
     {RunKind.TEMPO, RunKind.INTERVALS, RunKind.HILL_REPEATS, RunKind.SPRINTS, RunKind.FARTLEK}
@@ -604,7 +607,7 @@ def build_blocks(
             part = _floats_joined(sig, part, v_ref)
             pattern = _pattern(sig, part, v_ref)
             if pattern in REFINED:
-                part = refine_reps(sig, part, v_ref)
+                part = refine_reps(sig, part, v_ref, climbs=pattern is RunKind.HILL_REPEATS)
             if pattern is RunKind.HILL_REPEATS:
                 part = _on_the_hill(sig, part)
             if pattern is not None:
@@ -664,7 +667,9 @@ def name_block(sig: Signals, efforts: list[Stretch], v_ref: float) -> Classified
     return classified(pattern, efforts, v_ref) if pattern is not None else None
 
 
-def refine_reps(sig: Signals, part: list[Stretch], v_ref: float) -> list[Stretch]:
+def refine_reps(
+    sig: Signals, part: list[Stretch], v_ref: float, *, climbs: bool = False
+) -> list[Stretch]:
     """Count the repetitions of a block again with a threshold set from the block itself.
 
     The run-wide threshold (1.25 × easy) can miss a short climb or stride whose smoothed speed
@@ -675,6 +680,7 @@ def refine_reps(sig: Signals, part: list[Stretch], v_ref: float) -> list[Stretch
     """
     level = float(np.median([e.effort_mps for e in part]))
     dur = float(np.median([e.duration_s for e in part]))
+    rise = float(np.median([e.climb_m for e in part]))
     starts = [e.start for e in part]
     period = int(np.median(np.diff(starts))) if len(part) > 1 else sig.points(2 * dur)
     a = max(0, part[0].start - period)
@@ -690,5 +696,6 @@ def refine_reps(sig: Signals, part: list[Stretch], v_ref: float) -> list[Stretch
         for e in found
         if REFINE_MIN_SHARE * dur <= e.duration_s <= REFINE_MAX_SHARE * dur
         and e.effort_mps >= REFINE_MIN_LEVEL * level
+        and (not climbs or e.climb_m >= REFINE_MIN_CLIMB_SHARE * rise)
     ]
     return found if len(found) > len(part) else part
