@@ -46,6 +46,7 @@ from legday.io.fit.summaries import (
     utc_offset_s,
 )
 from legday.io.fit.times import plausible_records, relative_time_warning
+from legday.io.fit.workout import step_exercises
 from legday.io.limits import MAX_FIT_BYTES
 from legday.model import Activity, Source
 
@@ -86,6 +87,9 @@ _WANTED: dict[str, tuple[str, ...] | None] = {
     "hrv": ("time",),
     "hr": None,
     "set": None,
+    # An activity recorded from a workout carries its steps: the exercises its sets point at.
+    "workout_step": ("message_index", "exercise_category", "exercise_name"),
+    "exercise_title": None,
 }
 #: The developer field description fields legday reads (FIT profile ``field_description``).
 _DEV_FIELDS = (
@@ -360,7 +364,10 @@ def _activities(
     lap_session = _assign(np.array([lap.start for lap in all_laps]), starts).tolist()
     all_events = events(tables.get(mesg_num("event")))
     event_session = _assign(np.array([e.timestamp for e in all_events]), starts).tolist()
-    all_sets = exercise_sets(tables.get(mesg_num("set")))
+    steps = step_exercises(
+        tables.get(mesg_num("workout_step")), tables.get(mesg_num("exercise_title"))
+    )
+    all_sets = exercise_sets(tables.get(mesg_num("set")), steps)
     set_session = _assign(np.array([s.timestamp or np.nan for s in all_sets]), starts).tolist()
     rr_by_session = _rr_intervals(tables.get(mesg_num("hrv")), records, record_session)
     if records is not None and records.dev:

@@ -7,6 +7,7 @@ These messages are few (tens per file), so they are read row by row from the dec
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -206,11 +207,17 @@ def _first_valid(column: FloatArray) -> FloatArray:
     return out
 
 
-def exercise_sets(table: Table | None) -> list[ExerciseSet]:
+def exercise_sets(
+    table: Table | None, steps: Mapping[int, tuple[str, str]] | None = None
+) -> list[ExerciseSet]:
     """Working sets of FIT ``set`` messages; rest sets (``set_type`` rest) are skipped.
 
     The exercise is ``"<category>:<name>"`` from the message's first category and subtype
-    (``unknown`` / the number when the profile has no name); ``mapped`` is False.
+    (``unknown`` / the number when the profile has no name); ``mapped`` is False. A set recorded
+    from a workout step (``wkt_step_index`` into ``steps``: index → (``category:name``, the
+    exercise's own name), :func:`~legday.io.fit.workout.step_exercises`) is the step's exercise,
+    by its own name, when the watch wrote the step's exercise, none ("unknown") or only the
+    step's category; the watch's label is then kept in ``notes``.
     """
     if table is None or not len(table):
         return []
@@ -223,6 +230,7 @@ def exercise_sets(table: Table | None) -> list[ExerciseSet]:
     start = _posix(table.raw_of("start_time"))
     stamp = _posix(table.raw_of("timestamp"))
     start = np.where(np.isnan(start), stamp, start)
+    step_of = table.raw_of("wkt_step_index").tolist()
     out: list[ExerciseSet] = []
     for i in range(len(table)):
         if enum_text(table, "set_type", kind[i]) != _ACTIVE_SET:
@@ -233,10 +241,19 @@ def exercise_sets(table: Table | None) -> list[ExerciseSet]:
             "unknown" if sub is None else str(sub)
         )
         label = f"{cat}:{sub_name}"
+        name, notes = label, None
+        step = steps.get(int(step_of[i])) if steps and not math.isnan(step_of[i]) else None
+        # The step's exercise, unless the watch wrote another (a category alone must agree).
+        if step is not None and (
+            label == step[0] or cat == "unknown" or (sub is None and step[0].startswith(f"{cat}:"))
+        ):
+            name = step[1]
+            notes = None if name == label else f"recorded as {label}"
         out.append(
             ExerciseSet(
-                exercise=label,
-                raw_name=label,
+                exercise=name,
+                raw_name=name,
+                notes=notes,
                 reps=None if math.isnan(reps[i]) else int(reps[i]),
                 load_kg=_opt(weight[i]),
                 duration_s=_opt(duration[i]),

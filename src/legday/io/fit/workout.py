@@ -19,7 +19,7 @@ from legday.io.fit.framing import scan
 from legday.io.fit.profile import enum_name, mesg_num
 from legday.io.fit.summaries import enum_text, file_type
 
-__all__ = ["FitWorkout", "FitWorkoutStep", "read_workout"]
+__all__ = ["FitWorkout", "FitWorkoutStep", "read_workout", "step_exercises"]
 
 #: The ``file_id.type`` of a workout file (FIT profile type ``file``).
 _WORKOUT_FILE = "workout"
@@ -176,3 +176,20 @@ def _titles(table: Table) -> dict[str, str]:
         for pair, title in zip(_exercises(table), names, strict=True)
         if pair is not None and title is not None
     }
+
+
+def step_exercises(steps: Table | None, titles: Table | None) -> dict[int, tuple[str, str]]:
+    """Workout step index → (its ``category:name``, the exercise's own name) for the steps of
+    a workout that name an exercise; the own name is the ``exercise_title`` of the pair, else
+    the pair. An activity recorded from a workout carries its steps, so a set that points at
+    one (``wkt_step_index``) is the exercise the workout named."""
+    if steps is None or not len(steps):
+        return {}
+    named = _titles(titles) if titles is not None else {}
+    index = steps.raw_of("message_index").tolist()
+    out: dict[int, tuple[str, str]] = {}
+    for i, pair in enumerate(_exercises(steps)):
+        if pair is None or pair.startswith("unknown:"):
+            continue
+        out[i if math.isnan(index[i]) else int(index[i])] = (pair, named.get(pair, pair))
+    return out
