@@ -31,6 +31,9 @@ def test_demo_runs_end_to_end_and_leaves_a_home_to_explore(
     assert imported is not None and int(imported[1]) > 0 and imported[2] == "0", result.output
     demo_home = Path(os.environ["LEGDAY_HOME"]) / "demo" / "seed-4"
     assert (demo_home / "legday.sqlite").exists() and (demo_home / "legday.toml").exists()
+    # next week's strength sessions as watch workouts, and the output says where
+    workouts = sorted((demo_home / "workouts").glob("*.fit"))
+    assert workouts and f"{len(workouts)} workouts for a Garmin watch in" in result.output
 
     # The history ends with the last completed week before today; the demo says which day.
     last_day = re.search(r"legday week --date (\d{4}-\d\d-\d\d)", result.output)

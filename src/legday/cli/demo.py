@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .common import console, example, fmt_duration, guarded, home
+from .plan import write_fit_workouts
 from .week import render_week
 
 if TYPE_CHECKING:
@@ -92,6 +93,12 @@ def demo(
         plan = lib.plan(last)
         for line in plan.lines():
             console.print(escape(line))
+        workouts = write_fit_workouts(plan, folder / "workouts", lib.profile.units)
+        console.print(
+            f"{len(workouts)} workouts for a Garmin watch in {folder / 'workouts'} (copy them "
+            "to the watch's GARMIN/NewFiles folder)",
+            soft_wrap=True,
+        )
     finally:
         lib.close()
     console.print(f"Done in {time.perf_counter() - t0:.1f} s.")

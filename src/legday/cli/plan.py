@@ -102,7 +102,7 @@ def plan(
         lib.close()
     if ics is not None:
         ics.write_bytes(to_ics(result, time_zone=lib.profile.time_zone))
-    written = _write_fit(result, fit, lib.profile.units) if fit is not None else []
+    written = write_fit_workouts(result, fit, lib.profile.units) if fit is not None else []
     if json_out:
         print_json(result.to_dict())
         return
@@ -114,7 +114,7 @@ def plan(
         console.print(f"{len(written)} FIT workouts written to {escape(str(fit))}")
 
 
-def _write_fit(result: Plan | Block, folder: Path, units: Units) -> list[Path]:
+def write_fit_workouts(result: Plan | Block, folder: Path, units: Units) -> list[Path]:
     """Each strength session as a FIT workout in ``folder`` (made when missing)."""
     from legday.plan.fit_workout import fit_workouts
 
