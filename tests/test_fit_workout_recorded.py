@@ -21,6 +21,7 @@ from legday.plan.fit_workout import to_fit_workout
 from legday.store.library import Library
 from legday.strength.catalog import load_catalog
 from legday.strength.names import map_fit_sets
+from test_plan_fit_workout import planned
 
 MONDAY = date(2026, 11, 30)
 FIT_EPOCH = datetime(1989, 12, 31, tzinfo=UTC)
@@ -28,22 +29,7 @@ MESG = Profile["mesg_num"]
 
 
 def exercise(key: str, sets: int, reps: int, load: float | None) -> PlannedExercise:
-    e = load_catalog().get(key)
-    return PlannedExercise(
-        key=key,
-        name=e.name,
-        sets=sets,
-        reps=reps,
-        rir=2,
-        load_kg=load,
-        equipment=e.equipment,
-        mechanic=e.mechanic,
-        unilateral=e.unilateral,
-        region=e.region,
-        primary=e.primary,
-        secondary=e.secondary,
-        rest_s=90,
-    )
+    return planned(key, sets=sets, reps=reps, load_kg=load, rest_s=90)
 
 
 #: Back squat (an exact FIT exercise), a Nordic curl (no FIT name: the nearest, leg_curl) and

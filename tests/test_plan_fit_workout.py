@@ -7,6 +7,7 @@ import io
 import warnings
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import fitdecode
 import pytest
@@ -32,6 +33,31 @@ CATALOG = load_catalog()
 #: A loaded plan in pounds: barbell lifts with known loads.
 LOADED = AthleteProfile(units="imperial", equipment=("barbell", "dumbbells", "bands"))
 TARGETS = {"back_squat": (100.0, 5), "romanian_deadlift": (80.0, 8)}
+
+
+def planned(key: str, **fields: Any) -> PlannedExercise:
+    """The catalog exercise as the planner prescribes it, with ``fields`` set (2 × 10 at RIR 2,
+    no load, unless they say otherwise)."""
+    e = CATALOG.get(key)
+    return PlannedExercise(
+        **{
+            "key": key,
+            "name": e.name,
+            "sets": 2,
+            "reps": 10,
+            "rir": 2,
+            "load_kg": None,
+            "equipment": e.equipment,
+            "mechanic": e.mechanic,
+            "unilateral": e.unilateral,
+            "region": e.region,
+            "primary": e.primary,
+            "secondary": e.secondary,
+            "dosing": e.dosing,
+            "count": e.count,
+            **fields,
+        }
+    )
 
 
 def prescribable(key: str) -> bool:
@@ -217,41 +243,8 @@ def test_loads_in_pounds_round_trip() -> None:
 
 
 def test_holds_and_drills_are_timed_without_weight() -> None:
-    hold = PlannedExercise(
-        key="side_plank",
-        name="Side Plank",
-        sets=3,
-        reps=1,
-        rir=None,
-        load_kg=None,
-        equipment="bodyweight",
-        mechanic="isolation",
-        unilateral=True,
-        region="core",
-        primary=("obliques",),
-        secondary=(),
-        hold_s=30,
-        dosing="hold",
-        count="seconds",
-        rest_s=45,
-    )
-    walk = PlannedExercise(
-        key="monster_walk",
-        name="Monster Walk",
-        sets=2,
-        reps=10,
-        rir=None,
-        load_kg=None,
-        equipment="bands",
-        mechanic="isolation",
-        unilateral=False,
-        region="lower",
-        primary=("hip_abductors",),
-        secondary=(),
-        dosing="activation",
-        count="steps",
-        hard=False,
-    )
+    hold = planned("side_plank", sets=3, reps=1, rir=None, hold_s=30, count="seconds", rest_s=45)
+    walk = planned("monster_walk", reps=10, rir=None, hard=False)
     session = PlannedSession(type="strength", focus="lower", minutes=10, exercises=(walk, hold))
     day = plan_week(WEEK, monday=MONDAY).days[0]
     data = to_fit_workout(day, session)
