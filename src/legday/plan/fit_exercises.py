@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from legday.errors import NotFoundError
-from legday.io.fit.profile import enum_value
 from legday.strength.catalog import load_catalog
 
 __all__ = ["NEAREST", "FitExercise", "fit_exercise", "pick_fit_exercises"]
@@ -108,8 +107,17 @@ class FitExercise:
         return _number(f"{self.category}_exercise_name", self.name)
 
 
+@cache
+def _enum(type_name: str) -> dict[str, int]:
+    """Name → number of a FIT profile type (the SDK's ``Profile["types"]``)."""
+    from garmin_fit_sdk import Profile
+
+    table: Mapping[int, str] = Profile["types"].get(type_name, {})
+    return {name: int(raw) for raw, name in table.items()}
+
+
 def _number(type_name: str, name: str) -> int:
-    value = enum_value(type_name, name)
+    value = _enum(type_name).get(name)
     if value is None:
         raise NotFoundError(f"the FIT profile has no {type_name} named {name!r}")
     return value
@@ -160,10 +168,7 @@ def pick_fit_exercises(keys: Iterable[str]) -> list[FitExercise]:
 
 
 def _free_name(category: str, taken: set[str]) -> FitExercise:
-    from garmin_fit_sdk import Profile
-
-    names: Mapping[int, str] = Profile["types"][f"{category}_exercise_name"]
-    for name in names.values():
+    for name in _enum(f"{category}_exercise_name"):
         if f"{category}:{name}" not in taken:
             return FitExercise(category, name, False)
     raise NotFoundError(f"every FIT {category} exercise is taken")  # pragma: no cover
