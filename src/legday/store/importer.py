@@ -40,6 +40,7 @@ from .blobs import BlobStore, sha256
 from .convert import set_from_row, set_to_row
 from .db import Database, ensure_athlete, lock_athlete
 from .labels import stored_label
+from .records import store_best_efforts
 from .samples import pack_samples, unpack_samples
 from .schema import ActivityRow, FileRow, LapRow, SegmentRow, SetRow, StrengthSessionRow
 from .work import (
@@ -421,6 +422,7 @@ class Importer:
         ]
         session.add(row)
         session.flush()
+        store_best_efforts(session, row, activity.samples)  # records (store/records.py)
         first = self._first_start.get(activity.sport)
         if first is None or start < first:
             self._first_start[activity.sport] = start

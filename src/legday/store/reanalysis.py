@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from .importer import stored_e1rm
 from .labels import apply_judgement, labels_of_file
+from .records import fill_best_efforts
 from .schema import ActivityRow, FileRow, StrengthSessionRow
 from .work import WorkItem, decode_item
 
@@ -100,4 +101,5 @@ def reanalyze_all(lib: Library, progress: Callable[[int, int, str], None] | None
             lift.category = verdict.category
             lift.counts_as_leg_day = verdict.counts_as_leg_day
             updated += 1
+    fill_best_efforts(lib.db, athlete_id, again=True)  # records (store/records.py)
     return updated

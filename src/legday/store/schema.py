@@ -41,6 +41,7 @@ __all__ = [
     "ActivityRow",
     "AthleteRow",
     "Base",
+    "BestEffortRow",
     "FileRow",
     "FiniteFloat",
     "LapRow",
@@ -261,3 +262,25 @@ class MetaRow(Base):
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class BestEffortRow(Base):
+    """A run's fastest stretch over one standard distance (:mod:`legday.analysis.efforts`),
+    stored when the run is imported: records are read, never recomputed per request. Each
+    scanned run has a row for every distance; ``elapsed_s`` is NULL for one it did not cover."""
+
+    __tablename__ = "best_efforts"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "distance", name="uq_best_effort_distance"),
+        Index("ix_best_effort_athlete_distance", "athlete_id", "distance", "elapsed_s"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    distance: Mapped[str] = mapped_column(String(20))
+    """The distance's name in ``EFFORT_DISTANCES`` (``5k``)."""
+    distance_m: Mapped[float] = mapped_column(FiniteFloat)
+    elapsed_s: Mapped[float | None] = mapped_column(FiniteFloat)
+    start_s: Mapped[float | None] = mapped_column(FiniteFloat)
+    """When the stretch began, s after the run's first sample."""
