@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from garmin_fit_sdk import Decoder, Encoder, Profile, Stream
 
 from legday.home import Home
@@ -51,9 +52,12 @@ def fit_time(t: datetime) -> int:
     return int((t - FIT_EPOCH).total_seconds())
 
 
-def recorded(workout: bytes, start: datetime, *, with_steps: bool = True) -> bytes:
+def recorded(
+    workout: bytes, start: datetime, *, with_steps: bool = True, goblet: str = "unknown"
+) -> bytes:
     """What a watch writes after running ``workout``: its steps, then a set per set done
-    (``with_steps=False``: the sets alone, as an app that drops the workout might)."""
+    (``with_steps=False``: the sets alone, as an app that drops the workout might). The goblet
+    squat's sets get only a category, ``goblet`` (the watch's "unknown" by default)."""
     steps, errors = Decoder(Stream.from_byte_array(bytearray(workout))).read(
         convert_types_to_strings=False, expand_sub_fields=False
     )
@@ -84,6 +88,7 @@ def recorded(workout: bytes, start: datetime, *, with_steps: bool = True) -> byt
             weight = 102.5 if (e.key, n) == ("back_squat", 2) else e.load_kg  # changed on watch
             cat = Profile["types"]["exercise_category"]
             unknown = e.key == "goblet_squat"
+            category = goblet if unknown else category
             set_mesg: dict[str, Any] = {
                 "mesg_num": MESG["SET"],
                 "timestamp": fit_time(t + timedelta(seconds=40)),
@@ -93,9 +98,7 @@ def recorded(workout: bytes, start: datetime, *, with_steps: bool = True) -> byt
                 "repetitions": reps,
                 "weight": weight,
                 "weight_display_unit": "kilogram",
-                "category": [
-                    65534 if unknown else next(c for c, v in cat.items() if v == category)
-                ],
+                "category": [next(c for c, v in cat.items() if v == category)],
                 "category_subtype": None if unknown else [_name_num(category, name)],
                 "message_index": k,
                 "wkt_step_index": step.index,
@@ -150,10 +153,10 @@ def _name_num(category: str, name: str) -> int:
     return next(k for k, v in names.items() if v == name)
 
 
-def the_file(*, with_steps: bool = True) -> bytes:
+def the_file(*, with_steps: bool = True, goblet: str = "unknown") -> bytes:
     day = plan_week(parse_runs("tue=intervals"), monday=MONDAY).days[1]
     start = datetime.combine(day.date, datetime.min.time(), tzinfo=UTC) + timedelta(hours=18)
-    return recorded(to_fit_workout(day, SESSION), start, with_steps=with_steps)
+    return recorded(to_fit_workout(day, SESSION), start, with_steps=with_steps, goblet=goblet)
 
 
 def test_recorded_sets_carry_the_planned_exercises() -> None:
@@ -168,6 +171,15 @@ def test_recorded_sets_carry_the_planned_exercises() -> None:
     assert sets[3].notes == "recorded as leg_curl:leg_curl"
     assert sets[5].notes == "recorded as unknown:unknown"
     assert sets[0].notes == "recorded as squat:barbell_back_squat"
+
+
+@pytest.mark.parametrize(
+    ("goblet", "exercise"), [("squat", "Goblet Squat"), ("lunge", "lunge:unknown")]
+)
+def test_a_category_alone_must_agree_with_the_step(goblet: str, exercise: str) -> None:
+    """Only the step's category stands for the step's exercise; another is the watch's."""
+    (activity,) = read_fit(the_file(goblet=goblet))
+    assert [s.exercise for s in activity.sets][5:] == [exercise, exercise]
 
 
 def test_without_the_steps_the_watch_label_stands() -> None:
