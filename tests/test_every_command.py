@@ -101,6 +101,10 @@ CASES: dict[str, Callable[[Demo], list[Case]]] = {
         (["--date", str(d.last_day), *d.db], "R8"),
         (["--date", str(d.last_day), "--json", *d.db], '"sessions"'),
     ],
+    "records": lambda d: [
+        (d.db, "Personal records"),
+        (["--json", *d.db], '"personal_records"'),
+    ],
     "plan": lambda d: [
         (d.db, "R10"),
         (["--weeks", "4", "--ics", str(d.home / "block.ics"), *d.db], "BEGIN:VCALENDAR"),

@@ -4,6 +4,7 @@ and go with their run."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -124,3 +125,21 @@ def test_a_removed_run_takes_its_efforts_and_its_records(lib: Library) -> None:
     assert records(lib).personal[0].activity_id != record.activity_id
     lib.undo_remove()  # back with its id, and its efforts found again
     assert records(lib).personal[0] == record
+
+
+def test_cli_records_prints_what_the_library_finds(lib: Library) -> None:
+    from typer.testing import CliRunner
+
+    from legday.cli import app
+
+    runner = CliRunner()
+    db = ["--db", lib.db.url]
+    shown = runner.invoke(app, ["records", "--json", *db])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.output) == json.loads(json.dumps(records(lib).to_dict()))
+    table = runner.invoke(app, ["records", *db])
+    assert table.exit_code == 0, table.output
+    best = records(lib).personal[0]
+    assert "Personal records" in table.output and "400 m" in table.output
+    assert best.local_start.date().isoformat() in table.output
+    assert "Totals per month" in table.output and "ascent" in table.output

@@ -19,6 +19,7 @@ from . import inspect as _inspect
 from . import labels as _labels
 from . import plan as _plan
 from . import profile as _profile
+from . import records as _records
 from . import serve as _serve
 from . import session as _session
 from . import strength as _strength
@@ -63,6 +64,7 @@ app.command(epilog=_strength.STRENGTH_EPILOG)(_strength.strength)
 app.command(epilog=_corrections.RM_EPILOG)(_corrections.rm)
 app.command(epilog=_corrections.EDIT_EPILOG)(_corrections.edit)
 app.command(epilog=_week.EPILOG)(_week.week)
+app.command(epilog=_records.EPILOG)(_records.records)
 app.command(epilog=_plan.EPILOG)(_plan.plan)
 app.command(epilog=_serve.EPILOG)(_serve.serve)
 app.command(epilog=_labels.LABEL_EPILOG)(_labels.label)

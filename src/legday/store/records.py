@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .library import Library
 
 __all__ = [
+    "EFFORT_LABELS",
     "PERIODS",
     "LiftRecord",
     "PersonalRecord",
@@ -51,6 +52,16 @@ __all__ = [
 Period = Literal["week", "month", "year"]
 #: The periods totals are given for.
 PERIODS: tuple[Period, ...] = ("week", "month", "year")
+#: How the standard distances read on a page.
+EFFORT_LABELS: dict[str, str] = {
+    "400m": "400 m",
+    "1k": "1 km",
+    "1mi": "1 mile",
+    "5k": "5 km",
+    "10k": "10 km",
+    "half_marathon": "Half marathon",
+    "marathon": "Marathon",
+}
 #: Runs whose best efforts are found in one transaction when filling them in.
 FILL_BATCH = 50
 
@@ -184,9 +195,17 @@ class Totals:
     moving_s: float = 0.0
     ascent_m: float = 0.0
 
+    @property
+    def label(self) -> str:
+        """``2026-11-30`` (a week by its Monday), ``2026-11`` or ``2026``."""
+        if self.period == "week":
+            return self.first.isoformat()
+        return self.first.isoformat()[: 7 if self.period == "month" else 4]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "period": self.period,
+            "label": self.label,
             "first": self.first.isoformat(),
             "sessions": self.sessions,
             "runs": self.runs,
