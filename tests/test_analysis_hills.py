@@ -200,3 +200,19 @@ def test_reps_are_counted_by_position_when_gps_altitude_is_too_noisy() -> None:
         r = analyze(a, PROFILE)
         assert r.kind is RunKind.HILL_REPEATS  # type: ignore[attr-defined]
         assert abs(_reps(r, RunKind.HILL_REPEATS) - 10) <= 1
+
+
+def test_climbs_in_the_warm_up_are_not_reps_of_the_interval_set() -> None:
+    # two 9 % climbs in the warm-up (grade-adjusted effort high, speed and heart rate low),
+    # then 8 × 85 s on the flat: the climbs are no reps
+    parts: list[Part] = [(200.0, 2.8, 1, 0.0)]
+    parts += [(100.0, 3.0, 1, 0.09), (100.0, 2.8, 1, -0.09), (120.0, 2.8, 1, 0.0)] * 2
+    for _ in range(8):
+        parts += [(85.0, 4.7, 1, 0.0), (60.0, 2.2, 1, 0.0)]
+    parts.append((600.0, 2.8, 1, 0.0))
+    speed = piecewise([(s, v) for s, v, _, _ in parts])
+    grade = piecewise([(s, g) for s, _, _, g in parts])
+    hr = np.where(np.arange(speed.size) < 740, 110.0, 150.0 + 10.0 * (speed > 4.0))
+    r = analyze(activity(speed, hr, 100.0 + np.cumsum(speed * grade), gps=True), PROFILE)
+    assert r.kind is RunKind.INTERVALS  # type: ignore[attr-defined]
+    assert abs(_reps(r, RunKind.INTERVALS) - 8) <= 1

@@ -76,6 +76,11 @@ RHYTHM_BREAK_RATIO = 1.3
 RHYTHM_MIN_GAPS = 3
 #: Efforts at a group's ends slower than this fraction of its median effort are dropped.
 TRIM_FRACTION = 0.85
+#: … and so are those run slower than this fraction of its median speed with a heart rate
+#: ``TRIM_HR_BELOW_BPM`` under its median (climbs in the warm-up; heuristic) …
+TRIM_SPEED_FRACTION = 0.8
+#: See :data:`TRIM_SPEED_FRACTION`, bpm.
+TRIM_HR_BELOW_BPM = 15.0
 #: A lone long effort between short ones joins them up to this multiple of their duration
 #: (heuristic: two strides merged with their recovery; a tempo repetition is far longer).
 LONE_LONG_RATIO = 4.0
@@ -497,9 +502,16 @@ def _trim(group: list[Stretch], v_ref: float = 0.0) -> list[Stretch]:
         float(np.average([e.effort_mps for e in group], weights=[e.duration_s for e in group])),
     )
 
+    speed = float(np.median([e.speed_mps for e in group]))
+    hrs = [e.hr_bpm for e in group if np.isfinite(e.hr_bpm)]
+    hr = float(np.median(hrs)) if hrs else float("nan")
+
     def easier(e: Stretch) -> bool:
         sprint = v_ref > 0 and _is_short(e) and e.peak_effort_mps >= SPRINT_RATIO * v_ref
-        return e.effort_mps < floor and not sprint
+        # a climb in the warm-up: its grade-adjusted effort reads high, but neither its speed
+        # nor the heart says work
+        climb = e.speed_mps < TRIM_SPEED_FRACTION * speed and e.hr_bpm < hr - TRIM_HR_BELOW_BPM
+        return (e.effort_mps < floor or climb) and not sprint
 
     lo, hi = 0, len(group)
     while lo < hi and easier(group[lo]):
