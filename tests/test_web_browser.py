@@ -268,6 +268,7 @@ PAGES = {
     "run": "/activity/{run}",
     "lifting": "/strength/session/{lift}",
     "strength": "/strength",
+    "records": "/records",
     "plan": "/plan",
     "import": "/import",
     "api-docs": "/docs",

@@ -120,6 +120,13 @@ def strength_trends(lib: Lib) -> Response:
     return json_response(lib.strength_trends())
 
 
+@router.get("/records", summary="Personal records, lift records and totals (`legday records`)")
+def records(lib: Lib) -> Response:
+    from legday.store.records import records as records_of
+
+    return json_response(records_of(lib).to_dict())
+
+
 @router.get("/plan", summary="Next week's plan (as `legday plan --json`)")
 def plan(lib: Lib, date: DateQuery = None) -> Response:
     return json_response(lib.plan(date).to_dict())

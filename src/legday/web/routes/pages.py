@@ -107,6 +107,16 @@ def strength_page(request: Request, lib: Lib) -> Response:
     return _page(request, "strength.html", {"units": units, **view})
 
 
+@router.get("/records", response_class=HTMLResponse)
+def records_page(request: Request, lib: Lib) -> Response:
+    from legday.store.records import records
+
+    from ..records_views import records_view
+
+    units = to_units(lib.profile.units)
+    return _page(request, "records.html", {"units": units, **records_view(records(lib), units)})
+
+
 @router.get("/strength/session/{session_id}", response_class=HTMLResponse)
 def strength_session_page(request: Request, lib: Lib, session_id: int) -> Response:
     units = to_units(lib.profile.units)
