@@ -65,3 +65,14 @@ def test_the_page_follows_the_units(demo: Demo) -> None:
     assert " km</td>" not in totals
     assert "/mi" in html.split('id="personal-records"')[1].split("</table>")[0]
     assert " lb</td>" in html.split('id="lift-records"')[1].split("</table>")[0]
+
+
+def test_the_load_chart_names_its_axes_and_its_band(client: TestClient, demo: Demo) -> None:
+    html = client.get(f"/?date={demo.last_day.isoformat()}").text
+    chart = html.split('aria-label="Training load over the last four weeks"')[1].split("</svg>")[0]
+    assert ">TRIMP</text>" in chart and ">hard-set eq.</text>" in chart
+    band = re.search(r'<rect class="band"[^>]*fill="([^"]+)"><title>this week</title>', chart)
+    assert band is not None
+    legend = html.split('aria-label="Training load over the last four weeks"')[1]
+    legend = legend.split('<ul class="legend">')[1].split("</ul>")[0]
+    assert f'<i style="background: {band.group(1)}"></i>this week (shaded)' in legend

@@ -75,6 +75,8 @@ PACE_FLOOR_MPS = 1.0
 #: Line colours of the charts.
 C_PACE, C_GAP, C_HR, C_ELEV = "#2563eb", "#f97316", "#dc2626", "#64748b"
 C_TRIMP, C_CTL, C_ATL, C_STRENGTH = "#93c5fd", "#1d4ed8", "#f97316", "#16a34a"
+#: The shade over the week's own days on the load chart (and its legend's swatch).
+C_THIS_WEEK = "rgba(228,87,46,0.12)"
 
 
 def badge(session: Mapping[str, Any]) -> tuple[str, str]:
@@ -194,7 +196,7 @@ def week_view(
             ),
         ],
         x_ticks=_day_ticks(daily["days"]),
-        bands=[Band(len(x) - 7.5, len(x) - 0.5, "rgba(228,87,46,0.07)", "this week")],
+        bands=[Band(len(x) - 7.5, len(x) - 0.5, C_THIS_WEEK, "this week")],
         title="Training load over the last four weeks",
         height=230,
         left_label="TRIMP",
@@ -216,6 +218,7 @@ def week_view(
             ("fitness (CTL)", C_CTL),
             ("fatigue (ATL)", C_ATL),
             ("strength load and its trend (right axis)", C_STRENGTH),
+            ("this week (shaded)", C_THIS_WEEK),
         ],
         "prev": (monday - timedelta(days=7)).isoformat(),
         "next": (monday + timedelta(days=7)).isoformat(),
