@@ -3,6 +3,7 @@ the library's answers, tokens are enforced, uploads are limited and imported lik
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -116,6 +117,11 @@ def test_hostile_name_is_text(client: TestClient, demo: Demo) -> None:
 def test_other_pages(client: TestClient) -> None:
     strength = client.get("/strength").text
     assert "Estimated 1RM" in strength and 'data-muscle="glutes"' in strength
+    # the lifter's view, as `legday strength` words it: trend, last session, next action, why
+    report = client.get("/api/strength").json()["exercises"]
+    for ex in report:
+        assert html.escape(ex["next_action"], quote=False) in strength
+    assert "RIR None" not in strength and "None" not in strength.split("Next session")[-1]
     plan = client.get("/plan").text
     assert "Plan for" in plan and "R10" in plan
     ics = client.get("/plan.ics")
