@@ -12,6 +12,7 @@ import typer
 
 from legday import __version__
 
+from . import batch as _batch
 from . import corrections as _corrections
 from . import demo as _demo
 from . import importing as _importing
@@ -67,6 +68,8 @@ app.command(epilog=_week.EPILOG)(_week.week)
 app.command(epilog=_records.EPILOG)(_records.records)
 app.command(epilog=_plan.EPILOG)(_plan.plan)
 app.command(epilog=_serve.EPILOG)(_serve.serve)
+app.command(epilog=_batch.EPILOG)(_batch.batch)
+app.command(name="batch-summary", epilog=_batch.SUMMARY_EPILOG)(_batch.batch_summary)
 app.command(epilog=_labels.LABEL_EPILOG)(_labels.label)
 app.add_typer(_labels.app, name="labels")
 app.add_typer(_profile.app, name="profile")
