@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from datetime import UTC
+from typing import Any
 
 from legday.model import ExerciseSet, SetType, Source, StrengthSession
 
 from .schema import SetRow, StrengthSessionRow
 
-__all__ = ["session_from_row", "set_from_row", "set_to_row"]
+__all__ = ["session_from_row", "set_from_row", "set_to_row", "set_values"]
 
 
 def set_to_row(index: int, s: ExerciseSet) -> SetRow:
-    return SetRow(
+    return SetRow(**set_values(index, s))
+
+
+def set_values(index: int, s: ExerciseSet) -> dict[str, Any]:
+    """A set's stored fields, as the columns of ``strength_sets`` (its session's id apart)."""
+    return dict(
         index=index,
         exercise=s.exercise,
         raw_name=s.raw_name,

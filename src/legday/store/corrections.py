@@ -28,6 +28,7 @@ from legday.errors import DuplicateError, LogSyntaxError, NotFoundError, OutOfRa
 from legday.model import ExerciseSet, StrengthSession
 from legday.plausible import implausible_date
 
+from . import lift_state
 from .convert import session_from_row, set_to_row
 from .facts import local_time
 from .schema import (
@@ -258,6 +259,12 @@ def remove_sessions(lib: Library, refs: Sequence[SessionRef]) -> list[str]:
             or 0
         ) + 1
         now = lib.clock()
+        lifts = {
+            x.exercise
+            for r in [*rows, *linked]
+            if isinstance(r, StrengthSessionRow)
+            for x in r.sets
+        }
         # strength sessions first: one that belongs to an activity goes before the activity
         for row in sorted([*rows, *linked], key=lambda r: isinstance(r, ActivityRow)):
             payload, samples = _snapshot(row)
@@ -274,6 +281,7 @@ def remove_sessions(lib: Library, refs: Sequence[SessionRef]) -> list[str]:
             )
             s.delete(row)
             s.flush()
+        lift_state.refresh(s, athlete_id, lifts)
         shown = [_shown_row(row) for row in rows]
     return shown
 
@@ -298,7 +306,10 @@ def undo_remove(lib: Library) -> list[str]:
                 .order_by(RemovedRow.id.desc())  # activities (removed last) come back first
             )
         )
-        shown = [_shown_row(_restore(s, item)) for item in kept]
+        back = [_restore(s, item) for item in kept]
+        lifts = {x.exercise for r in back if isinstance(r, StrengthSessionRow) for x in r.sets}
+        lift_state.refresh(s, athlete_id, lifts)
+        shown = [_shown_row(row) for row in back]
         s.execute(
             delete(RemovedRow).where(RemovedRow.athlete_id == athlete_id, RemovedRow.batch == batch)
         )

@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -36,8 +36,9 @@ from legday.errors import LegdayError, UnsupportedFileError
 from legday.model import Activity, AthleteProfile
 from legday.settings import Settings
 
+from . import lift_state
 from .blobs import BlobStore, sha256
-from .convert import set_from_row, set_to_row
+from .convert import set_to_row, set_values
 from .db import Database, ensure_athlete, lock_athlete
 from .labels import stored_label
 from .records import store_best_efforts
@@ -74,6 +75,8 @@ MAX_ZONE_SHIFT_H = 14
 SAME_TOTALS_TOLERANCE = 0.03
 
 Status = Literal["imported", "duplicate", "failed"]
+#: Strength sessions inserted per statement (their sets follow in one more).
+INSERT_BATCH: int = 1000
 
 
 @dataclass
@@ -306,6 +309,7 @@ class Importer:
                 for index, item in enumerate(decoded.activities):
                     if self._store_activity(session, athlete_id, file_row.id, index, item):
                         report.sessions += 1
+                lift_state.ensure(session, athlete_id)
                 new_sessions, new_sets = self._store_strength(
                     session, athlete_id, file_row.id, decoded
                 )
@@ -379,8 +383,14 @@ class Importer:
                 return False
             if same.label_kind is not None:  # the runner's word outlives the poorer copy
                 label = (same.label_kind, same.label_reps, same.labelled_at)
+            lifts = session.scalars(  # a watch's strength sets go with it
+                select(SetRow.exercise)
+                .join(StrengthSessionRow, SetRow.session_id == StrengthSessionRow.id)
+                .where(StrengthSessionRow.activity_id == same.id)
+            ).all()
             session.delete(same)
             session.flush()
+            lift_state.refresh(session, athlete_id, lifts)
         runner_kind = stored_label(label[0]) if label is not None else None
         if runner_kind is not None and item.kind is not None:
             item = judged_as_label(
@@ -427,21 +437,22 @@ class Importer:
         if first is None or start < first:
             self._first_start[activity.sport] = start
         if activity.sets:
-            session.add(
-                strength_row(
-                    athlete_id,
-                    file_id,
-                    strength_fingerprint(activity.start, activity.sets),
-                    activity.start,
-                    activity.utc_offset_s,
-                    activity.name,
-                    activity.duration_s,
-                    "fit",
-                    activity.sets,
-                    item.strength_verdict,
-                    activity_id=row.id,
-                )
+            lift = strength_row(
+                athlete_id,
+                file_id,
+                strength_fingerprint(activity.start, activity.sets),
+                activity.start,
+                activity.utc_offset_s,
+                activity.name,
+                activity.duration_s,
+                "fit",
+                activity.sets,
+                item.strength_verdict,
+                activity_id=row.id,
             )
+            session.add(lift)
+            session.flush()
+            lift_state.add(session, athlete_id, [(lift.id, activity.start, activity.sets)])
         return True
 
     def _store_strength(
@@ -456,29 +467,49 @@ class Importer:
                 )
             )
         )
-        n_sessions = n_sets = 0
+        fresh = []
         for item in decoded.strength:
-            s = item.session
-            if item.fingerprint in existing:
-                continue
-            existing.add(item.fingerprint)
-            session.add(
-                strength_row(
-                    athlete_id,
-                    file_id,
-                    item.fingerprint,
-                    s.start,
-                    s.utc_offset_s,
-                    s.name,
-                    s.duration_s,
-                    decoded.format,
-                    s.sets,
-                    item.verdict,
-                )
+            if item.fingerprint not in existing:
+                existing.add(item.fingerprint)
+                fresh.append(item)
+        # Core inserts, a batch at a time: a log of a million sets is not a million ORM objects.
+        for k in range(0, len(fresh), INSERT_BATCH):
+            batch = fresh[k : k + INSERT_BATCH]
+            ids = session.scalars(
+                insert(StrengthSessionRow).returning(
+                    StrengthSessionRow.id, sort_by_parameter_order=True
+                ),
+                [
+                    strength_values(
+                        athlete_id,
+                        file_id,
+                        item.fingerprint,
+                        item.session.start,
+                        item.session.utc_offset_s,
+                        item.session.name,
+                        item.session.duration_s,
+                        decoded.format,
+                        item.verdict,
+                    )
+                    for item in batch
+                ],
+            ).all()
+            sets = [
+                {**set_values(i, one), "session_id": ident}
+                for ident, item in zip(ids, batch, strict=True)
+                for i, one in enumerate(item.session.sets)
+            ]
+            if sets:
+                session.execute(insert(SetRow), sets)
+            lift_state.add(
+                session,
+                athlete_id,
+                [
+                    (ident, item.session.start, item.session.sets)
+                    for ident, item in zip(ids, batch, strict=True)
+                ],
             )
-            n_sessions += 1
-            n_sets += len(s.sets)
-        return n_sessions, n_sets
+        return len(fresh), sum(len(item.session.sets) for item in fresh)
 
 
 def stored_history(db: Database, athlete_id: int) -> list[dict[str, Any]]:
@@ -510,20 +541,10 @@ def stored_history(db: Database, athlete_id: int) -> list[dict[str, Any]]:
 
 
 def stored_e1rm(db: Database, athlete_id: int) -> dict[str, float]:
-    """The lifter's best e1RM per exercise over every stored set, kg."""
-    from legday.strength import E1rmTracker
-
+    """The lifter's best e1RM per exercise over every stored set, kg (from ``lift_state``,
+    never the sets themselves)."""
     with db.session() as session:
-        rows = session.scalars(
-            select(SetRow)
-            .join(StrengthSessionRow, SetRow.session_id == StrengthSessionRow.id)
-            .where(
-                StrengthSessionRow.athlete_id == athlete_id,
-                SetRow.load_kg.is_not(None),
-                SetRow.reps.is_not(None),
-            )
-        ).all()
-        return E1rmTracker().update(set_from_row(r) for r in rows)
+        return lift_state.bests(session, athlete_id)
 
 
 def strength_row(
@@ -539,11 +560,40 @@ def strength_row(
     verdict: dict[str, Any] | None,
     activity_id: int | None = None,
 ) -> StrengthSessionRow:
-    v = (verdict or {}).get("verdict", {})
     row = StrengthSessionRow(
+        **strength_values(
+            athlete_id,
+            file_id,
+            fingerprint,
+            start,
+            utc_offset_s,
+            name,
+            duration_s,
+            source_format,
+            verdict,
+        ),
+        activity_id=activity_id,
+    )
+    row.sets = [set_to_row(i, s) for i, s in enumerate(sets)]
+    return row
+
+
+def strength_values(
+    athlete_id: int,
+    file_id: int | None,
+    fingerprint: str,
+    start: datetime,
+    utc_offset_s: int | None,
+    name: str | None,
+    duration_s: float | None,
+    source_format: str,
+    verdict: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """A strength session's columns (its sets apart)."""
+    v = (verdict or {}).get("verdict", {})
+    return dict(
         athlete_id=athlete_id,
         file_id=file_id,
-        activity_id=activity_id,
         fingerprint=fingerprint,
         start=start,
         utc_offset_s=utc_offset_s,
@@ -554,8 +604,6 @@ def strength_row(
         counts_as_leg_day=bool(v.get("counts_as_leg_day", False)),
         verdict=verdict,
     )
-    row.sets = [set_to_row(i, s) for i, s in enumerate(sets)]
-    return row
 
 
 def _files_below(folder: Path, onerror: Callable[[OSError], None]) -> list[Path]:

@@ -33,6 +33,7 @@ from legday.week.check import (
     week_start,
 )
 
+from . import lift_state
 from .blobs import BlobStore
 from .convert import session_from_row
 from .db import Database, ensure_athlete, open_database
@@ -210,15 +211,29 @@ class Library:
         from legday.strength import load_catalog, strength_report
         from legday.strength.loads import LoadSteps
 
-        # The athlete's loads and units, as the plan's targets have them.
+        # Each lift's latest sessions and its count (lift_state), never every set; the
+        # athlete's loads and units, as the plan's targets have them.
+        recent, counts = self._recent_lifts()
         return strength_report(
-            self.strength_sessions(),
+            recent,
             load_catalog(),
             self.settings,
             exercise,
             steps=LoadSteps.of(self.profile, self.settings),
             can_load="dumbbells" in self.profile.equipment,
+            counts=counts,
         )
+
+    def _recent_lifts(self) -> tuple[list[StrengthSession], dict[str, int]]:
+        """The sessions among each lift's latest (:data:`lift_state.RECENT`), oldest first,
+        and how many sessions did each lift in all."""
+        athlete_id = self._athlete_id()
+        if athlete_id is None:
+            return [], {}
+        with self.db.session() as s:
+            found = lift_state.states(s, athlete_id)
+            rows = lift_state.recent_sessions(s, athlete_id, found)
+            return [session_from_row(r) for r in rows], {k: v.sessions for k, v in found.items()}
 
     def log(
         self, text: str, when: datetime | date | None = None, *, again: bool = False
@@ -305,6 +320,7 @@ class Library:
                     "`legday week` shows it",
                     "",
                 ) from exc
+            lift_state.add(s, athlete_id, [(row.id, session.start, session.sets)])
             row_id = row.id
         return LoggedSession(row_id, session, verdict)
 
@@ -380,8 +396,10 @@ class Library:
                 start = log_start(when, self.clock(), 0.0, self.profile.time_zone)
                 row.start = start
                 row.utc_offset_s = _offset(start, self.profile)
+            lifts = {x.exercise for x in row.sets}
             if new_sets is not None:
                 replace_sets(row, new_sets)
+                lifts |= {x.exercise for x in new_sets}
                 if row.source_format == "manual":  # its length was estimated from its sets
                     row.duration_s = estimated_duration_s(
                         new_sets, self.settings.rest_between_sets_s
@@ -405,6 +423,7 @@ class Library:
                 row.verdict = verdict
                 row.category = judged.get("category")
                 row.counts_as_leg_day = bool(judged.get("counts_as_leg_day", False))
+                lift_state.refresh(s, row.athlete_id, lifts)
         return self.strength_session(ident)
 
     # -- plan -----------------------------------------------------------------------------------
@@ -444,7 +463,7 @@ class Library:
             ]
             runs = infer_run_week(recent, today=monday - timedelta(days=1)) if recent else {}
         catalog = load_catalog()
-        sessions = self.strength_sessions()
+        sessions, _ = self._recent_lifts()  # each lift's latest sessions hold last week's
         own = {st.exercise for ss in sessions for st in ss.sets if st.mapped}
         last_week_start = datetime(this_monday.year, this_monday.month, this_monday.day, tzinfo=UTC)
         last_week = {

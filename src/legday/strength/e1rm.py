@@ -14,6 +14,7 @@ from legday.model import ExerciseSet, SetType
 __all__ = [
     "E1RMFormula",
     "E1rmTracker",
+    "best_e1rm",
     "brzycki",
     "e1rm",
     "epley",
@@ -100,6 +101,14 @@ def _check(load_kg: float, reps: float) -> None:
 E1RM_MAX_REPS = 12
 
 
+def best_e1rm(s: ExerciseSet) -> float | None:
+    """The set's e1RM where it counts toward the lifter's best (:class:`E1rmTracker`): not a
+    warm-up, at most :data:`E1RM_MAX_REPS` repetitions, with a load; else None."""
+    if s.set_type is SetType.WARMUP or s.reps is None or s.reps > E1RM_MAX_REPS:
+        return None
+    return set_e1rm(s)
+
+
 class E1rmTracker:
     """The lifter's best e1RM per exercise so far, kg, updated session by session.
 
@@ -115,9 +124,7 @@ class E1rmTracker:
     def update(self, sets: Iterable[ExerciseSet]) -> dict[str, float]:
         """Add ``sets`` (warm-ups and high-rep sets are ignored); returns the bests so far."""
         for s in sets:
-            if s.set_type is SetType.WARMUP or s.reps is None or s.reps > E1RM_MAX_REPS:
-                continue
-            value = set_e1rm(s)
+            value = best_e1rm(s)
             if value is not None and value > self.best.get(s.exercise, 0.0):
                 self.best[s.exercise] = value
         return dict(self.best)

@@ -85,9 +85,14 @@ def strength_report(
     *,
     steps: LoadSteps | None = None,
     can_load: bool = True,
+    counts: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """Per-exercise history summary, trend and next target for every catalog exercise in
     ``sessions``, or only for ``exercise`` (a key or any name the catalog knows).
+
+    ``sessions`` may be each lift's latest sessions only (a big log's store keeps those,
+    :mod:`legday.store.lift_state`); ``counts`` then gives how many sessions each lift has in
+    all (default: those in ``sessions``).
 
     ``steps`` are the loads the athlete has, in their units (:class:`LoadSteps`; default a
     metric gym), and ``can_load`` whether they can add load to bodyweight work: the targets are
@@ -121,7 +126,7 @@ def strength_report(
             {
                 "key": key,
                 "name": ex.name,
-                "sessions": len(history.exposures),
+                "sessions": (counts or {}).get(key, len(history.exposures)),
                 "e1rm_kg": _kg(history.current_e1rm_kg) if _external_load(ex) else None,
                 "trend": _trend(history, _external_load(ex), say),
                 "last": last_row,
