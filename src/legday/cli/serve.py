@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .common import DbOption, console, example, guarded, home
+from .common import DbOption, console, example, fail, guarded, home
 
 EPILOG = example(
     "legday serve",
@@ -40,10 +40,13 @@ def serve(
     charts with its verdict, your lifts, next week's plan (with an .ics download) and an
     import page, plus a JSON API at /api (documented at /docs). Imports run in a child
     process, one at a time. Stop it with Ctrl+C."""
-    import uvicorn
+    try:
+        import uvicorn
 
+        from legday.web import create_app
+    except ImportError as exc:  # installed without the dashboard's extra
+        fail(f"legday serve needs the dashboard's packages ({exc.name}): pip install 'legday[web]'")
     from legday.store.library import Library
-    from legday.web import create_app
     from legday.web.security import check_bind
     from legday.web.server import server_config
 
