@@ -32,6 +32,7 @@ EXPECTED = [
     "analyze",
     "assess",
     "load_catalog",
+    "open",
     "parse_log",
     "plan_week",
     "read",

@@ -29,7 +29,11 @@ from legday.synth import Device, SyntheticAthlete, generate_history, write_histo
 def demo_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The files of a two-week demo runner, as ``legday demo`` writes them: FIT, GPX and TCX
     runs from its GPS and barometer watch, and a Strong CSV."""
-    folder = tmp_path_factory.mktemp("records")
+    return write_demo_files(tmp_path_factory.mktemp("records"))
+
+
+def write_demo_files(folder: Path) -> Path:
+    """Two weeks of the demo's runner, written to ``folder``."""
     watch = Device(DEMO_WATCH, has_gps=True, has_baro=True, noise=1)
     history = generate_history(weeks=2, seed=4, device=watch, end=date(2026, 11, 22))
     write_history(history, folder, formats=("fit", "gpx", "tcx"))

@@ -7,6 +7,9 @@ The public API. Everything a user or a notebook needs is importable from here::
     activity = legday.read("morning-run.fit")        # FIT, GPX, TCX, gzipped or not
     result = legday.assess(activity)                   # analysis + verdict
     print(result.verdict.headline())
+
+    history = legday.open()                            # your stored sessions (or a home, a URL)
+    history.sessions_frame()                           # every session, as a pandas DataFrame
 """
 
 from typing import TYPE_CHECKING, Any
@@ -45,6 +48,7 @@ if TYPE_CHECKING:
     from legday.io.strength_csv import read_strength_csv
     from legday.plan import plan_week
     from legday.stimulus import Verdict
+    from legday.store.frames import open_library as open
     from legday.strength import load_catalog, parse_log
 
 __version__ = "0.1.0"
@@ -58,6 +62,7 @@ _LAZY: dict[str, str] = {
     "analyze": "legday.analysis",
     "assess": "legday.assessment",
     "load_catalog": "legday.strength",
+    "open": "legday.store.frames",
     "parse_log": "legday.strength",
     "plan_week": "legday.plan",
     "read": "legday.io.reader",
@@ -68,13 +73,17 @@ _LAZY: dict[str, str] = {
 }
 
 
+#: Public names that their module calls otherwise.
+_LAZY_NAMES: dict[str, str] = {"open": "open_library"}
+
+
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'legday' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(module), _LAZY_NAMES.get(name, name))
     globals()[name] = value
     return value
 
@@ -109,6 +118,7 @@ __all__ = [
     "analyze",
     "assess",
     "load_catalog",
+    "open",
     "parse_log",
     "plan_week",
     "read",

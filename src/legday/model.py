@@ -16,14 +16,18 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from legday.errors import ConfigError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
 
 __all__ = [
     "CHANNELS",
@@ -327,10 +331,79 @@ class Activity:
     def channel(self, name: str) -> FloatArray:
         return self.samples[name]
 
+    def to_pandas(self, tz: str | None = None) -> pd.DataFrame:
+        """The samples as a pandas DataFrame, one column per channel, indexed by the time of
+        each sample (``time``), time-zone aware: in ``tz`` (an IANA name such as
+        ``Europe/Berlin``), else in the recording's own offset, else UTC. A sample without a
+        time stamp has ``NaT``. Needs pandas (``pip install 'legday[pandas]'``)."""
+        pandas = _optional("pandas", "Activity.to_pandas()")
+        stamps = pandas.to_datetime(self.samples["timestamp"], unit="s", utc=True)
+        index = pandas.DatetimeIndex(stamps, name="time").tz_convert(self._zone(tz))
+        columns = {k: v for k, v in self.samples.items() if k != "timestamp"}
+        return pandas.DataFrame(columns, index=index)
+
+    def to_polars(self, tz: str | None = None) -> pl.DataFrame:
+        """The samples as a polars DataFrame: a time-zone-aware ``time`` column first (polars
+        has no index; ``tz`` as in :meth:`to_pandas`, an offset of a fraction of an hour as
+        UTC), then one column per channel. Needs
+        polars (``pip install 'legday[polars]'``)."""
+        polars = _optional("polars", "Activity.to_polars()")
+        zone = self._zone(tz)
+        stamps = np.round(self.samples["timestamp"] * 1e6)
+        micros = polars.Series("time", stamps, dtype=polars.Float64, nan_to_null=True)
+        time = micros.cast(polars.Int64).cast(polars.Datetime("us", time_zone="UTC"))
+        frame = polars.DataFrame(
+            {k: v for k, v in self.samples.items() if k != "timestamp"}, nan_to_null=False
+        )
+        # polars reads tz database names only: a fixed offset of a fraction of an hour is UTC
+        out: pl.DataFrame = frame.insert_column(
+            0, time.dt.convert_time_zone(getattr(zone, "key", "UTC"))
+        )
+        return out
+
+    def _zone(self, tz: str | None) -> Any:
+        """``tz`` as a time zone, else the recording's own offset, else UTC."""
+        if tz is not None:
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            try:
+                return ZoneInfo(tz)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ConfigError(
+                    f"unknown time zone {tz!r} (an IANA name, e.g. Europe/Berlin)"
+                ) from None
+        if self.utc_offset_s is None:
+            return UTC
+        return _offset_zone(self.utc_offset_s)
+
     @staticmethod
     def empty_samples(n: int) -> dict[str, FloatArray]:
         """All standard channels, ``n`` samples each, filled with NaN."""
         return {key: np.full(n, np.nan) for key in CHANNELS}
+
+
+def _optional(module: str, what: str) -> Any:
+    """An optional dependency, imported when first used, or an ImportError saying how to get
+    it (the core needs neither pandas nor polars)."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise ImportError(
+            f"{what} needs {module}, which is not installed: pip install 'legday[{module}]'"
+        ) from exc
+
+
+def _offset_zone(offset_s: int) -> Any:
+    """A fixed UTC offset as a zone polars and pandas both read: ``Etc/GMT-2`` for +02:00
+    (the tz database's signs are inverted); a fraction of an hour as a ``timezone``."""
+    from zoneinfo import ZoneInfo
+
+    if offset_s % 3600 == 0 and -14 <= offset_s // 3600 <= 12:
+        hours = -offset_s // 3600
+        return ZoneInfo("Etc/GMT" if hours == 0 else f"Etc/GMT{hours:+d}")
+    return timezone(timedelta(seconds=offset_s))
 
 
 Sex = Literal["m", "f"]
