@@ -124,17 +124,16 @@ def _run(
 @contextmanager
 def _client(scheduler: str | None, workers: int) -> Iterator[Client]:
     """A client of ``scheduler``, or of a new local cluster of ``workers`` single-threaded
-    processes, closed on the way out; the dashboard only where bokeh is installed."""
+    processes, closed on the way out."""
     from distributed import Client, LocalCluster
 
     if scheduler:
         with Client(scheduler) as client:
             yield client
         return
-    dashboard = ":0" if importlib.util.find_spec("bokeh") is not None else None
-    with (
+    with (  # the dashboard on a free port (served only where bokeh is installed)
         LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=dashboard
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         Client(cluster) as client,
     ):
