@@ -16,7 +16,7 @@ from legday.plan.placement import LIFT_HOUR, RUN_HOUR, RUN_MIN
 from legday.plan.result import Block, Plan
 from legday.settings import Settings
 from legday.week.rules import legs_after_race_h
-from test_plan_sessions import CATALOG, coach_checklist
+from test_plan_sessions import CATALOG, coach_checklist, examples
 
 S = Settings()
 START = date(2026, 11, 30)
@@ -83,7 +83,7 @@ def main_lift_track(block: Block) -> dict[str, list[tuple[int, int, float, bool,
     experience=st.sampled_from(["novice", "intermediate", "advanced"]),
     dumbbells=st.sampled_from([(), (4.0, 8.0, 12.0), (6.0, 10.0)]),
 )
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_an_8_week_block_passes_the_coach_checklist(
     runs: dict[str, str], kit: set[str], experience: str, dumbbells: tuple[float, ...]
 ) -> None:
@@ -126,7 +126,7 @@ def test_an_8_week_block_passes_the_coach_checklist(
     kit=st.sets(st.sampled_from(EQUIPMENT)),
     available=st.sets(st.sampled_from(WEEKDAYS), min_size=2),
 )
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_a_block_toward_a_race_honours_it_and_passes_the_checklist(
     runs: dict[str, str], offset: int, km: float | None, kit: set[str], available: set[str]
 ) -> None:

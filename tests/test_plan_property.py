@@ -20,6 +20,7 @@ from legday.plan.placement import LIFT_HOUR, RUN_HOUR, make_menu
 from legday.plan.sessions import build_session
 from legday.settings import Settings
 from legday.week.rules import RULES, WeekSession, WeekSessions
+from test_plan_sessions import coach_checklist, examples
 
 MONDAY = date(2026, 11, 30)
 S = Settings()
@@ -91,7 +92,7 @@ day_minutes = st.dictionaries(
     kit=st.sets(st.sampled_from(EQUIPMENT)),
     experience=st.sampled_from(["novice", "intermediate", "advanced"]),
 )
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_every_plan_passes_the_hard_rules_or_nothing_can(
     runs: dict[str, str], minutes: dict[str, int], kit: set[str], experience: str
 ) -> None:
@@ -106,6 +107,7 @@ def test_every_plan_passes_the_hard_rules_or_nothing_can(
     assert not [v for r in HARD if r.id == "R11" for v in r.check(week, S)]
     for day, s in plan.strength_sessions:
         assert S.micro_session_min <= s.minutes <= minutes[day.weekday]
+        coach_checklist(s.exercises, kit)
     lifts = [s for s in week.sessions]
     passes = hard_ok(lifts, week.context)
     # R10's placement is soft: listed when it gives, never a sign that a hard rule gave.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 
 import pytest
@@ -100,6 +101,13 @@ def test_sessions_fit_the_day_and_the_equipment(
     lo, hi = S.sets_per_exercise
     assert all(lo <= e.sets <= hi for e in s.exercises)
     coach_checklist(s.exercises, kit)
+
+
+def examples(default: int) -> int:
+    """Hypothesis examples for a plan property: ``default``, or $LEGDAY_PLAN_EXAMPLES for a long
+    run of the coach's checklist (``LEGDAY_PLAN_EXAMPLES=2000 pytest tests/test_plan_property.py
+    tests/test_plan_coach.py`` checks thousands of plans and blocks)."""
+    return int(os.environ.get("LEGDAY_PLAN_EXAMPLES", default))
 
 
 def coach_checklist(exercises: Sequence[PlannedExercise], kit: set[str]) -> None:
