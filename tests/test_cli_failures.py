@@ -87,12 +87,15 @@ TYPICAL: dict[str, list[str]] = {
     "rm": ["s1"],
     "edit": ["s1", "--rpe", "7"],
     "week": [],
+    "records": [],
     "plan": [],
     "serve": ["--port", "1"],
     "label": ["1", "--kind", "race"],
     "labels export": [],
     "profile show": [],
     "profile set": ["hr_max=188"],
+    "batch": ["{run}", "--out", "study"],
+    "batch-summary": ["study"],
 }
 
 

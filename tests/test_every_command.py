@@ -130,7 +130,21 @@ CASES: dict[str, Callable[[Demo], list[Case]]] = {
         ([f"s{d.lift_id}", "--notes", "felt strong", "--rpe", "8", *d.db], "felt strong"),
     ],
     "serve": lambda d: [],  # a server that runs until stopped: test_serve_answers
+    "batch": lambda d: [
+        ([str(d.files), "--out", str(d.home / "study"), "--workers", "1", "--json"], '"rows"'),
+    ],
+    "batch-summary": lambda d: [([_study(d), "--json"], '"leg_days"')],
 }
+
+
+def _study(d: Demo) -> str:
+    """A batch's output of the demo's files (``batch-summary`` reads one), made once."""
+    from legday.batch import run_batch
+
+    out = d.home / "summary-study"
+    if not out.exists():
+        run_batch([str(d.files)], str(out), workers=1)
+    return str(out)
 
 
 @pytest.fixture(scope="session")
