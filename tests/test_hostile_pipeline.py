@@ -405,15 +405,15 @@ def test_a_database_refusal_fails_that_file_alone(
     file's transaction and fails it, named; the next file imports."""
     import legday.store.importer as importer_mod
 
-    real_row = importer_mod.strength_row
+    real_values = importer_mod.strength_values
 
-    def row(*args: Any, **kw: Any) -> Any:
-        out = real_row(*args, **kw)
-        if out.name == "B":  # the legacy Strong sample's workout
-            out.sets[0].reps = 10**30
+    def values(*args: Any, **kw: Any) -> Any:
+        out = real_values(*args, **kw)
+        if out["name"] == "B":  # the legacy Strong sample's workout
+            out["utc_offset_s"] = 10**30
         return out
 
-    monkeypatch.setattr(importer_mod, "strength_row", row)
+    monkeypatch.setattr(importer_mod, "strength_values", values)
     folder = tmp_path / "batch"
     folder.mkdir()
     (folder / "a.csv").write_bytes(seed("strong.csv"))
