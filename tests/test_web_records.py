@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from legday.home import Home
+from legday.store.library import Library
 from legday.store.records import EFFORT_LABELS, records
 from legday.web import create_app
 from test_web_support import LOOPBACK, XSS_NAME, Demo, build_demo
@@ -76,3 +81,38 @@ def test_the_load_chart_names_its_axes_and_its_band(client: TestClient, demo: De
     legend = html.split('aria-label="Training load over the last four weeks"')[1]
     legend = legend.split('<ul class="legend">')[1].split("</ul>")[0]
     assert f'<i style="background: {band.group(1)}"></i>this week (shaded)' in legend
+
+
+def test_unknown_ids_and_bad_values_get_the_styled_error_page(client: TestClient) -> None:
+    for path, status, words in (
+        ("/activity/999999", 404, "no activity with id 999999"),
+        ("/activity/abc", 422, "activity_id 'abc'"),
+        ("/year?year=abc", 422, "year 'abc'"),
+        ("/year?year=3000", 422, "year"),
+        ("/strength/session/x", 422, "session_id 'x'"),
+        ("/no-such-page", 404, "No such page."),
+    ):
+        got = client.get(path)
+        assert got.status_code == status, path
+        assert got.headers["content-type"].startswith("text/html"), path
+        assert "<nav>" in got.text and words in html.unescape(got.text), path
+    # the API keeps its JSON
+    assert client.get("/api/activity/abc").headers["content-type"] == "application/json"
+    assert client.get("/api/nothing").json() == {"detail": "Not Found"}
+
+
+def test_a_profile_change_shows_on_the_next_page(tmp_path: Path, demo: Demo) -> None:
+    home = Home(tmp_path)
+    home.save_profile(demo.profile)
+
+    def factory() -> Library:
+        lib = demo.factory()
+        lib.profile, lib.settings = home.profile(), home.settings()
+        return lib
+
+    with TestClient(create_app(factory, home=tmp_path), base_url=LOOPBACK) as c:
+        before = c.get("/records").text.split('id="totals-month"')[1]
+        assert " km</td>" in before
+        home.save_profile(replace(home.profile(), units="imperial"))
+        after = c.get("/records").text.split('id="totals-month"')[1]
+        assert " mi</td>" in after and " km</td>" not in after

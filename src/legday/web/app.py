@@ -9,19 +9,26 @@ template; charts are inline SVG from :mod:`legday.web.svg` and :mod:`legday.web.
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from legday import __version__
 from legday.errors import LegdayError, NotFoundError
+from legday.home import CONFIG_NAME, Home
 
 from .security import (
     BodyTimeout,
@@ -64,17 +71,33 @@ def _templates() -> Jinja2Templates:
 
 
 class _LibraryHolder:
-    """Opens the library once, on first use, and closes it at shutdown."""
+    """Opens the library once, on first use, and closes it at shutdown. With the home folder
+    known, a change to its ``legday.toml`` (``legday profile set`` while the dashboard runs)
+    reaches the library's profile and settings on the next request."""
 
-    def __init__(self, factory: LibraryFactory) -> None:
+    def __init__(self, factory: LibraryFactory, home: Path | None = None) -> None:
         self.factory = factory
         self.library: Library | None = None
         self.lock = threading.Lock()
+        self.config = home / CONFIG_NAME if home is not None else None
+        self.seen: tuple[int, int] | None = None
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            st = self.config.stat() if self.config is not None else None
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size) if st is not None else None
 
     def get(self) -> Library:
         with self.lock:
+            stamp = self._stamp()
             if self.library is None:
                 self.library = self.factory()
+            elif self.config is not None and stamp != self.seen:
+                home = Home(self.config.parent)
+                self.library.profile, self.library.settings = home.profile(), home.settings()
+            self.seen = stamp
             return self.library
 
     def close(self) -> None:
@@ -82,6 +105,17 @@ class _LibraryHolder:
             if self.library is not None:
                 self.library.close()
                 self.library = None
+
+
+def _what_was_wrong(exc: RequestValidationError) -> str:
+    """A page's bad address in one sentence: which value, and what it should be."""
+    parts = []
+    for error in exc.errors()[:3]:
+        where = [str(p) for p in error.get("loc", ()) if p not in ("path", "query", "body")]
+        value = error.get("input")
+        shown = f" {value!r}" if isinstance(value, str | int | float) else ""
+        parts.append(f"{'.'.join(where) or 'the address'}{shown}: {error.get('msg', 'invalid')}")
+    return "This address has a value the page cannot use — " + "; ".join(parts) + "."
 
 
 def get_library(request: Request) -> Library:
@@ -106,7 +140,7 @@ def create_app(
     path; without it the page says ``<home>``. Uploads are imported by ``import_job`` in an
     :class:`~legday.web.uploads.ImportWorker`'s child process, one at a time.
     """
-    holder = _LibraryHolder(library_factory)
+    holder = _LibraryHolder(library_factory, home)
     imports = ImportWorker(import_job)
 
     @asynccontextmanager
@@ -145,6 +179,30 @@ def create_app(
             return JSONResponse({"error": str(exc)}, status_code=status)
         return app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
             request, "error.html", {"status": status, "message": str(exc)}, status_code=status
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/api") or request.url.path.startswith("/static"):
+            return await http_exception_handler(request, exc)
+        message = "No such page." if exc.status_code == 404 else str(exc.detail)
+        return _error_page(request, exc.status_code, message, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api"):
+            return await request_validation_exception_handler(request, exc)
+        return _error_page(request, 422, _what_was_wrong(exc))
+
+    def _error_page(
+        request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        return app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
+            request,
+            "error.html",
+            {"status": status, "message": message},
+            status_code=status,
+            headers=headers,
         )
 
     # the last added runs first: the gates, then the origin check, the size and the body's pace
