@@ -29,16 +29,18 @@ from legday.model import AthleteProfile
 from legday.settings import Settings
 
 from .chunk import DONE_DIR, TABLE_DIR, ChunkResult, Shared, process_chunk
-from .sources import chunks, discover
+from .sources import Source, chunks, discover
 
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = ["DEFAULT_CHUNK", "BatchResult", "done_set", "run_batch", "sweep_orphans"]
+__all__ = ["DEFAULT_CHUNK", "BatchResult", "auto_chunk", "done_set", "run_batch", "sweep_orphans"]
 
 #: Files per chunk: a chunk's rows are a few kB a file, so a worker's memory stays flat; large
 #: enough that the per-task cost of Dask (~1 ms) is small next to ~50 ms of analysis per file.
 DEFAULT_CHUNK = 64
+#: Chunks per worker at the least, so the last chunks do not leave workers idle.
+CHUNKS_PER_WORKER = 4
 
 _PART = re.compile(r"part-([0-9a-f]{32})(?:-\d+)?\.parquet$")
 
@@ -69,15 +71,16 @@ def run_batch(
     client: Client | None = None,
     scheduler: str | None = None,
     workers: int = 2,
-    chunk_size: int = DEFAULT_CHUNK,
+    chunk_size: int | None = None,
     on_start: Callable[[str | None], None] | None = None,
     progress: bool = False,
 ) -> BatchResult:
     """Analyse every file below ``inputs`` into the Parquet activity table at ``out``.
 
     ``client`` (an open Dask client) wins over ``scheduler`` (an address), which wins over a
-    local cluster of ``workers`` processes. ``on_start(dashboard_link)`` is called once the
-    cluster is up; ``progress`` shows Dask's progress bar on the terminal.
+    local cluster of ``workers`` processes. ``chunk_size`` files go to a task (default:
+    :func:`auto_chunk`). ``on_start(dashboard_link)`` is called once the cluster is up and its
+    workers have imported the pipeline; ``progress`` shows Dask's progress bar on the terminal.
     """
     from fsspec.core import url_to_fs
 
@@ -85,13 +88,13 @@ def run_batch(
     fs.makedirs(root, exist_ok=True)
     sweep_orphans(out)
     shared = Shared(profile or AthleteProfile(), settings or Settings(), done_set(out))
-    work = list(chunks(discover(inputs), chunk_size))
+    sources = list(discover(inputs))
     if client is not None:
-        counts = _run(client, work, out, shared, on_start, progress)
+        counts = _run(client, sources, chunk_size, out, shared, on_start, progress)
         dashboard = _dashboard(client)
     else:
         with _client(scheduler, workers) as own:
-            counts = _run(own, work, out, shared, on_start, progress)
+            counts = _run(own, sources, chunk_size, out, shared, on_start, progress)
             dashboard = _dashboard(own)
     sweep_orphans(out)
     return BatchResult(counts, dashboard)
@@ -99,7 +102,8 @@ def run_batch(
 
 def _run(
     client: Client,
-    work: list[list[Any]],
+    sources: list[Source],
+    chunk_size: int | None,
     out: str,
     shared: Shared,
     on_start: Callable[[str | None], None] | None,
@@ -107,10 +111,13 @@ def _run(
 ) -> ChunkResult:
     from distributed import progress as progress_bar
 
+    client.run(_warm_up)
     if on_start is not None:
         on_start(_dashboard(client))
-    if not work:
+    if not sources:
         return ChunkResult()
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    work = list(chunks(sources, chunk_size or auto_chunk(len(sources), workers)))
     [shared_future] = client.scatter([shared], broadcast=True)
     futures = client.map(process_chunk, work, out=out, shared=shared_future, pure=False)
     if progress:
@@ -119,6 +126,23 @@ def _run(
     for result in client.gather(futures):
         total = total + result
     return total
+
+
+def _warm_up() -> None:
+    """Import the pipeline and load the exercise catalog on a worker, once, before any chunk."""
+    import legday.assessment
+    import legday.io.archive
+    import legday.io.reader
+    import legday.store.work  # noqa: F401
+    from legday.strength import load_catalog
+
+    load_catalog()
+
+
+def auto_chunk(files: int, workers: int) -> int:
+    """Files per chunk: :data:`DEFAULT_CHUNK`, or fewer so that every worker gets at least
+    :data:`CHUNKS_PER_WORKER` chunks (a small batch still spreads over the cluster)."""
+    return max(1, min(DEFAULT_CHUNK, -(-files // (CHUNKS_PER_WORKER * workers))))
 
 
 @contextmanager

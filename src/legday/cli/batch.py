@@ -59,8 +59,11 @@ def batch(
     scheduler: Scheduler = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes of the local cluster.")] = 2,
     chunk: Annotated[
-        int, typer.Option(min=1, help="Files per task: a worker holds one chunk's rows.")
-    ] = 64,
+        int | None,
+        typer.Option(
+            min=1, help="Files per task (a worker holds one chunk's rows); default: up to 64."
+        ),
+    ] = None,
     json_out: Json = False,
 ) -> None:
     """Analyse and judge every file with the same functions as `legday import`, on Dask, into a
