@@ -194,18 +194,23 @@ class Library:
         return check_week_of(day, facts, self.settings)
 
     # -- strength -------------------------------------------------------------------------------
-    def strength_sessions(self) -> list[StrengthSession]:
-        """Every stored strength session, oldest first, as model objects."""
+    def strength_sessions(self, weeks: int | None = None) -> list[StrengthSession]:
+        """Every stored strength session, oldest first, as model objects; with ``weeks``, only
+        those of the ``weeks`` weeks up to the newest one (read by the index on start, so the
+        cost is the window's, not the history's)."""
+        from sqlalchemy import func
+
         athlete_id = self._athlete_id()
         if athlete_id is None:
             return []
+        mine = StrengthSessionRow.athlete_id == athlete_id
+        query = select(StrengthSessionRow).where(mine).order_by(StrengthSessionRow.start)
         with self.db.session() as s:
-            rows = s.scalars(
-                select(StrengthSessionRow)
-                .where(StrengthSessionRow.athlete_id == athlete_id)
-                .order_by(StrengthSessionRow.start)
-            ).all()
-            return [session_from_row(r) for r in rows]
+            if weeks is not None:
+                newest = s.scalar(select(func.max(StrengthSessionRow.start)).where(mine))
+                if newest is not None:
+                    query = query.where(StrengthSessionRow.start >= newest - timedelta(weeks=weeks))
+            return [session_from_row(r) for r in s.scalars(query).all()]
 
     def strength_report(self, exercise: str | None = None) -> dict[str, Any]:
         from legday.strength import load_catalog, strength_report
@@ -614,19 +619,23 @@ class Library:
         )
         return streams
 
-    def strength_trends(self) -> dict[str, Any]:
+    def strength_trends(
+        self, weeks: int | None = None, report: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
         """The lifting history over time, JSON-ready::
 
             {"e1rm": [{"key", "name", "points": [{"date", "e1rm_kg"}, …]}, …],
              "weekly_hard_sets": [{"week": "2026-11-16", "muscles": {key: sets, …}}, …]}
 
         ``e1rm`` holds the exercises whose recorded load is the whole load lifted (as in
-        :meth:`strength_report`), each session's best e1RM; weeks are ISO weeks by Monday."""
+        :meth:`strength_report`, or ``report`` when the caller has it), each session's best
+        e1RM; weeks are ISO weeks by Monday. ``weeks`` keeps the weeks up to the newest
+        session (the first may be partial); None, the whole history."""
         from legday.strength import exercise_history, load_catalog, weekly_hard_sets
 
         catalog = load_catalog()
-        sessions = self.strength_sessions()
-        report = self.strength_report()
+        sessions = self.strength_sessions(weeks)
+        report = report or self.strength_report()
         e1rm: list[dict[str, Any]] = []
         for row in report["exercises"]:
             if row["e1rm_kg"] is None:

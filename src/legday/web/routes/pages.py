@@ -26,6 +26,10 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
+#: Weeks of lifting the strength page draws (e1RM trends; the hard-set grid shows the last 8):
+#: a year, so the page reads a year's sessions whatever the history's length.
+TREND_WEEKS = 52
+
 Lib = Annotated[Library, Depends(get_library)]
 DateQuery = Annotated[date | None, Query()]
 
@@ -103,7 +107,8 @@ def label_form(
 @router.get("/strength", response_class=HTMLResponse)
 def strength_page(request: Request, lib: Lib) -> Response:
     units = to_units(lib.profile.units)
-    view = strength_view(lib.strength_report(), lib.strength_trends(), units)
+    report = lib.strength_report()
+    view = strength_view(report, lib.strength_trends(TREND_WEEKS, report), units)
     return _page(request, "strength.html", {"units": units, **view})
 
 

@@ -1,0 +1,82 @@
+"""The strength page reads a window of the lifting history, never all of it (issue 18)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+import legday.store.library as library_module
+from legday.model import AthleteProfile
+from legday.settings import Settings
+from legday.store.blobs import BlobStore
+from legday.store.db import open_database
+from legday.store.library import Library
+from legday.web import create_app
+from legday.web.routes.pages import TREND_WEEKS
+
+#: Weekly squat sessions logged, oldest first, more than the page's window.
+WEEKS = TREND_WEEKS + 20
+FIRST = date(2024, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("lifts")
+    lib = _library(path)
+    for week in range(WEEKS):
+        load = 60 + week * 0.5
+        lib.log(f"back squat 3x5 @ {load}kg rir 2", FIRST + timedelta(weeks=week))
+    lib.close()
+    return path
+
+
+def _library(path: Path) -> Library:
+    return Library(
+        db=open_database(f"sqlite:///{path / 'legday.sqlite'}"),
+        blobs=BlobStore(path / "originals"),
+        profile=AthleteProfile(),
+        settings=Settings(),
+    )
+
+
+@pytest.fixture
+def converted(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+    """Every strength session the library turns from a row into a model object."""
+    seen: list[Any] = []
+    real = library_module.session_from_row
+
+    def counting(row: Any) -> Any:
+        seen.append(row.id)
+        return real(row)
+
+    monkeypatch.setattr(library_module, "session_from_row", counting)
+    yield seen
+
+
+def test_trends_of_a_window_are_the_whole_trends_cut(folder: Path) -> None:
+    lib = _library(folder)
+    try:
+        whole, window = lib.strength_trends(), lib.strength_trends(weeks=8)
+    finally:
+        lib.close()
+    (squat,) = whole["e1rm"]
+    (recent,) = window["e1rm"]
+    assert len(squat["points"]) == WEEKS
+    assert recent["points"] == squat["points"][-len(recent["points"]) :]
+    assert 8 <= len(recent["points"]) <= 9
+    assert (
+        window["weekly_hard_sets"] == whole["weekly_hard_sets"][-len(window["weekly_hard_sets"]) :]
+    )
+
+
+def test_the_strength_page_reads_a_year_not_the_history(folder: Path, converted: list[Any]) -> None:
+    client = TestClient(create_app(lambda: _library(folder)), base_url="http://127.0.0.1")
+    page = client.get("/strength")
+    assert page.status_code == 200 and "Back Squat" in page.text
+    # the report reads each lift's latest sessions (lift state), the trends the year's
+    assert converted and len(set(converted)) <= TREND_WEEKS + 1 < WEEKS
