@@ -270,6 +270,30 @@ def fmt_kg(kg: float | None) -> str:
     return f"{kg:g}"
 
 
+#: The foot, m (exact by the international yard and pound agreement, 1959).
+METRES_PER_FOOT = 0.3048
+
+
+def fmt_ascent(metres: float | None, units: str = "metric") -> str:
+    """``57 m``, or ``187 ft`` in imperial units; ``0 m`` when not recorded."""
+    value = metres if metres is not None and math.isfinite(metres) else 0.0
+    return f"{value / METRES_PER_FOOT:.0f} ft" if units == "imperial" else f"{value:.0f} m"
+
+
+def fmt_local(moment: datetime | float | str, time_zone: str, clock: bool = False) -> str:
+    """A moment (an aware datetime, POSIX seconds or an ISO 8601 string with its offset) on the
+    athlete's clock: ``Tue 2026-11-17 07:32 CET``, or ``07:32:05 CET`` with ``clock``."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    elif not isinstance(moment, datetime):
+        moment = datetime.fromtimestamp(moment, UTC)
+    local = moment.astimezone(ZoneInfo(time_zone))
+    return local.strftime("%H:%M:%S %Z" if clock else "%a %Y-%m-%d %H:%M %Z")
+
+
 def fmt_distance(metres: float | None, units: str = "metric") -> str:
     if metres is None or not math.isfinite(metres):
         return "–"

@@ -11,7 +11,16 @@ from rich.table import Table
 
 from legday.summary import activity_summary, channel_stats
 
-from .common import console, example, fmt_distance, fmt_duration, guarded, home, print_json
+from .common import (
+    console,
+    example,
+    fmt_distance,
+    fmt_duration,
+    fmt_local,
+    guarded,
+    home,
+    print_json,
+)
 
 
 @guarded
@@ -44,13 +53,17 @@ def inspect(
         )
         console.print(head)
         console.print(
-            f"  start {info['local_start']}  duration {fmt_duration(info['duration_s'])}  "
+            f"  start {fmt_local(info['local_start'], profile.time_zone)}  "
+            f"duration {fmt_duration(info['duration_s'])}  "
             f"distance {fmt_distance(info['distance_m'], profile.units)}  "
             f"records {info['records']}  laps {len(info['laps'])}  sets {info['sets']}"
         )
         table = Table("channel", "count", "min", "max", "mean")
         for name, st in info["channels"].items():
-            if st["count"]:
+            if st["count"] and name == "timestamp":  # time stamps on the athlete's clock
+                first, last = (fmt_local(st[k], profile.time_zone, True) for k in ("min", "max"))
+                table.add_row("time", str(st["count"]), first, last, "")
+            elif st["count"]:
                 table.add_row(
                     escape(name),
                     str(st["count"]),

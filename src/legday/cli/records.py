@@ -12,6 +12,7 @@ from .common import (
     DbOption,
     console,
     example,
+    fmt_ascent,
     fmt_distance,
     fmt_duration,
     fmt_pace,
@@ -21,13 +22,6 @@ from .common import (
 )
 
 EPILOG = example("legday records", "legday records --json")
-
-#: The foot, m (exact by the international yard and pound agreement, 1959).
-METRES_PER_FOOT = 0.3048
-
-
-def _ascent(metres: float, units: str) -> str:
-    return f"{metres / METRES_PER_FOOT:.0f} ft" if units == "imperial" else f"{metres:.0f} m"
 
 
 def _load(kg: float, units: str) -> str:
@@ -87,6 +81,6 @@ def records(
                 str(t.sessions),
                 fmt_distance(t.distance_m, units),
                 fmt_duration(t.duration_s),
-                _ascent(t.ascent_m, units),
+                fmt_ascent(t.ascent_m, units),
             )
         console.print(totals)

@@ -18,8 +18,10 @@ from .common import (
     DbOption,
     console,
     example,
+    fmt_ascent,
     fmt_distance,
     fmt_duration,
+    fmt_local,
     fmt_pace,
     fmt_speed,
     guarded,
@@ -91,7 +93,7 @@ def analyze(
         print_json(data[0] if len(data) == 1 else data)
         return
     for r in results:
-        render_analysis(r.to_dict(profile.units), profile.units)
+        render_analysis(r.to_dict(profile.units), profile.units, profile.time_zone)
         if explain:
             render_explanation(r.to_dict(profile.units), profile.units)
 
@@ -121,14 +123,14 @@ def _classify_table() -> dict[str, Any]:
     return dict(Settings().to_dict()["classify"])
 
 
-def render_analysis(d: dict[str, Any], units: str) -> None:
+def render_analysis(d: dict[str, Any], units: str, time_zone: str = "UTC") -> None:
     v = d["verdict"]
     console.print(f"[bold]{escape(v['headline'])}[/]")
     hr = d["hr"]
     console.print(
-        f"{escape(str(d['sport']))} · {d['start']} · {fmt_duration(d['duration_s'])} "
-        f"(moving {fmt_duration(d['moving_s'])}) · {fmt_distance(d['distance_m'], units)} · "
-        f"ascent {d['ascent_m'] or 0:.0f} m"
+        f"{escape(str(d['sport']))} · {fmt_local(d['start'], time_zone)} · "
+        f"{fmt_duration(d['duration_s'])} (moving {fmt_duration(d['moving_s'])}) · "
+        f"{fmt_distance(d['distance_m'], units)} · ascent {fmt_ascent(d['ascent_m'], units)}"
     )
     run = d["sport"] in RUNNING_SPORTS
     if run:
