@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 EPILOG = example(
     "legday batch archive/ --out study/",
-    "legday batch 'export/*/*.zip' runs/ --out study/ --scheduler tcp://10.0.0.5:8786",
+    "legday batch 'exports/*.zip' --out study/ --scheduler tcp://10.0.0.5:8786",
 )
 SUMMARY_EPILOG = example(
     "legday batch-summary study/", "legday batch-summary study/ --out weeks.parquet --json"
