@@ -42,8 +42,15 @@ Scheduler = Annotated[
 
 
 def _require_batch() -> None:
-    if any(importlib.util.find_spec(name) is None for name in _NEEDS):
+    if not all(_installed(name) for name in _NEEDS):
         fail(INSTALL_HINT)
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:  # an import hook that refuses it
+        return False
 
 
 @guarded
