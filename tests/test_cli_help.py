@@ -50,3 +50,15 @@ def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.output.startswith("legday ")
+
+
+@pytest.mark.parametrize("path", _command_paths(), ids=lambda p: " ".join(p) or "legday")
+def test_no_flag_shows_a_value_it_does_not_take(path: list[str]) -> None:
+    """A flag (--json, --help, --undo…) shows no ``<bool>``; an option with a value keeps its
+    type (``--port <int range>``)."""
+    result = runner.invoke(app, [*path, "--help"], terminal_width=120)
+    assert result.exit_code == 0, result.output
+    assert "<bool>" not in result.output and "BOOLEAN" not in result.output
+    assert "--help" in result.output
+    if path == ["serve"]:
+        assert "<int range>" in result.output

@@ -139,6 +139,25 @@ def _database_failure(exc: Exception) -> str:
     return f"database error: {reason}"
 
 
+def _flags_without_metavar() -> None:
+    """A flag takes no value, so its help names none: Typer 0.2x writes ``<bool>`` beside every
+    flag (``--json <bool>``), which reads as if it wanted one. Options with a value keep theirs."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "legday_flags", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag and self.metavar is None else shown(self, ctx)
+
+    display_type_rich.legday_flags = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_without_metavar()
+
+
 class OneLineErrors(TyperGroup):
     """The root command group: a bad option or argument is one line on stderr too
     (``legday: error: No such option: --x (see `legday week --help`)``), not a usage box, and
