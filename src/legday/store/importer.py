@@ -473,12 +473,12 @@ class Importer:
                 existing.add(item.fingerprint)
                 fresh.append(item)
         # Core inserts, a batch at a time: a log of a million sets is not a million ORM objects.
+        tables = StrengthSessionRow.metadata.tables
+        connection, sessions = session.connection(), tables["strength_sessions"]
         for k in range(0, len(fresh), INSERT_BATCH):
             batch = fresh[k : k + INSERT_BATCH]
-            ids = session.scalars(
-                insert(StrengthSessionRow).returning(
-                    StrengthSessionRow.id, sort_by_parameter_order=True
-                ),
+            ids = connection.scalars(
+                insert(sessions).returning(sessions.c.id, sort_by_parameter_order=True),
                 [
                     strength_values(
                         athlete_id,
@@ -500,7 +500,7 @@ class Importer:
                 for i, one in enumerate(item.session.sets)
             ]
             if sets:
-                session.execute(insert(SetRow), sets)
+                connection.execute(insert(tables["strength_sets"]), sets)
             lift_state.add(
                 session,
                 athlete_id,
