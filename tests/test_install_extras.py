@@ -84,4 +84,4 @@ def test_a_command_that_needs_an_extra_names_it(tmp_path: Path) -> None:
     assert "pip install 'legday[web]'" in err and "Traceback" not in err
     result, _, err = _run(["week", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/x"], tmp_path)
     assert result["code"] == 1
-    assert "psycopg" in err and "Traceback" not in err
+    assert "pip install 'legday[postgres]'" in err and "Traceback" not in err

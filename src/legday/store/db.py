@@ -232,7 +232,10 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
                     ) from exc
     try:
         engine = create_engine(connect_url, future=True)
-    except (SQLAlchemyError, ImportError, ValueError) as exc:
+    except ImportError as exc:  # the driver is an extra (legday[postgres])
+        extra = " (pip install 'legday[postgres]')" if exc.name == "psycopg" else ""
+        raise ConfigError(f"cannot use database URL {_shown(url)}: {exc}{extra}") from exc
+    except (SQLAlchemyError, ValueError) as exc:
         raise ConfigError(f"cannot use database URL {_shown(url)}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
