@@ -116,9 +116,8 @@ def _assert_rows_match_analyze(rows: list[dict[str, Any]], path: str, source: st
 def test_every_file_has_its_rows_once_equal_to_analyze(
     archive: Path, client: Client, tmp_path: Path
 ) -> None:
-    out = tmp_path / "study"
-    result = run_batch([str(archive)], str(out), client=client, chunk_size=3)
-    rows = _table(out)
+    result = run_batch([str(archive)], str(tmp_path), client=client, chunk_size=3)
+    rows = _table(tmp_path)
     runs = sorted(p for p in (archive / "ann").iterdir() if p.suffix in (".fit", ".tcx"))
     # every run, the CSV, two zip members and the broken file; the CSV's sessions are rows
     assert result.counts.files == len(runs) + 4
@@ -157,13 +156,13 @@ def test_a_zip_member_is_judged_as_the_file_itself(
 def test_a_rerun_skips_everything_already_done(
     archive: Path, client: Client, tmp_path: Path
 ) -> None:
-    out = tmp_path / "study"
-    first = run_batch([str(archive)], str(out), client=client, chunk_size=4)
-    before = _table(out)
-    again = run_batch([str(archive)], str(out), client=client, chunk_size=4)
-    assert again.counts.files == 0 and again.counts.rows == 0
+    first = run_batch([str(archive)], str(tmp_path), client=client)
+    before = _table(tmp_path)
+    again = run_batch([str(archive)], str(tmp_path), client=client)
+    assert first.counts.files > 0 and len(before) == first.counts.rows
+    assert (again.counts.files, again.counts.rows) == (0, 0)
     assert again.counts.skipped == first.counts.files
-    assert _table(out) == before
+    assert _table(tmp_path) == before
 
 
 def test_rows_without_their_done_set_file_are_removed(

@@ -105,7 +105,8 @@ def _items(source: Source) -> Iterator[WorkItem | dict[str, Any]]:
             if head != _ZIP_MAGIC:
                 data = head + fh.read(MAX_INPUT_BYTES + 1 - len(head))
     except (OSError, ValueError) as exc:
-        yield _unreadable(source, "NotFoundError" if _missing(exc) else "FileError", exc)
+        missing = isinstance(exc, FileNotFoundError)
+        yield _unreadable(source, "NotFoundError" if missing else "FileError", exc)
         return
     if head == _ZIP_MAGIC:
         yield from _zip_items(source)
@@ -168,10 +169,6 @@ def _row_for(
     who = source.athlete if isinstance(source, Source) else athlete or "unknown"
     key = "name:" + hashlib.sha256(name.encode()).hexdigest()
     return error_row(name, key, who, error_type, error)
-
-
-def _missing(exc: Exception) -> bool:
-    return isinstance(exc, FileNotFoundError)
 
 
 def _write(rows: list[dict[str, Any]], done: list[dict[str, Any]], out: str) -> None:

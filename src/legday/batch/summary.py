@@ -30,20 +30,24 @@ __all__ = ["RULE_IDS", "SUMMARY_SCHEMA", "summarise", "summary_table"]
 
 #: The week rules a summary row reports.
 RULE_IDS = ("R8", "R9", "R10", "R11")
-#: Columns of the activity table a summary reads.
-COLUMNS = [
+#: Columns :func:`~legday.store.facts.activity_facts` reads as they are.
+_AS_STORED = (
     "sport",
     "start",
     "utc_offset_s",
     "duration_s",
     "distance_m",
     "kind",
-    "overload",
-    "trimp",
-    "cardio_band_s",
-    "above_band_s",
     "category",
     "counts_as_leg_day",
+    "trimp",
+)
+#: Columns of the activity table a summary reads.
+COLUMNS = [
+    *_AS_STORED,
+    "overload",
+    "cardio_band_s",
+    "above_band_s",
     "strength_load",
     "lower_body",
     "coverage",
@@ -79,18 +83,19 @@ def summarise(
     """A row per athlete and ISO week of the activity table a batch wrote into ``out``, in
     athlete and week order: a Dask task per athlete partition (on the current Dask client when
     there is one, else on Dask's local threads)."""
-    import dask
+    from dask.base import compute
+    from dask.delayed import delayed
     from fsspec.core import url_to_fs
 
     from .chunk import TABLE_DIR
 
     fs, root = url_to_fs(out)
     folders = sorted(fs.glob(f"{root}/{TABLE_DIR}/athlete=*"))
-    task = dask.delayed(_athlete_weeks, pure=True)
+    task = delayed(_athlete_weeks, pure=True)
     parts = [
         task(out, folder, profile or AthleteProfile(), settings or Settings()) for folder in folders
     ]
-    return [row for part in dask.compute(*parts) for row in part]
+    return [row for part in compute(*parts) for row in part]
 
 
 def summary_table(rows: list[dict[str, Any]]) -> pa.Table:
@@ -174,17 +179,3 @@ def _facts(i: int, r: dict[str, Any], profile: AthleteProfile) -> SessionFacts |
     )
     facts = activity_facts(row, profile)
     return replace(facts, coverage=frozenset(r["coverage"] or ()), lower_body=bool(r["lower_body"]))
-
-
-#: Columns :func:`~legday.store.facts.activity_facts` reads as they are.
-_AS_STORED = (
-    "sport",
-    "start",
-    "utc_offset_s",
-    "duration_s",
-    "distance_m",
-    "kind",
-    "category",
-    "counts_as_leg_day",
-    "trimp",
-)
