@@ -16,6 +16,7 @@ from legday.settings import Settings
 from legday.store.blobs import BlobStore
 from legday.store.db import open_database
 from legday.store.library import Library
+from legday.strength import exercise_history
 from legday.web import create_app
 from legday.web.routes.pages import TREND_WEEKS
 
@@ -30,7 +31,8 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lib = _library(path)
     for week in range(WEEKS):
         load = 60 + week * 0.5
-        lib.log(f"back squat 3x5 @ {load}kg rir 2", FIRST + timedelta(weeks=week))
+        hinge = f"; romanian deadlift 3x8 @ {load - 10}kg rir 2" if week % 2 else ""
+        lib.log(f"back squat 3x5 @ {load}kg rir 2{hinge}", FIRST + timedelta(weeks=week))
     lib.close()
     return path
 
@@ -64,14 +66,31 @@ def test_trends_of_a_window_are_the_whole_trends_cut(folder: Path) -> None:
         whole, window = lib.strength_trends(), lib.strength_trends(weeks=8)
     finally:
         lib.close()
-    (squat,) = whole["e1rm"]
-    (recent,) = window["e1rm"]
+    squat, recent = (
+        next(x for x in t["e1rm"] if x["key"] == "back_squat") for t in (whole, window)
+    )
     assert len(squat["points"]) == WEEKS
     assert recent["points"] == squat["points"][-len(recent["points"]) :]
     assert 8 <= len(recent["points"]) <= 9
     assert (
         window["weekly_hard_sets"] == whole["weekly_hard_sets"][-len(window["weekly_hard_sets"]) :]
     )
+
+
+def test_trend_points_are_each_exposures_best_e1rm(folder: Path) -> None:
+    lib = _library(folder)
+    try:
+        trends, sessions = lib.strength_trends(), lib.strength_sessions()
+    finally:
+        lib.close()
+    assert len(trends["e1rm"]) == 2
+    for lift in trends["e1rm"]:
+        history = exercise_history(sessions, lift["key"])
+        assert lift["points"] == [
+            {"date": e.local_date, "e1rm_kg": round(e.best_e1rm_kg, 1)}
+            for e in history.exposures
+            if e.best_e1rm_kg is not None
+        ]
 
 
 def test_the_strength_page_reads_a_year_not_the_history(folder: Path, converted: list[Any]) -> None:

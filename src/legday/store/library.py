@@ -631,21 +631,27 @@ class Library:
         :meth:`strength_report`, or ``report`` when the caller has it), each session's best
         e1RM; weeks are ISO weeks by Monday. ``weeks`` keeps the weeks up to the newest
         session (the first may be partial); None, the whole history."""
-        from legday.strength import exercise_history, load_catalog, weekly_hard_sets
+        from legday.strength import load_catalog, weekly_hard_sets
+        from legday.strength.progression import Exposure
 
         catalog = load_catalog()
         sessions = self.strength_sessions(weeks)
         report = report or self.strength_report()
+        # Each lift's exposures in one pass over the sessions (oldest first): a point is an
+        # exposure's best e1RM, which needs no deload flags (exercise_history's quadratic part).
+        exposures: dict[str, list[Exposure]] = {}
+        for ss in sessions:
+            for key in dict.fromkeys(x.exercise for x in ss.sets):
+                sets = tuple(x for x in ss.sets if x.exercise == key)
+                exposures.setdefault(key, []).append(Exposure(ss.start, sets, ss.utc_offset_s))
         e1rm: list[dict[str, Any]] = []
         for row in report["exercises"]:
             if row["e1rm_kg"] is None:
                 continue
-            ex = catalog.get(row["key"])
-            history = exercise_history(sessions, row["key"], assisted=ex.assisted)
             points = [
-                {"date": e.local_date, "e1rm_kg": round(e.best_e1rm_kg, 1)}
-                for e in history.exposures
-                if e.best_e1rm_kg is not None
+                {"date": e.local_date, "e1rm_kg": round(best, 1)}
+                for e in exposures.get(row["key"], ())
+                if (best := e.best_e1rm_kg) is not None
             ]
             if points:
                 e1rm.append({"key": row["key"], "name": row["name"], "points": points})
