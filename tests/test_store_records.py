@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -147,3 +148,31 @@ def test_cli_records_prints_what_the_library_finds(lib: Library) -> None:
     assert "Personal records" in table.output and "400 m" in table.output
     assert best.local_start.date().isoformat() in table.output
     assert "Totals per month" in table.output and "ascent" in table.output
+
+
+def test_a_read_only_database_still_gives_every_record(tmp_path: Path, demo_files: Path) -> None:
+    """A run stored without its efforts, on a database this process may only read (SQLite's
+    ``immutable``: writes fail as on a read-only file): found on the way, not stored."""
+    url = f"sqlite:///{tmp_path / 'legday.sqlite'}"
+    writer = Library(
+        db=open_database(url),
+        blobs=BlobStore(tmp_path / "originals"),
+        profile=SyntheticAthlete.default().profile(),
+        settings=Settings(),
+    )
+    try:
+        assert writer.import_paths([demo_files], workers=1).ok
+        expected = records(writer).personal
+        with writer.db.session() as s:
+            s.execute(sa.delete(BestEffortRow))
+    finally:
+        writer.close()
+    reader = replace(
+        writer,
+        db=open_database(f"sqlite:///file:{tmp_path / 'legday.sqlite'}?immutable=1&uri=true"),
+    )
+    try:
+        assert records(reader).personal == expected
+        assert _efforts(reader) == {}  # nothing written
+    finally:
+        reader.close()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import delete, exists, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from legday.analysis.efforts import EFFORT_DISTANCES, best_efforts
@@ -182,6 +182,48 @@ def personal_records(
     return [best[name] for name in EFFORT_DISTANCES if name in best]
 
 
+def _unstored_efforts(
+    db: Database, athlete_id: int, profile: AthleteProfile
+) -> list[PersonalRecord]:
+    """The best efforts of the runs that have none stored, found but not stored."""
+    with db.session() as s:
+        rows = s.execute(
+            select(
+                ActivityRow.id,
+                ActivityRow.start,
+                ActivityRow.utc_offset_s,
+                ActivityRow.name,
+                ActivityRow.samples,
+            ).where(
+                ActivityRow.athlete_id == athlete_id,
+                ActivityRow.sport.in_(RUN_SPORTS),
+                ~exists().where(BestEffortRow.activity_id == ActivityRow.id),
+            )
+        ).all()
+    return [
+        PersonalRecord(
+            e.distance,
+            e.distance_m,
+            e.elapsed_s,
+            r.id,
+            local_time(r.start, r.utc_offset_s, profile),
+            r.name,
+        )
+        for r in rows
+        for e in effort_rows(athlete_id, r.id, unpack_samples(r.samples))
+        if e.elapsed_s is not None
+    ]
+
+
+def _fastest_each(found: Iterable[PersonalRecord]) -> list[PersonalRecord]:
+    """The fastest of ``found`` for each distance, shortest distance first; of equal times,
+    the earliest run."""
+    best: dict[str, PersonalRecord] = {}
+    for r in sorted(found, key=lambda r: (r.elapsed_s, r.local_start)):
+        best.setdefault(r.distance, r)
+    return [best[name] for name in EFFORT_DISTANCES if name in best]
+
+
 @dataclass
 class Totals:
     """Everything done in one week, month or year (``first`` is its first day)."""
@@ -330,9 +372,14 @@ def records(lib: Library) -> Records:
     athlete_id = lib._athlete_id()
     if athlete_id is None:
         return Records([], [], {p: [] for p in PERIODS})
-    fill_best_efforts(lib.db, athlete_id)
+    try:
+        fill_best_efforts(lib.db, athlete_id)
+        unstored: list[PersonalRecord] = []
+    except OperationalError:  # a database this process may only read: found, not stored
+        unstored = _unstored_efforts(lib.db, athlete_id, lib.profile)
+    personal = personal_records(lib.db, athlete_id, lib.profile)
     return Records(
-        personal_records(lib.db, athlete_id, lib.profile),
+        _fastest_each(personal + unstored),
         lift_records(lib.strength_trends()["e1rm"]),
         {p: period_totals(lib.db, athlete_id, lib.profile, p, limit=RECENT[p]) for p in PERIODS},
     )
