@@ -29,7 +29,9 @@ from big_strength_log import big_strong_csv
 _MEASURED = """
 import resource, subprocess, sys
 done = subprocess.run([sys.executable, "-m", "legday", *sys.argv[1:]], stdout=subprocess.DEVNULL)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+used = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{used.ru_utime + used.ru_stime:.2f}")
+print(used.ru_maxrss)
 sys.exit(done.returncode)
 """
 #: One watch file imported after the big log (a real 10 km run, in the shared real data).
@@ -37,8 +39,9 @@ FIT = Path(__file__).resolve().parents[2] / "shared/data/real/python-fitparse/te
 FIT_FILE = FIT / "compressed-speed-distance.fit"
 
 
-def timed(args: list[str], home: Path, timeout: float) -> tuple[float, float, str]:
-    """Wall seconds, the child's peak RSS in MiB, and its outcome."""
+def timed(args: list[str], home: Path, timeout: float) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds (user and system, workers included), the child's peak RSS in
+    MiB, and its outcome."""
     env = {**os.environ, "LEGDAY_HOME": str(home)}
     t0 = time.perf_counter()
     child = subprocess.Popen(
@@ -51,14 +54,16 @@ def timed(args: list[str], home: Path, timeout: float) -> tuple[float, float, st
     )
     try:
         out, err = child.communicate(timeout=timeout)
-        *_, last = out.strip().splitlines() or ["0"]
+        *_, cpu, last = ["nan", "nan", *out.strip().splitlines()]
         peak_kib = float(last) if last.isdigit() else float("nan")
+        cpu_s = float(cpu)
         outcome = "ok" if child.returncode == 0 else f"exit {child.returncode}: {err[-300:]}"
     except subprocess.TimeoutExpired:
         os.killpg(child.pid, signal.SIGKILL)
         child.communicate()
-        peak_kib, outcome = float("nan"), f"not finished after {timeout:.0f} s"
-    return time.perf_counter() - t0, peak_kib / 1024, outcome
+        peak_kib, cpu_s = float("nan"), float("nan")
+        outcome = f"not finished after {timeout:.0f} s"
+    return time.perf_counter() - t0, cpu_s, peak_kib / 1024, outcome
 
 
 def main() -> None:
@@ -81,8 +86,11 @@ def main() -> None:
         ]
         for label, args in steps:
             limit = options.timeout if label == "import the log" else options.command_timeout
-            wall, rss, outcome = timed(args, home, limit)
-            print(f"{label:<18} {wall:7.2f} s  peak RSS {rss:7.0f} MiB  {outcome}", flush=True)
+            wall, cpu, rss, outcome = timed(args, home, limit)
+            print(
+                f"{label:<18} {wall:7.2f} s (CPU {cpu:7.2f} s)  peak RSS {rss:5.0f} MiB  {outcome}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
