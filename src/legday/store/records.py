@@ -168,18 +168,19 @@ def personal_records(
             .where(BestEffortRow.athlete_id == athlete_id, BestEffortRow.elapsed_s.is_not(None))
             .order_by(BestEffortRow.elapsed_s, ActivityRow.start)
         ).all()
-    best: dict[str, PersonalRecord] = {}
-    for r in rows:
-        if r.distance in EFFORT_DISTANCES and r.distance not in best:
-            best[r.distance] = PersonalRecord(
-                r.distance,
-                r.distance_m,
-                r.elapsed_s,
-                r.id,
-                local_time(r.start, r.utc_offset_s, profile),
-                r.name,
-            )
-    return [best[name] for name in EFFORT_DISTANCES if name in best]
+    return _fastest_each(
+        _record(r, r.distance, r.distance_m, r.elapsed_s, profile)
+        for r in rows
+        if r.distance in EFFORT_DISTANCES
+    )
+
+
+def _record(
+    run: Any, distance: str, metres: float, elapsed_s: float, profile: AthleteProfile
+) -> PersonalRecord:
+    """A record set by ``run`` (a row with its id, start, offset and name)."""
+    local = local_time(run.start, run.utc_offset_s, profile)
+    return PersonalRecord(distance, metres, elapsed_s, run.id, local, run.name)
 
 
 def _unstored_efforts(
@@ -201,14 +202,7 @@ def _unstored_efforts(
             )
         ).all()
     return [
-        PersonalRecord(
-            e.distance,
-            e.distance_m,
-            e.elapsed_s,
-            r.id,
-            local_time(r.start, r.utc_offset_s, profile),
-            r.name,
-        )
+        _record(r, e.distance, e.distance_m, e.elapsed_s, profile)
         for r in rows
         for e in effort_rows(athlete_id, r.id, unpack_samples(r.samples))
         if e.elapsed_s is not None
