@@ -254,3 +254,28 @@ def test_the_core_and_the_cli_import_no_dask() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_an_fsspec_file_system_other_than_local(
+    archive: Path, client: Client, tmp_path: Path
+) -> None:
+    """Inputs on fsspec's in-memory file system (shared with the threads of the cluster), as
+    they would be on s3://: a file and a zip, which a worker copies to a local file to read."""
+    import fsspec
+
+    memory = fsspec.filesystem("memory")
+    run = next(p for p in sorted((archive / "ann").iterdir()) if p.suffix == ".fit")
+    memory.pipe("/legday-test/cat/run.fit", run.read_bytes())
+    memory.pipe("/legday-test/cat/export.zip", (archive / "bob" / "export.zip").read_bytes())
+    try:
+        result = run_batch(["memory://legday-test/cat"], str(tmp_path), client=client)
+    finally:
+        memory.rm("/legday-test", recursive=True)
+    rows = _table(tmp_path)
+    assert result.counts.files == 3 and result.counts.failed == 0
+    assert {r["athlete"] for r in rows} == {"cat"}
+    folder = memory.unstrip_protocol("/legday-test/cat")  # the URL a worker opens
+    sources = {r["source"] for r in rows}
+    assert f"{folder}/run.fit" in sources
+    assert sum(s.startswith(f"{folder}/export.zip!activities/") for s in sources) == 2
+    _assert_rows_match_analyze(rows, str(run), f"{folder}/run.fit")

@@ -22,7 +22,7 @@ from legday.settings import Settings
 from legday.store.work import WorkItem, decode_item
 
 from .rows import DONE_SCHEMA, SCHEMA, error_row, rows_of
-from .sources import Source
+from .sources import Source, is_local
 
 __all__ = ["DONE_DIR", "TABLE_DIR", "ChunkResult", "Shared", "process_chunk"]
 
@@ -131,22 +131,28 @@ def _zip_items(source: Source) -> Iterator[WorkItem | dict[str, Any]]:
 
     fs, path = url_to_fs(source.url)
     local = None
-    if "file" not in (fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,)):
+    if not is_local(fs):
         handle, local = tempfile.mkstemp(suffix=".zip")
         os.close(handle)
         fs.get_file(path, local)
+
+    def named(text: str) -> str:  # the zip by its URL, not by the local copy's name
+        return text.replace(local, source.url) if local else text
+
     members = 0
     try:
         for m in iter_archive_members(local or path):
             members += 1
+            name = named(m.name)
             if m.error is not None:
-                yield _row_for(m.name, type(m.error).__name__, str(m.error), source.athlete)
+                error = named(str(m.error))
+                yield _row_for(name, type(m.error).__name__, error, source.athlete)
             else:
                 data = m.data or b""
                 digest = hashlib.sha256(data).hexdigest()
-                yield WorkItem(name=m.name, data=data, sha256=digest, strava=m.strava)
+                yield WorkItem(name=name, data=data, sha256=digest, strava=m.strava)
     except LegdayError as exc:
-        yield _row_for(source, type(exc).__name__, str(exc))
+        yield _row_for(source, type(exc).__name__, named(str(exc)))
         return
     finally:
         if local is not None:

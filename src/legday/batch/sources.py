@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["EXTENSIONS", "Source", "chunks", "discover"]
+__all__ = ["EXTENSIONS", "Source", "athlete_of", "chunks", "discover", "is_local"]
 
 #: Names a folder or glob walk takes: activity files (also gzipped), zips and lifting logs.
 EXTENSIONS = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz", ".zip", ".csv")
@@ -45,7 +45,7 @@ def discover(inputs: Iterable[str]) -> Iterator[Source]:
         else:
             names = [path]
         for name in sorted(names):
-            url = name if _is_local(fs) else fs.unstrip_protocol(name)
+            url = name if is_local(fs) else fs.unstrip_protocol(name)
             if url not in seen:  # named twice (a folder and a glob in it): read once
                 seen.add(url)
                 yield Source(url, athlete_of(name))
@@ -76,7 +76,8 @@ def _wanted(path: str, below: str = "") -> bool:
     return lower.endswith(EXTENSIONS) and not lower.endswith(_SKIP_SUFFIX)
 
 
-def _is_local(fs: object) -> bool:
+def is_local(fs: object) -> bool:
+    """Whether ``fs`` is the local file system (its paths are plain paths)."""
     protocol = getattr(fs, "protocol", "")
     protocols = (protocol,) if isinstance(protocol, str) else tuple(protocol)
     return "file" in protocols or "local" in protocols
