@@ -37,9 +37,9 @@ def serve(
 ) -> None:
     """Serve the dashboard: your newest week with its rules and body map, every session in a
     filtered list, a month calendar and a year of weekly totals, each run's route, splits and
-    charts with its verdict, your records and totals, your lifts, next week's plan (with an .ics download) and an
-    import page, plus a JSON API at /api (documented at /docs). Imports run in a child
-    process, one at a time. Stop it with Ctrl+C."""
+    charts with its verdict, your records and totals, your lifts, next week's plan (with an
+    .ics download) and an import page, plus a JSON API at /api (documented at /docs). Imports
+    run in a child process, one at a time. Stop it with Ctrl+C."""
     try:
         import uvicorn
 
