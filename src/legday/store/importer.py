@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -441,12 +441,8 @@ class Importer:
                 athlete_id,
                 file_id,
                 strength_fingerprint(activity.start, activity.sets),
-                activity.start,
-                activity.utc_offset_s,
-                activity.name,
-                activity.duration_s,
+                activity,
                 "fit",
-                activity.sets,
                 item.strength_verdict,
                 activity_id=row.id,
             )
@@ -484,10 +480,7 @@ class Importer:
                         athlete_id,
                         file_id,
                         item.fingerprint,
-                        item.session.start,
-                        item.session.utc_offset_s,
-                        item.session.name,
-                        item.session.duration_s,
+                        item.session,
                         decoded.format,
                         item.verdict,
                     )
@@ -547,34 +540,36 @@ def stored_e1rm(db: Database, athlete_id: int) -> dict[str, float]:
         return lift_state.bests(session, athlete_id)
 
 
+class Recorded(Protocol):
+    """What a strength session's row takes from a :class:`StrengthSession` or a watch's
+    :class:`Activity` with sets."""
+
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def utc_offset_s(self) -> int | None: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def duration_s(self) -> float | None: ...
+    @property
+    def sets(self) -> tuple[Any, ...]: ...
+
+
 def strength_row(
     athlete_id: int,
     file_id: int | None,
     fingerprint: str,
-    start: datetime,
-    utc_offset_s: int | None,
-    name: str | None,
-    duration_s: float | None,
+    session: Recorded,
     source_format: str,
-    sets: Iterable[Any],
     verdict: dict[str, Any] | None,
     activity_id: int | None = None,
 ) -> StrengthSessionRow:
     row = StrengthSessionRow(
-        **strength_values(
-            athlete_id,
-            file_id,
-            fingerprint,
-            start,
-            utc_offset_s,
-            name,
-            duration_s,
-            source_format,
-            verdict,
-        ),
+        **strength_values(athlete_id, file_id, fingerprint, session, source_format, verdict),
         activity_id=activity_id,
     )
-    row.sets = [set_to_row(i, s) for i, s in enumerate(sets)]
+    row.sets = [set_to_row(i, s) for i, s in enumerate(session.sets)]
     return row
 
 
@@ -582,10 +577,7 @@ def strength_values(
     athlete_id: int,
     file_id: int | None,
     fingerprint: str,
-    start: datetime,
-    utc_offset_s: int | None,
-    name: str | None,
-    duration_s: float | None,
+    session: Recorded,
     source_format: str,
     verdict: dict[str, Any] | None,
 ) -> dict[str, Any]:
@@ -595,10 +587,10 @@ def strength_values(
         athlete_id=athlete_id,
         file_id=file_id,
         fingerprint=fingerprint,
-        start=start,
-        utc_offset_s=utc_offset_s,
-        name=name,
-        duration_s=duration_s,
+        start=session.start,
+        utc_offset_s=session.utc_offset_s,
+        name=session.name,
+        duration_s=session.duration_s,
         source_format=source_format,
         category=v.get("category"),
         counts_as_leg_day=bool(v.get("counts_as_leg_day", False)),

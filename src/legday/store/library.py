@@ -308,12 +308,8 @@ class Library:
                 athlete_id,
                 None,
                 strength_fingerprint(session.start, session.sets),
-                session.start,
-                session.utc_offset_s,
-                session.name,
-                session.duration_s,
+                session,
                 "manual",
-                session.sets,
                 verdict,
             )
             s.add(row)
