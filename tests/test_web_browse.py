@@ -171,3 +171,25 @@ def test_import_results_link_to_their_sessions(tmp_path: Path) -> None:
         page = c.post("/import", files=[("files", ("next.gpx", later, "application/gpx+xml"))])
         link = re.search(r'<td class="created"><a href="(/activity/\d+)"', page.text)
         assert link is not None and c.get(link[1]).status_code == 200
+
+
+def test_pages_read_from_each_tables_first_rows(demo: Demo) -> None:
+    lib = demo.factory()
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    try:
+        for oldest_first in (False, True):
+            whole = lib.sessions(limit=1000, oldest_first=oldest_first)
+            assert whole.total > 6 and {r.type for r in whole.rows} == {"activity", "strength"}
+            event.listen(lib.db.engine, "before_cursor_execute", seen)
+            pages = [lib.sessions(offset=k, limit=3, oldest_first=oldest_first) for k in (0, 3, 6)]
+            event.remove(lib.db.engine, "before_cursor_execute", seen)
+            assert [r.id for p in pages for r in p.rows] == [r.id for r in whole.rows[:9]]
+    finally:
+        lib.close()
+    listing = [s for s in statements if "UNION ALL" in s and "count(" not in s.lower()]
+    # each table's branch is cut to offset + limit rows before the page is taken
+    assert listing and all(s.count("LIMIT") == 3 for s in listing)

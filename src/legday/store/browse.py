@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Subquery, false, func, literal, null, select, true, union_all
+from sqlalchemy import ColumnElement, Select, false, func, literal, null, select, true, union_all
 
 from legday.model import AthleteProfile
 
@@ -125,8 +125,8 @@ def _is_strength(wanted: str) -> ColumnElement[bool]:
     return true() if wanted == STRENGTH else false()
 
 
-def _selects(athlete_id: int, f: SessionFilter, zone: str) -> Subquery:
-    """Both tables' matching sessions as one UNION ALL of the listed columns."""
+def _selects(athlete_id: int, f: SessionFilter, zone: str) -> tuple[Select[Any], Select[Any]]:
+    """Both tables' matching sessions, the listed columns of each."""
     lo, hi = _bounds(f, zone)
     a, s = ActivityRow, StrengthSessionRow
     lifted = select(s.activity_id).where(s.athlete_id == athlete_id, s.activity_id.is_not(None))
@@ -172,7 +172,7 @@ def _selects(athlete_id: int, f: SessionFilter, zone: str) -> Subquery:
         s.duration_s.label("duration_s"),
         null().label("distance_m"),
     ).where(*lift_where)
-    return union_all(activities, lifts).subquery()
+    return activities, lifts
 
 
 def list_sessions(
@@ -191,12 +191,21 @@ def list_sessions(
     offset = max(0, offset)
     if athlete_id is None:
         return SessionPage([], 0, offset, limit, f)
-    union = _selects(athlete_id, f, profile.time_zone)
-    order = union.c.start.asc() if oldest_first else union.c.start.desc()
+    both = _selects(athlete_id, f, profile.time_zone)
+    union = union_all(*both).subquery()
+    # Each table's first offset + limit rows in the page's order (the index on start), then
+    # the page from those: a page reads its rows, never the whole history sorted.
+    firsts = []
+    for branch in both:
+        start, ident = branch.selected_columns.start, branch.selected_columns.id
+        by = start.asc() if oldest_first else start.desc()
+        firsts.append(select(branch.order_by(by, ident.asc()).limit(offset + limit).subquery()))
+    page = union_all(*firsts).subquery()
+    order = page.c.start.asc() if oldest_first else page.c.start.desc()
     with db.session() as session:
         total = int(session.scalar(select(func.count()).select_from(union)) or 0)
         rows = session.execute(
-            select(union).order_by(order, union.c.type, union.c.id).offset(offset).limit(limit)
+            select(page).order_by(order, page.c.type, page.c.id).offset(offset).limit(limit)
         ).all()
     listed = [
         SessionRow(
