@@ -121,11 +121,15 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+#: One table's select of the listed columns.
+Branch = Select[*tuple[Any, ...]]
+
+
 def _is_strength(wanted: str) -> ColumnElement[bool]:
     return true() if wanted == STRENGTH else false()
 
 
-def _selects(athlete_id: int, f: SessionFilter, zone: str) -> tuple[Select[Any], Select[Any]]:
+def _selects(athlete_id: int, f: SessionFilter, zone: str) -> tuple[Branch, Branch]:
     """Both tables' matching sessions, the listed columns of each."""
     lo, hi = _bounds(f, zone)
     a, s = ActivityRow, StrengthSessionRow
