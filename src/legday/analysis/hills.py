@@ -159,10 +159,18 @@ def _usable(sig: Signals) -> tuple[FloatArray, float] | None:
     return z, max(CLIMB_HYSTERESIS_M, CLIMB_NOISE_HYSTERESIS * noise)
 
 
-def _effort(
-    sig: Signals, a: int, p: int, grade: float, moving: IntArray, moved_m: FloatArray
-) -> float:
-    """Grade-adjusted moving speed of the climb from index ``a`` to its top ``p``, m/s."""
+def _moved(sig: Signals, a: int = 0, b: int | None = None) -> tuple[IntArray, FloatArray]:
+    """Cumulative counted points and metres moved over ``[a, b)`` (a leading 0 each), so any
+    stretch's moving speed is two differences."""
+    counted = sig.counted[a:b]
+    moving: IntArray = np.r_[0, np.cumsum(counted)]
+    moved_m: FloatArray = np.r_[0.0, np.cumsum(np.where(counted, sig.speed_mps[a:b], 0.0))]
+    return moving, moved_m
+
+
+def _effort(a: int, p: int, grade: float, moving: IntArray, moved_m: FloatArray) -> float:
+    """Grade-adjusted moving speed of the climb from index ``a`` to its top ``p``, m/s
+    (indices into the arrays of :func:`_moved`)."""
     factor = float(
         np.interp(min(grade, CLIMB_GRADE_LIMIT), grade_mod.STRAVA_GRADES, grade_mod.STRAVA_FACTORS)
     )
@@ -198,8 +206,7 @@ def climb_repeats(sig: Signals, v_ref: float) -> list[Stretch]:
     reps: list[tuple[int, int]] = [(int(v), int(p)) for v, p in zip(before, peaks, strict=True)]
     ok = np.zeros(peaks.size, dtype=bool)
     effort = np.zeros(peaks.size)
-    moving = np.r_[0, np.cumsum(sig.counted)]
-    moved_m = np.r_[0.0, np.cumsum(np.where(sig.counted, sig.speed_mps, 0.0))]
+    moving, moved_m = _moved(sig)
     for j in map(int, np.flatnonzero(cand)):
         v, p = reps[j]
         # the climb starts where the altitude last stood at its foot
@@ -211,7 +218,7 @@ def climb_repeats(sig: Signals, v_ref: float) -> list[Stretch]:
             continue
         if rise[j] / dist < c.climb_min_grade:
             continue
-        effort[j] = _effort(sig, a, p, rise[j] / dist, moving, moved_m) / v_ref
+        effort[j] = _effort(a, p, rise[j] / dist, moving, moved_m) / v_ref
         ok[j] = True
     # chains of climbs topping out on the same ground; the longest run hard is the block
     best: list[int] = []
@@ -260,7 +267,7 @@ def _finer(
         dist = float(sig.distance_m[p] - sig.distance_m[v])
         if up < CLIMB_FINE_RISE_SHARE * rise or not np.isfinite(dist) or dist <= 0:
             continue
-        effort = _effort(sig, v, p, up / dist, moving, moved_m) / v_ref
+        effort = _effort(v, p, up / dist, moving, moved_m) / v_ref
         if effort >= sig.classify.climb_effort_ratio:
             out.append((v, p))
     return out
@@ -356,15 +363,14 @@ def _ground_reps(sig: Signals, block: Classified) -> list[Stretch]:
     lows = [int(i) for i in turns[1:] if d[i] <= near and d[i] < d[max(0, i - 1)] + 1e-9]
     highs = [int(i) for i in turns if d[i] > near]
     foot = float(np.median(d[highs])) if highs else length
-    moving = np.r_[0, np.cumsum(sig.counted[a:b])]
-    moved_m = np.r_[0.0, np.cumsum(np.where(sig.counted[a:b], sig.speed_mps[a:b], 0.0))]
+    moving, moved_m = _moved(sig, a, b)
     climbs: list[tuple[int, int, float]] = []
     last = 0
     for top in lows:
         before = np.flatnonzero(d[last:top] >= min(foot, float(d[last:top].max())) - 1e-9)
         start = last + int(before[-1]) if before.size else last
         if CLIMB_MIN_S / 2 <= (top - start) * sig.step_s <= CLIMB_MAX_S:
-            climbs.append((start, top, _effort(sig, start, top, 0.0, moving, moved_m)))
+            climbs.append((start, top, _effort(start, top, 0.0, moving, moved_m)))
         last = top
     if not climbs:
         return []
