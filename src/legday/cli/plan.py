@@ -11,14 +11,19 @@ from rich.markup import escape
 from .common import DbOption, console, example, guarded, library, print_json
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from legday.model import Units
+    from legday.plan.fit_run_workout import Threshold
     from legday.plan.result import Block, Plan
+    from legday.plan.runs import RunWorkout
 
 EPILOG = example(
     "legday plan",
     'legday plan --runs "mon=easy,tue=intervals,sat=long" --minutes 25 --json',
     "legday plan --weeks 8 --ics block.ics",
     "legday plan --fit workouts/",
+    'legday plan --runs "tue=intervals:6x800@5k/400jog,sat=long" --fit workouts/',
     "legday plan --weeks 8 --race 2027-04-18:42.2",
 )
 
@@ -43,7 +48,9 @@ def plan(
         str | None,
         typer.Option(
             help='The week\'s runs, e.g. "mon=easy,tue=intervals,sat=long" (days without a run '
-            "are rest). Default: inferred from your last 4 weeks."
+            "are rest). Default: inferred from your last 4 weeks. A quality run may carry its "
+            'structure for --fit: "tue=intervals:6x800@5k/400jog", '
+            '"thu=tempo:wu2k+20min@threshold+cd10min" (docs/fit-workouts.md).'
         ),
     ] = None,
     weeks: Annotated[
@@ -73,8 +80,9 @@ def plan(
     fit: Annotated[
         Path | None,
         typer.Option(
-            help="Also write each strength session as a Garmin FIT workout into this folder "
-            "(copy them to the watch's GARMIN/NewFiles folder).",
+            help="Also write each strength session, and each run given a structure in --runs, "
+            "as a Garmin FIT workout into this folder (copy them to the watch's GARMIN/NewFiles "
+            "folder).",
             file_okay=False,
         ),
     ] = None,
@@ -87,9 +95,16 @@ def plan(
     race week, none the day before. Rules that cannot be met are listed."""
     from legday.model import parse_races
     from legday.plan import parse_runs, to_ics
+    from legday.plan.runs import parse_run_workouts
 
+    workouts = parse_run_workouts(runs) if runs is not None and fit is not None else {}
+    threshold: Threshold | None = None
     lib = library(db)
     try:
+        if workouts:
+            from legday.plan.fit_run_workout import library_threshold
+
+            threshold = library_threshold(lib)
         result = lib.plan(
             runs=parse_runs(runs) if runs is not None else None,
             weeks=weeks,
@@ -102,7 +117,8 @@ def plan(
         lib.close()
     if ics is not None:
         ics.write_bytes(to_ics(result, time_zone=lib.profile.time_zone))
-    written = write_fit_workouts(result, fit, lib.profile.units) if fit is not None else []
+    units = lib.profile.units
+    written = write_fit_workouts(result, fit, units, workouts, threshold) if fit else []
     if json_out:
         print_json(result.to_dict())
         return
@@ -112,15 +128,29 @@ def plan(
         console.print(f"Calendar written to {escape(str(ics))}")
     if fit is not None:
         console.print(f"{len(written)} FIT workouts written to {escape(str(fit))}")
+    if threshold is not None:
+        console.print(f"Run paces from a threshold of {threshold.describe(units)}")
 
 
-def write_fit_workouts(result: Plan | Block, folder: Path, units: Units) -> list[Path]:
-    """Each strength session as a FIT workout in ``folder`` (made when missing)."""
+def write_fit_workouts(
+    result: Plan | Block,
+    folder: Path,
+    units: Units,
+    runs: Mapping[str, RunWorkout] | None = None,
+    threshold: Threshold | None = None,
+) -> list[Path]:
+    """Each strength session, and each run ``runs`` gives a structure (paced from
+    ``threshold``), as a FIT workout in ``folder`` (made when missing)."""
     from legday.plan.fit_workout import fit_workouts
 
     folder.mkdir(parents=True, exist_ok=True)
+    files = fit_workouts(result, units=units)
+    if runs and threshold is not None:
+        from legday.plan.fit_run_workout import fit_run_workouts
+
+        files += fit_run_workouts(result, runs, threshold, units=units)
     out = []
-    for workout in fit_workouts(result, units=units):
+    for workout in files:
         path = folder / workout.name
         path.write_bytes(workout.data)
         out.append(path)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -36,8 +37,12 @@ from .result import FOCUS_LABEL, Block, Plan, PlannedDay, PlannedExercise, Plann
 __all__ = [
     "MAX_TEXT_BYTES",
     "WorkoutFile",
+    "encode_workout",
+    "fit_mesg",
+    "fit_text",
     "fit_workouts",
     "notes_for",
+    "planned_start",
     "to_fit_workout",
     "workout_name",
 ]
@@ -68,7 +73,8 @@ class WorkoutFile:
     session: PlannedSession
 
 
-def _mesg(name: str) -> int:
+def fit_mesg(name: str) -> int:
+    """The FIT profile's number of the message ``name`` (``workout_step``)."""
     if not _MESG:
         from garmin_fit_sdk import Profile
 
@@ -76,7 +82,7 @@ def _mesg(name: str) -> int:
     return _MESG[name.upper()]
 
 
-def _text(value: str) -> str:
+def fit_text(value: str) -> str:
     """Plain text cut to :data:`MAX_TEXT_BYTES` (at a character boundary)."""
     raw = value.translate(_PLAIN).encode("utf-8")[:MAX_TEXT_BYTES]
     return raw.decode("utf-8", "ignore")
@@ -114,13 +120,13 @@ def notes_for(e: PlannedExercise) -> str:
             parts.append("Lower each rep over 3-4 s with a pause.")
     if e.guide:
         parts.append(e.guide[0].upper() + e.guide[1:] + ".")
-    return _text(" ".join(parts))
+    return fit_text(" ".join(parts))
 
 
 def _set_steps(e: PlannedExercise, fx: FitExercise, units: Units) -> list[dict[str, Any]]:
     """The step(s) of one set: reps, or time (one per side for a one-sided hold or drill)."""
     common: dict[str, Any] = {
-        "mesg_num": _mesg("workout_step"),
+        "mesg_num": fit_mesg("workout_step"),
         "target_type": "open",
         "intensity": "active",
         "exercise_category": fx.category_num,
@@ -133,12 +139,12 @@ def _set_steps(e: PlannedExercise, fx: FitExercise, units: Units) -> list[dict[s
     if e.hold_s:
         timed = {**common, "duration_type": "time", "duration_value": e.hold_s * 1000}
         if not e.unilateral:
-            return [{**timed, "wkt_step_name": _text(e.name)}]
-        return [{**timed, "wkt_step_name": _text(f"{e.name} ({side})")} for side in SIDES]
+            return [{**timed, "wkt_step_name": fit_text(e.name)}]
+        return [{**timed, "wkt_step_name": fit_text(f"{e.name} ({side})")} for side in SIDES]
     return [
         {
             **common,
-            "wkt_step_name": _text(e.name),
+            "wkt_step_name": fit_text(e.name),
             "duration_type": "reps",
             "duration_value": e.reps,
         }
@@ -159,7 +165,7 @@ def _steps(session: PlannedSession, units: Units) -> tuple[list[dict[str, Any]],
         steps += _set_steps(e, fx, units)
         if e.sets > 1 or k < last:
             rest: dict[str, Any] = {
-                "mesg_num": _mesg("workout_step"),
+                "mesg_num": fit_mesg("workout_step"),
                 "wkt_step_name": "Rest",
                 "intensity": "rest",
                 "target_type": "open",
@@ -172,7 +178,7 @@ def _steps(session: PlannedSession, units: Units) -> tuple[list[dict[str, Any]],
         if e.sets > 1:
             steps.append(
                 {
-                    "mesg_num": _mesg("workout_step"),
+                    "mesg_num": fit_mesg("workout_step"),
                     "duration_type": "repeat_until_steps_cmplt",
                     "duration_value": first,
                     "target_type": "open",
@@ -186,36 +192,52 @@ def _steps(session: PlannedSession, units: Units) -> tuple[list[dict[str, Any]],
         titles.setdefault(fx, e.name)
     title_mesgs = [
         {
-            "mesg_num": _mesg("exercise_title"),
+            "mesg_num": fit_mesg("exercise_title"),
             "message_index": i,
             "exercise_category": fx.category_num,
             "exercise_name": fx.name_num,
-            "wkt_step_name": _text(name),
+            "wkt_step_name": fit_text(name),
         }
         for i, (fx, name) in enumerate(titles.items())
     ]
     return steps, title_mesgs
 
 
-def _start(day: PlannedDay, session: PlannedSession) -> datetime:
+def planned_start(day: PlannedDay, session: PlannedSession) -> datetime:
+    """The session's planned start, its local hour read as UTC (what ``time_created`` holds)."""
     return datetime.combine(day.date, time(0), tzinfo=UTC) + timedelta(hours=session.hour)
 
 
 def to_fit_workout(day: PlannedDay, session: PlannedSession, *, units: Units = "metric") -> bytes:
     """One strength session as the bytes of a FIT workout file (see the module docstring)."""
-    from garmin_fit_sdk import Encoder
-
     if session.type != "strength" or not session.exercises:
         raise ValueError("only a strength session with exercises is a FIT workout")
-    start = _start(day, session)
-    created = math.floor(start.timestamp()) - FIT_EPOCH_POSIX_S
-    name = workout_name(day, session)
-    serial = zlib.crc32(f"{start.isoformat()} {name}".encode()) or 1
     steps, titles = _steps(session, units)
+    workout = {"sport": "training", "sub_sport": "strength_training"}
+    return encode_workout(
+        planned_start(day, session), workout_name(day, session), workout, session.why, steps, titles
+    )
+
+
+def encode_workout(
+    start: datetime,
+    name: str,
+    sport: dict[str, str],
+    description: str,
+    steps: list[dict[str, Any]],
+    extra: Sequence[dict[str, Any]] = (),
+) -> bytes:
+    """A workout file: its ``file_id`` (unique per ``start`` and ``name``; ``time_created`` the
+    planned ``start``), the ``workout`` message (``sport``: its sport and sub-sport fields),
+    then ``steps`` and ``extra`` messages (strength: the exercise titles)."""
+    from garmin_fit_sdk import Encoder
+
+    created = math.floor(start.timestamp()) - FIT_EPOCH_POSIX_S
+    serial = zlib.crc32(f"{start.isoformat()} {name}".encode()) or 1
     enc = Encoder()
     enc.write_mesg(
         {
-            "mesg_num": _mesg("file_id"),
+            "mesg_num": fit_mesg("file_id"),
             "type": "workout",
             "manufacturer": MANUFACTURER,
             "product": 0,
@@ -225,15 +247,14 @@ def to_fit_workout(day: PlannedDay, session: PlannedSession, *, units: Units = "
     )
     enc.write_mesg(
         {
-            "mesg_num": _mesg("workout"),
-            "wkt_name": _text(name),
-            "sport": "training",
-            "sub_sport": "strength_training",
+            "mesg_num": fit_mesg("workout"),
+            "wkt_name": fit_text(name),
+            **sport,
             "num_valid_steps": len(steps),
-            "wkt_description": _text(session.why) if session.why else None,
+            "wkt_description": fit_text(description) if description else None,
         }
     )
-    for mesg in (*steps, *titles):
+    for mesg in (*steps, *extra):
         enc.write_mesg(mesg)
     data: bytes = enc.close()
     return data
