@@ -2,33 +2,120 @@
 
 Each command parses its arguments, calls the library, renders with Rich, and maps
 :class:`legday.LegdayError` to a one-line message and exit code 1.
+
+A command's module is imported only when that command runs (or its help is drawn): the table
+:data:`COMMANDS` names where each lives, so ``legday week`` never loads the web server, the
+importer or the planner (issue 18, "commands that start fast"; ``tests/test_startup.py``).
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import importlib
+from collections.abc import Iterator, MutableMapping
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from legday import __version__
 
-from . import batch as _batch
-from . import corrections as _corrections
-from . import demo as _demo
-from . import importing as _importing
-from . import inspect as _inspect
-from . import labels as _labels
-from . import plan as _plan
-from . import profile as _profile
-from . import records as _records
-from . import serve as _serve
-from . import session as _session
-from . import strength as _strength
-from . import week as _week
 from .common import OneLineErrors, example
 
+if TYPE_CHECKING:
+    from typer.core import TyperCommand, TyperGroup
+
+#: Each command, in the order ``legday --help`` lists them: its module under ``legday.cli``, the
+#: command's function there (or the module's Typer ``app`` for a group of commands), and the
+#: name of the module's constant that ends its ``--help`` with examples (None for a group).
+COMMANDS: dict[str, tuple[str, str, str | None]] = {
+    "demo": ("demo", "demo", "EPILOG"),
+    "inspect": ("inspect", "inspect", "EPILOG"),
+    "import": ("importing", "import_", "EPILOG"),
+    "reanalyze": ("importing", "reanalyze", "REANALYZE_EPILOG"),
+    "analyze": ("session", "analyze", "ANALYZE_EPILOG"),
+    "verdict": ("session", "verdict", "VERDICT_EPILOG"),
+    "log": ("strength", "log", "LOG_EPILOG"),
+    "strength": ("strength", "strength", "STRENGTH_EPILOG"),
+    "rm": ("corrections", "rm", "RM_EPILOG"),
+    "edit": ("corrections", "edit", "EDIT_EPILOG"),
+    "week": ("week", "week", "EPILOG"),
+    "records": ("records", "records", "EPILOG"),
+    "plan": ("plan", "plan", "EPILOG"),
+    "serve": ("serve", "serve", "EPILOG"),
+    "batch": ("batch", "batch", "EPILOG"),
+    "batch-summary": ("batch", "batch_summary", "SUMMARY_EPILOG"),
+    "label": ("labels", "label", "LABEL_EPILOG"),
+    "labels": ("labels", "app", None),
+    "profile": ("profile", "app", None),
+}
+
+
+def _load(name: str) -> TyperCommand | TyperGroup:
+    """The click command ``name``, built as ``app.command()`` / ``app.add_typer()`` would."""
+    from typer.core import TyperCommand
+    from typer.main import get_command_from_info, get_group_from_info
+    from typer.models import CommandInfo, TyperInfo
+
+    module_name, attr, epilog = COMMANDS[name]
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    target = getattr(module, attr)
+    if isinstance(target, typer.Typer):
+        return get_group_from_info(
+            TyperInfo(target, name=name),
+            pretty_exceptions_short=app.pretty_exceptions_short,
+            rich_markup_mode=app.rich_markup_mode,
+            suggest_commands=app.suggest_commands,
+        )
+    info = CommandInfo(
+        name=name, callback=target, epilog=getattr(module, epilog) if epilog else None
+    )
+    command = get_command_from_info(
+        info,
+        pretty_exceptions_short=app.pretty_exceptions_short,
+        rich_markup_mode=app.rich_markup_mode,
+    )
+    assert isinstance(command, TyperCommand)
+    return command
+
+
+class _Commands(MutableMapping[str, Any]):
+    """The root group's commands: every name of :data:`COMMANDS`, each built on first use."""
+
+    def __init__(self, given: MutableMapping[str, Any]) -> None:
+        self._built: dict[str, Any] = dict(given)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self._built[name] = _load(name)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in COMMANDS or name in self._built
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*COMMANDS, *self._built]))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys([*COMMANDS, *self._built]))
+
+
+class _LazyGroup(OneLineErrors):
+    """``legday``: the root group, whose commands load when asked for (:class:`_Commands`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _Commands(self.commands)
+
+
 app = typer.Typer(
-    cls=OneLineErrors,
+    cls=_LazyGroup,
     name="legday",
     help="Does my run count as leg day? Import runs and lifts, judge them, plan the strength "
     "work running does not give.",
@@ -52,27 +139,6 @@ def _root(
     ] = False,
 ) -> None:
     """Does my run count as leg day?"""
-
-
-app.command(epilog=_demo.EPILOG)(_demo.demo)
-app.command(epilog=_inspect.EPILOG)(_inspect.inspect)
-app.command(name="import", epilog=_importing.EPILOG)(_importing.import_)
-app.command(name="reanalyze", epilog=_importing.REANALYZE_EPILOG)(_importing.reanalyze)
-app.command(epilog=_session.ANALYZE_EPILOG)(_session.analyze)
-app.command(epilog=_session.VERDICT_EPILOG)(_session.verdict)
-app.command(epilog=_strength.LOG_EPILOG)(_strength.log)
-app.command(epilog=_strength.STRENGTH_EPILOG)(_strength.strength)
-app.command(epilog=_corrections.RM_EPILOG)(_corrections.rm)
-app.command(epilog=_corrections.EDIT_EPILOG)(_corrections.edit)
-app.command(epilog=_week.EPILOG)(_week.week)
-app.command(epilog=_records.EPILOG)(_records.records)
-app.command(epilog=_plan.EPILOG)(_plan.plan)
-app.command(epilog=_serve.EPILOG)(_serve.serve)
-app.command(epilog=_batch.EPILOG)(_batch.batch)
-app.command(name="batch-summary", epilog=_batch.SUMMARY_EPILOG)(_batch.batch_summary)
-app.command(epilog=_labels.LABEL_EPILOG)(_labels.label)
-app.add_typer(_labels.app, name="labels")
-app.add_typer(_profile.app, name="profile")
 
 
 def main() -> None:
