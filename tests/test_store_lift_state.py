@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import delete
 
 from legday.home import Home
+from legday.model import StrengthSession
 from legday.store import convert, lift_state
 from legday.store.importer import stored_e1rm
 from legday.store.library import Library
@@ -133,9 +135,17 @@ def test_the_report_from_the_kept_state_is_the_report_from_every_session(lib: Li
 def test_strength_plan_and_the_next_import_read_a_bounded_number_of_sets(
     lib: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    read = []
+    read: list[int] = []
     real = convert.set_from_row
     monkeypatch.setattr(convert, "set_from_row", lambda r: read.append(1) or real(r))
+    columns = lift_state.read_sessions  # the report and the plan read sets as plain columns
+
+    def reading(*args: Any) -> list[StrengthSession]:
+        found = columns(*args)
+        read.extend(1 for session in found for _ in session.sets)
+        return found
+
+    monkeypatch.setattr(lift_state, "read_sessions", reading)
     total = SESSIONS * sum(4 if base else 3 for _, base in LIFTS)
     bound = lift_state.RECENT * (total // SESSIONS)  # each lift's latest sessions
     lib.strength_report()
@@ -148,3 +158,24 @@ def test_strength_plan_and_the_next_import_read_a_bounded_number_of_sets(
     (tmp_path / "more.csv").write_text(_log(3).replace("Lift", "More"))
     lib.import_paths([tmp_path / "more.csv"], workers=1)
     assert read == []
+
+
+def test_sessions_read_as_columns_are_the_sessions_read_as_orm_objects(lib: Library) -> None:
+    """The report, the plan and the strength page read sets as plain columns: the same
+    sessions, sets and fields as from the ORM rows (session_from_row), in the same order."""
+    from sqlalchemy import select
+
+    from legday.store.schema import StrengthSessionRow
+
+    lib.log("back squat 3x5 @ 80kg rir 2; plank 2x45s; db row 3x10 @ 2x20kg", NOW - timedelta(1))
+    athlete_id = lib._athlete_id() or 0
+    mine = StrengthSessionRow.athlete_id == athlete_id
+    with lib.db.session() as s:
+        rows = s.scalars(select(StrengthSessionRow).where(mine)).all()
+        orm = sorted((convert.session_from_row(r) for r in rows), key=lambda x: x.start)
+        assert lift_state.read_sessions(s, mine) == orm
+        found = lift_state.states(s, athlete_id)
+        recent = [convert.session_from_row(r) for r in lift_state.recent_sessions(s, athlete_id)]
+        assert lift_state.recent_lifts(s, athlete_id, found) == recent
+    assert len(orm) == SESSIONS + 1 and lib.strength_sessions() == orm
+    assert any(x.duration_s for x in orm[-1].sets) and any(x.per_hand for x in orm[-1].sets)

@@ -6,6 +6,9 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from legday.errors import NotFoundError
 from legday.model import ExerciseSet, SetType, StrengthSession
@@ -339,3 +342,74 @@ def test_load_steps_come_from_the_athletes_dumbbells_and_units(catalog: Catalog)
 def test_activation_drills_never_progress_by_load(catalog: Catalog) -> None:
     t = _target(catalog, "clamshell", _sets("clamshell", [20, 20]))
     assert (t.action, t.load_kg) == (Action.KEEP, None)
+
+
+# -- the deload flags in one pass equal the flags judged against every earlier exposure -------
+
+
+def _reference_history(sessions: list[StrengthSession], key: str, assisted: bool) -> list[bool]:
+    """The deload flags as exercise_history judged them before it measured each exposure once:
+    each exposure against the normal ones before it, measured afresh (the rule as written in
+    the module docstring)."""
+    import statistics
+
+    from legday.strength import progression as p
+
+    found = sorted(
+        (p.Exposure(s.start, sets, s.utc_offset_s) for s in sessions if (sets := _of(s, key))),
+        key=lambda e: e.start,
+    )
+    flagged: list[p.Exposure] = []
+    for e in found:
+        norm = [x for x in flagged if not x.deload and x.working][-p.DELOAD_NORM_EXPOSURES :]
+        deload = False
+        if len(norm) >= p.DELOAD_MIN_HISTORY and e.working:
+            if assisted:
+                reps = statistics.median(sum(s.reps or 0 for s in x.working) for x in norm)
+                deload = (
+                    reps > 0 and sum(s.reps or 0 for s in e.working) < p.DELOAD_WORK_RATIO * reps
+                )
+            else:
+                loads = [x.top_load_kg for x in norm if x.top_load_kg is not None]
+                top = e.top_load_kg
+                if (
+                    top is not None
+                    and loads
+                    and top < p.DELOAD_LOAD_RATIO * statistics.median(loads)
+                ):
+                    deload = True
+                else:
+                    work = statistics.median(x.work for x in norm)
+                    deload = work > 0 and e.work < p.DELOAD_WORK_RATIO * work
+        flagged.append(p.Exposure(e.start, e.sets, e.utc_offset_s, deload))
+    return [e.deload for e in flagged]
+
+
+def _of(session: StrengthSession, key: str) -> tuple[ExerciseSet, ...]:
+    return tuple(x for x in session.sets if x.exercise == key)
+
+
+_set = st.builds(
+    ExerciseSet,
+    exercise=st.sampled_from(["back_squat", "pull_up"]),
+    reps=st.one_of(st.none(), st.integers(0, 15)),
+    load_kg=st.one_of(st.none(), st.sampled_from([0.0, 20.0, 40.0, 50.0, 57.5, 60.0, 80.0])),
+    duration_s=st.one_of(st.none(), st.sampled_from([20.0, 45.0])),
+    set_type=st.sampled_from(list(SetType)),
+    mapped=st.just(True),
+)
+
+
+@examples(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(_set, min_size=1, max_size=6), min_size=0, max_size=30),
+    st.booleans(),
+)
+def test_deload_flags_equal_the_rule_judged_afresh(
+    sets: list[list[ExerciseSet]], assisted: bool
+) -> None:
+    sessions = [_session(i, s) for i, s in enumerate(sets)]
+    for key in ("back_squat", "pull_up"):
+        history = exercise_history(sessions, key, assisted=assisted)
+        assert [e.deload for e in history.exposures] == _reference_history(sessions, key, assisted)
+        assert history.normal == tuple(e for e in history.exposures if not e.deload and e.working)

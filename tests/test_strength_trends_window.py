@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 import legday.store.library as library_module
 from legday.model import AthleteProfile
 from legday.settings import Settings
+from legday.store import lift_state
 from legday.store.blobs import BlobStore
 from legday.store.db import open_database
 from legday.store.library import Library
@@ -48,15 +49,22 @@ def _library(path: Path) -> Library:
 
 @pytest.fixture
 def converted(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
-    """Every strength session the library turns from a row into a model object."""
+    """The start of every strength session the library reads as a model object."""
     seen: list[Any] = []
     real = library_module.session_from_row
+    columns = lift_state.read_sessions
 
     def counting(row: Any) -> Any:
-        seen.append(row.id)
+        seen.append(row.start)
         return real(row)
 
+    def reading(*args: Any) -> list[Any]:
+        found = columns(*args)
+        seen.extend(session.start for session in found)
+        return found
+
     monkeypatch.setattr(library_module, "session_from_row", counting)
+    monkeypatch.setattr(lift_state, "read_sessions", reading)
     yield seen
 
 

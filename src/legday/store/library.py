@@ -204,13 +204,13 @@ class Library:
         if athlete_id is None:
             return []
         mine = StrengthSessionRow.athlete_id == athlete_id
-        query = select(StrengthSessionRow).where(mine).order_by(StrengthSessionRow.start)
         with self.db.session() as s:
             if weeks is not None:
                 newest = s.scalar(select(func.max(StrengthSessionRow.start)).where(mine))
                 if newest is not None:
-                    query = query.where(StrengthSessionRow.start >= newest - timedelta(weeks=weeks))
-            return [session_from_row(r) for r in s.scalars(query).all()]
+                    since = StrengthSessionRow.start >= newest - timedelta(weeks=weeks)
+                    return lift_state.read_sessions(s, mine, since)
+            return lift_state.read_sessions(s, mine)
 
     def strength_report(self, exercise: str | None = None) -> dict[str, Any]:
         from legday.strength import load_catalog, strength_report
@@ -237,8 +237,8 @@ class Library:
             return [], {}
         with self.db.session() as s:
             found = lift_state.states(s, athlete_id)
-            rows = lift_state.recent_sessions(s, athlete_id, found)
-            return [session_from_row(r) for r in rows], {k: v.sessions for k, v in found.items()}
+            recent = lift_state.recent_lifts(s, athlete_id, found)
+            return recent, {k: v.sessions for k, v in found.items()}
 
     def log(
         self, text: str, when: datetime | date | None = None, *, again: bool = False

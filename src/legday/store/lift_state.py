@@ -8,7 +8,9 @@ the rule of :class:`~legday.strength.E1rmTracker`), how many sessions did it, an
 * :func:`add` folds newly stored sessions in (import, ``legday log``);
 * :func:`refresh` recounts the given lifts from their sets (``legday rm``, ``edit``, undo, a
   watch file replaced by a richer copy);
-* :func:`states`, :func:`bests` and :func:`recent_sessions` read it.
+* :func:`states`, :func:`bests` and :func:`recent_sessions` read it; :func:`recent_lifts`
+  gives those sessions as model objects, read as plain columns (:func:`read_sessions`: no ORM
+  object is built for what the report, the plan and the strength page only read).
 
 A database from before the table (migration 0006) has no state yet: the first write builds it
 from the sets in one streamed pass (:func:`ensure`), and reads until then compute it in memory
@@ -23,10 +25,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, delete, select
+from sqlalchemy import JSON, Boolean, ColumnElement, ForeignKey, Integer, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
 
-from legday.model import ExerciseSet, SetType
+from legday.model import ExerciseSet, SetType, Source, StrengthSession
 from legday.strength.e1rm import best_e1rm
 
 from .schema import Base, FiniteFloat, MetaRow, SetRow, StrengthSessionRow
@@ -38,6 +40,8 @@ __all__ = [
     "add",
     "bests",
     "ensure",
+    "read_sessions",
+    "recent_lifts",
     "recent_sessions",
     "refresh",
     "states",
@@ -50,6 +54,8 @@ __all__ = [
 RECENT: int = 24
 #: Rows streamed at a time when lift state is built from the sets.
 SCAN_BATCH: int = 10_000
+#: Session ids bound in one statement (SQLite's parameter limit is far above).
+ID_BATCH: int = 500
 
 
 class LiftStateRow(Base):
@@ -239,10 +245,81 @@ def recent_sessions(
     found = states(s, athlete_id) if found is None else found
     ids = sorted({i for state in found.values() for _, i in state.recent})
     rows: list[StrengthSessionRow] = []
-    for k in range(0, len(ids), 500):  # bound the parameters of one statement
+    for k in range(0, len(ids), ID_BATCH):  # bound the parameters of one statement
         rows += s.scalars(
             select(StrengthSessionRow)
-            .where(StrengthSessionRow.id.in_(ids[k : k + 500]))
+            .where(StrengthSessionRow.id.in_(ids[k : k + ID_BATCH]))
             .options(selectinload(StrengthSessionRow.sets))
         ).all()
     return sorted(rows, key=lambda r: (_stamp(r.start), r.id))
+
+
+#: A stored set's columns, each labelled as its :class:`ExerciseSet` field (``set_type`` apart,
+#: an enum), as :func:`legday.store.convert.set_from_row` maps them.
+_SET_FIELDS = (
+    SetRow.exercise,
+    SetRow.raw_name,
+    SetRow.reps,
+    SetRow.load_kg,
+    SetRow.duration_s,
+    SetRow.rir,
+    SetRow.rpe,
+    SetRow.distance_m,
+    SetRow.index.label("order"),
+    SetRow.per_hand,
+    SetRow.timestamp,
+    SetRow.mapped,
+    SetRow.notes,
+)
+
+
+def read_sessions(s: Session, *where: ColumnElement[bool]) -> list[StrengthSession]:
+    """The strength sessions that match ``where`` (conditions on :class:`StrengthSessionRow`),
+    oldest first, as :func:`~legday.store.convert.session_from_row` gives them, but read as
+    plain columns: two statements, no ORM object and no verdict decoded."""
+    heads = s.execute(
+        select(
+            StrengthSessionRow.id,
+            StrengthSessionRow.start,
+            StrengthSessionRow.name,
+            StrengthSessionRow.duration_s,
+            StrengthSessionRow.utc_offset_s,
+            StrengthSessionRow.source_format,
+        ).where(*where)
+    ).all()
+    if not heads:
+        return []
+    sets: dict[int, list[ExerciseSet]] = {}
+    rows = s.execute(
+        select(SetRow.session_id, SetRow.set_type, *_SET_FIELDS)
+        .join(StrengthSessionRow, SetRow.session_id == StrengthSessionRow.id)
+        .where(*where)
+        .order_by(SetRow.session_id, SetRow.index)
+    )
+    names = [c.key for c in _SET_FIELDS]
+    kinds = {str(t): t for t in SetType}
+    for session_id, set_type, *values in rows:
+        one = ExerciseSet(**dict(zip(names, values, strict=True)), set_type=kinds[set_type])
+        sets.setdefault(session_id, []).append(one)
+    found = sorted(heads, key=lambda h: (_stamp(h.start), h.id))
+    return [
+        StrengthSession(
+            start=h.start if h.start.tzinfo else h.start.replace(tzinfo=UTC),
+            sets=tuple(sets.get(h.id, ())),
+            name=h.name,
+            duration_s=h.duration_s,
+            utc_offset_s=h.utc_offset_s,
+            source=Source(format=h.source_format),
+        )
+        for h in found
+    ]
+
+
+def recent_lifts(s: Session, athlete_id: int, found: dict[str, LiftState]) -> list[StrengthSession]:
+    """The sessions of :func:`recent_sessions` as model objects (:func:`read_sessions`)."""
+    ids = sorted({i for state in found.values() for _, i in state.recent})
+    out: list[StrengthSession] = []
+    for k in range(0, len(ids), ID_BATCH):
+        batch = ids[k : k + ID_BATCH]
+        out += read_sessions(s, StrengthSessionRow.id.in_(batch))
+    return sorted(out, key=lambda x: x.start) if len(ids) > ID_BATCH else out

@@ -107,11 +107,17 @@ class Exposure:
     sets: tuple[ExerciseSet, ...]
     utc_offset_s: int | None = None
     deload: bool = False
+    _working: tuple[ExerciseSet, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # every measure below reads the working sets: picked once
+        working = tuple(s for s in self.sets if s.set_type is not SetType.WARMUP)
+        object.__setattr__(self, "_working", working)
 
     @property
     def working(self) -> tuple[ExerciseSet, ...]:
         """The sets that are not warm-ups."""
-        return tuple(s for s in self.sets if s.set_type is not SetType.WARMUP)
+        return self._working
 
     @property
     def top_load_kg(self) -> float | None:
@@ -156,11 +162,16 @@ class ExerciseHistory:
 
     key: str
     exposures: tuple[Exposure, ...] = field(default_factory=tuple)
+    _normal: tuple[Exposure, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        normal = tuple(e for e in self.exposures if not e.deload and e.working)
+        object.__setattr__(self, "_normal", normal)
 
     @property
     def normal(self) -> tuple[Exposure, ...]:
         """Exposures with working sets that are not deloads."""
-        return tuple(e for e in self.exposures if not e.deload and e.working)
+        return self._normal
 
     @property
     def last(self) -> Exposure | None:
@@ -226,9 +237,15 @@ def exercise_history(
     ]
     found.sort(key=lambda e: e.start)
     flagged: list[Exposure] = []
+    # The normal exposures with working sets so far, each measured once: the norm a deload is
+    # judged against, in one pass over the exposures.
+    norm: list[_Measures] = []
     for exposure in found:
-        norm = [e for e in flagged if not e.deload and e.working][-DELOAD_NORM_EXPOSURES:]
-        flagged.append(replace(exposure, deload=_is_deload(exposure, norm, assisted)))
+        measured = _Measures.of(exposure)
+        deload = _deload(measured, norm[-DELOAD_NORM_EXPOSURES:], assisted)
+        flagged.append(Exposure(exposure.start, exposure.sets, exposure.utc_offset_s, deload))
+        if not deload and measured.working:
+            norm.append(measured)
     return ExerciseHistory(key=key, exposures=tuple(flagged))
 
 
@@ -524,12 +541,26 @@ def _hold_target(
     )
 
 
-def _is_deload(exposure: Exposure, norm: Sequence[Exposure], assisted: bool) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Measures:
+    """What the deload test reads of an exposure, measured once."""
+
+    working: bool
+    top_load_kg: float | None
+    work: float
+    reps: float
+
+    @classmethod
+    def of(cls, exposure: Exposure) -> _Measures:
+        return cls(bool(exposure.working), exposure.top_load_kg, exposure.work, _reps(exposure))
+
+
+def _deload(exposure: _Measures, norm: Sequence[_Measures], assisted: bool) -> bool:
     if len(norm) < DELOAD_MIN_HISTORY or not exposure.working:
         return False
     if assisted:
-        reps = statistics.median(_reps(e) for e in norm)
-        return reps > 0 and _reps(exposure) < DELOAD_WORK_RATIO * reps
+        reps = statistics.median(e.reps for e in norm)
+        return reps > 0 and exposure.reps < DELOAD_WORK_RATIO * reps
     loads = [e.top_load_kg for e in norm if e.top_load_kg is not None]
     top = exposure.top_load_kg
     if top is not None and loads and top < DELOAD_LOAD_RATIO * statistics.median(loads):
