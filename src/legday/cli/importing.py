@@ -30,14 +30,22 @@ def import_(
     workers: Annotated[
         int | None, typer.Option(min=1, help="Worker processes (default: one per core).")
     ] = None,
+    restore_removed: Annotated[
+        bool,
+        typer.Option(
+            "--restore-removed",
+            help="Store again the sessions you removed with `legday rm` (skipped otherwise).",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Import activities and lifting logs. A file imported twice is stored once; the same run
-    from two exports is recognised as one. Exits 1 if any file failed."""
+    from two exports is recognised as one; a session you removed stays removed. Exits 1 if
+    any file failed."""
     lib = library(db)
     try:
         if json_out:
-            summary = lib.import_paths(paths, workers=workers)
+            summary = lib.import_paths(paths, workers=workers, restore_removed=restore_removed)
         else:
             with Progress(
                 TextColumn("[bold]importing"),
@@ -55,7 +63,9 @@ def import_(
                         task, completed=done, total=total, description=escape(Path(name).name)
                     )
 
-                summary = lib.import_paths(paths, workers=workers, progress=progress)
+                summary = lib.import_paths(
+                    paths, workers=workers, progress=progress, restore_removed=restore_removed
+                )
     finally:
         lib.close()
     data = summary.to_dict()
@@ -65,6 +75,7 @@ def import_(
         for f in summary.files:
             if f.status == "failed":
                 err_console.print(f"[red]failed[/] {escape(f.error or f.path)}")
+            print_removed(f.path, f.removed)
         console.print(
             f"{data['imported']} imported, {data['duplicates']} duplicates, "
             f"{data['failed']} failed; "
@@ -74,6 +85,20 @@ def import_(
         )
     if not summary.ok:
         raise typer.Exit(1)
+
+
+def print_removed(path: str, removed: list[dict[str, str]]) -> None:
+    """Say which sessions the user removed a file holds, by the day they were removed."""
+    for action in ("skipped", "restored"):
+        days: dict[str, list[str]] = {}
+        for r in removed:
+            if r["action"] == action:
+                days.setdefault(r["removed_on"], []).append(r["id"])
+        for day, ids in sorted(days.items()):
+            shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+            what = "skipped: removed by you" if action == "skipped" else "restored: removed"
+            hint = " (--restore-removed brings them back)" if action == "skipped" else ""
+            console.print(escape(f"{Path(path).name}: {shown} {what} on {day}{hint}"))
 
 
 REANALYZE_EPILOG = example("legday reanalyze")

@@ -277,6 +277,7 @@ def remove_sessions(lib: Library, refs: Sequence[SessionRef]) -> list[str]:
                     row_id=row.id,
                     payload=payload,
                     samples=samples,
+                    fingerprint=getattr(row, "fingerprint", None),  # an import skips it
                 )
             )
             s.delete(row)

@@ -60,7 +60,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 #: The newest migration in ``migrations/versions`` (a test checks it against Alembic's head).
 #: A database already at this revision opens without loading Alembic at all.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 
 
 def _current(engine: Engine) -> list[str] | None:
@@ -115,18 +115,23 @@ def _migrate(engine: Engine, url: str) -> None:
     script_location = resources.files("legday.store") / "migrations"
     cfg = Config()
     cfg.set_main_option("script_location", str(script_location))
-    with engine.begin() as connection:
-        _lock_schema(connection)  # Alembic reads the version again once the lock is ours
-        cfg.attributes["connection"] = connection
+    with engine.connect() as connection:
         try:
-            command.upgrade(cfg, "head")
-        except CommandError as exc:
-            raise DatabaseError(f"cannot upgrade {_shown(url)}: {exc}") from exc
-        connection.execute(text("delete from legday_meta where key = 'written_by'"))
-        connection.execute(
-            text("insert into legday_meta (key, value) values ('written_by', :v)"),
-            {"v": __version__},
-        )
+            with connection.begin():
+                _lock_schema(connection)  # Alembic reads the version again once the lock is ours
+                cfg.attributes["connection"] = connection
+                try:
+                    command.upgrade(cfg, "head")
+                except CommandError as exc:
+                    raise DatabaseError(f"cannot upgrade {_shown(url)}: {exc}") from exc
+                connection.execute(text("delete from legday_meta where key = 'written_by'"))
+                connection.execute(
+                    text("insert into legday_meta (key, value) values ('written_by', :v)"),
+                    {"v": __version__},
+                )
+        finally:
+            if connection.dialect.name == "sqlite":  # off for the migration (_lock_schema)
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 #: PostgreSQL advisory locks are named by two int4 keys: (legday's schema lock, 0) and
@@ -140,6 +145,9 @@ def _lock_schema(connection: Connection) -> None:
     process migrates meanwhile. SQLite locks the whole file (the driver issues no BEGIN of its
     own before DDL); PostgreSQL takes a transaction-level advisory lock."""
     if connection.dialect.name == "sqlite":
+        # Foreign keys off until the migration ends (``_migrate``): a migration that
+        # rebuilds a table (0007) drops its old copy, which must not cascade to its children.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         connection.exec_driver_sql("BEGIN EXCLUSIVE")
     elif connection.dialect.name == "postgresql":
         a, b = SCHEMA_LOCK

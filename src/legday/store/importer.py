@@ -42,6 +42,7 @@ from .convert import set_to_row, set_values
 from .db import Database, ensure_athlete, lock_athlete
 from .labels import stored_label
 from .records import store_best_efforts
+from .removed import Removal, RemovedSessions
 from .samples import pack_samples, unpack_samples
 from .schema import ActivityRow, FileRow, LapRow, SegmentRow, SetRow, StrengthSessionRow
 from .work import (
@@ -91,6 +92,9 @@ class FileReport:
     skipped_rows: int = 0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    removed: list[dict[str, Any]] = field(default_factory=list)
+    """Sessions the user removed (``legday rm``) that the file holds: skipped, or restored
+    (``--restore-removed``); see :meth:`legday.store.removed.Removal.to_dict`."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -133,6 +137,7 @@ class Importer:
         settings: Settings | None = None,
         athlete: str = "default",
         workers: int | None = None,
+        restore_removed: bool = False,
     ) -> None:
         self.db = db
         self.blobs = blobs
@@ -140,6 +145,10 @@ class Importer:
         self.settings = settings or Settings()
         self.athlete = athlete
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        #: Store the sessions the user removed again, rather than skip them (a file already
+        #: imported is read again for them).
+        self.restore_removed = restore_removed
+        self._removed: RemovedSessions | None = None
         self._history: list[dict[str, Any]] = []
         self._e1rm: dict[str, float] = {}
         #: The earliest start of each sport this import stored (to judge later runs again).
@@ -220,7 +229,7 @@ class Importer:
         self.blobs.sweep()  # what an import killed mid-write left behind
         with self.db.session() as session:
             athlete_id = self._athlete_id(session)
-            known = set(session.scalars(select(FileRow.sha256)))
+            known = set() if self.restore_removed else set(session.scalars(select(FileRow.sha256)))
         history = self._history = stored_history(self.db, athlete_id)
         e1rm = self._e1rm = stored_e1rm(self.db, athlete_id)
         count = {"found": 0, "done": 0}
@@ -293,7 +302,8 @@ class Importer:
                 # One import at a time checks for the same session and stores it: another
                 # process importing the same runs from another source waits here.
                 lock_athlete(session, athlete_id)
-                if session.scalar(select(FileRow.id).where(FileRow.sha256 == decoded.sha256)):
+                file_id = session.scalar(select(FileRow.id).where(FileRow.sha256 == decoded.sha256))
+                if file_id is not None and not self.restore_removed:
                     return FileReport(decoded.name, "duplicate", kind=decoded.kind)
                 file_row = FileRow(
                     sha256=decoded.sha256,
@@ -304,14 +314,23 @@ class Importer:
                     imported_at=datetime.now(UTC),
                     warnings={"warnings": decoded.warnings},
                 )
-                session.add(file_row)
-                session.flush()
+                if file_id is None:
+                    session.add(file_row)
+                    session.flush()
+                    file_id = file_row.id
+                removed = self._removals(session, athlete_id)
                 for index, item in enumerate(decoded.activities):
-                    if self._store_activity(session, athlete_id, file_row.id, index, item):
+                    gone = removed.activity(
+                        item.activity.sport, item.activity.start, SAME_START_TOLERANCE_S
+                    )
+                    if gone is not None and not self.restore_removed:
+                        report.removed.append(gone.to_dict(self.profile.time_zone, "skipped"))
+                    elif self._store_activity(session, athlete_id, file_id, index, item):
                         report.sessions += 1
+                        self._restored(session, report, removed, [gone] if gone else [])
                 lift_state.ensure(session, athlete_id)
                 new_sessions, new_sets = self._store_strength(
-                    session, athlete_id, file_row.id, decoded
+                    session, athlete_id, file_id, decoded, report
                 )
                 report.sessions += new_sessions
                 report.sets += new_sets
@@ -328,6 +347,24 @@ class Importer:
         if report.sessions == 0 and (decoded.activities or decoded.strength):
             report.status = "duplicate"
         return report
+
+    def _removals(self, session: Session, athlete_id: int) -> RemovedSessions:
+        """The sessions the user removed, read at the first file that needs them."""
+        if self._removed is None:
+            self._removed = RemovedSessions(session, athlete_id)
+        return self._removed
+
+    def _restored(
+        self,
+        session: Session,
+        report: FileReport,
+        removed: RemovedSessions,
+        removals: list[Removal],
+    ) -> None:
+        """Removed sessions stored again (``--restore-removed``): no longer removed."""
+        removed.forget(session, removals)
+        zone = self.profile.time_zone
+        report.removed += [r.to_dict(zone, "restored") for r in removals]
 
     def _stored(self, digest: str) -> bool:
         with self.db.session() as session:
@@ -436,11 +473,15 @@ class Importer:
         first = self._first_start.get(activity.sport)
         if first is None or start < first:
             self._first_start[activity.sport] = start
-        if activity.sets:
+        fingerprint = strength_fingerprint(activity.start, activity.sets)
+        if activity.sets and (
+            self.restore_removed  # else a watch's workout removed alone stays removed
+            or self._removals(session, athlete_id).strength(fingerprint, start) is None
+        ):
             lift = strength_row(
                 athlete_id,
                 file_id,
-                strength_fingerprint(activity.start, activity.sets),
+                fingerprint,
                 activity,
                 "fit",
                 item.strength_verdict,
@@ -452,7 +493,7 @@ class Importer:
         return True
 
     def _store_strength(
-        self, session: Session, athlete_id: int, file_id: int, decoded: Decoded
+        self, session: Session, athlete_id: int, file_id: int, decoded: Decoded, report: FileReport
     ) -> tuple[int, int]:
         if not decoded.strength:
             return 0, 0
@@ -463,11 +504,18 @@ class Importer:
                 )
             )
         )
-        fresh = []
+        fresh, removed, restored = [], self._removals(session, athlete_id), []
         for item in decoded.strength:
-            if item.fingerprint not in existing:
-                existing.add(item.fingerprint)
-                fresh.append(item)
+            if item.fingerprint in existing:
+                continue
+            gone = removed.strength(item.fingerprint, item.session.start)
+            if gone is not None and not self.restore_removed:
+                report.removed.append(gone.to_dict(self.profile.time_zone, "skipped"))
+                continue
+            restored += [gone] if gone else []
+            existing.add(item.fingerprint)
+            fresh.append(item)
+        self._restored(session, report, removed, restored)
         # Core inserts, a batch at a time: a log of a million sets is not a million ORM objects.
         tables = StrengthSessionRow.metadata.tables
         connection, sessions = session.connection(), tables["strength_sessions"]

@@ -113,7 +113,10 @@ class Library:
         *,
         workers: int | None = None,
         progress: Callable[[int, int, str], None] | None = None,
+        restore_removed: bool = False,
     ) -> ImportSummary:
+        """Import files, folders and zips. A session removed with :meth:`remove` is skipped
+        (and named in its file's report), unless ``restore_removed``."""
         importer = Importer(
             self.db,
             self.blobs,
@@ -121,6 +124,7 @@ class Library:
             settings=self.settings,
             athlete=self.athlete,
             workers=workers,
+            restore_removed=restore_removed,
         )
         return importer.run(paths, progress=progress)
 
@@ -443,7 +447,7 @@ class Library:
         the profile's races and ``races`` (a block builds toward them)."""
         from legday.plan import infer_run_week, plan_block, plan_week
         from legday.plan.rhythm import RHYTHM_WEEKS, Rhythm
-        from legday.strength import exercise_history, load_catalog, next_target
+        from legday.strength import exercise_histories, load_catalog, next_target
 
         day = _plausible_day(day or self.today())
         this_monday = week_start(day)
@@ -475,9 +479,10 @@ class Library:
         steps = LoadSteps.of(self.profile, self.settings)
         kit = self.profile.equipment if equipment is None else tuple(equipment)
         targets: dict[str, Any] = {}
+        histories = exercise_histories(sessions, own)
         for key in own:
             exercise = catalog.find(key)
-            history = exercise_history(sessions, key)
+            history = histories[key]
             if exercise is None or not history.exposures:
                 continue
             target = next_target(

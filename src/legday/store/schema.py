@@ -103,6 +103,7 @@ class ActivityRow(Base):
     __table_args__ = (
         UniqueConstraint("file_id", "session_index", name="uq_activity_file_session"),
         Index("ix_activity_athlete_start", "athlete_id", "start"),
+        {"sqlite_autoincrement": True},  # an id is never given twice (migration 0007)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -179,6 +180,7 @@ class StrengthSessionRow(Base):
     __table_args__ = (
         UniqueConstraint("athlete_id", "fingerprint", name="uq_strength_fingerprint"),
         Index("ix_strength_athlete_start", "athlete_id", "start"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -242,7 +244,10 @@ class RemovedRow(Base):
     (laps, segments, sets) as JSON, ``samples`` an activity's sample blob."""
 
     __tablename__ = "removed_sessions"
-    __table_args__ = (Index("ix_removed_athlete_batch", "athlete_id", "batch"),)
+    __table_args__ = (
+        Index("ix_removed_athlete_batch", "athlete_id", "batch"),
+        Index("ix_removed_athlete_fingerprint", "athlete_id", "fingerprint"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
@@ -252,6 +257,8 @@ class RemovedRow(Base):
     row_id: Mapped[int] = mapped_column(Integer)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     samples: Mapped[bytes | None] = mapped_column(LargeBinary)
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    """A removed strength session's fingerprint: an import skips the session (migration 0007)."""
 
 
 class MetaRow(Base):
