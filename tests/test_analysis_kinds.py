@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import timedelta
 
@@ -139,6 +140,43 @@ def test_recovery_run_by_pace_against_history() -> None:
     assert slow.kind is RunKind.RECOVERY  # 83 % of the usual 3.0 m/s, despite a higher HR
     usual = analyze(activity(piecewise([(1800, 3.0)]), np.full(1800, 115.0)), PROFILE, history)
     assert usual.kind is RunKind.EASY  # the usual pace, however low the HR
+
+
+def _usual_3mps() -> list[HistorySummary]:
+    return [
+        HistorySummary(START - timedelta(days=i), 2700.0, 2700.0 * 3.0, "easy", None)
+        for i in range(6)
+    ]
+
+
+def test_an_auto_paused_easy_run_is_not_a_recovery_run() -> None:
+    # 35 min at the usual 3.0 m/s with three 2-min stops at lights: elapsed pace looks 15 %
+    # slower, the running pace is the usual one
+    speed = piecewise([(600, 3.0), (120, 0.0)] * 3 + [(300, 3.0)])
+    r = analyze(activity(speed, np.full(speed.size, 150.0)), PROFILE, _usual_3mps())
+    assert r.kind is RunKind.EASY
+
+
+def test_a_recovery_run_with_gps_dropouts_stays_a_recovery_run() -> None:
+    # 30 min at 2.5 m/s (83 % of usual); GPS lost three times for 1–2 min: the watch writes
+    # speed 0 and a frozen distance that jumps back when the fix returns (HR goes on)
+    run = activity(piecewise([(1800, 2.5)]), np.full(1800, 150.0))
+    samples = run.samples.copy()
+    for a, b in ((300, 400), (900, 1020), (1400, 1460)):
+        samples["speed_mps"][a:b] = 0.0
+        samples["distance_m"][a:b] = samples["distance_m"][a - 1]
+    run = dataclasses.replace(run, samples=samples)
+    assert analyze(run, PROFILE, _usual_3mps()).kind is RunKind.RECOVERY
+
+
+def test_an_indoor_run_with_frozen_distance_is_judged_by_heart_rate() -> None:
+    # a treadmill with no foot pod: distance 0, the wrist's speed 12 % under the belt's
+    speed = piecewise([(2400, 3.0 * 0.88)])
+    run = activity(speed, np.full(speed.size, 150.0), sub_sport="treadmill")
+    samples = run.samples.copy()
+    samples["distance_m"] = np.zeros(speed.size)
+    run = dataclasses.replace(run, samples=samples)
+    assert analyze(run, PROFILE, _usual_3mps()).kind is RunKind.EASY  # HR 150: not recovery
 
 
 def test_a_slow_short_run_with_strides_is_an_easy_run_with_strides() -> None:

@@ -67,9 +67,10 @@ RACE_HR_FRACTION_LTHR = 0.97
 RECOVERY_MAX_LTHR_RESERVE = 0.655
 #: … and duration at most, s; …
 RECOVERY_MAX_S = 2700.0
-#: … or, when the history tells the athlete's usual pace, an average speed at most this
-#: fraction of it (recovery runs are ~10–20 % slower than easy runs).
-RECOVERY_MAX_PACE_RATIO = 0.9
+#: … or, when the history tells the athlete's usual pace, a mean moving speed at most this
+#: fraction of it (recovery runs are ~10–20 % slower than easy runs; the usual is a median
+#: over easy, long and recovery runs, a few per cent under easy pace; see docs/science.md).
+RECOVERY_MAX_PACE_RATIO = 0.92
 #: History runs needed before "long" and "overload" are relative to the athlete.
 MIN_HISTORY = 5
 #: Fraction of the usual longest run from which a run counts as long ("the top of usual");

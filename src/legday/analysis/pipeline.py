@@ -266,7 +266,7 @@ def analyze(
             long_run=is_long(duration, history, settings),
             hr_reserve_lthr=hr_frac,
             duration_s=duration,
-            pace_ratio=None if speedless else _pace_ratio(activity, grid, duration, history),
+            pace_ratio=None if speedless else _pace_ratio(sig, grid, history),
         )
         kind, tags, reasons, confidence, blocks = weigh(
             kind, reasons, blocks, evidence, _race_block(sig, v_ref)
@@ -466,13 +466,19 @@ def _with_lap_block(blocks: list[Classified], lap: Classified | None) -> list[Cl
     return sorted(kept, key=lambda k: k.efforts[0].start)
 
 
-def _pace_ratio(
-    activity: Activity, grid: Grid, duration: float, history: Sequence[HistorySummary]
-) -> float | None:
-    """This run's distance over duration relative to the athlete's usual (None unknown)."""
+def _pace_ratio(sig: Signals, grid: Grid, history: Sequence[HistorySummary]) -> float | None:
+    """This run's speed while moving relative to the athlete's usual (None when unknown).
+
+    The mean speed over the moving points: an auto-paused or stop-start run is not a slow
+    one, and a GPS dropout (no speed, the distance jumping across it) counts on neither side.
+    A run whose distance stayed at 0 (a treadmill or indoor track with no foot pod) has only
+    the wrist's estimate of speed, often 5–15 % off: unknown, so heart rate decides."""
     usual = usual_speed(history)
-    distance = activity.distance_m or (float(grid.distance_m[-1]) if grid.n else 0.0)
-    return distance / duration / usual if usual and duration > 0 else None
+    speed = sig.speed_mps[sig.moving & np.isfinite(sig.speed_mps)]
+    if not usual or speed.size == 0 or not (grid.n and grid.distance_m[-1] > 0):
+        return None
+    mean = float(speed.mean())
+    return mean / usual if mean > 0 else None
 
 
 def _duration(activity: Activity, grid: Grid) -> float:
