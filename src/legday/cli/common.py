@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import functools
 import importlib
-import json
 import math
 import os
 import sys
@@ -158,6 +157,66 @@ def _flags_without_metavar() -> None:
 _flags_without_metavar()
 
 
+def _plain_values_as_given() -> None:
+    """Typer ≥ 0.26 coerces each parameter's value with a Pydantic TypeAdapter that it builds
+    on first use, even for a value it hands back unchanged: an option not given (None), a
+    string where a string is wanted, an int default where an int is wanted. Building the first
+    adapter imports Pydantic, ~0.2 s of every command's start (issue 18). Those values skip the
+    adapter here, as Typer already lets a bool flag's bool through; any other value (a number
+    or date typed on the command line, a choice, a path, a bad value and its message) still
+    goes through Typer's own coercion. ``tests/test_startup.py`` checks that both agree."""
+    try:
+        from typer._coercion import RuntimeParam
+        from typer.core import _TyperParameter
+    except ImportError:  # an older Typer, without Pydantic
+        return
+    process = _TyperParameter.process_value
+    if getattr(process, "legday_plain", False):
+        return
+
+    class AsGiven(RuntimeParam):
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            return value
+
+    def process_value(self: _TyperParameter, ctx: Any, value: Any) -> Any:
+        if self._runtime_param is not None or not as_given(self, value):
+            return process(self, ctx, value)
+        desc = self.type_descriptor
+        self._runtime_param = AsGiven(
+            parameter_info=desc.parameter_info, annotation=desc.annotation
+        )
+        try:
+            return process(self, ctx, value)
+        finally:
+            self._runtime_param = None
+
+    process_value.legday_plain = True  # type: ignore[attr-defined]
+    _TyperParameter.process_value = process_value  # type: ignore[method-assign]
+
+
+def as_given(param: Any, value: Any) -> bool:
+    """Whether Typer's coercion would hand ``value`` back unchanged for ``param``, without
+    building its adapter: None (not given), a str for a plain ``str``, an int for a plain
+    ``int`` (no parser, no bounds)."""
+    if value is None:
+        return True
+    info = param.type_descriptor.parameter_info
+    annotation = param.type_descriptor.annotation
+    if param.multiple or param.nargs != 1 or info.parser is not None:
+        return False
+    if param.type_descriptor.file_annotation is not None:
+        return False
+    if annotation is str:
+        return type(value) is str
+    if annotation is int:
+        bounded = info.min is not None or info.max is not None or info.clamp
+        return type(value) is int and not bounded
+    return False
+
+
+_plain_values_as_given()
+
+
 class OneLineErrors(TyperGroup):
     """The root command group: a bad option or argument is one line on stderr too
     (``legday: error: No such option: --x (see `legday week --help`)``), not a usage box, and
@@ -240,19 +299,12 @@ def library(db_url: str | None = None) -> Library:
     return Library.open(home(), db_url)
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    return value
-
-
 def print_json(data: Any) -> None:
-    """Machine-readable output on stdout (NaN and inf become null)."""
-    sys.stdout.write(json.dumps(_clean(data), indent=2, ensure_ascii=False, default=str) + "\n")
+    """Machine-readable output on stdout (NaN and inf become null; see
+    :mod:`legday.serialise` for the vocabulary)."""
+    from legday.serialise import dumps
+
+    sys.stdout.write(dumps(data, indent=2) + "\n")
 
 
 def fmt_duration(seconds: float | None) -> str:
