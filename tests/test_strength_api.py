@@ -27,6 +27,7 @@ EXPECTED = [
     "deload_sessions",
     "e1rm",
     "epley",
+    "exercise_histories",
     "exercise_history",
     "format_log",
     "hard_sets_per_muscle",

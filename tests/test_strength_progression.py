@@ -18,6 +18,7 @@ from legday.strength.loads import KG_PER_LB, LoadSteps
 from legday.strength.progression import (
     Action,
     deload_sessions,
+    exercise_histories,
     exercise_history,
     is_stalled,
     next_target,
@@ -413,3 +414,8 @@ def test_deload_flags_equal_the_rule_judged_afresh(
         history = exercise_history(sessions, key, assisted=assisted)
         assert [e.deload for e in history.exposures] == _reference_history(sessions, key, assisted)
         assert history.normal == tuple(e for e in history.exposures if not e.deload and e.working)
+    both = exercise_histories(sessions, ["back_squat", "pull_up"], {"pull_up"})
+    assert both == {
+        "back_squat": exercise_history(sessions, "back_squat"),
+        "pull_up": exercise_history(sessions, "pull_up", assisted=True),
+    }

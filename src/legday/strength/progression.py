@@ -29,7 +29,7 @@ when judging stalls and when choosing the next target.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
@@ -52,6 +52,7 @@ __all__ = [
     "PersonalRecords",
     "Target",
     "deload_sessions",
+    "exercise_histories",
     "exercise_history",
     "is_stalled",
     "load_step_kg",
@@ -230,11 +231,27 @@ def exercise_history(
     ``assisted`` (see :attr:`Exercise.assisted`): the load is assistance, so deloads are
     judged on repetitions only.
     """
-    found = [
-        Exposure(start=s.start, sets=sets, utc_offset_s=s.utc_offset_s)
-        for s in sessions
-        if (sets := tuple(x for x in s.sets if x.exercise == key))
-    ]
+    return exercise_histories(sessions, [key], {key} if assisted else ())[key]
+
+
+def exercise_histories(
+    sessions: Iterable[StrengthSession], keys: Iterable[str], assisted: Collection[str] = ()
+) -> dict[str, ExerciseHistory]:
+    """:func:`exercise_history` of each of ``keys`` (those in ``assisted`` judged as assisted),
+    from one pass over the sessions' sets."""
+    found: dict[str, list[Exposure]] = {key: [] for key in keys}
+    for s in sessions:
+        mine: dict[str, list[ExerciseSet]] = {}
+        for x in s.sets:
+            if x.exercise in found:
+                mine.setdefault(x.exercise, []).append(x)
+        for key, sets in mine.items():
+            found[key].append(Exposure(s.start, tuple(sets), s.utc_offset_s))
+    return {key: _flagged(key, exposures, key in assisted) for key, exposures in found.items()}
+
+
+def _flagged(key: str, found: list[Exposure], assisted: bool) -> ExerciseHistory:
+    """The history of ``found`` (one exercise's exposures) sorted by start, deloads flagged."""
     found.sort(key=lambda e: e.start)
     flagged: list[Exposure] = []
     # The normal exposures with working sets so far, each measured once: the norm a deload is
@@ -478,8 +495,8 @@ def deload_sessions(sessions: Sequence[StrengthSession]) -> list[bool]:
     history were deload exposures."""
     keys = {s.exercise for session in sessions for s in session.sets if s.mapped}
     flags: dict[tuple[datetime, str], bool] = {}
-    for key in keys:
-        for e in exercise_history(sessions, key).exposures:
+    for key, history in exercise_histories(sessions, keys).items():
+        for e in history.exposures:
             flags[(e.start, key)] = e.deload
     out: list[bool] = []
     for session in sessions:

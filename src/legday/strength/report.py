@@ -45,7 +45,7 @@ from legday.strength.progression import (
     ExerciseHistory,
     Exposure,
     Target,
-    exercise_history,
+    exercise_histories,
     next_target,
 )
 
@@ -115,9 +115,11 @@ def strength_report(
     )
     say = steps.text
     rows: list[dict[str, Any]] = []
+    assisted = {key for key in keys if catalog.get(key).assisted}
+    histories = exercise_histories(sessions, keys, assisted)
     for key in keys:
         ex = catalog.get(key)
-        history = exercise_history(sessions, key, assisted=ex.assisted)
+        history = histories[key]
         target = next_target(history, ex, settings, steps, can_load=can_load)
         last = history.normal[-1] if history.normal else history.last
         last_row = _last(last, say) if last is not None else None
