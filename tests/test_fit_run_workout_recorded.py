@@ -26,6 +26,7 @@ from legday.plan import parse_runs, plan_week
 from legday.plan.fit_run_workout import Threshold, fit_run_workouts, target_speed
 from legday.plan.runs import RunStep, RunWorkout, parse_run_workouts
 from legday.store.library import Library
+from test_plan_fit_run_workout import run_order
 
 MONDAY = date(2026, 11, 30)
 FIT_EPOCH = datetime(1989, 12, 31, tzinfo=UTC)
@@ -80,31 +81,21 @@ class Done:
         return round(OPEN_S[self.step.intensity])
 
 
-def run_through(steps: list[dict[str, Any]], workout: RunWorkout, jog: float) -> list[Done]:
+def run_through(data: bytes, workout: RunWorkout, jog: float) -> list[Done]:
     """The workout's steps in the order run (repeats unrolled), with their message index; the
     recoveries at ``jog`` × the threshold speed."""
-    plan = iter(workout.steps())
+    plan = workout.steps()
+    mesgs = run_order(data, decoded(data, strings=True)["workout_step_mesgs"])
+    assert len(mesgs) == len(plan)
     out: list[Done] = []
-    i, passes = 0, dict[int, int]()
-    while i < len(steps):
-        mesg = steps[i]
-        if mesg["duration_type"] == "repeat_until_steps_cmplt":
-            passes[i] = passes.get(i, 1) + 1
-            if passes[i] <= mesg["target_value"]:
-                i = mesg["duration_value"]
-                continue
-            passes[i] = 1
+    for mesg, step in zip(mesgs, plan, strict=True):
+        if step.pace is not None:
+            speed, hr = target_speed(step.pace, THRESHOLD.speed_mps), WORK_HR
+        elif step.intensity in ("warmup", "cooldown"):
+            speed, hr = EASY[0] * THRESHOLD.speed_mps, EASY[1]
         else:
-            step = next(plan)
-            if step.pace is not None:
-                speed, hr = target_speed(step.pace, THRESHOLD.speed_mps), WORK_HR
-            elif step.intensity in ("warmup", "cooldown"):
-                speed, hr = EASY[0] * THRESHOLD.speed_mps, EASY[1]
-            else:
-                speed, hr = jog * THRESHOLD.speed_mps, JOG_HR
-            out.append(Done(mesg["message_index"], step, speed, hr))
-        i += 1
-    assert next(plan, None) is None
+            speed, hr = jog * THRESHOLD.speed_mps, JOG_HR
+        out.append(Done(mesg["message_index"], step, speed, hr))
     return out
 
 
@@ -120,7 +111,7 @@ def decoded(data: bytes, *, strings: bool) -> dict[str, list[dict[str, Any]]]:
 def recorded(workout_file: bytes, workout: RunWorkout, start: datetime, jog: float) -> bytes:
     """What a watch writes after running ``workout_file`` as planned."""
     raw = decoded(workout_file, strings=False)
-    done = run_through(decoded(workout_file, strings=True)["workout_step_mesgs"], workout, jog)
+    done = run_through(workout_file, workout, jog)
     rng = np.random.default_rng(19)
     t0 = start.timestamp()
     enc = Encoder()

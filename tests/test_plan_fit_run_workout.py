@@ -39,6 +39,7 @@ from legday.plan.runs import (
     parse_run_workouts,
     parse_structure,
 )
+from test_plan_fit_workout import run_steps
 
 MONDAY = date(2026, 11, 30)
 #: 4:10/km, Daniels' threshold pace of a VDOT of about 51.
@@ -197,26 +198,25 @@ def fitdecode_steps(data: bytes) -> list[fitdecode.FitDataMessage]:
 Ran = tuple[str, str, float | None, float | None, float | None]
 
 
-def unrolled(steps: list[dict[str, Any]]) -> list[Ran]:
-    """The decoded steps in the order a watch runs them: (intensity, duration type, metres or
-    seconds, lowest and highest target speed in m/s)."""
-    out: list[Ran] = []
-    i, passes = 0, dict[int, int]()
-    while i < len(steps):
-        step = steps[i]
-        if step["duration_type"] == "repeat_until_steps_cmplt":
-            passes[i] = passes.get(i, 1) + 1
-            if passes[i] <= step["repeat_steps"]:
-                i = step["duration_step"]
-                continue
-            passes[i] = 1
-        else:
-            value = step.get("duration_distance", step.get("duration_time"))
-            low = step.get("custom_target_speed_low")
-            high = step.get("custom_target_speed_high")
-            out.append((step["intensity"], step["duration_type"], value, low, high))
-        i += 1
-    return out
+def run_order(data: bytes, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The file's steps as the SDK decoded them (``steps``), in the order a watch runs them:
+    repeats unrolled by the strength workouts' test, on legday's own reading of the file."""
+    return [steps[s.index] for s in run_steps(read_workout(data).steps)]
+
+
+def unrolled(data: bytes, steps: list[dict[str, Any]]) -> list[Ran]:
+    """The decoded steps in the order run: (intensity, duration type, metres or seconds, lowest
+    and highest target speed in m/s)."""
+    return [
+        (
+            step["intensity"],
+            step["duration_type"],
+            step.get("duration_distance", step.get("duration_time")),
+            step.get("custom_target_speed_low"),
+            step.get("custom_target_speed_high"),
+        )
+        for step in run_order(data, steps)
+    ]
 
 
 def planned(workout: RunWorkout, threshold: Threshold) -> list[Ran]:
@@ -242,7 +242,7 @@ def check_run_file(data: bytes, workout: RunWorkout, threshold: Threshold) -> No
     frames = fitdecode_steps(data)
     fd_steps = [f for f in frames if f.name == "workout_step"]
     assert len(fd_steps) == len(sdk["workout_step_mesgs"])
-    assert unrolled(sdk["workout_step_mesgs"]) == planned(workout, threshold)
+    assert unrolled(data, sdk["workout_step_mesgs"]) == planned(workout, threshold)
     for frame, raw in zip(fd_steps, sdk["workout_step_mesgs"], strict=True):
         assert frame.get_value("intensity", fallback=None) == raw.get("intensity")
         if raw.get("target_type") == "speed":  # fitdecode reads the same sub-field, m/s
