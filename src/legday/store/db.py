@@ -21,7 +21,6 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -168,6 +167,8 @@ def lock_athlete(session: Session, athlete_id: int) -> None:
 def ensure_athlete(session: Session, name: str, profile: dict[str, Any]) -> int:
     """The id of the athlete called ``name``, created with ``profile`` when new. Two processes
     creating the same athlete at once both get the one row."""
+    from sqlalchemy.dialects import postgresql, sqlite  # here: ~0.1 s that reads never need
+
     dialect = session.get_bind().dialect.name
     if dialect in ("sqlite", "postgresql"):
         insert = (sqlite if dialect == "sqlite" else postgresql).insert(AthleteRow)

@@ -38,7 +38,6 @@ from .blobs import BlobStore
 from .convert import session_from_row
 from .db import Database, ensure_athlete, open_database
 from .facts import activity_facts, local_time, strength_facts
-from .importer import Importer, ImportSummary, stored_e1rm, stored_history, strength_row
 from .schema import ActivityRow, AthleteRow, StrengthSessionRow
 from .work import strength_fingerprint, summaries_before
 
@@ -47,6 +46,7 @@ if TYPE_CHECKING:
     from legday.plan import Block, Plan
 
     from .browse import SessionFilter, SessionPage
+    from .importer import ImportSummary
     from .labels import LabelledRun
 
 __all__ = ["Library", "LoggedSession"]
@@ -117,6 +117,8 @@ class Library:
     ) -> ImportSummary:
         """Import files, folders and zips. A session removed with :meth:`remove` is skipped
         (and named in its file's report), unless ``restore_removed``."""
+        from .importer import Importer
+
         importer = Importer(
             self.db,
             self.blobs,
@@ -270,6 +272,8 @@ class Library:
         sets = tuple(parse_log(text, catalog))
         duration = estimated_duration_s(sets, self.settings.rest_between_sets_s)
         start = log_start(when, self.clock(), duration, self.profile.time_zone)
+        from .importer import stored_e1rm, strength_row
+
         athlete_id = self._athlete_id()
         best = stored_e1rm(self.db, athlete_id) if athlete_id is not None else {}
         with self.db.session() as s:
@@ -382,6 +386,8 @@ class Library:
             )
         catalog = load_catalog()
         new_sets = tuple(parse_log(sets, catalog)) if sets is not None else None
+        from .importer import stored_e1rm
+
         athlete_id = self._athlete_id()
         best = stored_e1rm(self.db, athlete_id) if athlete_id is not None else {}
         with self.db.session() as s:
@@ -553,6 +559,8 @@ class Library:
 
     def history_for(self, activity: Activity) -> list[HistorySummary]:
         """Stored sessions of the same sport before ``activity`` (for "long" and R4)."""
+        from .importer import stored_history
+
         athlete_id = self._athlete_id()
         if athlete_id is None:
             return []
