@@ -139,3 +139,77 @@ def test_a_strava_run_is_judged_again_with_what_its_export_said() -> None:
     assert (again.name, again.description) == ("Parkrun", "PB attempt")
     assert again.metadata["rpe"] == 9.0 and again.metadata["gear"] == "Shoes"
     assert strava_row_of(ActivityRow(name="Morning Run", meta={})) is None
+
+
+def test_the_streamed_pass_judges_each_run_as_decoding_its_original_again(
+    tmp_path: Path, archive: tuple[History, list[Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pass, streamed a few files a chunk on two workers, leaves every run judged exactly as
+    its definition (and the pass before it streamed) said: each original decoded again and
+    judged against the history stored after the import, as of the run's start, as the runner's
+    label when there is one."""
+    from legday.store import chronology
+    from legday.store.importer import Importer, stored_e1rm, stored_history
+    from legday.store.labels import labels_of_file
+    from legday.store.schema import FileRow
+    from legday.store.work import WorkItem, decode_item
+
+    _, paths = archive
+    first_start: dict[str, datetime] = {}
+    monkeypatch.setattr(
+        Importer, "_rejudge_later_runs", lambda self, _: first_start.update(self._first_start)
+    )
+    monkeypatch.setattr(chronology, "CHUNK_FILES", 4)  # several chunks, one of them short
+    lib = library(tmp_path)
+    try:
+        assert lib.import_paths(paths, workers=1).ok  # judged against no history yet
+        with lib.db.session() as s:
+            tempo = s.scalars(sa.select(ActivityRow.id).order_by(ActivityRow.start)).all()[-3]
+        lib.label(tempo, "tempo")  # a label the pass must judge with
+        athlete_id = lib._athlete_id()
+        assert athlete_id is not None
+        history = stored_history(lib.db, athlete_id)
+        e1rm = stored_e1rm(lib.db, athlete_id)
+
+        def judged() -> dict[tuple[int, int], str]:
+            with lib.db.session() as s:
+                return {
+                    (r.file_id, r.session_index): _judgement(
+                        r, [(g.start_s, g.end_s, g.role) for g in r.segments]
+                    )
+                    for r in s.scalars(sa.select(ActivityRow))
+                }
+
+        before = judged()
+        expected = dict(before)
+        with lib.db.session() as s:
+            for r in s.scalars(sa.select(ActivityRow).order_by(ActivityRow.start)):
+                if r.start.replace(tzinfo=UTC) <= first_start[r.sport]:
+                    continue
+                file = s.get(FileRow, r.file_id)
+                assert file is not None
+                item = WorkItem(file.name, lib.blobs.get(file.sha256), file.sha256)
+                labels = labels_of_file(s, r.file_id)
+                decoded = decode_item(item, lib.profile, lib.settings, history, e1rm, labels)
+                one = decoded.activities[r.session_index]
+                segments = [(g["start_s"], g["end_s"], g["role"]) for g in one.analysis["segments"]]
+                expected[(r.file_id, r.session_index)] = _judgement(one, segments)
+        updated = chronology.rejudge_since(
+            lib.db, lib.blobs, athlete_id, first_start, lib.profile, lib.settings, workers=2
+        )
+        after = judged()
+    finally:
+        lib.close()
+    assert updated == len(before) - 1  # every run but the first, which nothing precedes
+    assert after == expected
+    assert after != before  # the history changed some judgements (the overload among them)
+
+
+def _judgement(judged: object, segments: list[tuple[float, float, str]]) -> str:
+    """What a judgement writes on a run's row (an :class:`ActivityRow` or a decoded activity),
+    as comparable text (NaN equal to NaN, a tuple to its list)."""
+    import json
+
+    fields = ("kind", "category", "counts_as_leg_day", "trimp", "max_hr", "effort_hr")
+    values = [getattr(judged, f) for f in (*fields, "analysis", "verdict")]
+    return json.dumps([*values, segments], sort_keys=True, default=str)

@@ -8,29 +8,40 @@ session of the same sport — the batch's own runs, and older imports' runs that
 in this batch now precedes — with the stored history, which the analysis reads as of each
 run's start (:func:`legday.store.work.summaries_before`). It is a partial ``legday
 reanalyze``: the same decoding from the stored originals, the same rows updated in place.
+
+The pass streams: the files go oldest first, :data:`CHUNK_FILES` at a time, read from the
+database and the blob store as the workers take them (at most a few in flight, as an import's,
+see :func:`~legday.store.work.decode_stream`) and written back a chunk per transaction, so its
+memory does not grow with the batch (the 5,000-run archive once held every original at once,
+~1.5 GB a process). It still decodes each original: the stored rows keep neither the file's
+events (pauses) nor its device totals, which the analysis reads.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
-from legday.model import AthleteProfile, RunKind
+from legday.model import AthleteProfile
 from legday.settings import Settings
 
 from .blobs import BlobStore
 from .db import Database, lock_athlete
 from .importer import stored_e1rm, stored_history
-from .labels import apply_judgement, labels_of_file
+from .labels import apply_judgement, stored_label
 from .schema import ActivityRow, FileRow
-from .work import Decoded, WorkItem, decode_shared, init_worker
+from .work import DecodedActivity, WorkItem, decode_stream
 
-__all__ = ["rejudge_since", "strava_row_of"]
+__all__ = ["CHUNK_FILES", "rejudge_since", "strava_row_of"]
+
+#: Files read, and judgements written, per transaction: memory stays bounded whatever the
+#: batch's size, and a 5,000-file pass commits ~80 times, not 5,000.
+CHUNK_FILES = 64
 
 
 def rejudge_since(
@@ -47,50 +58,142 @@ def rejudge_since(
     rows were updated."""
     if not first_start:
         return 0
+    files = _files_after(db, athlete_id, first_start)
+    if not files:
+        return 0
+    history = stored_history(db, athlete_id)
+    e1rm = stored_e1rm(db, athlete_id)
+    by_digest: dict[str, int] = {}
+    judged: list[tuple[int, list[DecodedActivity]]] = []
+    updated = 0
+    items = _work_items(db, blobs, files, by_digest)
+    for item, result in decode_stream(items, profile, settings, history, e1rm, workers):
+        file_id = by_digest.pop(item.sha256)
+        if result.error is not None:
+            continue  # it was stored, so it decoded once; keep its first judgement
+        judged.append((file_id, result.activities))
+        if len(judged) >= CHUNK_FILES:
+            updated += _write(db, athlete_id, judged)
+            judged = []
+    return updated + _write(db, athlete_id, judged)
+
+
+def _files_after(db: Database, athlete_id: int, first_start: Mapping[str, datetime]) -> list[int]:
+    """The files with a session of a sport after ``first_start[sport]``, oldest first."""
     with db.session() as s:
         rows = s.execute(
             select(ActivityRow.file_id, ActivityRow.sport, ActivityRow.start)
             .where(ActivityRow.athlete_id == athlete_id)
             .order_by(ActivityRow.start, ActivityRow.id)
         ).all()
-        files = list(
-            dict.fromkeys(
-                r.file_id
-                for r in rows
-                if r.sport in first_start and _utc(r.start) > first_start[r.sport]
-            )
+    return list(
+        dict.fromkeys(
+            r.file_id
+            for r in rows
+            if r.sport in first_start and _utc(r.start) > first_start[r.sport]
         )
-        work = [_work_item(s, blobs, file_id) for file_id in files]
-        labels = [labels_of_file(s, file_id) for file_id in files]
-    if not files:
+    )
+
+
+def _work_items(
+    db: Database, blobs: BlobStore, files: list[int], by_digest: dict[str, int]
+) -> Iterator[WorkItem]:
+    """Each file's original with what its import saw beside it (a Strava export's fields, the
+    runner's labels), read a chunk at a time as the workers take them; ``by_digest`` maps the
+    items in flight to their file ids."""
+    for k in range(0, len(files), CHUNK_FILES):
+        chunk = files[k : k + CHUNK_FILES]
+        with db.session() as s:
+            stored = {
+                r.id: r
+                for r in s.execute(
+                    select(FileRow.id, FileRow.name, FileRow.sha256).where(FileRow.id.in_(chunk))
+                )
+            }
+            sessions = s.execute(
+                select(
+                    ActivityRow.file_id,
+                    ActivityRow.session_index,
+                    ActivityRow.label_kind,
+                    ActivityRow.name,
+                    ActivityRow.description,
+                    ActivityRow.meta,
+                )
+                .where(ActivityRow.file_id.in_(chunk))
+                .order_by(ActivityRow.file_id, ActivityRow.session_index)
+            ).all()
+        first: dict[int, Any] = {}
+        labels: dict[int, dict[int, Any]] = {}
+        for r in sessions:
+            first.setdefault(r.file_id, r)
+            if (kind := stored_label(r.label_kind)) is not None:
+                labels.setdefault(r.file_id, {})[r.session_index] = kind
+        for file_id in chunk:
+            file = stored[file_id]
+            by_digest[file.sha256] = file_id
+            said = first.get(file_id)
+            yield WorkItem(
+                name=file.name,
+                data=blobs.get(file.sha256),
+                sha256=file.sha256,
+                strava=strava_row_of(said) if said is not None else None,
+                labels=labels.get(file_id, {}),
+            )
+
+
+def _write(db: Database, athlete_id: int, judged: list[tuple[int, list[DecodedActivity]]]) -> int:
+    """Store the new judgements of a chunk of files in one transaction; a file whose session
+    another import replaced meanwhile keeps the newer row (the chunk is then written file by
+    file). Returns how many rows were updated."""
+    if not judged:
         return 0
-    history = stored_history(db, athlete_id)
-    e1rm = stored_e1rm(db, athlete_id)
+    try:
+        return _apply(db, athlete_id, judged)
+    except StaleDataError:
+        pass
     updated = 0
-    decoded = _decode(work, labels, profile, settings, history, e1rm, workers)
-    for file_id, result in zip(files, decoded, strict=True):
-        if result.error is not None:
-            continue  # it was stored, so it decoded once; keep its first judgement
+    for one in judged:
         try:
-            with db.session() as s:
-                lock_athlete(s, athlete_id)  # not while another import replaces a copy
-                by_index = {
-                    r.session_index: r
-                    for r in s.scalars(select(ActivityRow).where(ActivityRow.file_id == file_id))
-                }
-                judged = 0
-                for index, item in enumerate(result.activities):
-                    row = by_index.get(index)
-                    if row is not None:
-                        apply_judgement(row, item)
-                        judged += 1
+            updated += _apply(db, athlete_id, [one])
         except StaleDataError:
             continue  # another import replaced the session by a richer copy meanwhile
-        updated += judged
     return updated
 
 
-def strava_row_of(row: ActivityRow) -> dict[str, str] | None:
+def _apply(db: Database, athlete_id: int, judged: list[tuple[int, list[DecodedActivity]]]) -> int:
+    with db.session() as s:
+        lock_athlete(s, athlete_id)  # not while another import replaces a copy
+        rows = {
+            (r.file_id, r.session_index): r
+            for r in s.scalars(
+                select(ActivityRow)
+                .options(lazyload(ActivityRow.laps))  # untouched: not read
+                .where(ActivityRow.file_id.in_([file_id for file_id, _ in judged]))
+            )
+        }
+        updated = 0
+        for file_id, activities in judged:
+            for index, item in enumerate(activities):
+                row = rows.get((file_id, index))
+                if row is not None:
+                    apply_judgement(row, item)
+                    updated += 1
+    return updated
+
+
+class _Said(Protocol):
+    """What a stored session kept of its Strava export (an :class:`ActivityRow` or a row of
+    its columns)."""
+
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def meta(self) -> dict[str, Any] | None: ...
+
+
+def strava_row_of(row: _Said) -> dict[str, str] | None:
     """The Strava ``activities.csv`` fields a stored activity carried over (name, description,
     type, gear, perceived exertion), so that judging it again sees what its import saw; None
     for a session that did not come from a Strava export."""
@@ -108,42 +211,5 @@ def strava_row_of(row: ActivityRow) -> dict[str, str] | None:
     return {k: str(v) for k, v in fields.items() if v is not None}
 
 
-def _work_item(s: Any, blobs: BlobStore, file_id: int) -> WorkItem:
-    file = s.get(FileRow, file_id)
-    first = s.scalar(
-        select(ActivityRow)
-        .where(ActivityRow.file_id == file_id)
-        .order_by(ActivityRow.session_index)
-        .limit(1)
-    )
-    return WorkItem(
-        name=file.name,
-        data=blobs.get(file.sha256),
-        sha256=file.sha256,
-        strava=strava_row_of(first) if first is not None else None,
-    )
-
-
-def _decode(
-    work: list[WorkItem],
-    labels: list[dict[int, RunKind]],
-    profile: AthleteProfile,
-    settings: Settings,
-    history: list[dict[str, Any]],
-    e1rm: dict[str, float],
-    workers: int,
-) -> Iterator[Decoded]:
-    shared = (profile, settings, history, e1rm)
-    if workers <= 1 or len(work) <= 2:
-        init_worker(*shared)
-        yield from map(decode_shared, work, labels)
-        return
-    # The history (one entry per stored session) goes to each worker once, not with each file.
-    with ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=shared) as pool:
-        yield from pool.map(decode_shared, work, labels, chunksize=4)
-
-
 def _utc(value: datetime) -> datetime:
-    from datetime import UTC
-
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

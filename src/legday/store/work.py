@@ -65,6 +65,8 @@ class WorkItem:
     sha256: str
     strava: dict[str, str] | None = None
     """The file's row of a Strava export's activities.csv, when it came from one."""
+    labels: Mapping[int, RunKind] | None = None
+    """The runner's kinds of the file's stored sessions, by index, when judging it again."""
 
 
 @dataclass
@@ -209,9 +211,8 @@ def init_worker(
 
 def decode_shared(item: WorkItem, labels: Mapping[int, RunKind] | None = None) -> Decoded:
     """:func:`decode_item` with what :func:`init_worker` set in this process."""
-    return decode_item(
-        item, _SHARED["profile"], _SHARED["settings"], _SHARED["history"], _SHARED["e1rm"], labels
-    )
+    shared = _SHARED["profile"], _SHARED["settings"], _SHARED["history"], _SHARED["e1rm"]
+    return decode_item(item, *shared, labels if labels is not None else item.labels)
 
 
 def _decode_remote(item: WorkItem) -> Decoded:
