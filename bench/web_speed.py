@@ -10,6 +10,7 @@ Goals: p95 ≤ 100 ms per page, and the same at every size (the last column, p95
 size over p95 at the smallest, should stay near 1); a command ≤ 0.25 s beyond ``python -c pass``.
 
     python bench/web_speed.py [--runs 500 5000] [--repeat 20]
+    python bench/web_speed.py --pages strength plan week --no-commands   # some pages only
 """
 
 from __future__ import annotations
@@ -130,14 +131,17 @@ def _cpu_s(pid: int) -> float:
 
 
 def measure_pages(
-    home: Path, archive: Archive, repeat: int
+    home: Path, archive: Archive, repeat: int, only: list[str] | None = None
 ) -> dict[str, tuple[float, float, float]]:
-    """p50 and p95 wall time and the server's CPU per request, ms, by page."""
+    """p50 and p95 wall time and the server's CPU per request, ms, by page (with ``only``, the
+    pages whose label holds one of those words)."""
     proc, base = _serve(home)
     try:
         with httpx.Client(base_url=base, timeout=60.0) as client:
             out = {}
             for label, url in pages(client, archive).items():
+                if only and not any(word in label for word in only):
+                    continue
                 client.get(url).raise_for_status()  # warm-up
                 times = []
                 cpu = _cpu_s(proc.pid)
@@ -194,6 +198,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument(
+        "--pages", nargs="+", default=None, help="only the pages whose label holds one of these"
+    )
+    parser.add_argument("--no-commands", action="store_true", help="measure the pages only")
     args = parser.parse_args()
     sizes = sorted(args.runs)
     pages_at: dict[int, dict[str, tuple[float, float, float]]] = {}
@@ -201,11 +209,13 @@ def main() -> None:
     for runs in sizes:
         archive = build_archive(runs, args.seed, args.workers)
         home, _ = imported_home(archive, args.seed, args.workers)
-        pages_at[runs] = measure_pages(home, archive, args.repeat)
+        pages_at[runs] = measure_pages(home, archive, args.repeat, args.pages)
         for label, (p50, p95, cpu) in pages_at[runs].items():
             print(
                 f"{runs} runs: {label}: p50 {p50:.0f}, p95 {p95:.0f}, CPU {cpu:.0f} ms", flush=True
             )
+        if args.no_commands:
+            continue
         commands_at[runs] = measure_commands(home, archive)
         for label, (wall, cpu) in commands_at[runs].items():
             print(f"{runs} runs: {label}: {wall:.2f} s, CPU {cpu:.2f} s", flush=True)
@@ -219,6 +229,8 @@ def main() -> None:
         ratio = pages_at[big][label][1] / pages_at[small][label][1]
         ok = "met" if all(pages_at[n][label][1] <= GOAL_P95_MS for n in sizes) else "MISSED"
         print(f"| {label}{cells} | {ratio:.2f} | {ok} |")
+    if not commands_at:
+        return
     heads = "".join(f" | {n} runs | CPU {n}" for n in sizes)
     print(f"\n| command (s, median of 5){heads} | {big}/{small} | beyond python (≤ 0.25 s) |")
     print("|---" * (2 * len(sizes) + 3) + "|")

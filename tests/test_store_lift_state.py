@@ -140,9 +140,9 @@ def test_strength_plan_and_the_next_import_read_a_bounded_number_of_sets(
     monkeypatch.setattr(convert, "set_from_row", lambda r: read.append(1) or real(r))
     columns = lift_state.read_sessions  # the report and the plan read sets as plain columns
 
-    def reading(*args: Any) -> list[StrengthSession]:
+    def reading(*args: Any) -> dict[int, StrengthSession]:
         found = columns(*args)
-        read.extend(1 for session in found for _ in session.sets)
+        read.extend(1 for session in found.values() for _ in session.sets)
         return found
 
     monkeypatch.setattr(lift_state, "read_sessions", reading)
@@ -160,7 +160,9 @@ def test_strength_plan_and_the_next_import_read_a_bounded_number_of_sets(
     assert read == []
 
 
-def test_sessions_read_as_columns_are_the_sessions_read_as_orm_objects(lib: Library) -> None:
+def test_sessions_read_as_columns_are_the_sessions_read_as_orm_objects(
+    lib: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The report, the plan and the strength page read sets as plain columns: the same
     sessions, sets and fields as from the ORM rows (session_from_row), in the same order."""
     from sqlalchemy import select
@@ -171,11 +173,26 @@ def test_sessions_read_as_columns_are_the_sessions_read_as_orm_objects(lib: Libr
     athlete_id = lib._athlete_id() or 0
     mine = StrengthSessionRow.athlete_id == athlete_id
     with lib.db.session() as s:
-        rows = s.scalars(select(StrengthSessionRow).where(mine)).all()
-        orm = sorted((convert.session_from_row(r) for r in rows), key=lambda x: x.start)
+        rows = sorted(s.scalars(select(StrengthSessionRow).where(mine)), key=lambda r: r.start)
+        orm = {r.id: convert.session_from_row(r) for r in rows}
         assert lift_state.read_sessions(s, mine) == orm
+        assert list(lift_state.read_sessions(s, mine)) == list(orm)  # oldest first
         found = lift_state.states(s, athlete_id)
-        recent = [convert.session_from_row(r) for r in lift_state.recent_sessions(s, athlete_id)]
-        assert lift_state.recent_lifts(s, athlete_id, found) == recent
-    assert len(orm) == SESSIONS + 1 and lib.strength_sessions() == orm
-    assert any(x.duration_s for x in orm[-1].sets) and any(x.per_hand for x in orm[-1].sets)
+        recent = lift_state.recent_ids(found)
+        assert lift_state.recent_lifts(s, found) == [x for i, x in orm.items() if i in recent]
+        monkeypatch.setattr(lift_state, "ID_BATCH", 7)  # reads in batches, the same order
+        assert lift_state.read_ids(s, orm) == orm and list(lift_state.read_ids(s, orm)) == list(orm)
+    assert len(orm) == SESSIONS + 1 and lib.strength_sessions() == list(orm.values())
+    newest = orm[rows[-1].id]
+    assert any(x.duration_s for x in newest.sets) and any(x.per_hand for x in newest.sets)
+
+
+@pytest.mark.parametrize("weeks", [2, 8, 52])
+def test_the_strength_page_reads_once_what_report_and_trends_read_apart(
+    lib: Library, weeks: int
+) -> None:
+    """Library.strength_overview (the strength page) reads the lifts' latest sessions and the
+    weeks' sessions at once: the same report and trends as each read apart (the 52 weeks
+    reach past the lifts' latest sessions, 2 weeks lie inside them)."""
+    report = lib.strength_report()
+    assert lib.strength_overview(weeks) == (report, lib.strength_trends(weeks, report))

@@ -58,9 +58,9 @@ def converted(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
         seen.append(row.start)
         return real(row)
 
-    def reading(*args: Any) -> list[Any]:
+    def reading(*args: Any) -> dict[int, Any]:
         found = columns(*args)
-        seen.extend(session.start for session in found)
+        seen.extend(session.start for session in found.values())
         return found
 
     monkeypatch.setattr(library_module, "session_from_row", counting)

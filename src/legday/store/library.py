@@ -215,16 +215,23 @@ class Library:
                 newest = s.scalar(select(func.max(StrengthSessionRow.start)).where(mine))
                 if newest is not None:
                     since = StrengthSessionRow.start >= newest - timedelta(weeks=weeks)
-                    return lift_state.read_sessions(s, mine, since)
-            return lift_state.read_sessions(s, mine)
+                    return list(lift_state.read_sessions(s, mine, since).values())
+            return list(lift_state.read_sessions(s, mine).values())
 
     def strength_report(self, exercise: str | None = None) -> dict[str, Any]:
+        # Each lift's latest sessions and its count (lift_state), never every set
+        return self._report(*self._recent_lifts(), exercise)
+
+    def _report(
+        self,
+        recent: Sequence[StrengthSession],
+        counts: Mapping[str, int],
+        exercise: str | None = None,
+    ) -> dict[str, Any]:
         from legday.strength import load_catalog, strength_report
         from legday.strength.loads import LoadSteps
 
-        # Each lift's latest sessions and its count (lift_state), never every set; the
-        # athlete's loads and units, as the plan's targets have them.
-        recent, counts = self._recent_lifts()
+        # the athlete's loads and units, as the plan's targets have them
         return strength_report(
             recent,
             load_catalog(),
@@ -243,8 +250,32 @@ class Library:
             return [], {}
         with self.db.session() as s:
             found = lift_state.states(s, athlete_id)
-            recent = lift_state.recent_lifts(s, athlete_id, found)
+            recent = lift_state.recent_lifts(s, found)
             return recent, {k: v.sessions for k, v in found.items()}
+
+    def strength_overview(self, weeks: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        """:meth:`strength_report` and :meth:`strength_trends` of ``weeks`` with that report,
+        from one read: the weeks' sessions are mostly among the lifts' latest (lift_state),
+        read once for both."""
+        from sqlalchemy import func
+
+        athlete_id = self._athlete_id()
+        if athlete_id is None:
+            return self._report([], {}), self._trends([], {"exercises": []})
+        mine = StrengthSessionRow.athlete_id == athlete_id
+        with self.db.session() as s:
+            found = lift_state.states(s, athlete_id)
+            recent = lift_state.recent_ids(found)
+            window: set[int] = set()
+            newest = s.scalar(select(func.max(StrengthSessionRow.start)).where(mine))
+            if newest is not None:  # the weeks up to the newest session, as strength_trends
+                since = StrengthSessionRow.start >= newest - timedelta(weeks=weeks)
+                window = set(s.scalars(select(StrengthSessionRow.id).where(mine, since)))
+            read = lift_state.read_ids(s, recent | window)
+        report = self._report(
+            [x for i, x in read.items() if i in recent], {k: v.sessions for k, v in found.items()}
+        )
+        return report, self._trends([x for i, x in read.items() if i in window], report)
 
     def log(
         self, text: str, when: datetime | date | None = None, *, again: bool = False
@@ -640,38 +671,15 @@ class Library:
         :meth:`strength_report`, or ``report`` when the caller has it), each session's best
         e1RM; weeks are ISO weeks by Monday. ``weeks`` keeps the weeks up to the newest
         session (the first may be partial); None, the whole history."""
-        from legday.strength import load_catalog, weekly_hard_sets
-        from legday.strength.progression import Exposure
+        return self._trends(self.strength_sessions(weeks), report or self.strength_report())
 
-        catalog = load_catalog()
-        sessions = self.strength_sessions(weeks)
-        report = report or self.strength_report()
-        # Each lift's exposures in one pass over the sessions (oldest first): a point is an
-        # exposure's best e1RM, which needs no deload flags (exercise_history's quadratic part).
-        exposures: dict[str, list[Exposure]] = {}
-        for ss in sessions:
-            for key in dict.fromkeys(x.exercise for x in ss.sets):
-                sets = tuple(x for x in ss.sets if x.exercise == key)
-                exposures.setdefault(key, []).append(Exposure(ss.start, sets, ss.utc_offset_s))
-        e1rm: list[dict[str, Any]] = []
-        for row in report["exercises"]:
-            if row["e1rm_kg"] is None:
-                continue
-            points = [
-                {"date": e.local_date, "e1rm_kg": round(best, 1)}
-                for e in exposures.get(row["key"], ())
-                if (best := e.best_e1rm_kg) is not None
-            ]
-            if points:
-                e1rm.append({"key": row["key"], "name": row["name"], "points": points})
-        weekly = weekly_hard_sets(sessions, catalog, self.settings)
-        return {
-            "e1rm": e1rm,
-            "weekly_hard_sets": [
-                {"week": monday.isoformat(), "muscles": {k: round(v, 1) for k, v in m.items()}}
-                for monday, m in weekly.items()
-            ],
-        }
+    def _trends(
+        self, sessions: Sequence[StrengthSession], report: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        from legday.strength import load_catalog
+        from legday.strength.report import trends
+
+        return trends(sessions, report, load_catalog(), self.settings)
 
     # -- more queries for the web dashboard (session pages, week cards, empty state) -------------
     def has_sessions(self) -> bool:

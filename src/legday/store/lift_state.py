@@ -8,9 +8,9 @@ the rule of :class:`~legday.strength.E1rmTracker`), how many sessions did it, an
 * :func:`add` folds newly stored sessions in (import, ``legday log``);
 * :func:`refresh` recounts the given lifts from their sets (``legday rm``, ``edit``, undo, a
   watch file replaced by a richer copy);
-* :func:`states`, :func:`bests` and :func:`recent_sessions` read it; :func:`recent_lifts`
-  gives those sessions as model objects, read as plain columns (:func:`read_sessions`: no ORM
-  object is built for what the report, the plan and the strength page only read).
+* :func:`states` and :func:`bests` read it, :func:`recent_lifts` the sessions among each lift's
+  latest, as model objects read as plain columns (:func:`read_sessions`: no ORM object is
+  built for what the report, the plan and the strength page only read).
 
 A database from before the table (migration 0006) has no state yet: the first write builds it
 from the sets in one streamed pass (:func:`ensure`), and reads until then compute it in memory
@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, ColumnElement, ForeignKey, Integer, String, delete, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from legday.model import ExerciseSet, SetType, Source, StrengthSession
 from legday.strength.e1rm import best_e1rm
@@ -40,9 +40,10 @@ __all__ = [
     "add",
     "bests",
     "ensure",
+    "read_ids",
     "read_sessions",
+    "recent_ids",
     "recent_lifts",
-    "recent_sessions",
     "refresh",
     "states",
 ]
@@ -238,22 +239,6 @@ def bests(s: Session, athlete_id: int) -> dict[str, float]:
     return {k: v.best_e1rm_kg for k, v in states(s, athlete_id).items() if v.best_e1rm_kg}
 
 
-def recent_sessions(
-    s: Session, athlete_id: int, found: dict[str, LiftState] | None = None
-) -> list[StrengthSessionRow]:
-    """The sessions among any lift's latest :data:`RECENT`, with their sets, oldest first."""
-    found = states(s, athlete_id) if found is None else found
-    ids = sorted({i for state in found.values() for _, i in state.recent})
-    rows: list[StrengthSessionRow] = []
-    for k in range(0, len(ids), ID_BATCH):  # bound the parameters of one statement
-        rows += s.scalars(
-            select(StrengthSessionRow)
-            .where(StrengthSessionRow.id.in_(ids[k : k + ID_BATCH]))
-            .options(selectinload(StrengthSessionRow.sets))
-        ).all()
-    return sorted(rows, key=lambda r: (_stamp(r.start), r.id))
-
-
 #: A stored set's columns, each labelled as its :class:`ExerciseSet` field (``set_type`` apart,
 #: an enum), as :func:`legday.store.convert.set_from_row` maps them.
 _SET_FIELDS = (
@@ -273,10 +258,10 @@ _SET_FIELDS = (
 )
 
 
-def read_sessions(s: Session, *where: ColumnElement[bool]) -> list[StrengthSession]:
+def read_sessions(s: Session, *where: ColumnElement[bool]) -> dict[int, StrengthSession]:
     """The strength sessions that match ``where`` (conditions on :class:`StrengthSessionRow`),
-    oldest first, as :func:`~legday.store.convert.session_from_row` gives them, but read as
-    plain columns: two statements, no ORM object and no verdict decoded."""
+    by id, oldest first, as :func:`~legday.store.convert.session_from_row` gives them, but read
+    as plain columns: two statements, no ORM object and no verdict decoded."""
     heads = s.execute(
         select(
             StrengthSessionRow.id,
@@ -288,7 +273,7 @@ def read_sessions(s: Session, *where: ColumnElement[bool]) -> list[StrengthSessi
         ).where(*where)
     ).all()
     if not heads:
-        return []
+        return {}
     sets: dict[int, list[ExerciseSet]] = {}
     rows = s.execute(
         select(SetRow.session_id, SetRow.set_type, *_SET_FIELDS)
@@ -302,8 +287,8 @@ def read_sessions(s: Session, *where: ColumnElement[bool]) -> list[StrengthSessi
         one = ExerciseSet(**dict(zip(names, values, strict=True)), set_type=kinds[set_type])
         sets.setdefault(session_id, []).append(one)
     found = sorted(heads, key=lambda h: (_stamp(h.start), h.id))
-    return [
-        StrengthSession(
+    return {
+        h.id: StrengthSession(
             start=h.start if h.start.tzinfo else h.start.replace(tzinfo=UTC),
             sets=tuple(sets.get(h.id, ())),
             name=h.name,
@@ -312,14 +297,25 @@ def read_sessions(s: Session, *where: ColumnElement[bool]) -> list[StrengthSessi
             source=Source(format=h.source_format),
         )
         for h in found
-    ]
+    }
 
 
-def recent_lifts(s: Session, athlete_id: int, found: dict[str, LiftState]) -> list[StrengthSession]:
-    """The sessions of :func:`recent_sessions` as model objects (:func:`read_sessions`)."""
-    ids = sorted({i for state in found.values() for _, i in state.recent})
-    out: list[StrengthSession] = []
-    for k in range(0, len(ids), ID_BATCH):
-        batch = ids[k : k + ID_BATCH]
-        out += read_sessions(s, StrengthSessionRow.id.in_(batch))
-    return sorted(out, key=lambda x: x.start) if len(ids) > ID_BATCH else out
+def recent_ids(found: dict[str, LiftState]) -> set[int]:
+    """The ids of the sessions among any lift's latest :data:`RECENT`."""
+    return {i for state in found.values() for _, i in state.recent}
+
+
+def read_ids(s: Session, ids: Iterable[int]) -> dict[int, StrengthSession]:
+    """:func:`read_sessions` of the sessions ``ids``, by id, oldest first."""
+    wanted = sorted(set(ids))
+    out: dict[int, StrengthSession] = {}
+    for k in range(0, len(wanted), ID_BATCH):
+        out |= read_sessions(s, StrengthSessionRow.id.in_(wanted[k : k + ID_BATCH]))
+    if len(wanted) <= ID_BATCH:
+        return out
+    return dict(sorted(out.items(), key=lambda kv: (kv[1].start, kv[0])))
+
+
+def recent_lifts(s: Session, found: dict[str, LiftState]) -> list[StrengthSession]:
+    """The sessions among any lift's latest :data:`RECENT`, oldest first."""
+    return list(read_ids(s, recent_ids(found)).values())

@@ -48,8 +48,9 @@ from legday.strength.progression import (
     exercise_histories,
     next_target,
 )
+from legday.strength.volume import weekly_hard_sets
 
-__all__ = ["ACTION_WORDS", "TREND_FLAT_FRACTION", "TREND_SESSIONS", "strength_report"]
+__all__ = ["ACTION_WORDS", "TREND_FLAT_FRACTION", "TREND_SESSIONS", "strength_report", "trends"]
 
 #: Decimals kept for kilograms in the report (0.1 kg is below any plate increment).
 KG_DECIMALS: int = 1
@@ -139,6 +140,43 @@ def strength_report(
             }
         )
     return {"exercises": rows}
+
+
+def trends(
+    sessions: Sequence[StrengthSession],
+    report: Mapping[str, Any],
+    catalog: Catalog,
+    settings: Settings,
+) -> dict[str, Any]:
+    """The lifting history of ``sessions`` (oldest first) over time, JSON-ready (the shape of
+    :meth:`legday.store.library.Library.strength_trends`): each session's best e1RM of the
+    exercises whose ``report`` row has one, and the hard sets per muscle of each ISO week."""
+    # Each lift's exposures in one pass over the sessions (oldest first): a point is an
+    # exposure's best e1RM, which needs no deload flags.
+    exposures: dict[str, list[Exposure]] = {}
+    for ss in sessions:
+        for key in dict.fromkeys(x.exercise for x in ss.sets):
+            sets = tuple(x for x in ss.sets if x.exercise == key)
+            exposures.setdefault(key, []).append(Exposure(ss.start, sets, ss.utc_offset_s))
+    e1rm: list[dict[str, Any]] = []
+    for row in report["exercises"]:
+        if row["e1rm_kg"] is None:
+            continue
+        points = [
+            {"date": e.local_date, "e1rm_kg": round(best, 1)}
+            for e in exposures.get(row["key"], ())
+            if (best := e.best_e1rm_kg) is not None
+        ]
+        if points:
+            e1rm.append({"key": row["key"], "name": row["name"], "points": points})
+    weekly = weekly_hard_sets(sessions, catalog, settings)
+    return {
+        "e1rm": e1rm,
+        "weekly_hard_sets": [
+            {"week": monday.isoformat(), "muscles": {k: round(v, 1) for k, v in m.items()}}
+            for monday, m in weekly.items()
+        ],
+    }
 
 
 def _action_words(target: Target) -> str:

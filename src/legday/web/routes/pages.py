@@ -107,8 +107,7 @@ def label_form(
 @router.get("/strength", response_class=HTMLResponse)
 def strength_page(request: Request, lib: Lib) -> Response:
     units = to_units(lib.profile.units)
-    report = lib.strength_report()
-    view = strength_view(report, lib.strength_trends(TREND_WEEKS, report), units)
+    view = strength_view(*lib.strength_overview(TREND_WEEKS), units)  # one read for both
     return _page(request, "strength.html", {"units": units, **view})
 
 
