@@ -344,10 +344,265 @@ def test_muscle_values_by_tapping(browser: Any, base_url: str, demo: Demo) -> No
         assert card.locator(".tapped").count() == 0
         card.locator('svg.bodymap [data-muscle="quads"] :not(title)').first.tap()
         shown = card.locator(".tapped")
-        assert re.fullmatch(r"Quads: \d+\.\d", shown.inner_text().strip()), shown.inner_text()
+        assert re.fullmatch(r"Quads: \d+\.\d hard-set eq\.", shown.inner_text().strip()), (
+            shown.inner_text()
+        )
         card.locator('svg.bodymap [data-muscle="glutes"]').first.focus()
         page.keyboard.press("Enter")
         assert shown.inner_text().startswith("Glutes: ")
         assert card.locator(".muscle.picked").count() == 1
     finally:
         context.close()
+
+
+# -- charts people can read: tooltips, one muscle scale, dropped files ---------------------------
+#: Pages with charts, and how many charts with a tooltip layer each holds at least.
+CHART_PAGES = {
+    "week": ("/?date={last}", 1),
+    "run": ("/activity/{run}", 3),
+    "strength": ("/strength", 1),
+    "records": ("/records", 1),
+    "year": ("/year?year={year}", 1),
+}
+
+
+def _ids(demo: Demo) -> dict[str, object]:
+    return {
+        "last": demo.last_day.isoformat(),
+        "year": demo.last_day.year,
+        "run": demo.run_id,
+        "lift": demo.strength_id,
+    }
+
+
+def _point(page: Any, chart: Any, i: int) -> tuple[float, float, dict[str, Any]]:
+    """The screen position of point ``i`` of ``chart`` (its x, and the plot's middle height)
+    and the chart's tooltip data."""
+    return chart.evaluate(  # type: ignore[no-any-return]
+        """async (svg, i) => {
+            const d = JSON.parse(svg.getAttribute('data-tips'));
+            svg.scrollIntoView({block: 'center', inline: 'center'});
+            // let the scroll (which hides a hover's tooltip) happen before pointing
+            await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+            const pt = svg.createSVGPoint();
+            pt.x = d.x[i]; pt.y = (d.plot[0] + d.plot[1]) / 2;
+            const s = pt.matrixTransform(svg.getScreenCTM());
+            return [s.x, s.y, d];
+        }""",
+        i,
+    )
+
+
+def _tip_lines(page: Any) -> list[str]:
+    tip = page.locator(".charttip")
+    tip.wait_for(state="visible", timeout=3000)
+    return [t.strip() for t in tip.locator("div").all_inner_texts()]
+
+
+@pytest.mark.parametrize("name", list(CHART_PAGES))
+def test_every_chart_tells_the_value_under_the_pointer(
+    page: Any, base_url: str, demo: Demo, name: str
+) -> None:
+    """On each page, every chart with a tooltip layer shows, for the point under the mouse,
+    the x it is at and each series' value as its data says; the mouse leaving hides it."""
+    path, least = CHART_PAGES[name]
+    page.goto(base_url + path.format(**_ids(demo)))
+    charts = page.locator("svg.chart[data-tips]")
+    assert charts.count() >= least, f"{name}: {charts.count()} charts with tooltips"
+    for k in range(charts.count()):
+        chart = charts.nth(k)
+        n = chart.evaluate("svg => JSON.parse(svg.getAttribute('data-tips')).x.length")
+        i = n * 2 // 3
+        x, y, d = _point(page, chart, i)
+        page.mouse.move(x, y)
+        lines = _tip_lines(page)
+        want = [f"{s['name']}: {s['text'][i]}" for s in d["series"] if s["text"][i] is not None]
+        if d["label"][i]:
+            want.insert(0, d["label"][i])
+        assert lines[: len(want)] == want, (name, k, lines, want)
+        assert chart.locator(".tipmark line").get_attribute("x1") == str(d["x"][i])
+        page.mouse.move(1, 1)
+        page.locator(".charttip").wait_for(state="hidden", timeout=3000)
+    _shot(page, f"pages/tooltip-{name}.png", full_page=False)
+
+
+def test_load_chart_tooltip_reads_the_weeks_numbers(page: Any, base_url: str, demo: Demo) -> None:
+    """The week's training-load chart under the pointer: the day and that day's fitness,
+    fatigue and TRIMP, the same numbers /api/week gives."""
+    day = demo.last_day.isoformat()
+    page.goto(f"{base_url}/?date={day}")
+    daily = page.request.get(f"{base_url}/api/week?date={day}").json()["load"]["daily"]
+    chart = page.locator('svg.chart[data-tips]:has([data-series="fitness (CTL)"])')
+    i = len(daily["days"]) - 3
+    x, y, _ = _point(page, chart, i)
+    page.mouse.move(x, y)
+    lines = _tip_lines(page)
+    from datetime import date
+
+    assert lines[0] == date.fromisoformat(daily["days"][i]).strftime("%a %d %b")
+
+    def num(v: float) -> str:
+        return f"{v:.1f}".rstrip("0").rstrip(".")
+
+    assert f"fitness (CTL): {num(daily['ctl'][i])}" in lines
+    assert f"fatigue (ATL): {num(daily['atl'][i])}" in lines
+    assert "this week" in lines  # the shaded band under the pointer is named too
+    _shot(page, "pages/tooltip-load.png", full_page=False)
+
+
+def test_heart_rate_tooltip_matches_the_line(page: Any, base_url: str, demo: Demo) -> None:
+    """The bpm the tooltip gives sits where the line is drawn: read back through the axis's
+    own tick labels, it lands on the marker's height."""
+    page.goto(f"{base_url}/activity/{demo.run_id}")
+    chart = page.locator('svg.chart[data-tips]:has([data-series="heart rate, bpm"])')
+    n = chart.evaluate("svg => JSON.parse(svg.getAttribute('data-tips')).x.length")
+    x, y, _ = _point(page, chart, n // 2)
+    page.mouse.move(x, y)
+    lines = _tip_lines(page)
+    assert re.fullmatch(r"at \d+:\d\d", lines[0]), lines
+    bpm = float(next(ln for ln in lines if ln.startswith("heart rate")).split(": ")[1])
+    ticks = chart.evaluate(
+        """svg => [...svg.querySelectorAll('text[text-anchor="end"]')]
+            .map(t => [parseFloat(t.textContent), parseFloat(t.getAttribute('y')) - 4])"""
+    )
+    (v0, y0), (v1, y1) = ticks[0], ticks[-1]
+    expected_y = y0 + (bpm - v0) / (v1 - v0) * (y1 - y0)
+    cy = float(chart.locator(".tipmark circle").first.get_attribute("cy"))
+    assert abs(cy - expected_y) <= 1.5, (bpm, cy, expected_y)
+
+
+def test_chart_values_by_tapping(browser: Any, base_url: str, demo: Demo) -> None:
+    """On a phone: a tap on an e1RM chart's last point gives the lift's latest e1RM (the
+    number its caption shows), a tap on a zone bar its time, a tap elsewhere hides it."""
+    context = browser.new_context(viewport=WIDTHS["phone"], has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/strength")
+        figure = page.locator("figure.multiple").first
+        caption = figure.locator("figcaption span").inner_text()  # "102.5 kg"
+        chart = figure.locator("svg.chart[data-tips]")
+        n = chart.evaluate("svg => JSON.parse(svg.getAttribute('data-tips')).x.length")
+        x, y, _ = _point(page, chart, n - 1)
+        page.touchscreen.tap(x, y)
+        lines = _tip_lines(page)
+        value, unit = caption.split()
+        line = next(ln for ln in lines if ln.startswith("e1RM"))
+        assert line.endswith(f" {unit}") and float(line.split(": ")[1].split()[0]) == pytest.approx(
+            float(value), abs=0.05
+        ), (line, caption)
+        assert re.fullmatch(r"\d\d \w{3} \d{4}", lines[0]), lines
+        _shot(page, "pages/tooltip-tap-e1rm.png", full_page=False)
+        page.touchscreen.tap(5, 5)
+        page.locator(".charttip").wait_for(state="hidden", timeout=3000)
+
+        page.goto(f"{base_url}/activity/{demo.run_id}")
+        bar = page.locator("svg.chart.bars g.bar[data-tip]").first
+        bar.scroll_into_view_if_needed()
+        box = bar.locator("rect").bounding_box()
+        page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        assert _tip_lines(page) == [bar.get_attribute("data-tip")]
+    finally:
+        context.close()
+
+
+def test_chart_values_by_keyboard(page: Any, base_url: str, demo: Demo) -> None:
+    """Tab to a chart: its last point shows; the arrow keys walk the points."""
+    page.goto(f"{base_url}/records")
+    chart = page.locator("svg.chart[data-tips]").first
+    chart.focus()
+    d = chart.evaluate("svg => JSON.parse(svg.getAttribute('data-tips'))")
+    n = len(d["x"])
+    first = next(s for s in d["series"] if s["text"][n - 1] is not None)
+    assert f"{first['name']}: {first['text'][n - 1]}" in _tip_lines(page)
+    page.keyboard.press("ArrowLeft")
+    assert chart.locator(".tipmark line").get_attribute("x1") == str(d["x"][n - 2])
+    page.keyboard.press("Escape")
+    page.locator(".charttip").wait_for(state="hidden", timeout=3000)
+
+
+#: In-page: each muscle's fill, and the fill the page's own legend gives its load (the
+#: legend's gradient stops interpolated at load / the legend's top).
+MUSCLE_COLOURS_JS = """() => {
+    const hex = c => c.startsWith('#') ? [1, 3, 5].map(i => parseInt(c.slice(i, i + 2), 16))
+        : c.match(/\\d+/g).slice(0, 3).map(Number);
+    const out = [];
+    for (const card of document.querySelectorAll('svg.bodymap')) {
+        const legend = card.closest('section').querySelector('svg.legend-heat');
+        const top = parseFloat(legend.dataset.top);
+        const stops = [...legend.querySelectorAll('stop')].map(
+            s => [parseFloat(s.getAttribute('offset')), hex(s.getAttribute('stop-color'))]);
+        for (const g of card.querySelectorAll('.muscle')) {
+            const v = parseFloat(g.dataset.value);
+            const fill = hex(getComputedStyle(g.querySelector('ellipse, polygon')).fill);
+            if (v <= 0) { out.push([top, v, fill, null]); continue; }
+            const t = Math.min(v / top, 1);
+            let k = 1; while (k < stops.length - 1 && stops[k][0] < t) k++;
+            const [t0, c0] = stops[k - 1], [t1, c1] = stops[k];
+            const f = (t - t0) / (t1 - t0);
+            out.push([top, v, fill, c0.map((a, j) => Math.round(a + (c1[j] - a) * f))]);
+        }
+    }
+    return out;
+}"""
+
+
+def test_muscle_colours_share_one_scale_across_pages(page: Any, base_url: str, demo: Demo) -> None:
+    """The week's two maps, a run's map and a lifting session's map all colour a load by one
+    legend with one top: a muscle's fill is the legend's colour at its load on every page, so
+    the same load has the same colour on two pages (and a loaded muscle beyond the top keeps
+    the darkest colour)."""
+    seen: dict[str, list[Any]] = {}
+    for name, path in (
+        ("week", "/?date={last}"),
+        ("run", "/activity/{run}"),
+        ("lifting", "/strength/session/{lift}"),
+    ):
+        page.goto(base_url + path.format(**_ids(demo)))
+        seen[name] = page.evaluate(MUSCLE_COLOURS_JS)
+        assert len(seen[name]) >= len(MUSCLES), name
+    tops = {top for rows in seen.values() for top, *_ in rows}
+    assert len(tops) == 1, tops  # one scale on every page
+    loaded = 0
+    for name, rows in seen.items():
+        for _, value, fill, expected in rows:
+            if expected is None:
+                continue
+            loaded += 1
+            assert max(abs(a - b) for a, b in zip(fill, expected, strict=True)) <= 1, (
+                name,
+                value,
+                fill,
+                expected,
+            )
+    assert loaded >= 8
+    # the same load (to 0.1 hard-set eq.: within 3 of 255 per channel) on two pages, one colour
+    week = {round(v, 1): f for _, v, f, _ in seen["week"] if v > 0}
+    lift = {round(v, 1): f for _, v, f, _ in seen["lifting"] if v > 0}
+    same = set(week) & set(lift)
+    for v in same:
+        assert max(abs(a - b) for a, b in zip(week[v], lift[v], strict=True)) <= 3, v
+
+
+def test_drop_zone_takes_dragged_files(page: Any, base_url: str, real_dir: Path) -> None:
+    """Files dropped on the drop zone (a real DataTransfer, as a drag from the desktop gives)
+    are chosen as if picked, named in the zone, and imported by the button."""
+    path = real_dir / REAL_RUN
+    page.goto(f"{base_url}/import")
+    transfer = page.evaluate_handle(
+        """([name, bytes]) => {
+            const dt = new DataTransfer();
+            dt.items.add(new File([new Uint8Array(bytes)], name));
+            return dt;
+        }""",
+        [path.name, list(path.read_bytes())],
+    )
+    page.dispatch_event(".drop", "dragenter", {"dataTransfer": transfer})
+    assert "over" in (page.locator(".drop").get_attribute("class") or "")
+    page.dispatch_event(".drop", "drop", {"dataTransfer": transfer})
+    assert page.evaluate("document.querySelector('input[type=file]').files[0].name") == path.name
+    assert path.name in page.locator(".drop .chosen").inner_text()
+    page.click("button[type=submit]")
+    row = page.locator("#rows tr").first
+    row.wait_for(timeout=20000)
+    assert path.name in row.inner_text()
+    assert row.locator(".badge").text_content() in ("imported", "duplicate")

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from legday.model import MUSCLES
-from legday.web.bodymap import UNLOADED, body_map, heat_colour, heat_legend
+from legday.web.bodymap import HEAT_TOP, UNLOADED, body_map, heat_colour, heat_legend
 from legday.web.svg import Band, Bar, Series, bar_chart, line_chart, nice_ticks
 from legday.web.views import binned, pace, week_view
 
@@ -61,7 +61,7 @@ def test_body_map_empty_and_extra_keys() -> None:
     fills = muscle_fills(body_map({}))
     assert set(fills) == set(MUSCLES) and set(fills.values()) == {UNLOADED}
     fills = muscle_fills(body_map({"glutes": 2.0, "lats": 50.0, "erector_spinae": 9.0}))
-    assert "lats" not in fills and fills["glutes"] == heat_colour(2.0, 2.0)
+    assert "lats" not in fills and fills["glutes"] == heat_colour(2.0, HEAT_TOP)
 
 
 def test_heat_colour_ends() -> None:
@@ -69,7 +69,8 @@ def test_heat_colour_ends() -> None:
     assert heat_colour(5.0, 0.0) == UNLOADED
     assert heat_colour(10.0, 10.0) == heat_colour(99.0, 10.0) == "#a31426"
     assert re.fullmatch(r"#[0-9a-f]{6}", heat_colour(3.3, 10.0))
-    parse(heat_legend(12.5, "sets"))
+    legend = heat_legend(12.5, "sets")
+    parse(legend[: legend.index("</svg>") + len("</svg>")])
 
 
 def test_line_chart_draws_series_bands_and_gaps() -> None:
@@ -162,3 +163,107 @@ def test_pace_axis_ticks_on_minutes() -> None:
     )
     labels = re.findall(r'text-anchor="end"[^>]*>([^<]+)<', svg)
     assert labels and all(label.endswith((":00", ":30")) for label in labels), labels
+
+
+def test_body_maps_share_one_scale() -> None:
+    """A load has one colour whatever else the map holds: a quiet week's 3 sets and a big
+    session's 3 sets look alike, and the legend runs over the same fixed scale."""
+    quiet = muscle_fills(body_map({"quads": 3.0}))
+    busy = muscle_fills(body_map({"quads": 3.0, "glutes": 9.0, "hamstrings": 25.0}))
+    assert quiet["quads"] == busy["quads"] == heat_colour(3.0, HEAT_TOP)
+    assert busy["hamstrings"] == heat_colour(HEAT_TOP, HEAT_TOP)  # beyond the scale: darkest
+    legend = heat_legend(25.0)
+    root = parse(legend[: legend.index("</svg>") + len("</svg>")])
+    assert root.get("data-top") == f"{HEAT_TOP:g}"
+    assert "here: 25.0" in heat_legend(25.0) and "here" not in heat_legend(0.0)
+    assert f"{HEAT_TOP:g}+" in heat_legend()
+
+
+def test_muscles_carry_their_tooltip() -> None:
+    root = parse(body_map({"glutes": 2.25}))
+    glutes = next(g for g in root.iter(f"{NS}g") if g.get("data-muscle") == "glutes")
+    assert glutes.get("data-tip") == "Glutes: 2.2 hard-set eq."
+
+
+def _tips(svg: str) -> dict[str, object]:
+    import json
+
+    data = parse(svg).get("data-tips")
+    assert data is not None
+    return dict(json.loads(data))
+
+
+def test_line_chart_tooltips_word_each_value() -> None:
+    """The tooltip data: one x position per value, the x wording, and each series' values in
+    its own format, the true value even where ``left_limits`` pinned the line to the edge."""
+    svg = line_chart(
+        [0, 1, 2],
+        [
+            Series("pace /km", [300.0, None, 900.0], "#000"),
+            Series(
+                "hr",
+                [150.0, 151.0, 152.0],
+                "#111",
+                axis="right",
+                tip_format=lambda v: f"{v:.0f} bpm",
+            ),
+        ],
+        left_format=lambda v: f"{int(v) // 60}:{int(v) % 60:02d}",
+        left_limits=(200.0, 600.0),
+        x_format=lambda x: f"minute {x:g}",
+        bands=[Band(0, 1, "#eee", "work 1")],
+    )
+    tips = _tips(svg)
+    xs = tips["x"]
+    assert isinstance(xs, list) and len(xs) == 3 and xs == sorted(xs)
+    assert tips["label"] == ["minute 0", "minute 1", "minute 2"]
+    series = {s["name"]: s for s in tips["series"]}  # type: ignore[attr-defined]
+    assert series["pace /km"]["text"] == ["5:00", None, "15:00"]  # 15:00, not the edge's 10:00
+    assert series["pace /km"]["y"][1] is None
+    assert series["hr"]["text"] == ["150 bpm", "151 bpm", "152 bpm"]
+    assert tips["bands"] == [[xs[0], xs[1], "work 1"]]
+    assert parse(svg).get("tabindex") == "0"
+
+
+def test_least_axis_span() -> None:
+    """A 0.4 kg change on a 100 kg e1RM spans a sliver of a 10 kg axis, not its height."""
+    values = [100.0, 100.2, 100.4]
+    flat = line_chart([0, 1, 2], [Series("e1RM", values, "#000")], zero_based=False)
+    wide = line_chart(
+        [0, 1, 2], [Series("e1RM", values, "#000")], zero_based=False, left_min_span=10.0
+    )
+
+    def span(svg: str) -> float:
+        labels = [float(t) for t in re.findall(r'text-anchor="end"[^>]*>([^<]+)<', svg)]
+        return max(labels) - min(labels)
+
+    assert span(flat) < 1.0
+    assert span(wide) >= 10.0
+    ys = [y for s in _tips(wide)["series"] for y in s["y"]]  # type: ignore[attr-defined]
+    assert max(ys) - min(ys) < 0.1 * 196  # under a tenth of the plot's height
+
+
+@pytest.mark.parametrize("units, unit, least", [("metric", "kg", 10.0), ("imperial", "lb", 22.0)])
+def test_e1rm_axis_keeps_a_small_change_small(units: str, unit: str, least: float) -> None:
+    """A squat going 100 → 100.4 kg draws on an axis of at least ±5 % (10 kg, 22 lb), its
+    ticks and tooltips in the athlete's units; the tooltip dates each point."""
+    import json
+
+    from legday.web.strength_views import strength_view
+
+    points = [
+        {"date": "2026-11-02", "e1rm_kg": 100.0},
+        {"date": "2026-11-09", "e1rm_kg": 100.4},
+    ]
+    trends = {
+        "e1rm": [{"name": "Back Squat", "key": "squat", "points": points}],
+        "weekly_hard_sets": [],
+    }
+    svg = strength_view({"exercises": []}, trends, units)["multiples"][0]["svg"]
+    labels = [float(t) for t in re.findall(r'text-anchor="end"[^>]*>([^<]+)<', svg)]
+    assert max(labels) - min(labels) >= least, labels
+    assert f"e1RM, {unit}" in svg
+    tips = json.loads(parse(svg).get("data-tips") or "{}")
+    assert tips["label"] == ["02 Nov 2026", "09 Nov 2026"]
+    text = tips["series"][0]["text"]
+    assert text == (["100.0 kg", "100.4 kg"] if units == "metric" else ["220.5 lb", "221.3 lb"])

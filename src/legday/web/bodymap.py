@@ -1,9 +1,13 @@
 """The body map: a stylised front and back figure, each muscle group coloured by its load.
 
 Pure: a mapping of muscle key → load in, one ``<svg>`` string out. Each group is a ``<g>`` with
-``data-muscle="<key>"``, ``data-value`` and a ``<title>`` tooltip; all sixteen DOMAIN.md keys
-are always drawn (groups the data lacks read 0). The shapes are simple ellipses and polygons on
-a 200 × 420 figure (centre line x = 100), mirrored for the left and right side.
+``data-muscle="<key>"``, ``data-value``, ``data-tip`` and a ``<title>`` tooltip; all sixteen
+DOMAIN.md keys are always drawn (groups the data lacks read 0). The shapes are simple ellipses
+and polygons on a 200 × 420 figure (centre line x = 100), mirrored for the left and right side.
+
+Every map is coloured on one fixed scale, :data:`HEAT_TOP` hard-set equivalents for the darkest
+colour (docs/science.md 2.2), so a colour means the same load on the week, a run, a lifting
+session and the strength page's weekly grid.
 """
 
 from __future__ import annotations
@@ -12,11 +16,17 @@ from collections.abc import Mapping
 from itertools import pairwise
 from typing import Literal
 
-from legday.model import MUSCLES
-
 from .svg import esc
 
-__all__ = ["HEAT_STOPS", "MUSCLE_LABELS", "body_map", "heat_colour", "heat_legend"]
+__all__ = [
+    "HEAT_STOPS",
+    "HEAT_TOP",
+    "HEAT_UNIT",
+    "MUSCLE_LABELS",
+    "body_map",
+    "heat_colour",
+    "heat_legend",
+]
 
 #: People's names for the muscle keys (DOMAIN.md's table).
 MUSCLE_LABELS: dict[str, str] = {
@@ -38,7 +48,14 @@ MUSCLE_LABELS: dict[str, str] = {
     "rhomboids": "Rhomboids",
 }
 
-#: Sequential colour scale (share of the largest load → colour), light to dark, after
+#: The load every muscle map gives its darkest colour, in hard-set equivalents (the unit of all
+#: per-muscle loads, docs/science.md 2.2): 10, the weekly hard sets per muscle of the highest
+#: volume group (≥ 10 sets a week, the largest gains) in Schoenfeld, Ogborn & Krieger 2017
+#: (*J Sports Sci* 35:1073). Larger loads keep the darkest colour; the tooltip gives the number.
+HEAT_TOP = 10.0
+#: How the maps name that unit.
+HEAT_UNIT = "hard-set eq."
+#: Sequential colour scale (share of :data:`HEAT_TOP` → colour), light to dark, after
 #: ColorBrewer's YlOrRd; untouched muscles stay neutral grey.
 HEAT_STOPS: tuple[tuple[float, tuple[int, int, int]], ...] = (
     (0.0, (255, 240, 196)),
@@ -146,9 +163,10 @@ def _figure(
     for key, shapes in groups.items():
         value = float(muscles.get(key, 0.0) or 0.0)
         label = MUSCLE_LABELS.get(key, key)
+        tip = f"{label}: {value:.1f} {unit}".rstrip()
         out.append(
-            f'<g class="muscle" data-muscle="{esc(key)}" data-value="{value:g}" tabindex="0">'
-            f"<title>{esc(label)}: {value:.1f} {esc(unit)}</title>"
+            f'<g class="muscle" data-muscle="{esc(key)}" data-value="{value:g}" '
+            f'data-tip="{esc(tip)}" tabindex="0"><title>{esc(tip)}</title>'
             + "".join(_shape(s, heat_colour(value, vmax), "#ffffff") for s in shapes)
             + "</g>"
         )
@@ -163,39 +181,60 @@ def body_map(
     muscles: Mapping[str, float],
     *,
     title: str = "Load per muscle group",
-    unit: str = "",
-    vmax: float | None = None,
+    unit: str = HEAT_UNIT,
+    vmax: float = HEAT_TOP,
 ) -> str:
     """Front and back figures side by side, each of the sixteen groups coloured by its load.
 
-    ``vmax`` fixes the darkest colour (default: the largest of the sixteen loads), so two maps
-    can share a scale. Keys beyond the sixteen are ignored; missing keys read 0.
+    ``vmax`` is the load of the darkest colour: :data:`HEAT_TOP` unless a test or a special
+    page needs another. Keys beyond the sixteen are ignored; missing keys read 0.
     """
-    top = max((float(muscles.get(k, 0.0) or 0.0) for k in MUSCLES), default=0.0)
-    scale = top if vmax is None else vmax
     return (
         f'<svg class="bodymap" viewBox="0 0 420 432" role="img" aria-label="{esc(title)}" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>'
-        + _figure("front", FRONT, muscles, scale, unit, 0)
-        + _figure("back", BACK, muscles, scale, unit, 220)
+        + _figure("front", FRONT, muscles, vmax, unit, 0)
+        + _figure("back", BACK, muscles, vmax, unit, 220)
         + "</svg>"
     )
 
 
-def heat_legend(vmax: float, unit: str = "", width: int = 220) -> str:
-    """A gradient bar from 0 to ``vmax`` matching :func:`heat_colour`."""
+def heat_legend(
+    largest: float | None = None,
+    unit: str = HEAT_UNIT,
+    width: int = 240,
+    vmax: float = HEAT_TOP,
+) -> str:
+    """The maps' fixed scale, 0 to ``vmax`` (:data:`HEAT_TOP`) in ``unit``, as a gradient bar
+    matching :func:`heat_colour`, with ticks; ``largest`` (the map's largest load) is marked
+    on it ("here: 3.2"), at the end for a load beyond the scale. A line under it says so."""
     stops = "".join(
         f'<stop offset="{t:g}" stop-color="#{c[0]:02x}{c[1]:02x}{c[2]:02x}"/>'
         for t, c in HEAT_STOPS
     )
+    x0, x1 = 22.0, width - 14.0
+    ticks = "".join(
+        f'<text x="{x0 + t * (x1 - x0):.1f}" y="28" text-anchor="middle" font-size="11" '
+        f'fill="#5b6570">{vmax * t:g}{"+" if t == 1 else ""}</text>'
+        for t in (0.0, 0.25, 0.5, 0.75, 1.0)
+    )
+    mark = ""
+    if largest is not None and largest > 0:
+        at = x0 + min(largest / vmax, 1.0) * (x1 - x0)
+        mark = (
+            f'<path class="here" d="M{at:.1f},16 l-4,-6 h8 z" fill="#1f2933"/>'
+            f'<text class="here" x="{min(max(at, x0 + 24), x1 - 24):.1f}" y="8" '
+            f'text-anchor="middle" font-size="10" fill="#5b6570">here: {largest:.1f}</text>'
+        )
     return (
-        f'<svg class="legend-heat" viewBox="0 0 {width} 34" xmlns="http://www.w3.org/2000/svg" '
-        'role="img" aria-label="colour scale">'
+        f'<svg class="legend-heat" viewBox="0 0 {width} 48" xmlns="http://www.w3.org/2000/svg" '
+        f'role="img" aria-label="colour scale: 0 to {vmax:g} {esc(unit)} or more" '
+        f'data-top="{vmax:g}">'
         f'<defs><linearGradient id="heat">{stops}</linearGradient></defs>'
-        f'<rect x="0" y="2" width="14" height="12" rx="2" fill="{UNLOADED}"/>'
-        f'<rect x="20" y="2" width="{width - 20}" height="12" rx="2" fill="url(#heat)"/>'
-        '<text x="0" y="30" font-size="11" fill="#5b6570">0</text>'
-        f'<text x="20" y="30" font-size="11" fill="#5b6570">low</text>'
-        f'<text x="{width}" y="30" text-anchor="end" font-size="11" fill="#5b6570">'
-        f"{vmax:.1f} {esc(unit)}</text></svg>"
+        f'<rect x="0" y="12" width="14" height="12" rx="2" fill="{UNLOADED}"/>'
+        f'<rect x="{x0:g}" y="12" width="{x1 - x0:g}" height="12" rx="2" fill="url(#heat)"/>'
+        f"{mark}{ticks}"
+        f'<text x="{width / 2:g}" y="44" text-anchor="middle" font-size="11" fill="#5b6570">'
+        f"{esc(unit)} per muscle</text></svg>"
+        f'<p class="hint">One colour scale on every page: the darkest is {vmax:g} {esc(unit)} '
+        f"or more (about {vmax:g} hard sets a week for a muscle), so colours compare.</p>"
     )

@@ -8,18 +8,29 @@ Display only, as in :mod:`legday.web.views`: every number comes from a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from legday.cli.common import fmt_duration
 from legday.model import MUSCLES
 
-from .bodymap import body_map, heat_colour, heat_legend
+from .bodymap import HEAT_TOP, body_map, heat_colour, heat_legend
 from .svg import Series, line_chart
 from .units import load, load_unit, load_value
 from .views import C_CTL, label, most_worked
 
 __all__ = ["FILTERS", "exercise_line", "strength_session_view", "strength_view"]
+
+#: An e1RM chart's left axis spans at least this share of the lift's best e1RM (±5 %) and at
+#: least these kg or lb, so a 0.4 kg wobble stays a wobble (docs/dashboard.md).
+E1RM_MIN_SPAN_SHARE = 0.10
+E1RM_MIN_SPAN = {"metric": 5.0, "imperial": 10.0}
+
+
+def _day_after(first: date, days: float) -> str:
+    """An e1RM point's date in its tooltip: ``days`` after ``first``."""
+    return f"{first + timedelta(days=round(days)):%d %b %Y}"
 
 
 def _heat_cell(value: float, top: float) -> tuple[float, str, str]:
@@ -34,6 +45,7 @@ def strength_view(
     """Small multiples of e1RM, the weekly hard-set grid and the next targets (loads in kg or
     lb, as ``units`` says)."""
     multiples = []
+    unit = load_unit(units)
     for ex in trends["e1rm"]:
         points = ex["points"]
         first = date.fromisoformat(points[0]["date"])
@@ -41,6 +53,7 @@ def strength_view(
         ticks = [(x[0], first.strftime("%d %b"))]
         if len(x) > 1:
             ticks.append((x[-1], date.fromisoformat(points[-1]["date"]).strftime("%d %b")))
+        values = [load_value(p["e1rm_kg"], units) for p in points]
         multiples.append(
             {
                 "name": ex["name"],
@@ -50,14 +63,20 @@ def strength_view(
                     x,
                     [
                         Series(
-                            f"e1RM, {load_unit(units)}",
-                            [load_value(p["e1rm_kg"], units) for p in points],
+                            f"e1RM, {unit}",
+                            values,
                             C_CTL,
                             markers=True,
+                            tip_format=lambda v: f"{v:.1f} {unit}",
                         )
                     ],
                     y_ticks=2,
                     x_ticks=ticks,
+                    x_format=partial(_day_after, first),
+                    left_min_span=max(
+                        E1RM_MIN_SPAN_SHARE * max((v or 0.0) for v in values),
+                        E1RM_MIN_SPAN.get(units, 0.0),
+                    ),
                     zero_based=False,
                     width=300,
                     height=120,
@@ -68,7 +87,7 @@ def strength_view(
             }
         )
     weeks = trends["weekly_hard_sets"][-8:]
-    top = max((w["muscles"].get(k, 0.0) for w in weeks for k in MUSCLES), default=0.0)
+    top = HEAT_TOP  # the body maps' one scale: a colour means the same load on every page
     grid = [
         {
             "key": key,

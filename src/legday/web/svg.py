@@ -3,13 +3,19 @@
 Every function returns a complete ``<svg>`` element that the templates insert as-is, so every
 piece of text placed in the markup goes through :func:`esc`. Nothing here knows about runs or
 rules: the pages hand over series that the library computed.
+
+Each chart also carries what its tooltip shows (docs/dashboard.md): a line chart's ``data-tips``
+holds, per x value, the point's position and each series' value as the page words it, and a
+bar's or muscle's ``data-tip`` its own line; ``static/charts.js`` shows them under the pointer
+or the finger. Without JavaScript the ``<title>`` elements still give the values on hover.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Literal
 
@@ -18,6 +24,7 @@ __all__ = [
     "Bar",
     "Series",
     "bar_chart",
+    "elapsed_minutes",
     "esc",
     "line_chart",
     "nice_ticks",
@@ -40,6 +47,13 @@ def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+def elapsed_minutes(minutes: float) -> str:
+    """An x value in minutes from the start, as a tooltip words it: ``at 1:02:05``."""
+    s = max(round(minutes * 60), 0)
+    h, m = divmod(s // 60, 60)
+    return f"at {h}:{m:02d}:{s % 60:02d}" if h else f"at {m}:{s % 60:02d}"
+
+
 @dataclass(frozen=True)
 class Series:
     """One line (or bars) over the chart's x values; ``None``/NaN values leave a gap."""
@@ -52,6 +66,8 @@ class Series:
     dashed: bool = False
     markers: bool = False
     """Draw a dot at each value (for sparse series)."""
+    tip_format: Callable[[float], str] | None = None
+    """How the tooltip words a value (default: its axis's tick format)."""
 
 
 @dataclass(frozen=True)
@@ -115,11 +131,15 @@ def _y_scale(
     zero: bool,
     count: int,
     unit: float = 1.0,
+    min_span: float = 0.0,
 ) -> _Scale | None:
     values = [v for s in series for v in _finite(s.values)]
     if not values:
         return None
     lo, hi = min(values), max(values)
+    if hi - lo < min_span:  # widen around the data's middle
+        mid = (lo + hi) / 2
+        lo, hi = mid - min_span / 2, mid + min_span / 2
     if zero or any(s.style == "bars" for s in series):
         lo = min(lo, 0.0)
     if hi == lo:
@@ -162,6 +182,8 @@ def line_chart(
     left_label: str = "",
     right_label: str = "",
     left_limits: tuple[float, float] | None = None,
+    left_min_span: float = 0.0,
+    x_format: Callable[[float], str] | None = None,
 ) -> str:
     """Lines, areas and bars over shared ``x`` values, on up to two y axes.
 
@@ -169,7 +191,9 @@ def line_chart(
     ``left_tick_unit`` puts the left axis's ticks on round multiples of it (60 for a pace in
     seconds: whole minutes). ``x_label``, ``left_label`` and ``right_label`` name each axis's
     unit (written at the axis's end); ``left_limits`` fixes the left axis's range, and values
-    beyond it are drawn at its edge.
+    beyond it are drawn at its edge. ``left_min_span`` is the least range the left axis covers,
+    centred on the data (so a change of 0.4 kg does not fill the height). ``x_format`` words an
+    x value in the tooltip (default: the value and ``x_label``; none without either).
     """
     ml, mr, mt, mb = MARGIN
     if left_label or right_label:
@@ -191,20 +215,17 @@ def line_chart(
     if xs_hi == xs_lo:  # one point: put it in the middle
         xs_lo, xs_hi = xs_lo - 1.0, xs_hi + 1.0
     sx = _Scale(xs_lo, xs_hi, x0, x1)
+    tips = _tips(series, xs, left_format, right_format, x_format, x_label)
     left = [s for s in series if s.axis == "left"]
     right = [s for s in series if s.axis == "right"]
     if left_limits is not None:
         lo, hi = min(left_limits), max(left_limits)
         left = [
-            Series(
-                s.name,
-                [None if v is None else min(max(float(v), lo), hi) for v in s.values],
-                s.colour, s.style, s.axis, s.dashed, s.markers,
-            )
+            replace(s, values=[None if v is None else min(max(float(v), lo), hi) for v in s.values])
             for s in left
-        ]  # fmt: skip
+        ]
         series = [*left, *right]
-    sl = _y_scale(left, y0, y1, invert_left, zero_based, y_ticks, left_tick_unit)
+    sl = _y_scale(left, y0, y1, invert_left, zero_based, y_ticks, left_tick_unit, left_min_span)
     sr = _y_scale(right, y0, y1, False, True, y_ticks)
     for band in bands:
         a, b = sx(max(band.start, xs_lo)), sx(min(band.end, xs_hi))
@@ -252,7 +273,64 @@ def line_chart(
             continue
         out.append(_draw(s, xs, sx, scale, step))
     out.append("</svg>")
+    # single-quoted, so the JSON's many double quotes need no escaping (a third of the bytes)
+    data = escape(_tips_json(tips, series, xs, sx, (sl, sr), bands, (y0, y1)), quote=False)
+    data = data.replace("'", "&#x27;")
+    out[0] = out[0].removesuffix(">") + f""" tabindex="0" data-tips='{data}'>"""
     return "".join(out)
+
+
+def _tips(
+    series: Sequence[Series],
+    xs: list[float],
+    left_format: Callable[[float], str],
+    right_format: Callable[[float], str],
+    x_format: Callable[[float], str] | None,
+    x_label: str,
+) -> dict[str, list[str | None]]:
+    """Each x value's label (key ``""``) and each series' value as the tooltip words them (the
+    true values, before ``left_limits`` moves any to the axis's edge)."""
+    if x_format is None and x_label:
+        x_format = lambda x: f"{_num(x)} {x_label}"  # noqa: E731
+    out: dict[str, list[str | None]] = {"": [x_format(x) if x_format else None for x in xs]}
+    for s in series:
+        fmt = s.tip_format or (left_format if s.axis == "left" else right_format)
+        out[s.name] = [
+            fmt(float(v)) if v is not None and math.isfinite(v) else None for v in s.values
+        ]
+    return out
+
+
+def _tips_json(
+    tips: dict[str, list[str | None]],
+    series: Sequence[Series],
+    xs: list[float],
+    sx: _Scale,
+    scales: tuple[_Scale | None, _Scale | None],
+    bands: Sequence[Band],
+    plot: tuple[float, float],
+) -> str:
+    """The tooltip layer's data: x positions (px in the viewBox), their labels, and per series
+    its name, colour, each point's y position and wording; the bands with their labels; the
+    plot's top and bottom (px)."""
+    data_series = []
+    for s in series:
+        scale = scales[0] if s.axis == "left" else scales[1]
+        if scale is None:
+            continue
+        ys = [
+            round(scale(float(v)), 1) if v is not None and math.isfinite(v) else None
+            for v in s.values
+        ]
+        data_series.append({"name": s.name, "colour": s.colour, "y": ys, "text": tips[s.name]})
+    data = {
+        "plot": [round(plot[0], 1), round(plot[1], 1)],
+        "x": [round(sx(x), 1) for x in xs],
+        "label": tips[""],
+        "series": data_series,
+        "bands": [[round(sx(b.start), 1), round(sx(b.end), 1), b.label] for b in bands if b.label],
+    }
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
 def _draw(s: Series, xs: list[float], sx: _Scale, sy: _Scale, step: float) -> str:
@@ -266,7 +344,8 @@ def _draw(s: Series, xs: list[float], sx: _Scale, sy: _Scale, step: float) -> st
         w = max(step * 0.7, 1.0)
         rects = [
             f'<rect x="{p[0] - w / 2:.1f}" y="{min(p[1], base):.1f}" width="{w:.1f}" '
-            f'height="{abs(base - p[1]):.1f}"><title>{esc(_num(float(v or 0)))}</title></rect>'
+            f'height="{abs(base - p[1]):.1f}"><title>{name}: {esc(_num(float(v or 0)))}</title>'
+            "</rect>"
             for p, v in zip(pts, s.values, strict=False)
             if p is not None and v
         ]
@@ -336,7 +415,8 @@ def bar_chart(
         w = max(b.value, 0.0) / top * span
         tip = f"{b.label}: {value_format(b.value)}" + (f" ({b.note})" if b.note else "")
         out.append(
-            f'<g class="bar" data-label="{esc(b.label)}"><title>{esc(tip)}</title>'
+            f'<g class="bar" data-label="{esc(b.label)}" data-tip="{esc(tip)}" tabindex="0">'
+            f"<title>{esc(tip)}</title>"
             f'<text x="{label_w - 8}" y="{y + row / 2 + 4:.1f}" text-anchor="end" '
             f'font-size="12" fill="{LABEL}">{esc(b.label)}</text>'
             f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row - 8}" rx="3" '

@@ -21,7 +21,7 @@ from legday.stimulus.activities import RUNNING_SPORTS
 
 from .bodymap import MUSCLE_LABELS, body_map, heat_legend
 from .run_views import binned, pace_axis_limits
-from .svg import Band, Bar, Series, bar_chart, line_chart
+from .svg import Band, Bar, Series, bar_chart, elapsed_minutes, line_chart
 from .units import (
     FEET_PER_METRE,
     METRES_PER_MILE,
@@ -196,6 +196,7 @@ def week_view(
             ),
         ],
         x_ticks=_day_ticks(daily["days"]),
+        x_format=lambda i: date.fromisoformat(daily["days"][round(i)]).strftime("%a %d %b"),
         bands=[Band(len(x) - 7.5, len(x) - 0.5, C_THIS_WEEK, "this week")],
         title="Training load over the last four weeks",
         height=230,
@@ -369,6 +370,7 @@ def activity_view(
             left_limits=pace_limits,
             title=f"Pace and grade-adjusted pace, min {unit}",
             x_label="min",
+            x_format=elapsed_minutes,
             left_label=f"pace, min{unit}",
         )
         if is_run
@@ -384,6 +386,7 @@ def activity_view(
             x_ticks=ticks,
             title=f"Speed, {speed_unit}",
             x_label="min",
+            x_format=elapsed_minutes,
             left_label=speed_unit,
         ),
         "hr": line_chart(
@@ -395,6 +398,7 @@ def activity_view(
             title="Heart rate",
             height=170,
             x_label="min",
+            x_format=elapsed_minutes,
             left_label="bpm",
         ),
         "elevation": line_chart(
@@ -413,6 +417,7 @@ def activity_view(
             title="Elevation",
             height=150,
             x_label="min",
+            x_format=elapsed_minutes,
             left_label=elevation_unit(units),
         ),
     }

@@ -52,9 +52,45 @@
     results.hidden = false;
   }
 
+  // Files dragged onto the drop zone go into its file input, as if chosen; a file dropped
+  // beside it is ignored rather than opened by the browser in place of the dashboard.
+  var drop = form.querySelector(".drop");
+  var input = form.querySelector("input[type=file]");
+  var chosen = form.querySelector(".chosen");
+  function listChosen() {
+    if (!chosen) return;
+    var names = [];
+    for (var i = 0; i < input.files.length; i++) names.push(input.files[i].name);
+    chosen.textContent = names.length ? names.length + (names.length === 1 ? " file: " : " files: ") + names.join(", ") : "";
+  }
+  function over(event) {
+    event.preventDefault();
+    if (event.dataTransfer) event.dataTransfer.dropEffect = "copy";
+    drop.classList.add("over");
+  }
+  drop.addEventListener("dragenter", over);
+  drop.addEventListener("dragover", over);
+  drop.addEventListener("dragleave", function () {
+    drop.classList.remove("over");
+  });
+  drop.addEventListener("drop", function (event) {
+    event.preventDefault();
+    drop.classList.remove("over");
+    var files = event.dataTransfer && event.dataTransfer.files;
+    if (!files || !files.length) return;
+    input.files = files;
+    listChosen();
+    status.textContent = "";
+  });
+  input.addEventListener("change", listChosen);
+  ["dragover", "drop"].forEach(function (name) {
+    window.addEventListener(name, function (event) {
+      if (!drop.contains(event.target)) event.preventDefault();
+    });
+  });
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var input = form.querySelector("input[type=file]");
     var size = 0;
     for (var i = 0; i < input.files.length; i++) size += input.files[i].size;
     if (size > limit) {
