@@ -62,3 +62,21 @@ def test_no_flag_shows_a_value_it_does_not_take(path: list[str]) -> None:
     assert "--help" in result.output
     if path == ["serve"]:
         assert "<int range>" in result.output
+
+
+@pytest.mark.parametrize(
+    "path", [[], ["labels"], ["profile"]], ids=lambda p: " ".join(p) or "legday"
+)
+def test_command_lists_wrap_to_the_terminal(path: list[str]) -> None:
+    """A command list gives each summary as one paragraph: on a wide terminal it is one line
+    (the docstring's own line breaks would cut it into ragged pieces), on a narrow one Rich
+    fills each line."""
+    group: Any = typer.main.get_command(app)
+    for name in path:
+        group = group.commands[name]
+    wide = runner.invoke(
+        app, [*path, "--help"], env={"COLUMNS": "2000", "TERMINAL_WIDTH": "2000"}
+    ).output
+    for name, command in group.commands.items():
+        summary = " ".join((command.help or "").split("\n\n")[0].split())
+        assert summary in wide, (name, summary)

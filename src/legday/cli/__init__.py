@@ -59,14 +59,20 @@ def _load(name: str) -> TyperCommand | TyperGroup:
     module = importlib.import_module(f"{__name__}.{module_name}")
     target = getattr(module, attr)
     if isinstance(target, typer.Typer):
-        return get_group_from_info(
+        group = get_group_from_info(
             TyperInfo(target, name=name),
             pretty_exceptions_short=app.pretty_exceptions_short,
             rich_markup_mode=app.rich_markup_mode,
             suggest_commands=app.suggest_commands,
         )
+        for sub in group.commands.values():
+            sub.short_help = sub.short_help or _summary(sub.help)
+        return group
     info = CommandInfo(
-        name=name, callback=target, epilog=getattr(module, epilog) if epilog else None
+        name=name,
+        callback=target,
+        epilog=getattr(module, epilog) if epilog else None,
+        short_help=_summary(target.__doc__),
     )
     command = get_command_from_info(
         info,
@@ -75,6 +81,12 @@ def _load(name: str) -> TyperCommand | TyperGroup:
     )
     assert isinstance(command, TyperCommand)
     return command
+
+
+def _summary(doc: str | None) -> str:
+    """A command's line in a command list: its help's first paragraph as one line, which Rich
+    wraps to the terminal (Typer keeps the docstring's own line breaks there)."""
+    return " ".join((doc or "").split("\n\n")[0].split()) if doc else ""
 
 
 class _Commands(MutableMapping[str, Any]):
