@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -39,6 +40,8 @@ INTERNAL_ERROR = "legday failed on this file (an internal error, please report i
 MAX_BYTES_IN_FLIGHT = 128 * 1024 * 1024
 #: Files in flight per worker process: the one it decodes and the next, so none waits.
 ITEMS_PER_WORKER = 2
+#: Distinct strength sessions whose verdicts one lifting log keeps for its repeats.
+JUDGED_MEMO = 10_000
 
 _log = logging.getLogger(__name__)
 
@@ -47,6 +50,7 @@ __all__ = [
     "Decoded",
     "DecodedActivity",
     "DecodedStrength",
+    "SortedHistory",
     "WorkItem",
     "decode_item",
     "decode_shared",
@@ -109,8 +113,11 @@ class Decoded:
 def strength_fingerprint(start: datetime, sets: tuple[ExerciseSet, ...]) -> str:
     """A session's identity across exports: its start minute and what was lifted."""
     h = hashlib.sha256(start.strftime("%Y-%m-%dT%H:%M").encode())
-    for s in sets:
-        h.update(f"|{s.raw_name or s.exercise}:{s.reps}:{s.load_kg}:{s.duration_s}".encode())
+    h.update(  # one update of the sets joined: the same digest as one update a set
+        "".join(
+            f"|{s.raw_name or s.exercise}:{s.reps}:{s.load_kg}:{s.duration_s}" for s in sets
+        ).encode()
+    )
     return h.hexdigest()
 
 
@@ -206,7 +213,8 @@ def init_worker(
     e1rm: dict[str, float],
 ) -> None:
     """Set what :func:`decode_shared` decodes with (a pool's initializer: sent once)."""
-    _SHARED.update(profile=profile, settings=settings, history=history, e1rm=e1rm)
+    indexed = SortedHistory(history)
+    _SHARED.update(profile=profile, settings=settings, history=indexed, e1rm=e1rm)
 
 
 def decode_shared(item: WorkItem, labels: Mapping[int, RunKind] | None = None) -> Decoded:
@@ -239,13 +247,21 @@ def _decode_strength_csv(
     out.skipped_rows = len(result.skipped_rows)
     out.warnings.extend(result.warnings)
     tracker = E1rmTracker(e1rm)
+    # A session's verdict depends on its sets, its length and its lifts' bests alone: a log
+    # repeats its sessions (the same workout, the same loads), each judged once.
+    judged: dict[tuple[Any, ...], dict[str, Any] | None] = {}
     for session in sorted(result.sessions, key=lambda ss: ss.start):
         best = tracker.update(session.sets)
+        key = (session.sets, session.duration_s, tuple(best.get(s.exercise) for s in session.sets))
+        if key not in judged:
+            if len(judged) >= JUDGED_MEMO:
+                judged.clear()
+            judged[key] = _judge_strength(session, settings, profile.units, best)
         out.strength.append(
             DecodedStrength(
                 session=session,
                 fingerprint=strength_fingerprint(session.start, session.sets),
-                verdict=_judge_strength(session, settings, profile.units, best),
+                verdict=judged[key],
             )
         )
 
@@ -282,8 +298,39 @@ def _decode_activity(
         out.activities.append(_analyse(activity, profile, settings, history, e1rm, label))
 
 
+class SortedHistory(list[dict[str, Any]]):
+    """A history that every file of an import is judged against, with its summaries built once
+    per sport, oldest first: :func:`summaries_before` then takes a run's earlier sessions by
+    bisection instead of summarising the whole history again for each run (at 5,000 stored
+    runs that took half of a run's analysis). The analysis reads a history in any order (its
+    medians, percentiles and maxima do not depend on it), so the verdicts are the same."""
+
+    def __init__(self, history: Iterable[dict[str, Any]]) -> None:
+        super().__init__(history)
+        self._by_sport: dict[str, tuple[list[datetime], list[HistorySummary]]] = {}
+
+    def before(self, activity: Activity) -> list[HistorySummary]:
+        index = self._by_sport.get(activity.sport)
+        if index is None:
+            same = sorted(
+                (h for h in self if h["sport"] == activity.sport), key=lambda h: h["start"]
+            )
+            index = [h["start"] for h in same], _summaries(same)
+            self._by_sport[activity.sport] = index
+        starts, summaries = index
+        return summaries[: bisect_left(starts, activity.start)]
+
+
 def summaries_before(history: list[dict[str, Any]], activity: Activity) -> list[HistorySummary]:
     """The athlete's earlier sessions of the same sport, as the analysis takes them."""
+    if isinstance(history, SortedHistory):
+        return history.before(activity)
+    return _summaries(
+        h for h in history if h["sport"] == activity.sport and h["start"] < activity.start
+    )
+
+
+def _summaries(history: Iterable[dict[str, Any]]) -> list[HistorySummary]:
     from legday.analysis import HistorySummary
 
     return [
@@ -296,7 +343,6 @@ def summaries_before(history: list[dict[str, Any]], activity: Activity) -> list[
             effort_hr=h.get("effort_hr"),
         )
         for h in history
-        if h["sport"] == activity.sport and h["start"] < activity.start
     ]
 
 
