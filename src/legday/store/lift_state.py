@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -239,23 +239,13 @@ def bests(s: Session, athlete_id: int) -> dict[str, float]:
     return {k: v.best_e1rm_kg for k, v in states(s, athlete_id).items() if v.best_e1rm_kg}
 
 
-#: A stored set's columns, each labelled as its :class:`ExerciseSet` field (``set_type`` apart,
-#: an enum), as :func:`legday.store.convert.set_from_row` maps them.
-_SET_FIELDS = (
-    SetRow.exercise,
-    SetRow.raw_name,
-    SetRow.reps,
-    SetRow.load_kg,
-    SetRow.duration_s,
-    SetRow.rir,
-    SetRow.rpe,
-    SetRow.distance_m,
-    SetRow.index.label("order"),
-    SetRow.per_hand,
-    SetRow.timestamp,
-    SetRow.mapped,
-    SetRow.notes,
+#: A stored set's columns, in the order of :class:`ExerciseSet`'s fields (``order`` is the
+#: set's ``index``), as :func:`legday.store.convert.set_from_row` maps them.
+_SET_COLUMNS = tuple(
+    SetRow.index if f.name == "order" else getattr(SetRow, f.name) for f in fields(ExerciseSet)
 )
+#: Where ``set_type`` (stored as text, an enum in the model) falls among them.
+_SET_TYPE = [f.name for f in fields(ExerciseSet)].index("set_type")
 
 
 def read_sessions(s: Session, *where: ColumnElement[bool]) -> dict[int, StrengthSession]:
@@ -276,16 +266,15 @@ def read_sessions(s: Session, *where: ColumnElement[bool]) -> dict[int, Strength
         return {}
     sets: dict[int, list[ExerciseSet]] = {}
     rows = s.execute(
-        select(SetRow.session_id, SetRow.set_type, *_SET_FIELDS)
+        select(SetRow.session_id, *_SET_COLUMNS)
         .join(StrengthSessionRow, SetRow.session_id == StrengthSessionRow.id)
         .where(*where)
         .order_by(SetRow.session_id, SetRow.index)
     )
-    names = [c.key for c in _SET_FIELDS]
     kinds = {str(t): t for t in SetType}
-    for session_id, set_type, *values in rows:
-        one = ExerciseSet(**dict(zip(names, values, strict=True)), set_type=kinds[set_type])
-        sets.setdefault(session_id, []).append(one)
+    for session_id, *values in rows:
+        values[_SET_TYPE] = kinds[values[_SET_TYPE]]
+        sets.setdefault(session_id, []).append(ExerciseSet(*values))
     found = sorted(heads, key=lambda h: (_stamp(h.start), h.id))
     return {
         h.id: StrengthSession(
