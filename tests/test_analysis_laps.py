@@ -65,6 +65,28 @@ def test_workout_laps_are_ignored_when_the_data_disagree() -> None:
     assert analyze(_with_laps(bare, manual), PROFILE).kind is RunKind.EASY
 
 
+def test_a_rep_cut_short_stays_in_its_workout_block() -> None:
+    # 7 × 90 s at 1.4 × easy; the second, started from another spot, is 40 s at only 1.2 ×
+    # (under the pace threshold): the workout's laps still count it, in the same block
+    parts = [(600.0, EASY)]
+    for w, v in [(90.0, 1.4), (40.0, 1.2)] + [(90.0, 1.4)] * 5:
+        parts += [(w, v * EASY), (60.0, 0.7 * EASY)]
+    parts = [*parts, (600.0, EASY)]
+    r = analyze(_with_laps(activity(piecewise(parts)), _laps(parts, "active", "rest")), PROFILE)
+    assert [b.reps for b in r.blocks] == [7]
+
+
+def test_workout_laps_name_float_recoveries_intervals() -> None:
+    # 6 × 3 min at 1.45 × easy with 90-s floats at 1.25 × easy: a pace search alone reads
+    # one sustained block; the workout's laps say six repetitions
+    parts = [(600.0, EASY)]
+    for _ in range(6):
+        parts += [(180.0, 1.45 * EASY), (90.0, 1.25 * EASY)]
+    parts = [*parts, (600.0, EASY)]
+    r = analyze(_with_laps(activity(piecewise(parts)), _laps(parts, "active", "recovery")), PROFILE)
+    assert [b.reps for b in r.blocks] == [6] and r.kind is not RunKind.TEMPO
+
+
 def _repeats(recoveries_s: list[float], back: bool) -> Activity:
     """40-s repeats at 1.5 × easy (180 m) with jog recoveries, no GPS and no altitude; with
     ``back`` each jog covers the repeat's 180 m again (back down the hill)."""

@@ -227,19 +227,6 @@ def test_the_recording_holds_a_lap_per_step_as_a_watch_writes_it() -> None:
     assert all(lap.total_distance_m == pytest.approx(800, abs=25) for lap in reps)
 
 
-#: Where the analysis does not (yet) take the laps' word: pipeline.py, not this test's to change.
-RECOUNTED = (
-    "pipeline._recounted: the laps' 4 reps (workout_reps, _with_lap_block) are replaced by a "
-    "contrast block of 5 that starts in the warm-up and ends in the cool-down (easy at 0.8 x "
-    "threshold against marathon-pace reps at 0.94 x)"
-)
-FLOATS = (
-    "pipeline._with_lap_block: the laps make 6 interval reps, but the pace search found one "
-    "tempo over reps and floats (recoveries at 0.9 x threshold, 5k reps at 1.07 x: the laps' "
-    "work/rest ratio is 1.18 >= LAP_WORK_OVER_REST), and a disagreeing pattern keeps the pace's"
-)
-
-
 @pytest.mark.parametrize(
     ("kind", "structure", "reps", "jog"),
     [
@@ -248,20 +235,10 @@ FLOATS = (
         ("intervals", "wu2k+4x1k@5k/90s+cd2k", 4, JOG),
         ("intervals", "10x1min@10k/1min", 10, JOG),
         ("tempo", "wu2k+3x10min@t/2min+cd2k", 3, JOG),
-        pytest.param(
-            "intervals",
-            "4x1k@mp/200jog",
-            4,
-            JOG,
-            marks=pytest.mark.xfail(strict=True, reason=RECOUNTED),
-        ),
-        pytest.param(
-            "intervals",
-            "6x800@5k/400jog",
-            6,
-            0.9,
-            marks=pytest.mark.xfail(strict=True, reason=FLOATS),
-        ),
+        # marathon-pace reps: a contrast search alone starts the block in the warm-up
+        ("intervals", "4x1k@mp/200jog", 4, JOG),
+        # float recoveries at 0.9 x threshold: a pace search alone reads one tempo
+        ("intervals", "6x800@5k/400jog", 6, 0.9),
     ],
 )
 def test_import_recognises_the_laps_as_the_workouts_reps(

@@ -30,6 +30,10 @@ LAP_MIN_REPS = 3
 #: A work lap whose duration differs from the previous one's by more than this factor starts a
 #: new block (strides, then a tempo repetition, in one workout; heuristic).
 LAP_SAME_BLOCK_RATIO = 1.5
+#: … but a run of fewer than ``LAP_MIN_REPS`` work laps joins the run beside it when their
+#: durations are within this factor (a rep cut short, a ladder's 200–400 m steps; heuristic:
+#: strides of 20 s beside a tempo repetition of minutes stay apart).
+LAP_OUTLIER_RATIO = 2.5
 #: Each work lap's mean effort speed is at least this multiple of the mean of its neighbouring
 #: recovery laps' (heuristic: a jog recovery runs at ≤ ~0.8 of a repetition's pace).
 LAP_WORK_OVER_REST = 1.15
@@ -49,25 +53,35 @@ def _index(sig: Signals, t0: float, laps: Sequence[Lap]) -> tuple[IntArray, IntA
 
 def _alternations(laps: Sequence[Lap]) -> list[list[int]]:
     """Indices of runs of work laps each followed by a recovery lap (the last may not be), with
-    work laps of a similar duration (``LAP_SAME_BLOCK_RATIO``)."""
-    out: list[list[int]] = []
-    run: list[int] = []
+    work laps of a similar duration (``LAP_SAME_BLOCK_RATIO``); a run too short to be a block
+    on its own (a rep cut short or started from another spot, a ladder's steps) joins the run
+    beside it when their laps are within ``LAP_OUTLIER_RATIO``."""
+    runs: list[list[int]] = []
     for i, lap in enumerate(laps):
         if lap.wkt_step_index is None or (lap.intensity or "") not in WORK_INTENSITIES:
             continue
-        prev_rest = i > 0 and (laps[i - 1].intensity or "") in REST_INTENSITIES
-        joins = bool(run) and run[-1] == i - 2 and prev_rest
-        if joins:
-            ratio = lap.duration_s / max(laps[run[-1]].duration_s, 1e-9)
-            joins = 1.0 / LAP_SAME_BLOCK_RATIO <= ratio <= LAP_SAME_BLOCK_RATIO
-        if not joins:
-            if len(run) >= LAP_MIN_REPS:
-                out.append(run)
-            run = []
-        run.append(i)
-    if len(run) >= LAP_MIN_REPS:
-        out.append(run)
-    return out
+        if runs and _follows(laps, runs[-1][-1], i, LAP_SAME_BLOCK_RATIO):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    merged: list[list[int]] = []
+    for run in runs:
+        last = merged[-1] if merged else None
+        short = last is not None and min(len(last), len(run)) < LAP_MIN_REPS
+        if last is not None and short and _follows(laps, last[-1], run[0], LAP_OUTLIER_RATIO):
+            last.extend(run)
+        else:
+            merged.append(run)
+    return [run for run in merged if len(run) >= LAP_MIN_REPS]
+
+
+def _follows(laps: Sequence[Lap], i: int, j: int, ratio: float) -> bool:
+    """Work lap ``j`` is the next repetition after work lap ``i``: one recovery lap between
+    them, and durations within ``ratio`` of each other."""
+    if j != i + 2 or (laps[i + 1].intensity or "") not in REST_INTENSITIES:
+        return False
+    r = laps[j].duration_s / max(laps[i].duration_s, 1e-9)
+    return 1.0 / ratio <= r <= ratio
 
 
 def workout_reps(sig: Signals, laps: Sequence[Lap], t0: float) -> list[list[Stretch]]:

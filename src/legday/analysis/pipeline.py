@@ -389,15 +389,15 @@ def _blocks(
             efforts = [e for e in efforts if e.end <= whole.start] + [whole]
             race = whole
     blocks = build_blocks(sig, efforts, v_ref, race)
-    if race is None:
-        for reps in workout_reps(sig, activity.laps, t0):
-            blocks = _with_lap_block(blocks, name_block(sig, reps, v_ref))
     contrast = (
         [b for b in build_blocks(sig, alternating, v_ref, None) if b.pattern in QUALITY]
         if race is None
         else []
     )
     blocks = _recounted(blocks, contrast)
+    if race is None:
+        for reps in workout_reps(sig, activity.laps, t0):
+            blocks = _with_lap_block(blocks, name_block(sig, reps, v_ref))
     blocks = with_climb_repeats(sig, blocks, v_ref)  # hill repeats read from the altitude
     blocks = recounted_on_the_ground(sig, blocks, v_ref)  # … and counted by position
     if not any(b.pattern in QUALITY or b.pattern is RunKind.RACE for b in blocks):
@@ -453,17 +453,14 @@ def _race_block(sig: Signals, v_ref: float | None) -> Classified | None:
 
 
 def _with_lap_block(blocks: list[Classified], lap: Classified | None) -> list[Classified]:
-    """Blocks with a workout's lap-marked block in place of the ones found over its span, when
-    they agree on the pattern (the laps then count the repetitions) or none was found there;
-    unchanged when they disagree or the laps make no pattern."""
-    if lap is None:
+    """Blocks with a workout's lap-marked block in place of the ones found over its span: the
+    watch ran the athlete's planned steps, and :func:`workout_reps` kept only laps whose work
+    ran clearly harder than their recoveries, so the laps name and count the repetitions (a
+    pace search reads 6 × 800 m with float recoveries as one tempo, or starts a marathon-pace
+    block in the warm-up). Unchanged when the laps make no quality pattern."""
+    if lap is None or lap.pattern not in QUALITY:
         return blocks
-    a, b = lap.efforts[0].start, lap.efforts[-1].end
-    over = [k.efforts[0].start < b and k.efforts[-1].end > a for k in blocks]
-    if any(k.pattern is not lap.pattern for k, o in zip(blocks, over, strict=True) if o):
-        return blocks
-    kept = [k for k, o in zip(blocks, over, strict=True) if not o] + [lap]
-    return sorted(kept, key=lambda k: k.efforts[0].start)
+    return _merged(blocks, [lap])
 
 
 def _pace_ratio(sig: Signals, grid: Grid, history: Sequence[HistorySummary]) -> float | None:
