@@ -1,11 +1,13 @@
 """``legday batch`` and ``batch-summary`` (issue 21): the import's analysis on Dask, into Parquet.
 
-A synthetic archive (two athletes' folders, a lifting log, a zip, a corrupt file) and real
-recordings read in place go through :func:`legday.batch.run_batch` on a small LocalCluster
-(threads: the same code path as processes, without their start-up cost). Each file must have
-its rows exactly once, equal to what ``legday analyze`` gives for the file on its own; a bad
-file is a row with its typed error; a re-run does nothing; the summary counts what the table
-holds and says "unknown" where watch files cannot tell.
+A synthetic archive (two athletes' folders, a lifting log, a zip, a corrupt file), a longer
+synthetic athlete, a zip of real files and every real recording in ``../shared/data/real`` go
+through :func:`legday.batch.run_batch` on a small LocalCluster (threads: the same code path as
+processes, without their start-up cost). Each file must have its rows exactly once, equal to
+what ``legday analyze`` gives for the file on its own once the athlete's files are imported
+(the batch judges each run against its athlete's history, as the import does); a bad file is
+a row with its typed error; a re-run does nothing; the summary counts what the table holds and
+says "unknown" where watch files cannot tell.
 """
 
 from __future__ import annotations
@@ -81,18 +83,30 @@ def _table(out: Path) -> list[dict[str, Any]]:
     return sorted(rows.to_pylist(), key=lambda r: (r["source"], r["index"] or 0))
 
 
-def _analyze(path: str) -> list[dict[str, Any]] | None:
-    """``legday analyze PATH --json`` as a list of sessions, None when it fails."""
-    result = runner.invoke(app, ["analyze", path, "--json"])
+def _imported(paths: list[str], home: Path) -> dict[str, str]:
+    """A legday home at ``home`` holding ``paths`` (``legday import``): the athlete's history
+    ``legday analyze`` judges against; the environment that names it."""
+    env = {"LEGDAY_HOME": str(home)}
+    result = runner.invoke(app, ["import", *paths], env=env)
+    assert result.exit_code in (0, 1) and " imported," in result.output, result.output  # 1: a
+    return env  # file failed (a bad file in the real set), the others are stored
+
+
+def _analyze(path: str, env: dict[str, str] | None = None) -> list[dict[str, Any]] | None:
+    """``legday analyze PATH --json`` (in the home ``env`` names) as a list of sessions, None
+    when it fails."""
+    result = runner.invoke(app, ["analyze", path, "--json"], env=env)
     if result.exit_code != 0:
         return None
     data = json.loads(result.stdout)
     return data if isinstance(data, list) else [data]
 
 
-def _assert_rows_match_analyze(rows: list[dict[str, Any]], path: str, source: str) -> None:
+def _assert_rows_match_analyze(
+    rows: list[dict[str, Any]], path: str, source: str, env: dict[str, str] | None = None
+) -> None:
     mine = [r for r in rows if r["source"] == source]
-    expected = _analyze(path)
+    expected = _analyze(path, env)
     if expected is None:
         assert len(mine) == 1 and mine[0]["error"] and mine[0]["error_type"], mine
         return
@@ -116,16 +130,64 @@ def _assert_rows_match_analyze(rows: list[dict[str, Any]], path: str, source: st
 def test_every_file_has_its_rows_once_equal_to_analyze(
     archive: Path, client: Client, tmp_path: Path
 ) -> None:
-    result = run_batch([str(archive)], str(tmp_path), client=client, chunk_size=3)
-    rows = _table(tmp_path)
+    out = tmp_path / "study"
+    result = run_batch([str(archive)], str(out), client=client, chunk_size=3)
+    rows = _table(out)
     runs = sorted(p for p in (archive / "ann").iterdir() if p.suffix in (".fit", ".tcx"))
     # every run, the CSV, two zip members and the broken file; the CSV's sessions are rows
     assert result.counts.files == len(runs) + 4
     assert result.counts.failed == 1
     assert len({(r["source"], r["index"]) for r in rows}) == len(rows) == result.counts.rows
+    env = _imported([str(archive / "ann")], tmp_path / "home")
     for path in runs:
-        _assert_rows_match_analyze(rows, str(path), str(path))
+        _assert_rows_match_analyze(rows, str(path), str(path), env)
     assert {r["athlete"] for r in rows} == {"ann", "bob"}
+
+
+@pytest.fixture(scope="module")
+def long_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``dan/``: ten weeks of synthetic runs, enough history for "long", R4 and the anchors."""
+    root = tmp_path_factory.mktemp("long")
+    history = generate_history(weeks=10, seed=4, end=date(2026, 11, 22))
+    write_history(history, root / "dan", formats=("fit", "tcx"), strong_csv=False)
+    return root
+
+
+def test_each_run_is_judged_against_its_athletes_history(
+    long_archive: Path, client: Client, tmp_path: Path
+) -> None:
+    """Rows equal ``legday analyze`` with the athlete's files imported (judged without history,
+    two of these 48 runs get another verdict: R4's overload needs the usual longest run), and
+    the block table holds each run's segments as ``analyze`` gives them."""
+    out = tmp_path / "study"
+    result = run_batch([str(long_archive)], str(out), client=client, blocks=True)
+    runs = sorted(str(p) for p in (long_archive / "dan").iterdir() if p.suffix != ".json")
+    assert result.scanned.files == len(runs) and result.judged.files > len(runs) // 2
+    rows = _table(out)
+    blocks = ds.dataset(out / "blocks", format="parquet", partitioning="hive").to_table()
+    by_run: dict[str, list[dict[str, Any]]] = {}
+    for b in sorted(blocks.to_pylist(), key=lambda b: b["block"]):
+        by_run.setdefault(b["source"], []).append(b)
+    env = _imported([str(long_archive / "dan")], tmp_path / "home")
+    for path in runs:
+        _assert_rows_match_analyze(rows, path, path, env)
+        [want] = _analyze(path, env) or []
+        got = by_run.get(path, [])
+        assert [b["index"] for b in got] == [0] * len(want["segments"])
+        for b, seg in zip(got, want["segments"], strict=True):
+            assert (b["role"], b["start_s"], b["end_s"]) == (
+                seg["role"],
+                seg["start_s"],
+                seg["end_s"],
+            )
+            assert b["duration_s"] == pytest.approx(seg["end_s"] - seg["start_s"])
+            assert b["avg_hr"] == seg["avg_hr"] and b["athlete"] == "dan"
+            if seg["avg_speed_mps"]:
+                assert b["pace_s_per_km"] == pytest.approx(1000 / seg["avg_speed_mps"])
+                # the distance samples, against the segment's mean speed over its length
+                speed = b["distance_m"] / b["duration_s"]
+                assert speed == pytest.approx(seg["avg_speed_mps"], rel=0.25, abs=0.3)
+    assert sum(r["overload"] for r in rows) > 0  # R4 needs the history: it fired
 
 
 def test_a_bad_file_is_a_row_with_its_typed_error(
@@ -146,11 +208,52 @@ def test_a_zip_member_is_judged_as_the_file_itself(
     run_batch([str(archive / "bob" / "*.zip")], str(out), client=client)
     rows = _table(out)
     assert len(rows) == 2
+    env = _imported([str(archive / "bob" / "export.zip")], tmp_path / "home")
     for row in rows:
         zip_path, member = row["source"].split("!")
         assert zip_path == str(archive / "bob" / "export.zip")
         name = member.removeprefix("activities/")
-        _assert_rows_match_analyze(rows, str(archive / "ann" / name), row["source"])
+        _assert_rows_match_analyze(rows, str(archive / "ann" / name), row["source"], env)
+
+
+def test_each_member_of_a_zip_of_real_files_is_a_task(
+    real_dir: Path, client: Client, tmp_path: Path
+) -> None:
+    """A Strava-export-shaped zip of real files: the client lists its members (names only), a
+    task per member reads it from the zip itself; together they read what reading the zip
+    whole reads (the csv's rows without a file too), and each recording is judged as
+    ``legday analyze`` judges it with the zip imported."""
+    from legday.batch import discover
+    from legday.io.archive import iter_archive_members
+
+    recordings = {
+        "activities/run.fit": "python-fitparse/tests/files/garmin-fenix-5-run.fit",
+        "activities/speed.fit": "python-fitparse/tests/files/compressed-speed-distance.fit",
+        "activities/garmin.tcx": (
+            "runpandas/runpandas/tests/io/data/samples/2020-12-02T06_08_29-300_Running.tcx"
+        ),
+        "activities/bad.fit": "fitdecode/tests/files/invalid/activity-filecrc.fit",
+    }
+    export = tmp_path / "eve" / "export_1.zip"
+    export.parent.mkdir()
+    with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(real_dir / "strava-insights/data/activities.csv", "activities.csv")
+        for member, path in recordings.items():
+            zf.write(real_dir / path, member)
+        zf.writestr("profile.jpg", b"\xff\xd8")
+    sources = list(discover([str(export)]))
+    assert {s.member for s in sources} == {"activities.csv", *recordings}
+    assert {(s.url, s.athlete) for s in sources} == {(str(export), "eve")}
+    out = tmp_path / "study"
+    result = run_batch([str(export)], str(out), client=client, chunk_size=1)
+    rows = _table(out)
+    whole = {m.name for m in iter_archive_members(export)}
+    assert {r["source"] for r in rows} == whole
+    assert result.counts.files == len(whole)  # a row set per member, none twice
+    assert len({(r["source"], r["index"]) for r in rows}) == len(rows)
+    env = _imported([str(export)], tmp_path / "home")
+    for member, path in recordings.items():
+        _assert_rows_match_analyze(rows, str(real_dir / path), f"{export}!{member}", env)
 
 
 def test_a_rerun_skips_everything_already_done(
@@ -180,17 +283,53 @@ def test_rows_without_their_done_set_file_are_removed(
     assert [{**r, "sha256": r["sha256"]} for r in _table(out)] == before
 
 
-def test_real_files_match_analyze(real_dir: Path, client: Client, tmp_path: Path) -> None:
+def test_real_files_and_a_synthetic_archive_on_a_local_cluster(
+    real_dir: Path, archive: Path, client: Client, tmp_path: Path
+) -> None:
+    """The issue's "done when": every real recording of ``../shared/data/real`` and the
+    synthetic archive in one batch; every file has its rows exactly once; each row equals
+    ``legday analyze`` of its file with its athlete's files imported (an athlete is a folder
+    name: files of folders of one name share a history, in the batch as in the home); a
+    re-run skips all of it, the history's passes too."""
+    from legday.batch.sources import _wanted, athlete_of
+
+    real = [str(real_dir / row["path"]) for row in real_manifest()]
+    assert set(REAL) <= {row["path"] for row in real_manifest()}
     out = tmp_path / "study"
-    paths = [str(real_dir / p) for p in REAL]
-    listed = {row["path"] for row in real_manifest()}
-    assert set(REAL) <= listed
-    run_batch(paths, str(out), client=client, chunk_size=2)
+    inputs = [*real, str(archive)]
+    first = run_batch(inputs, str(out), client=client)
     rows = _table(out)
-    assert {r["source"] for r in rows} == set(paths)
-    for path in paths:
-        _assert_rows_match_analyze(rows, path, path)
-    assert len([r for r in rows if r["source"] == paths[2]]) > 1  # the triathlon's legs
+    synthetic = sorted(str(p) for p in archive.rglob("*") if _wanted(str(p)) and p.suffix != ".zip")
+    members = [f"{archive / 'bob' / 'export.zip'}!activities/{p.name}" for p in _zipped(archive)]
+    assert {r["source"] for r in rows} == {*real, *synthetic, *members}
+    assert first.counts.files == len(real) + len(synthetic) + len(members)
+    assert len({(r["source"], r["index"]) for r in rows}) == len(rows) == first.counts.rows
+    by_athlete: dict[str, list[str]] = {}
+    for path in real:
+        by_athlete.setdefault(athlete_of(path), []).append(path)
+    for k, (athlete, paths) in enumerate(sorted(by_athlete.items())):
+        env = _imported(paths, tmp_path / f"home{k}")
+        for path in paths:
+            if path.endswith(".csv"):  # analyze reads no CSV: a lifting log's sessions, or
+                mine = [r for r in rows if r["source"] == path]  # another CSV's error
+                lifts = all(r["sport"] == "strength_training" and not r["error"] for r in mine)
+                assert mine and (lifts or (len(mine) == 1 and mine[0]["error_type"])), athlete
+            else:
+                _assert_rows_match_analyze(rows, path, path, env)
+    env = _imported([str(archive / "ann")], tmp_path / "home-ann")
+    for path in synthetic:
+        if "/ann/" in path and not path.endswith(".csv"):
+            _assert_rows_match_analyze(rows, path, path, env)
+    assert len([r for r in rows if r["source"] == str(real_dir / REAL[2])]) > 1  # triathlon
+    again = run_batch(inputs, str(out), client=client)
+    assert (again.counts.files, again.scanned.files, again.judged.files) == (0, 0, 0)
+    assert again.counts.skipped == first.counts.files
+    assert _table(out) == rows
+
+
+def _zipped(archive: Path) -> list[Path]:
+    with zipfile.ZipFile(archive / "bob" / "export.zip") as zf:
+        return [Path(n) for n in zf.namelist()]
 
 
 def test_summary_counts_what_the_table_holds(archive: Path, client: Client, tmp_path: Path) -> None:
@@ -220,11 +359,16 @@ def test_summary_counts_what_the_table_holds(archive: Path, client: Client, tmp_
 
 def test_the_cli_on_a_local_cluster_of_processes(archive: Path, tmp_path: Path) -> None:
     out = tmp_path / "study"
-    args = ["batch", str(archive / "bob"), "--out", str(out), "--workers", "1", "--json"]
-    result = runner.invoke(app, args)
+    args = ["batch", str(archive / "bob"), "--out", str(out), "--workers", "1", "--blocks"]
+    result = runner.invoke(app, [*args, "--json"])
     assert result.exit_code == 0, result.output
     counts = json.loads(result.stdout)
     assert (counts["files"], counts["failed"], counts["skipped"]) == (3, 1, 0)
+    assert counts["history"] == {"scanned": 3, "judged": 1, "skipped": 0}  # 1: the later run
+    blocks = ds.dataset(out / "blocks", format="parquet", partitioning="hive").to_table()
+    assert set(blocks.column("source").to_pylist()) == {
+        r["source"] for r in _table(out) if r["error"] is None
+    }
     argv = ["batch-summary", str(out), "--out", str(tmp_path / "w.pq"), "--json"]
     summary = runner.invoke(app, argv)
     assert summary.exit_code == 0, summary.output

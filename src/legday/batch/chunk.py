@@ -1,47 +1,90 @@
 """A worker's unit of work: a chunk of files read, decoded, judged and written as Parquet.
 
-:func:`process_chunk` runs on a Dask worker (or in a plain loop). It opens each file itself,
-hashes it, skips what the done-set holds, runs the import's own
-:func:`~legday.store.work.decode_item` on the rest, and writes the chunk's rows under the
-output's ``activities`` folder (Hive-partitioned by athlete) before its done-set file, so a
-chunk is done only once its rows are on disk. Only counts travel back to the client: no bytes,
-no rows. Memory holds one file's samples at a time plus the chunk's rows (a few kB each).
+:func:`process_chunk` runs on a Dask worker (or in a plain loop). It opens each file itself
+(a zip member: the zip, read from this worker), hashes it, skips what the done-set holds, runs
+the import's own :func:`~legday.store.work.decode_item` on the rest, each run against its
+athlete's history when one is given, and writes the chunk's rows under the output's
+``activities`` folder (and ``blocks``, when asked; Hive-partitioned by athlete) before its
+done-set file, so a chunk is done only once its rows are on disk. Only counts travel back to
+the client: no bytes, no rows. Memory holds one file's samples at a time plus the chunk's rows
+(a few kB each).
+
+:func:`context_chunk` is the same walk for the passes that build the athletes' history
+(:mod:`.run`): it writes each run's summary, a hundred bytes, instead of rows.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from itertools import groupby
+from typing import TYPE_CHECKING, Any
 
 from legday.errors import LegdayError
-from legday.model import AthleteProfile
+from legday.model import Activity, AthleteProfile
 from legday.settings import Settings
-from legday.store.work import WorkItem, decode_item
+from legday.store.work import Decoded, DecodedActivity, WorkItem, decode_item
 
-from .rows import DONE_SCHEMA, SCHEMA, error_row, rows_of
-from .sources import Source, is_local
+from .rows import (
+    BLOCK_SCHEMA,
+    DONE_SCHEMA,
+    JUDGED,
+    SCAN_SCHEMA,
+    SCHEMA,
+    block_rows,
+    error_row,
+    rows_of,
+)
+from .sources import Source
 
-__all__ = ["DONE_DIR", "TABLE_DIR", "ChunkResult", "Shared", "process_chunk"]
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = [
+    "BLOCKS_DIR",
+    "DONE_DIR",
+    "JUDGED_DIR",
+    "SCAN_DIR",
+    "TABLE_DIR",
+    "ChunkResult",
+    "Histories",
+    "Shared",
+    "context_chunk",
+    "history_entry",
+    "process_chunk",
+]
 
 #: The activity table's folder inside the output.
 TABLE_DIR = "activities"
+#: The per-block table's folder (``--blocks``).
+BLOCKS_DIR = "blocks"
 #: The done-set's folder inside the output.
 DONE_DIR = "done"
+#: The history passes' tables: each run's summary judged without history, then its kind
+#: judged against it (``legday import``'s two judgements).
+SCAN_DIR, JUDGED_DIR = "context/scan", "context/judged"
+#: The schema of each table a chunk writes by athlete.
+TABLES = {TABLE_DIR: SCHEMA, BLOCKS_DIR: BLOCK_SCHEMA}
 #: A zip's first bytes.
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
 @dataclass(frozen=True)
 class Shared:
-    """What every chunk of a batch shares, sent to each worker once."""
+    """What every chunk of a batch's pass shares, sent to each worker once."""
 
     profile: AthleteProfile
     settings: Settings
     done: frozenset[str] = frozenset()
-    """Content hashes (and name keys of files that could not be read) already done."""
+    """Content hashes (and name keys of files that could not be read) this pass skips."""
+    blocks: bool = False
+    """Also write a row per segment of each run (:data:`~.rows.BLOCK_SCHEMA`)."""
+
+
+#: Each athlete's history (by athlete key), as ``legday.store.work.decode_item`` takes it.
+Histories = Mapping[str, list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -63,33 +106,110 @@ class ChunkResult:
         )
 
 
-def process_chunk(sources: list[Source], out: str, shared: Shared) -> ChunkResult:
-    """Analyse ``sources`` and write their rows and done-set entries under ``out``."""
+def process_chunk(
+    sources: list[Source], out: str, shared: Shared, histories: Histories | None = None
+) -> ChunkResult:
+    """Analyse ``sources`` (each run against its athlete's entry of ``histories``, if any) and
+    write their rows and done-set entries under ``out``."""
     rows: list[dict[str, Any]] = []
+    blocks: list[dict[str, Any]] = []
     done: list[dict[str, Any]] = []
-    files = failed = skipped = 0
-    for source in sources:
-        for item in _items(source):
-            if isinstance(item, dict):  # a file or member that could not be read
-                key = item["sha256"]
-                if key in shared.done:
-                    skipped += 1
-                    continue
-                new = [item]
-            else:
-                if item.sha256 in shared.done:
-                    skipped += 1
-                    continue
-                decoded = decode_item(item, shared.profile, shared.settings, [])
-                new = rows_of(decoded, source.athlete, shared.settings)
-                key = item.sha256
-            files += 1
-            failed += any(r.get("error") for r in new)
-            rows += new
-            done.append({"sha256": key, "source": new[0]["source"], "rows": len(new)})
+    failed = 0
+    work = _Work(sources, shared, histories)
+    for source, key, decoded in work:
+        if isinstance(decoded, dict):
+            new = [decoded]
+        else:
+            new = rows_of(decoded, source.athlete, shared.settings)
+            if shared.blocks:
+                blocks += block_rows(decoded, source.athlete)
+        failed += any(r.get("error") for r in new)
+        rows += new
+        done.append({"sha256": key, "source": new[0]["source"], "rows": len(new)})
     if done:
-        _write(rows, done, out)
-    return ChunkResult(files, len(rows), failed, skipped)
+        _write({TABLE_DIR: rows, BLOCKS_DIR: blocks}, DONE_DIR, done, DONE_SCHEMA, out)
+    return ChunkResult(len(done), len(rows), failed, work.skipped)
+
+
+def context_chunk(
+    sources: list[Source], out: str, shared: Shared, histories: Histories | None = None
+) -> ChunkResult:
+    """A pass that builds the athletes' history: each run's summary (as the store keeps it for
+    "long", R4 and the anchors), judged without history (``histories`` None: written to
+    :data:`SCAN_DIR`) or against it (its kind only: written to :data:`JUDGED_DIR`)."""
+    found: list[dict[str, Any]] = []
+    work = _Work(sources, shared, histories)
+    for source, key, decoded in work:
+        if isinstance(decoded, dict) or not decoded.activities:  # seen: nothing to summarise
+            name = decoded["source"] if isinstance(decoded, dict) else decoded.name
+            found.append({"sha256": key, "source": name, "athlete": source.athlete})
+            continue
+        for index, item in enumerate(decoded.activities):
+            summary: dict[str, Any] = {"kind": item.kind}
+            if histories is None:
+                summary |= history_entry(item) | {"source": decoded.name}
+                summary |= {"athlete": source.athlete, "richness": _richness(item.activity)}
+            found.append({"sha256": key, "index": index, **summary})
+    if found:
+        folder, schema = (SCAN_DIR, SCAN_SCHEMA) if histories is None else (JUDGED_DIR, JUDGED)
+        _write({}, folder, found, schema, out)
+    return ChunkResult(files=len({f["sha256"] for f in found}), skipped=work.skipped)
+
+
+def history_entry(item: DecodedActivity) -> dict[str, Any]:
+    """An analysed activity as the store's history holds it (``stored_history``)."""
+    a = item.activity
+    return {
+        "start": a.start,
+        "duration_s": a.duration_s,
+        "distance_m": a.distance_m,
+        "kind": item.kind,
+        "sport": a.sport,
+        "max_hr": item.max_hr,
+        "effort_hr": item.effort_hr,
+    }
+
+
+def _richness(activity: Activity) -> int:
+    """Samples × channels with a value: of two copies of one session, the import keeps the
+    richer (``legday.store.importer``)."""
+    import numpy as np
+
+    filled = sum(1 for arr in activity.samples.values() if np.isfinite(arr).any())
+    return activity.n_samples * filled
+
+
+class _Work:
+    """The chunk's items not yet done, decoded: ``(source, key, Decoded or error row)``."""
+
+    def __init__(self, sources: list[Source], shared: Shared, histories: Histories | None):
+        self.sources, self.shared, self.histories = sources, shared, histories
+        self.skipped = 0
+
+    def __iter__(self) -> Iterator[tuple[Source, str, Decoded | dict[str, Any]]]:
+        shared = self.shared
+        for source, item in _inputs(self.sources):
+            key = item["sha256"] if isinstance(item, dict) else item.sha256
+            if key in shared.done:
+                self.skipped += 1
+            elif isinstance(item, dict):  # a file or member that could not be read
+                yield source, key, item
+            else:
+                history = (self.histories or {}).get(source.athlete, [])
+                yield source, key, decode_item(item, shared.profile, shared.settings, history)
+
+
+def _inputs(sources: list[Source]) -> Iterator[tuple[Source, WorkItem | dict[str, Any]]]:
+    """Each source's work items; the members of one zip that follow each other in the chunk
+    are read with the zip opened once."""
+    for (_, is_member), group in groupby(sources, key=lambda s: (s.url, s.member is not None)):
+        members = list(group)
+        if is_member:
+            names = {m.member or "" for m in members}
+            yield from ((members[0], i) for i in _zip_items(members[0], names))
+        else:
+            for source in members:
+                yield from ((source, i) for i in _items(source))
 
 
 def _items(source: Source) -> Iterator[WorkItem | dict[str, Any]]:
@@ -120,44 +240,30 @@ def _items(source: Source) -> Iterator[WorkItem | dict[str, Any]]:
     yield WorkItem(name=source.url, data=data, sha256=hashlib.sha256(data).hexdigest())
 
 
-def _zip_items(source: Source) -> Iterator[WorkItem | dict[str, Any]]:
-    """Each member of a zip (a remote zip is copied to a local temporary file first)."""
-    import os
-    import tempfile
-
-    from fsspec.core import url_to_fs
+def _zip_items(source: Source, only: set[str] | None = None) -> Iterator[WorkItem | dict[str, Any]]:
+    """The members of a zip (``only`` those named), read from the zip's file by this worker
+    (a remote zip through fsspec's random access, never copied whole)."""
+    import fsspec
 
     from legday.io.archive import iter_archive_members
 
-    fs, path = url_to_fs(source.url)
-    local = None
-    if not is_local(fs):
-        handle, local = tempfile.mkstemp(suffix=".zip")
-        os.close(handle)
-        fs.get_file(path, local)
-
-    def named(text: str) -> str:  # the zip by its URL, not by the local copy's name
-        return text.replace(local, source.url) if local else text
-
     members = 0
     try:
-        for m in iter_archive_members(local or path):
-            members += 1
-            name = named(m.name)
-            if m.error is not None:
-                error = named(str(m.error))
-                yield _row_for(name, type(m.error).__name__, error, source.athlete)
-            else:
-                data = m.data or b""
-                digest = hashlib.sha256(data).hexdigest()
-                yield WorkItem(name=name, data=data, sha256=digest, strava=m.strava)
-    except LegdayError as exc:
-        yield _row_for(source, type(exc).__name__, named(str(exc)))
+        with fsspec.open(source.url, "rb") as fh:
+            for m in iter_archive_members(fh, label=source.url, only=only):
+                members += 1
+                if m.error is not None:
+                    yield _row_for(m.name, type(m.error).__name__, str(m.error), source.athlete)
+                else:
+                    data = m.data or b""
+                    digest = hashlib.sha256(data).hexdigest()
+                    yield WorkItem(name=m.name, data=data, sha256=digest, strava=m.strava)
+    except (LegdayError, OSError) as exc:  # the zip itself: each of its sources says so
+        kind = type(exc).__name__ if isinstance(exc, LegdayError) else "FileError"
+        names = sorted(only) if only is not None else [None]
+        yield from (_row_for(Source(source.url, source.athlete, n), kind, str(exc)) for n in names)
         return
-    finally:
-        if local is not None:
-            os.unlink(local)
-    if members == 0:
+    if members == 0 and only is None:
         error = f"{source.url}: the zip holds no FIT, GPX or TCX file and no lifting log"
         yield _row_for(source, "UnsupportedFileError", error)
 
@@ -171,14 +277,21 @@ def _row_for(
     source: Source | str, error_type: str, error: str, athlete: str | None = None
 ) -> dict[str, Any]:
     """An error row keyed by its name's hash (a file that cannot be read has no content)."""
-    name = source.url if isinstance(source, Source) else source
+    name = source.name if isinstance(source, Source) else source
     who = source.athlete if isinstance(source, Source) else athlete or "unknown"
     key = "name:" + hashlib.sha256(name.encode()).hexdigest()
     return error_row(name, key, who, error_type, error)
 
 
-def _write(rows: list[dict[str, Any]], done: list[dict[str, Any]], out: str) -> None:
-    """The chunk's rows (one file per athlete), then its done-set file (atomic by rename)."""
+def _write(
+    tables: Mapping[str, list[dict[str, Any]]],
+    marker_dir: str,
+    marker: list[dict[str, Any]],
+    marker_schema: pa.Schema,
+    out: str,
+) -> None:
+    """The chunk's tables (one file per athlete each), then its marker file (the done-set's, or
+    a history pass's table), atomic by rename: the chunk counts as done once it is there."""
     import pyarrow as pa
     import pyarrow.dataset as ds
     import pyarrow.parquet as pq
@@ -186,19 +299,20 @@ def _write(rows: list[dict[str, Any]], done: list[dict[str, Any]], out: str) -> 
 
     fs, root = url_to_fs(out)
     token = uuid.uuid4().hex
-    if rows:
-        ds.write_dataset(
-            pa.Table.from_pylist(rows, schema=SCHEMA),
-            f"{root}/{TABLE_DIR}",
-            format="parquet",
-            partitioning=["athlete"],
-            partitioning_flavor="hive",
-            basename_template=f"part-{token}-{{i}}.parquet",
-            existing_data_behavior="overwrite_or_ignore",
-            filesystem=fs,
-        )
-    fs.makedirs(f"{root}/{DONE_DIR}", exist_ok=True)
-    final = f"{root}/{DONE_DIR}/part-{token}.parquet"
+    for folder, rows in tables.items():
+        if rows:
+            ds.write_dataset(
+                pa.Table.from_pylist(rows, schema=TABLES[folder]),
+                f"{root}/{folder}",
+                format="parquet",
+                partitioning=["athlete"],
+                partitioning_flavor="hive",
+                basename_template=f"part-{token}-{{i}}.parquet",
+                existing_data_behavior="overwrite_or_ignore",
+                filesystem=fs,
+            )
+    fs.makedirs(f"{root}/{marker_dir}", exist_ok=True)
+    final = f"{root}/{marker_dir}/part-{token}.parquet"
     with fs.open(final + ".tmp", "wb") as fh:
-        pq.write_table(pa.Table.from_pylist(done, schema=DONE_SCHEMA), fh)
+        pq.write_table(pa.Table.from_pylist(marker, schema=marker_schema), fh)
     fs.mv(final + ".tmp", final)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from legday.errors import LegdayError, OnError
@@ -17,7 +19,17 @@ from legday.settings import Settings
 from legday.store.facts import strength_coverage
 from legday.store.work import INTERNAL_ERROR, Decoded, DecodedActivity, DecodedStrength
 
-__all__ = ["BLOCK", "DONE_SCHEMA", "SCHEMA", "error_row", "rows_of"]
+__all__ = [
+    "BLOCK",
+    "BLOCK_SCHEMA",
+    "DONE_SCHEMA",
+    "JUDGED",
+    "SCAN_SCHEMA",
+    "SCHEMA",
+    "block_rows",
+    "error_row",
+    "rows_of",
+]
 
 #: A work block of a run (``RunAnalysis.blocks``), nested in its activity's row.
 BLOCK = pa.struct(
@@ -71,6 +83,49 @@ SCHEMA = pa.schema(
 #: The done-set: a row per input file (zip member) finished, by content hash.
 DONE_SCHEMA = pa.schema([("sha256", pa.string()), ("source", pa.string()), ("rows", pa.int32())])
 
+#: The per-block table (``--blocks``): a row per segment of a run (warm-up, work, recovery,
+#: steady, cool-down), keyed by its activity's source, sha256 and index.
+BLOCK_SCHEMA = pa.schema(
+    [
+        ("source", pa.string()),
+        ("sha256", pa.string()),
+        ("athlete", pa.string()),
+        ("index", pa.int32()),
+        ("block", pa.int32()),
+        ("role", pa.string()),
+        ("start_s", pa.float64()),
+        ("end_s", pa.float64()),
+        ("duration_s", pa.float64()),
+        ("distance_m", pa.float64()),
+        ("avg_speed_mps", pa.float64()),
+        ("pace_s_per_km", pa.float64()),
+        ("avg_grade_adjusted_speed_mps", pa.float64()),
+        ("avg_hr", pa.float64()),
+        ("grade_pct", pa.float64()),
+    ]
+)
+
+#: The first history pass: each session judged without history, summarised as the store's
+#: history holds it; a file with no activity (a lifting log, a failure) has a row without one.
+SCAN_SCHEMA = pa.schema(
+    [
+        ("sha256", pa.string()),
+        ("source", pa.string()),
+        ("athlete", pa.string()),
+        ("index", pa.int32()),
+        ("sport", pa.string()),
+        ("start", pa.timestamp("us", tz="UTC")),
+        ("duration_s", pa.float64()),
+        ("distance_m", pa.float64()),
+        ("kind", pa.string()),
+        ("max_hr", pa.float64()),
+        ("effort_hr", pa.float64()),
+        ("richness", pa.int64()),
+    ]
+)
+#: The second: each session's kind judged against the history of the first.
+JUDGED = pa.schema([("sha256", pa.string()), ("index", pa.int32()), ("kind", pa.string())])
+
 
 def rows_of(decoded: Decoded, athlete: str, settings: Settings) -> list[dict[str, Any]]:
     """The rows of one decoded file: a row per session, or its error row."""
@@ -89,6 +144,54 @@ def rows_of(decoded: Decoded, athlete: str, settings: Settings) -> list[dict[str
             error_row(decoded.name, decoded.sha256, athlete, "UnsupportedFileError", "no session")
         ]
     return rows
+
+
+def block_rows(decoded: Decoded, athlete: str) -> list[dict[str, Any]]:
+    """A row per segment of each analysed session of ``decoded``: its offsets, length,
+    distance (from the distance samples, else speed × time), mean speed, pace and heart rate."""
+    rows = []
+    for index, item in enumerate(decoded.activities):
+        segments = (item.analysis or {}).get("segments") or []
+        samples = item.activity.samples
+        for block, seg in enumerate(segments):
+            start, end = seg["start_s"], seg["end_s"]
+            speed = seg.get("avg_speed_mps")
+            distance = _distance(samples["timestamp"], samples["distance_m"], start, end)
+            if distance is None and speed is not None:
+                distance = speed * (end - start)
+            rows.append(
+                {
+                    "source": decoded.name,
+                    "sha256": decoded.sha256,
+                    "athlete": athlete,
+                    "index": index,
+                    "block": block,
+                    "role": seg["role"],
+                    "start_s": start,
+                    "end_s": end,
+                    "duration_s": end - start,
+                    "distance_m": distance,
+                    "avg_speed_mps": speed,
+                    "pace_s_per_km": 1000.0 / speed if speed else None,
+                    "avg_grade_adjusted_speed_mps": seg.get("avg_grade_adjusted_speed_mps"),
+                    "avg_hr": seg.get("avg_hr"),
+                    "grade_pct": seg.get("grade_pct"),
+                }
+            )
+    return rows
+
+
+def _distance(
+    stamps: npt.NDArray[np.float64], distance: npt.NDArray[np.float64], start: float, end: float
+) -> float | None:
+    """Metres covered between ``start`` and ``end`` s after the first time stamp (the analysis
+    grid's clock), from the cumulative distance samples; None without them."""
+    ok = np.isfinite(stamps) & np.isfinite(distance)
+    if int(ok.sum()) < 2:
+        return None
+    t = stamps[ok] - stamps[np.isfinite(stamps)][0]
+    at = np.interp([start, end], t, distance[ok])
+    return float(at[1] - at[0])
 
 
 def error_row(

@@ -1,8 +1,10 @@
 """What a batch reads: files, folders, zips and globs, on any fsspec file system.
 
-The client only lists names (``ls``/``find``/``glob``); it never opens a file. Each input
-becomes a :class:`Source`, a URL a worker opens itself, with the athlete it belongs to: the
-name of the folder that holds it (for a zip, the folder that holds the zip).
+The client only lists names (``ls``/``find``/``glob``, and a zip's central directory); it never
+reads a file's contents. Each input becomes a :class:`Source`, a URL a worker opens itself, with
+the athlete it belongs to: the name of the folder that holds it (for a zip, the folder that
+holds the zip). Each member of a zip (``*.zip``) is a source of its own, so the members of one
+zip spread over the workers; each worker opens the zip and reads its members itself.
 """
 
 from __future__ import annotations
@@ -11,8 +13,20 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["EXTENSIONS", "Source", "athlete_of", "chunks", "discover", "is_local"]
+if TYPE_CHECKING:
+    from fsspec import AbstractFileSystem
+
+__all__ = [
+    "EXTENSIONS",
+    "Source",
+    "athlete_of",
+    "chunks",
+    "discover",
+    "is_local",
+    "zip_members",
+]
 
 #: Names a folder or glob walk takes: activity files (also gzipped), zips and lifting logs.
 EXTENSIONS = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz", ".zip", ".csv")
@@ -27,6 +41,14 @@ class Source:
     url: str
     """What a worker opens with ``fsspec.open`` (a plain path on the local file system)."""
     athlete: str
+    member: str | None = None
+    """A member of the zip at ``url`` (``activities.csv``: a Strava export's sessions without a
+    file); None for the whole file."""
+
+    @property
+    def name(self) -> str:
+        """The source as rows name it: the URL, or ``zip!member``."""
+        return self.url if self.member is None else f"{self.url}!{self.member}"
 
 
 def discover(inputs: Iterable[str]) -> Iterator[Source]:
@@ -48,7 +70,30 @@ def discover(inputs: Iterable[str]) -> Iterator[Source]:
             url = name if is_local(fs) else fs.unstrip_protocol(name)
             if url not in seen:  # named twice (a folder and a glob in it): read once
                 seen.add(url)
-                yield Source(url, athlete_of(name))
+                athlete = athlete_of(name)
+                members = zip_members(fs, name) if name.lower().endswith(".zip") else []
+                yield from (Source(url, athlete, m) for m in members)
+                if not members:  # a file, or a zip that lists nothing to read: its worker says
+                    yield Source(url, athlete)
+
+
+def zip_members(fs: AbstractFileSystem, path: str) -> list[str]:
+    """The members of the zip at ``path`` a worker may read (activity files, zips, CSVs, and
+    ``activities.csv`` for a Strava export's sessions without a file), from its central
+    directory only; none when it is not a readable zip (its worker reports why)."""
+    import zipfile
+
+    from legday.io.archive import ACTIVITY_SUFFIXES, MAX_ARCHIVE_MEMBERS
+
+    try:
+        with fs.open(path, "rb") as fh, zipfile.ZipFile(fh) as zf:
+            names = [i.filename for i in zf.infolist() if not i.is_dir()]
+    except (OSError, ValueError, zipfile.BadZipFile, NotImplementedError, EOFError):
+        return []
+    if len(names) > MAX_ARCHIVE_MEMBERS:  # refused whole, by one worker
+        return []
+    wanted = (*ACTIVITY_SUFFIXES, ".zip", ".csv")
+    return [n for n in names if n == "activities.csv" or n.lower().endswith(wanted)]
 
 
 def athlete_of(path: str) -> str:

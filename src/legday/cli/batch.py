@@ -71,12 +71,24 @@ def batch(
             min=1, help="Files per task (a worker holds one chunk's rows); default: up to 64."
         ),
     ] = None,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history/--no-history",
+            help="Judge each run against its athlete's earlier runs, as `legday analyze` does "
+            "after `legday import` (two more passes over the files).",
+        ),
+    ] = True,
+    blocks: Annotated[
+        bool, typer.Option("--blocks", help="Also write a row per block in OUT/blocks.")
+    ] = False,
     json_out: Json = False,
 ) -> None:
     """Analyse and judge every file with the same functions as `legday import`, on Dask, into a
     Parquet table (a row per session, by athlete) in OUT/activities. A file that fails is a row
-    with its error; a re-run skips the files already done (by content hash). Each file is
-    judged on its own, against your profile and settings, without history."""
+    with its error; a re-run skips the files already done (by content hash). Each run is judged
+    against your profile and settings and its athlete's history (the other files of its
+    folder)."""
     _require_batch()
     from legday.batch import run_batch
 
@@ -95,6 +107,8 @@ def batch(
         chunk_size=chunk,
         on_start=started,
         progress=not json_out,
+        history=history,
+        blocks=blocks,
     )
     _report(result, out, json_out)
 

@@ -36,7 +36,7 @@ import re
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -192,19 +192,30 @@ class ArchiveMember:
     """A Strong or Hevy CSV (the importer reads it; :func:`read_archive` yields activities)."""
 
 
-def iter_archive_members(path: str | os.PathLike[str]) -> Iterator[ArchiveMember]:
+def iter_archive_members(
+    path: str | os.PathLike[str] | IO[bytes],
+    *,
+    label: str | None = None,
+    only: Collection[str] | None = None,
+) -> Iterator[ArchiveMember]:
     """Stream the activity members of a zip, within every limit, without decoding them.
 
     The importer hashes each member's bytes before decoding, so a re-run skips what is stored.
     Raises :class:`UnsafeInputError` / :class:`CorruptFileError` when the zip itself is refused.
+    ``path`` may be an open seekable file named ``label``; ``only`` reads just the named
+    members (``activities.csv``: the Strava rows without a file), as a batch's task does.
     """
-    label = str(path)
-    with _open_zip(Path(path), label) as zf:
-        yield from _members(zf, label, _Budget(), 0)
+    label = label or str(path)
+    with _open_zip(Path(path) if isinstance(path, str | os.PathLike) else path, label) as zf:
+        yield from _members(zf, label, _Budget(), 0, only)
 
 
 def _members(
-    zf: zipfile.ZipFile, label: str, budget: _Budget, depth: int
+    zf: zipfile.ZipFile,
+    label: str,
+    budget: _Budget,
+    depth: int,
+    only: Collection[str] | None = None,
 ) -> Iterator[ArchiveMember]:
     members = zf.infolist()
     if len(members) > MAX_ARCHIVE_MEMBERS:
@@ -219,11 +230,12 @@ def _members(
         try:
             rows = strava_rows(_read_member(zf, csv_info, label, budget, MAX_CSV_BYTES), where)
         except LegdayError as exc:
-            yield ArchiveMember(where, None, exc)
+            if only is None or "activities.csv" in only:
+                yield ArchiveMember(where, None, exc)
     strava = {row["Filename"]: row for row in rows if row.get("Filename")}
     present = {info.filename for info in members}
     for info in members:
-        if info.is_dir():
+        if info.is_dir() or (only is not None and info.filename not in only):
             continue
         member = f"{label}!{info.filename}"
         lower = info.filename.lower()
@@ -264,6 +276,8 @@ def _members(
             continue
         yield ArchiveMember(member, data, None, strava.get(info.filename))
     for k, row in enumerate(rows):  # sessions without a file: manual entries, or files missing
+        if only is not None and "activities.csv" not in only:
+            break
         if not row.get("Filename") or row["Filename"] not in present:
             key = row.get("Activity ID") or f"row {k + 2}"
             yield ArchiveMember(f"{label}!activities.csv#{key}", row_bytes(row), None)
