@@ -128,7 +128,7 @@ def test_cli_log_twice_and_at_9999_in_a_western_zone_is_one_line(tmp_path: Path)
         assert result.exit_code == 1 and result.exception is not None
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
         assert "Traceback" not in result.output + result.stderr
-    assert f"already logged as s{ident}" in runner.invoke(app, ["log", SQUAT], env=home).stderr
+    assert f"already logged as {ident}" in runner.invoke(app, ["log", SQUAT], env=home).stderr
     assert runner.invoke(app, ["log", SQUAT, "--again"], env=home).exit_code == 0
 
 
@@ -216,7 +216,7 @@ def test_cli_rm_undo_and_edit(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         return dict(json.loads(result.stdout))
 
-    ident = f"s{cli('log', SQUAT)['id']}"
+    ident = str(cli("log", SQUAT)["id"])  # "s1": the id as rm and edit take it
     assert cli("rm", ident) == {"removed": [ident]}
     assert cli("rm", "--undo") == {"restored": [ident]}
     edited = cli("edit", ident, "--rpe", "7", "--notes", "[link=https://evil.example]x[/link]")

@@ -85,7 +85,7 @@ CASES: dict[str, Callable[[Demo], list[Case]]] = {
     ],
     "verdict": lambda d: [
         ([str(d.fit), *d.db], " — "),
-        ([str(d.run_id), "--json", *d.db], '"verdict"'),
+        ([str(d.run_id), "--json", *d.db], '"counts_as_leg_day"'),
     ],
     "log": lambda d: [
         (

@@ -135,13 +135,15 @@ def test_a_removed_run_takes_its_efforts_and_its_records(lib: Library) -> None:
 def test_cli_records_prints_what_the_library_finds(lib: Library) -> None:
     from typer.testing import CliRunner
 
+    from legday import serialise
     from legday.cli import app
 
     runner = CliRunner()
     db = ["--db", lib.db.url]
     shown = runner.invoke(app, ["records", "--json", *db])
     assert shown.exit_code == 0, shown.output
-    assert json.loads(shown.output) == json.loads(json.dumps(records(lib).to_dict()))
+    expected = serialise.records(records(lib).to_dict())
+    assert json.loads(shown.output) == json.loads(serialise.dumps(expected))
     table = runner.invoke(app, ["records", *db])
     assert table.exit_code == 0, table.output
     best = records(lib).personal[0]

@@ -364,7 +364,7 @@ def test_the_week_keeps_hard_legs_72_h_away_from_a_detected_race(tmp_path: Path)
     assert runner.invoke(app, ["import", str(path)]).exit_code == 0
     verdict = runner.invoke(app, ["verdict", str(path), "--json"])
     assert verdict.exit_code == 0, verdict.output
-    assert json.loads(verdict.output)["verdict"]["headline"].startswith("No — a race")
+    assert json.loads(verdict.output)["headline"].startswith("No — a race")
     result = runner.invoke(
         app, ["log", "back squat 3x5 @ 100kg rir 1", "--date", "2026-11-25T18:00"]
     )  # Wednesday evening: 63 h before the start

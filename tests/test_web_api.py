@@ -13,9 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from legday import serialise
 from legday.cli import app as cli_app
-from legday.cli.common import _clean
 from legday.model import MUSCLES, AthleteProfile
+from legday.serialise import json_ready
 from legday.settings import Settings
 from legday.store.blobs import BlobStore
 from legday.store.db import open_database
@@ -41,7 +42,7 @@ def client(demo: Demo) -> Iterator[TestClient]:
 
 def as_cli_json(data: object) -> object:
     """What ``legday … --json`` prints, parsed back."""
-    return json.loads(json.dumps(_clean(data), ensure_ascii=False, default=str))
+    return json.loads(json.dumps(json_ready(data), ensure_ascii=False, default=str))
 
 
 # -- the API is the CLI's JSON ---------------------------------------------------------------
@@ -50,7 +51,7 @@ def test_api_week_equals_library_week(client: TestClient, demo: Demo) -> None:
     assert r.status_code == 200
     lib = demo.factory()
     try:
-        expected = as_cli_json(lib.week(demo.last_day).to_dict())
+        expected = as_cli_json(serialise.week(lib.week(demo.last_day).to_dict()))
     finally:
         lib.close()
     assert r.json() == expected
@@ -61,7 +62,7 @@ def test_api_activity_strength_plan(client: TestClient, demo: Demo) -> None:
     lib = demo.factory()
     try:
         assert client.get(f"/api/activity/{demo.run_id}").json() == as_cli_json(
-            lib.activity(demo.run_id)
+            serialise.activity(lib.activity(demo.run_id))
         )
         assert client.get("/api/strength").json() == as_cli_json(lib.strength_report())
         assert client.get("/api/plan").json() == as_cli_json(lib.plan().to_dict())

@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
+from legday import serialise
 from legday.model import MUSCLES
 from legday.strength import load_catalog
 from legday.web import create_app
@@ -92,7 +93,7 @@ def test_strength_session_page(client: TestClient, demo: Demo) -> None:
 def test_strength_session_api_and_404(client: TestClient, demo: Demo) -> None:
     lib = demo.factory()
     try:
-        expected = as_cli_json(lib.strength_session(demo.strength_id))
+        expected = as_cli_json(serialise.strength_session(lib.strength_session(demo.strength_id)))
     finally:
         lib.close()
     assert client.get(f"/api/strength/session/{demo.strength_id}").json() == expected

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from legday import serialise
 from legday.home import Home
 from legday.store.library import Library
 from legday.store.records import EFFORT_LABELS, records
@@ -34,7 +35,7 @@ def client(demo: Demo) -> Iterator[TestClient]:
 def test_the_api_gives_what_the_library_finds(client: TestClient, demo: Demo) -> None:
     lib = demo.factory()
     try:
-        expected = json.loads(json.dumps(records(lib).to_dict()))
+        expected = json.loads(serialise.dumps(serialise.records(records(lib).to_dict())))
     finally:
         lib.close()
     got = client.get("/api/records")

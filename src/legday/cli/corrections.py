@@ -94,6 +94,9 @@ def edit(
         data = lib.edit(session, name=name, when=parse_when(date), rpe=rpe, notes=notes, sets=sets)
     finally:
         lib.close()
+    from legday import serialise
+
+    data = serialise.strength_session(data)
     if json_out:
         print_json(data)
         return
@@ -113,6 +116,6 @@ def render_session(data: dict[str, Any]) -> None:
         effort = f"RIR {s['rir']:g}" if s["rir"] is not None else "–"
         table.add_row(escape(s["name"]), str(reps), load, effort)
     console.print(table)
-    verdict = (data.get("verdict") or {}).get("verdict") or {}
+    verdict = data.get("verdict") or {}
     if verdict.get("headline"):
         console.print(escape(verdict["headline"]))

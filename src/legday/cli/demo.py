@@ -44,7 +44,9 @@ def demo(
     ] = 0,
 ) -> None:
     """Generate a sample runner (FIT, GPX and TCX runs, a Strong CSV of lifts), import it into
-    a demo database, judge every session, check the last week and plan the next one."""
+    a demo database, judge every session, check the last week and plan the next one. No
+    --json: this is a tour for a person; the demo's home takes every command's --json (the
+    last lines say how)."""
     from legday.home import Home
     from legday.store.library import Library
     from legday.synth import Device, generate_history, write_history

@@ -66,12 +66,15 @@ def import_(
                 summary = lib.import_paths(
                     paths, workers=workers, progress=progress, restore_removed=restore_removed
                 )
+        data = summary.to_dict()
+        if json_out:
+            from legday import serialise
+
+            imported = (f["path"] for f in data["files"] if f["status"] == "imported")
+            print_json(serialise.import_summary(data, lib.sessions_of_files(imported)))
     finally:
         lib.close()
-    data = summary.to_dict()
-    if json_out:
-        print_json(data)
-    else:
+    if not json_out:
         for f in summary.files:
             if f.status == "failed":
                 err_console.print(f"[red]failed[/] {escape(f.error or f.path)}")
@@ -101,11 +104,16 @@ def print_removed(path: str, removed: list[dict[str, str]]) -> None:
             console.print(escape(f"{Path(path).name}: {shown} {what} on {day}{hint}"))
 
 
-REANALYZE_EPILOG = example("legday reanalyze")
+REANALYZE_EPILOG = example("legday reanalyze", "legday reanalyze --json")
 
 
 @guarded
-def reanalyze(db: DbOption = None) -> None:
+def reanalyze(
+    json_out: Annotated[
+        bool, typer.Option("--json", help='Print JSON: {"reanalysed": sessions}.')
+    ] = False,
+    db: DbOption = None,
+) -> None:
     """Recompute every stored analysis and verdict from the original files (after an upgrade
     of legday's models or a change to your profile or settings)."""
     lib = library(db)
@@ -113,4 +121,7 @@ def reanalyze(db: DbOption = None) -> None:
         n = lib.reanalyze()
     finally:
         lib.close()
+    if json_out:
+        print_json({"reanalysed": n})
+        return
     console.print(f"Reanalysed {n} sessions.")

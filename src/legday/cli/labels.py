@@ -67,6 +67,9 @@ def label(
         data = lib.clear_label(activity) if kind is None else lib.label(activity, kind, reps)
     finally:
         lib.close()
+    from legday import serialise
+
+    data = serialise.activity(data)
     if json_out:
         print_json(data)
         return
@@ -85,7 +88,7 @@ def render_label(data: dict[str, Any]) -> None:
         )
     else:
         console.print(f"Kind: [bold]{data['kind'] or '–'}[/] (analysed; no label of yours)")
-    verdict = (data.get("verdict") or {}).get("verdict") or {}
+    verdict = data.get("verdict") or {}
     if verdict.get("headline"):
         console.print(escape(verdict["headline"]))
 
@@ -118,7 +121,11 @@ def export(
     finally:
         lib.close()
     if json_out:
-        print_json([r.to_dict() for r in runs])
+        from legday import serialise
+
+        print_json(
+            [{**r.to_dict(), "activity_id": serialise.session_id(r.activity_id)} for r in runs]
+        )
         return
     text = export_labels(runs, source_names=source_names)
     if out is None:

@@ -47,6 +47,9 @@ def show(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
 @guarded
 def set_(
     pairs: Annotated[list[str], typer.Argument(help="KEY=VALUE pairs.", metavar="KEY=VALUE...")],
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the saved profile as JSON (as `show --json`).")
+    ] = False,
 ) -> None:
     h = home()
     profile = h.profile()
@@ -56,4 +59,7 @@ def set_(
             raise ConfigError(f"expected KEY=VALUE, got {pair!r}")
         profile = profile.with_value(key.strip(), value)
     h.save_profile(profile)
+    if json_out:
+        print_json(profile.to_dict())
+        return
     console.print(f"Saved profile to {h.config_path}")

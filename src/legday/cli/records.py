@@ -48,7 +48,9 @@ def records(
     finally:
         lib.close()
     if json_out:
-        print_json(found.to_dict())
+        from legday import serialise
+
+        print_json(serialise.records(found.to_dict()))
         return
     table = Table(title="Personal records", title_justify="left")
     for column in ("distance", "time", "pace", "date", "run"):

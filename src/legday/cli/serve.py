@@ -39,7 +39,8 @@ def serve(
     filtered list, a month calendar and a year of weekly totals, each run's route, splits and
     charts with its verdict, your records and totals, your lifts, next week's plan (with an
     .ics download) and an import page, plus a JSON API at /api (documented at /docs). Imports
-    run in a child process, one at a time. Stop it with Ctrl+C."""
+    run in a child process, one at a time. Stop it with Ctrl+C. No --json: it serves JSON
+    itself, under /api."""
     try:
         import uvicorn
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -89,7 +90,9 @@ def analyze(
     profile = _profile(hr_max, hr_rest, lthr, sex)
     results = _assess_file(file, profile, db)
     if json_out:
-        data = [r.to_dict(profile.units) for r in results]
+        from legday import serialise
+
+        data = [serialise.analysis(r.to_dict(profile.units)) for r in results]
         print_json(data[0] if len(data) == 1 else data)
         return
     for r in results:
@@ -198,9 +201,37 @@ def _num(value: float | None, digits: int) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+#: A stored session's id as typed: ``42`` (an activity) or ``s5`` (a lifting session).
+_SESSION_ID = re.compile(r"[sS]?[0-9]{1,12}")
+
+
+def _stored_verdict(target: str, db: str | None, quiet: bool) -> dict[str, Any]:
+    """The stored verdict payload of the session ``target`` (``42`` or ``s5``); unless
+    ``quiet``, a run the runner labelled says so first."""
+    from legday.store.corrections import parse_session_id
+
+    kind, number = parse_session_id(target)
+    lib = library(db)
+    try:
+        stored = lib.activity(number) if kind == "activity" else lib.strength_session(number)
+    finally:
+        lib.close()
+    if stored["verdict"] is None:
+        raise NotFoundError(f"session {target} has no verdict yet: run `legday reanalyze`")
+    if stored.get("label") and not quiet:
+        console.print(f"Kind: {stored['kind']}, set by you (analysed as {stored['analysed_kind']})")
+    return dict(stored["verdict"])
+
+
 @guarded
 def verdict(
-    target: Annotated[str, typer.Argument(help="A file, or the id of a stored activity.")],
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="A file, or a stored session's id as `legday week` shows it: 42 (an activity), "
+            "s5 (a lifting session)."
+        ),
+    ],
     hr_max: HrMax = None,
     hr_rest: HrRest = None,
     sex: Sex = None,
@@ -209,22 +240,14 @@ def verdict(
 ) -> None:
     """Does this session count as leg day? The answer first, then the reasons (rule ids) and the
     stimulus: cardio load, strength, type 2 share and the load on each muscle group."""
+    from legday import serialise
+
     profile = _profile(hr_max, hr_rest, None, sex)
     path = Path(target)
-    if not path.exists() and target.isdigit():
-        lib = library(db)
-        try:
-            stored = lib.activity(int(target))
-        finally:
-            lib.close()
-        data = stored["verdict"]
-        if data is None:
-            raise NotFoundError(f"activity {target} has no verdict yet: run `legday reanalyze`")
-        if stored.get("label") and not json_out:
-            console.print(
-                f"Kind: {stored['kind']}, set by you (analysed as {stored['analysed_kind']})"
-            )
+    if not path.exists() and _SESSION_ID.fullmatch(target.strip()):
+        v = serialise.verdict(_stored_verdict(target, db, json_out))
     else:
+        from legday.assessment import verdict_payload
         from legday.stimulus import judge_combined
 
         results = _assess_file(path, profile, db)
@@ -233,13 +256,11 @@ def verdict(
             if len(results) == 1
             else judge_combined([r.verdict for r in results])
         )
-        from legday.assessment import verdict_payload
-
-        data = verdict_payload(judged, profile.units)
+        v = serialise.verdict(verdict_payload(judged, profile.units))
+    assert v is not None
     if json_out:
-        print_json(data)
+        print_json(v)
         return
-    v = data["verdict"]
     console.print(f"[bold]{escape(v['headline'])}[/]")
     for reason in v["reasons"]:
         console.print(f"  {reason['rule']}: {escape(reason['text'])}")

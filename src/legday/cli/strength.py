@@ -53,12 +53,14 @@ def log(
         lib.close()
     exercises = list(dict.fromkeys(s.exercise for s in logged.session.sets))
     if json_out:
+        from legday import serialise
+
         print_json(
             {
-                "id": logged.id,
+                "id": serialise.session_id(logged.id, "strength"),
                 "sets": len(logged.session.sets),
                 "exercises": exercises,
-                "verdict": logged.verdict["verdict"],
+                "verdict": serialise.verdict(logged.verdict),
             }
         )
         return

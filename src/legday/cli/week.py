@@ -41,7 +41,9 @@ def week(
     finally:
         lib.close()
     if json_out:
-        print_json(report.to_dict())
+        from legday import serialise
+
+        print_json(serialise.week(report.to_dict()))
         return
     render_week(report)
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
 
-from legday.cli.common import _clean as json_ready  # the CLI's --json rules: NaN/inf → null
+from legday import serialise
 from legday.errors import LabelError
 from legday.store.library import Library
 
@@ -27,20 +27,17 @@ DateQuery = Annotated[
 
 def json_response(data: Any, status_code: int = 200) -> Response:
     """JSON exactly as ``legday … --json`` prints it (non-finite numbers become null)."""
-    import json
-
-    body = json.dumps(json_ready(data), ensure_ascii=False, default=str)
-    return Response(body, status_code=status_code, media_type="application/json")
+    return Response(serialise.dumps(data), status_code=status_code, media_type="application/json")
 
 
 @router.get("/week", summary="The week check (as `legday week --json`)")
 def week(lib: Lib, date: DateQuery = None) -> Response:
-    return json_response(lib.week(date).to_dict())
+    return json_response(serialise.week(lib.week(date).to_dict()))
 
 
 @router.get("/activity/{activity_id}", summary="One stored activity: analysis and verdict")
 def activity(lib: Lib, activity_id: int) -> Response:
-    return json_response(lib.activity(activity_id))
+    return json_response(serialise.activity(lib.activity(activity_id)))
 
 
 @router.post(
@@ -59,8 +56,8 @@ def label_activity(
     if kind is None:
         if reps is not None:
             raise LabelError("reps go with a kind: send kind as well")
-        return json_response(lib.clear_label(activity_id))
-    return json_response(lib.label(activity_id, kind, reps))
+        return json_response(serialise.activity(lib.clear_label(activity_id)))
+    return json_response(serialise.activity(lib.label(activity_id, kind, reps)))
 
 
 @router.get("/activity/{activity_id}/reps", summary="A run's work blocks and each repetition")
@@ -78,7 +75,7 @@ def strength(
 
 @router.get("/strength/session/{session_id}", summary="One strength session: sets and verdict")
 def strength_session(lib: Lib, session_id: int) -> Response:
-    return json_response(lib.strength_session(session_id))
+    return json_response(serialise.strength_session(lib.strength_session(session_id)))
 
 
 @router.post(
@@ -97,9 +94,8 @@ def edit_strength_session(
     notes: Annotated[str | None, Body(description='Notes ("" clears them).')] = None,
     sets: Annotated[str | None, Body(description="All its sets, in the log grammar.")] = None,
 ) -> Response:
-    return json_response(
-        lib.edit(f"s{session_id}", name=name, when=when, rpe=rpe, notes=notes, sets=sets)
-    )
+    edited = lib.edit(f"s{session_id}", name=name, when=when, rpe=rpe, notes=notes, sets=sets)
+    return json_response(serialise.strength_session(edited))
 
 
 @router.post("/sessions/remove", summary="Remove sessions, kept for undo (as `legday rm --json`)")
@@ -124,7 +120,7 @@ def strength_trends(lib: Lib) -> Response:
 def records(lib: Lib) -> Response:
     from legday.store.records import records as records_of
 
-    return json_response(records_of(lib).to_dict())
+    return json_response(serialise.records(records_of(lib).to_dict()))
 
 
 @router.get("/plan", summary="Next week's plan (as `legday plan --json`)")
@@ -137,4 +133,5 @@ def import_files(
     request: Request, lib: Lib, files: Annotated[list[UploadFile], File()]
 ) -> Response:
     data = import_uploads(lib, files, request.app.state.imports)
-    return json_response(data)
+    stored = {f["path"]: f["session_ids"] for f in data["files"]}
+    return json_response(serialise.import_summary(data, stored))

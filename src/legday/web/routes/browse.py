@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from legday import serialise
 from legday.store.browse import MAX_PAGE_SIZE
 from legday.store.library import Library
 
@@ -97,4 +98,5 @@ def sessions_api(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = PAGE_SIZE,
 ) -> Response:
-    return json_response(lib.sessions(where, offset=offset, limit=limit).to_dict())
+    page = lib.sessions(where, offset=offset, limit=limit)
+    return json_response(serialise.session_page(page.to_dict()))
