@@ -192,6 +192,14 @@ def test_a_slow_short_run_with_strides_is_an_easy_run_with_strides() -> None:
     assert (r.kind, r.tags) == (RunKind.EASY, (RunKind.STRIDES,))
 
 
+def test_one_spoiled_stride_does_not_unmake_a_set_of_seven() -> None:
+    # seven 20-s strides at 1.9 x easy with walks back; the fourth only reached 1.3 x (GPS
+    # speed noise, a slow start): still an easy run with strides
+    strides = [[(20, s * EASY), (70, 1.4)] for s in (1.9, 1.9, 1.9, 1.3, 1.9, 1.9, 1.9)]
+    r = _run([(2400, EASY), *(p for pair in strides for p in pair), (240, 2.7)])
+    assert r.tags == (RunKind.STRIDES,)  # type: ignore[attr-defined]
+
+
 def test_to_dict_is_json_and_complete() -> None:
     strides = [(20, 5.0), (70, 1.4)] * 6
     r = _run([(2400, EASY), *strides, (240, 2.7)])

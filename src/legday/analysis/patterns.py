@@ -109,6 +109,9 @@ STRIDE_EACH_RATIO = 1.35
 #: Strides are run at one pace: coefficient of variation of their speeds at most this (GPS
 #: speed glitches in a steady run are not).
 STRIDE_MAX_SPEED_CV = 0.15
+#: From this many strides, the slowest one is left out of the two checks above (one stride
+#: spoiled by GPS speed noise or a slow start; heuristic).
+STRIDE_SPARE_FROM = 6
 #: Strides last at least this long, s (shorter bursts are GPS speed noise).
 STRIDE_MIN_S = 10.0
 #: A rep with a float inside (400 m hard, a 30–60 s float, 200 m hard: one rep as the athlete
@@ -396,8 +399,10 @@ def _pattern(sig: Signals, efforts: list[Stretch], v_ref: float) -> RunKind | No
         )
         if sprint:
             return RunKind.SPRINTS
-        steady = cv([e.effort_mps for e in efforts]) <= STRIDE_MAX_SPEED_CV
-        each = min(e.effort_mps for e in efforts) / v_ref >= STRIDE_EACH_RATIO
+        # one stride spoiled (a GPS glitch, a slow start) does not unmake a set of six or more
+        speeds = sorted(e.effort_mps for e in efforts)[1 if n >= STRIDE_SPARE_FROM else 0 :]
+        steady = cv(speeds) <= STRIDE_MAX_SPEED_CV
+        each = speeds[0] / v_ref >= STRIDE_EACH_RATIO
         ok = ratio >= STRIDE_MIN_RATIO and dur >= STRIDE_MIN_S and steady and each
         if ok and dur > STRIDE_TYPICAL_MAX_S and _past_threshold(sig, efforts):
             return RunKind.INTERVALS

@@ -35,7 +35,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from legday.errors import (
@@ -78,6 +78,12 @@ WeightUnit = Literal["kg", "lb"]
 MAX_CSV_BYTES = 64 * 1024 * 1024
 #: Bytes looked at for NUL bytes before deciding a file is binary.
 SNIFF_BYTES: int = 4096
+#: Characters of the file its delimiter is guessed from (the header line, cut there: never the
+#: whole file split into lines only to read its first).
+HEADER_CHARS: int = 65_536
+#: Distinct cells (numbers, units) and sets remembered while a file is read: a log repeats its
+#: loads, reps and sets, so each is read and checked once, and equal sets share one object.
+MEMO_SIZE: int = 100_000
 #: Most reps one set may hold. The longest logged sets (push-up and sit-up endurance records)
 #: run to a few thousand; a larger count is a garbled cell, and this keeps it a 32-bit integer.
 MAX_REPS = 100_000
@@ -135,7 +141,7 @@ class _SessionBuilder:
     sets: list[ExerciseSet] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen class's __init__ costs a call per field and row
 class _Row:
     session_key: tuple[str, ...]
     start_text: str
@@ -187,7 +193,7 @@ def read_strength_csv(
     if not text.strip():
         raise UnsupportedFileError("empty file", path=label, line=1)
     has_nul = "\x00" in text  # past SNIFF_BYTES: those rows are skipped, not stored
-    delimiter = _delimiter(text.splitlines()[0])
+    delimiter = _delimiter((text[:HEADER_CHARS].splitlines() or [""])[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
@@ -212,6 +218,7 @@ def read_strength_csv(
     result = StrengthImport(format=fmt, warnings=warnings)
     builders: dict[tuple[str, ...], _SessionBuilder] = {}
     names = _Names(catalog if catalog is not None else load_catalog())
+    make_set = _SetMaker(names, warnings)
     line = reader.line_num
     while True:
         start_line = line + 1
@@ -222,7 +229,7 @@ def read_strength_csv(
         except csv.Error as exc:
             raise CorruptFileError(f"bad CSV: {exc}", path=label, line=start_line) from exc
         line = reader.line_num
-        if not any(cell.strip() for cell in row):
+        if not "".join(row).strip():
             result.skipped_rows.append(SkippedRow(start_line, "empty row"))
             continue
         try:
@@ -238,7 +245,7 @@ def read_strength_csv(
             fresh = builder is None
             if builder is None:
                 builder = _new_session(parsed, tz, warnings)
-            exercise_set = _make_set(parsed, len(builder.sets) + 1, names, warnings)
+            exercise_set = make_set(parsed, len(builder.sets) + 1)
             if fresh:
                 builders[parsed.session_key] = builder
         except BadValue as exc:
@@ -281,50 +288,75 @@ def _strong_parser(
     if weight_unit is None and "weight unit" not in columns and default_unit is None:
         warnings.append("the Weight column names no unit; read as kg")
     default_weight = default_unit or "kg"
+    at = _indexes(columns)
+    i_order, i_exercise, i_weight, i_reps = (
+        at("set order"),
+        at("exercise name"),
+        at("weight"),
+        at("reps"),
+    )
+    i_distance, i_seconds, i_date, i_workout = (
+        at("distance"),
+        at("seconds"),
+        at("date"),
+        at("workout name"),
+    )
+    i_duration, i_total, i_session_notes = (
+        at("duration"),
+        at("workout duration"),
+        at("workout notes"),
+    )
+    i_weight_unit, i_distance_unit, i_rpe, i_notes = (
+        at("weight unit"),
+        at("distance unit"),
+        at("rpe"),
+        at("notes"),
+    )
+    number, weight_units, distance_units = _Memo(parse_number), _Memo(unit_name), _Memo(unit_name)
 
     def parse(row: list[str]) -> _Row | str:
-        get = _getter(columns, row)
-        order = get("set order").strip()
-        if order.lower().replace(" ", "") == "resttimer":
-            return "rest timer row"
-        if order.lower().startswith("note"):
-            return "note row"
+        row.append("")  # the cell of a column the file does not have (index -1)
+        order = row[i_order].strip()
         if order.isdigit() or not order:
             set_type = SetType.WORKING
+        elif order.lower().replace(" ", "") == "resttimer":
+            return "rest timer row"
+        elif order.lower().startswith("note"):
+            return "note row"
         elif order.lower() in STRONG_SET_TYPES:
             set_type = STRONG_SET_TYPES[order.lower()]
         else:
             raise BadValue(f"unknown Set Order {order!r}")
-        exercise = get("exercise name").strip()
-        weight = parse_number(get("weight"), "Weight")
-        reps = parse_number(get("reps"), "Reps")
-        distance = parse_number(get("distance"), "Distance")
-        seconds = parse_number(get("seconds"), "Seconds")
+        exercise = row[i_exercise].strip()
+        weight = number(row[i_weight], "Weight")
+        reps = number(row[i_reps], "Reps")
+        distance = number(row[i_distance], "Distance")
+        seconds = number(row[i_seconds], "Seconds")
         if not exercise:
-            if any(v for v in (weight, reps, distance, seconds)):
+            if weight or reps or distance or seconds:
                 raise BadValue("a set without an exercise name")
             return "no exercise and no set data"
-        if not any(v for v in (weight, reps, distance, seconds)):
+        if not (weight or reps or distance or seconds):
             return "no set data (weight, reps, distance and time all empty or zero)"
-        date = get("date").strip()
-        workout = get("workout name").strip() or None
+        date = row[i_date].strip()
+        workout = row[i_workout].strip() or None
         return _Row(
             session_key=(date, workout or ""),
             start_text=date,
             end_text=None,
             workout=workout,
-            duration_text=get("duration") or get("workout duration") or None,
-            session_notes=get("workout notes").strip() or None,
+            duration_text=row[i_duration] or row[i_total] or None,
+            session_notes=row[i_session_notes].strip() or None,
             exercise=exercise,
             set_type=set_type,
             weight=weight,
-            weight_unit=weight_unit or unit_name(get("weight unit"), "weight", default_weight),
+            weight_unit=weight_unit or weight_units(row[i_weight_unit], "weight", default_weight),
             reps=reps,
             distance=distance,
-            distance_unit=distance_unit or unit_name(get("distance unit"), "distance", "km"),
+            distance_unit=distance_unit or distance_units(row[i_distance_unit], "distance", "km"),
             seconds=seconds,
-            rpe=_rpe(get("rpe")),
-            notes=get("notes").strip() or None,
+            rpe=_rpe(number(row[i_rpe], "RPE")),
+            notes=row[i_notes].strip() or None,
         )
 
     return parse
@@ -336,30 +368,51 @@ def _hevy_parser(columns: dict[str, tuple[int, str | None]]) -> Callable[[list[s
     distance_col = "distance_miles" if "distance_miles" in columns else "distance_km"
     distance_unit = "mi" if distance_col == "distance_miles" else "km"
 
+    at = _indexes(columns)
+    i_type, i_exercise, i_weight, i_reps = (
+        at("set_type"),
+        at("exercise_title"),
+        at(weight_col),
+        at("reps"),
+    )
+    i_distance, i_seconds, i_start, i_end = (
+        at(distance_col),
+        at("duration_seconds"),
+        at("start_time"),
+        at("end_time"),
+    )
+    i_title, i_description, i_rpe, i_notes = (
+        at("title"),
+        at("description"),
+        at("rpe"),
+        at("exercise_notes"),
+    )
+    number = _Memo(parse_number)
+
     def parse(row: list[str]) -> _Row | str:
-        get = _getter(columns, row)
-        kind = get("set_type").strip().lower()
+        row.append("")  # the cell of a column the file does not have (index -1)
+        kind = row[i_type].strip().lower()
         if kind not in HEVY_SET_TYPES and kind:
             raise BadValue(f"unknown set_type {kind!r}")
-        exercise = get("exercise_title").strip()
-        weight = parse_number(get(weight_col), weight_col)
-        reps = parse_number(get("reps"), "reps")
-        distance = parse_number(get(distance_col), distance_col)
-        seconds = parse_number(get("duration_seconds"), "duration_seconds")
+        exercise = row[i_exercise].strip()
+        weight = number(row[i_weight], weight_col)
+        reps = number(row[i_reps], "reps")
+        distance = number(row[i_distance], distance_col)
+        seconds = number(row[i_seconds], "duration_seconds")
         if not exercise:
             raise BadValue("a set without an exercise_title")
-        if not any(v for v in (weight, reps, distance, seconds)):
+        if not (weight or reps or distance or seconds):
             return "no set data (weight, reps, distance and time all empty or zero)"
-        start = get("start_time").strip()
-        end = get("end_time").strip()
-        title = get("title").strip() or None
+        start = row[i_start].strip()
+        end = row[i_end].strip()
+        title = row[i_title].strip() or None
         return _Row(
             session_key=(start, end, title or ""),
             start_text=start,
             end_text=end or None,
             workout=title,
             duration_text=None,
-            session_notes=get("description").strip() or None,
+            session_notes=row[i_description].strip() or None,
             exercise=exercise,
             set_type=HEVY_SET_TYPES.get(kind, SetType.WORKING),
             weight=weight,
@@ -368,8 +421,8 @@ def _hevy_parser(columns: dict[str, tuple[int, str | None]]) -> Callable[[list[s
             distance=distance,
             distance_unit=distance_unit,
             seconds=seconds,
-            rpe=_rpe(get("rpe")),
-            notes=get("exercise_notes").strip() or None,
+            rpe=_rpe(number(row[i_rpe], "RPE")),
+            notes=row[i_notes].strip() or None,
         )
 
     return parse
@@ -433,30 +486,61 @@ class _Names:
         return match
 
 
-def _make_set(row: _Row, order: int, names: _Names, warnings: list[str]) -> ExerciseSet:
-    match = names.match(row.exercise, warnings)
-    load = row.weight
-    if load is not None and row.weight_unit == "lb":
-        load *= KG_PER_LB
-    reason = implausible_reps(row.reps, MAX_REPS) or implausible_load(load)
-    if reason is not None:  # 1e308 kg, -20 kg, 1e-320 kg, 8.5 reps: the row is refused
-        raise BadValue(reason)
-    distance = row.distance
-    if distance is not None:
-        distance *= METRES_PER_UNIT[row.distance_unit]
-    return ExerciseSet(
-        exercise=match.key or row.exercise,
-        raw_name=row.exercise,
-        reps=round(row.reps) if row.reps else None,
-        load_kg=load,
-        duration_s=row.seconds or None,
-        rpe=row.rpe,
-        set_type=row.set_type,
-        distance_m=distance or None,
-        order=order,
-        mapped=match.key is not None,
-        notes=row.notes,
-    )
+class _SetMaker:
+    """A row's set: its exercise matched, its load in kg, refused when implausible. Equal rows
+    at the same place in their sessions give one shared set (sets are immutable): a big log
+    repeats its sets, and a million of them are not a million objects."""
+
+    def __init__(self, names: _Names, warnings: list[str]) -> None:
+        self.names = names
+        self.warnings = warnings
+        self.made: dict[tuple[object, ...], ExerciseSet] = {}
+
+    def __call__(self, row: _Row, order: int) -> ExerciseSet:
+        key = (
+            row.exercise,
+            row.set_type,
+            row.weight,
+            row.weight_unit,
+            row.reps,
+            row.distance,
+            row.distance_unit,
+            row.seconds,
+            row.rpe,
+            row.notes,
+            order,
+        )
+        made = self.made.get(key)
+        if made is None:
+            if len(self.made) >= MEMO_SIZE:
+                self.made.clear()
+            made = self.made[key] = self._make(row, order)
+        return made
+
+    def _make(self, row: _Row, order: int) -> ExerciseSet:
+        match = self.names.match(row.exercise, self.warnings)
+        load = row.weight
+        if load is not None and row.weight_unit == "lb":
+            load *= KG_PER_LB
+        reason = implausible_reps(row.reps, MAX_REPS) or implausible_load(load)
+        if reason is not None:  # 1e308 kg, -20 kg, 1e-320 kg, 8.5 reps: the row is refused
+            raise BadValue(reason)
+        distance = row.distance
+        if distance is not None:
+            distance *= METRES_PER_UNIT[row.distance_unit]
+        return ExerciseSet(
+            exercise=match.key or row.exercise,
+            raw_name=row.exercise,
+            reps=round(row.reps) if row.reps else None,
+            load_kg=load,
+            duration_s=row.seconds or None,
+            rpe=row.rpe,
+            set_type=row.set_type,
+            distance_m=distance or None,
+            order=order,
+            mapped=match.key is not None,
+            notes=row.notes,
+        )
 
 
 # --- small parsers ----------------------------------------------------------------------------
@@ -570,16 +654,38 @@ def _unit_of(columns: dict[str, tuple[int, str | None]], column: str) -> str | N
     return unit_name(columns[column][1] or "", column, None)
 
 
-def _getter(columns: dict[str, tuple[int, str | None]], row: list[str]) -> Callable[[str], str]:
-    def get(column: str) -> str:
+def _indexes(columns: dict[str, tuple[int, str | None]]) -> Callable[[str], int]:
+    """A column's index in a row, -1 (the empty cell a row parser appends) when the file has
+    no such column."""
+
+    def at(column: str) -> int:
         entry = columns.get(column)
-        return row[entry[0]] if entry is not None else ""
+        return entry[0] if entry is not None else -1
 
-    return get
+    return at
 
 
-def _rpe(text: str) -> float | None:
-    value = parse_number(text, "RPE")
+class _Memo:
+    """``parse(text, what, *rest)`` read once per distinct cell text (a failure is not kept:
+    it raises again, naming its row)."""
+
+    def __init__(self, parse: Callable[..., object]) -> None:
+        self.parse = parse
+        self.seen: dict[str, object] = {}
+
+    def __call__(self, text: str, what: str, *rest: object) -> Any:
+        try:
+            return self.seen[text]
+        except KeyError:
+            pass
+        value = self.parse(text, what, *rest)
+        if len(self.seen) >= MEMO_SIZE:
+            self.seen.clear()
+        self.seen[text] = value
+        return value
+
+
+def _rpe(value: float | None) -> float | None:
     if value is not None and not 0 <= value <= 10:
         raise BadValue(f"RPE {value:g} is outside 0–10")
     return value or None

@@ -28,12 +28,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import insert, select
+from sqlalchemy import Dialect, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from legday.errors import LegdayError, UnsupportedFileError
-from legday.model import Activity, AthleteProfile
+from legday.model import Activity, AthleteProfile, ExerciseSet
 from legday.settings import Settings
 
 from . import lift_state
@@ -519,6 +519,7 @@ class Importer:
         # Core inserts, a batch at a time: a log of a million sets is not a million ORM objects.
         tables = StrengthSessionRow.metadata.tables
         connection, sessions = session.connection(), tables["strength_sessions"]
+        set_insert, values = _set_insert(connection.dialect), _SetValues()
         for k in range(0, len(fresh), INSERT_BATCH):
             batch = fresh[k : k + INSERT_BATCH]
             ids = connection.scalars(
@@ -536,12 +537,12 @@ class Importer:
                 ],
             ).all()
             sets = [
-                {**set_values(i, one), "session_id": ident}
+                (*values(i, one), ident)
                 for ident, item in zip(ids, batch, strict=True)
                 for i, one in enumerate(item.session.sets)
             ]
             if sets:
-                connection.execute(insert(tables["strength_sets"]), sets)
+                connection.exec_driver_sql(set_insert, sets)
             lift_state.add(
                 session,
                 athlete_id,
@@ -551,6 +552,38 @@ class Importer:
                 ],
             )
         return len(fresh), sum(len(item.session.sets) for item in fresh)
+
+
+def _set_insert(dialect: Dialect) -> str:
+    """The driver's own INSERT of one set (its columns as :class:`_SetValues` orders them):
+    SQLAlchemy's processing of each row's parameters cost more than the insert itself."""
+    columns = [*set_values(0, ExerciseSet("")), "session_id"]
+    names = ", ".join(dialect.identifier_preparer.quote(c) for c in columns)
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    return f"INSERT INTO strength_sets ({names}) VALUES ({', '.join([mark] * len(columns))})"
+
+
+class _SetValues:
+    """A set's column values at its index, as stored (NaN as NULL, as :class:`FiniteFloat`
+    stores it), worked out once per set: a log's sessions share equal sets."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[int, int], tuple[Any, ...]] = {}
+        self._sets: list[ExerciseSet] = []  # the sets keyed by id() stay alive meanwhile
+
+    def __call__(self, index: int, one: ExerciseSet) -> tuple[Any, ...]:
+        key = (index, id(one))
+        found = self._seen.get(key)
+        if found is None:
+            if len(self._seen) >= INSERT_BATCH * 100:  # a log of distinct sets: memory stays flat
+                self._seen.clear()
+                self._sets.clear()
+            found = self._seen[key] = tuple(
+                None if isinstance(v, float) and math.isnan(v) else v
+                for v in set_values(index, one).values()
+            )
+            self._sets.append(one)
+        return found
 
 
 def stored_history(db: Database, athlete_id: int) -> list[dict[str, Any]]:
