@@ -257,6 +257,7 @@ WIDTHS = {"desktop": VIEWPORT, "phone": {"width": 390, "height": 844}}
 #: temporary folder even when the README's are refreshed.
 README_SHOTS = {
     ("activities", "desktop", "light"): "activities.png",
+    ("records", "desktop", "light"): "records.png",
     ("week", "phone", "dark"): "phone.png",
 }
 #: Every page of the dashboard, by a short name (formatted with the demo's ids and days).

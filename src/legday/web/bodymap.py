@@ -235,6 +235,6 @@ def heat_legend(
         f"{mark}{ticks}"
         f'<text x="{width / 2:g}" y="44" text-anchor="middle" font-size="11" fill="#5b6570">'
         f"{esc(unit)} per muscle</text></svg>"
-        f'<p class="hint">One colour scale on every page: the darkest is {vmax:g} {esc(unit)} '
-        f"or more (about {vmax:g} hard sets a week for a muscle), so colours compare.</p>"
+        f'<p class="hint">One scale on every page: the darkest colour is {vmax:g} {esc(unit)} '
+        "or more.</p>"
     )

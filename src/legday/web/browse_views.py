@@ -217,6 +217,7 @@ def year_view(year: int, rows: Iterable[SessionRow], units: str) -> dict[str, An
             ),
         ],
         x_ticks=ticks,
+        x_format=lambda i: f"week of {mondays[round(i)]:%d %b}",
         title=f"Distance ({unit}, left) and hours (right) per week of {year}",
         height=240,
     )

@@ -78,6 +78,7 @@ def records_view(found: Records, units: str) -> dict[str, Any]:
             ),
         ],
         x_ticks=[(float(i), t.first.strftime("%d %b")) for i, t in enumerate(weeks)],
+        x_format=lambda i: f"week of {weeks[round(i)].first:%d %b %Y}",
         title="Distance and ascent of the recent weeks",
         height=220,
         left_label=unit,
