@@ -193,3 +193,59 @@ def test_pages_read_from_each_tables_first_rows(demo: Demo) -> None:
     listing = [s for s in statements if "UNION ALL" in s and "count(" not in s.lower()]
     # each table's branch is cut to offset + limit rows before the page is taken
     assert listing and all(s.count("LIMIT") == 3 for s in listing)
+
+
+def test_counts_and_choices_read_the_indexes_and_say_what_the_whole_list_says(
+    tmp_path: Path, db_url: str
+) -> None:
+    """The list counts each table's matches apart and the form's choices come from the
+    indexes of migration 0008: the same total as counting the listed union (the count before),
+    and the same choices as the whole list's, on both back ends."""
+    from datetime import date
+
+    from sqlalchemy import func, select, union_all
+
+    from legday.home import Home
+    from legday.store import browse
+    from legday.store.library import Library
+    from legday.store.schema import ActivityRow, StrengthSessionRow
+    from legday.synth import generate_history, write_history
+
+    history = generate_history(weeks=3, seed=2)
+    write_history(history, tmp_path / "files", formats=("fit", "gpx"))
+    home = Home(tmp_path / "home")
+    home.save_profile(history.athlete.profile())
+    lib = Library.open(home, db_url)
+    try:
+        assert lib.import_paths([tmp_path / "files"], workers=1).ok
+        athlete_id = lib._athlete_id()
+        assert athlete_id is not None
+        whole = lib.sessions(limit=browse.MAX_PAGE_SIZE).rows
+        assert {r.type for r in whole} == {"activity", "strength"}
+        filters = [
+            SessionFilter(),
+            SessionFilter(kind="strength"),
+            SessionFilter(kind="easy"),
+            SessionFilter(sport="running", verdict="not_leg_day"),
+            SessionFilter(category="strength"),
+            SessionFilter(verdict="leg_day", first=date(2000, 1, 1), last=history.last_day),
+            SessionFilter(text="run"),
+        ]
+        for f in filters:
+            union = union_all(*browse._selects(athlete_id, f, lib.profile.time_zone)).subquery()
+            with lib.db.session() as s:
+                before = s.scalar(select(func.count()).select_from(union))
+            page = lib.sessions(f, limit=browse.MAX_PAGE_SIZE)
+            assert page.total == before == len(page.rows), f
+        with lib.db.session() as s:  # every stored row's values, read whole
+            runs = s.execute(select(ActivityRow.kind, ActivityRow.category, ActivityRow.sport))
+            kinds, categories, sports = (set(v) for v in zip(*runs, strict=True))
+            categories |= set(s.scalars(select(StrengthSessionRow.category)))
+        assert browse.distinct_values(lib.db, athlete_id) == {
+            "kind": sorted(k for k in kinds | {"strength"} if k),
+            "category": sorted(c for c in categories if c),
+            "sport": sorted(x for x in sports | {"strength"} if x),
+        }
+        assert {r.kind for r in whole if r.kind} <= kinds | {"strength"}
+    finally:
+        lib.close()

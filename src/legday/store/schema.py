@@ -103,6 +103,10 @@ class ActivityRow(Base):
     __table_args__ = (
         UniqueConstraint("file_id", "session_index", name="uq_activity_file_session"),
         Index("ix_activity_athlete_start", "athlete_id", "start"),
+        Index(  # the activity list's filters, counts and choices (migration 0008)
+            "ix_activity_athlete_list",
+            *("athlete_id", "kind", "sport", "category", "counts_as_leg_day", "start", "name"),
+        ),
         {"sqlite_autoincrement": True},  # an id is never given twice (migration 0007)
     )
 
@@ -180,6 +184,11 @@ class StrengthSessionRow(Base):
     __table_args__ = (
         UniqueConstraint("athlete_id", "fingerprint", name="uq_strength_fingerprint"),
         Index("ix_strength_athlete_start", "athlete_id", "start"),
+        Index(  # the activity list's (migration 0008)
+            "ix_strength_athlete_list",
+            *("athlete_id", "category", "counts_as_leg_day", "start", "name"),
+        ),
+        Index("ix_strength_athlete_activity", "athlete_id", "activity_id"),
         {"sqlite_autoincrement": True},
     )
 
