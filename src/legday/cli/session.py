@@ -13,7 +13,6 @@ from rich.table import Table
 
 from legday.errors import NotFoundError
 from legday.model import AthleteProfile
-from legday.stimulus.activities import RUNNING_SPORTS
 
 from .common import (
     DbOption,
@@ -127,6 +126,8 @@ def _classify_table() -> dict[str, Any]:
 
 
 def render_analysis(d: dict[str, Any], units: str, time_zone: str = "UTC") -> None:
+    from legday.stimulus.activities import RUNNING_SPORTS
+
     v = d["verdict"]
     console.print(f"[bold]{escape(v['headline'])}[/]")
     hr = d["hr"]
