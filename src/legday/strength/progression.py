@@ -260,7 +260,9 @@ def _flagged(key: str, found: list[Exposure], assisted: bool) -> ExerciseHistory
     for exposure in found:
         measured = _Measures.of(exposure)
         deload = _deload(measured, norm[-DELOAD_NORM_EXPOSURES:], assisted)
-        flagged.append(Exposure(exposure.start, exposure.sets, exposure.utc_offset_s, deload))
+        if deload:  # found unflagged: only a deload is made again
+            exposure = Exposure(exposure.start, exposure.sets, exposure.utc_offset_s, deload)
+        flagged.append(exposure)
         if not deload and measured.working:
             norm.append(measured)
     return ExerciseHistory(key=key, exposures=tuple(flagged))
