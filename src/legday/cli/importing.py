@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Column
 
 from .common import DbOption, console, err_console, example, guarded, library, print_json
 
@@ -15,6 +23,23 @@ EPILOG = example(
     "legday import ~/Downloads/export_12345.zip",
     "legday import runs/ strong.csv --json",
 )
+#: Columns of the progress bar, and of the file name beside it (cut with … when longer).
+NAME_WIDTH = 24
+
+
+def progress_columns() -> tuple[ProgressColumn, ...]:
+    """The import's progress line: a long file name is cut (…), never the bar, so both keep
+    their width (one line on 80 columns up to 99,999 files)."""
+    return (
+        TextColumn("[bold]importing"),
+        BarColumn(bar_width=NAME_WIDTH),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn(
+            "{task.description}",
+            table_column=Column(width=NAME_WIDTH, no_wrap=True, overflow="ellipsis"),
+        ),
+    )
 
 
 @guarded
@@ -47,15 +72,7 @@ def import_(
         if json_out:
             summary = lib.import_paths(paths, workers=workers, restore_removed=restore_removed)
         else:
-            with Progress(
-                TextColumn("[bold]importing"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                TextColumn("{task.description}"),
-                console=err_console,
-                transient=True,
-            ) as bar:
+            with Progress(*progress_columns(), console=err_console, transient=True) as bar:
                 task = bar.add_task("", total=None)
 
                 def progress(done: int, total: int, name: str) -> None:
