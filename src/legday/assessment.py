@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from legday.analysis import HistorySummary, RunAnalysis, analyze
 from legday.model import Activity, AthleteProfile, RunKind
 from legday.settings import Settings
-from legday.stimulus import Verdict, judge_activity
-from legday.stimulus.fibres import DEFAULT_THRESHOLD_SPEED_MPS
-from legday.strength import E1rmTracker, load_catalog, map_fit_sets
+
+if TYPE_CHECKING:  # the analysis and the judge load when a session is judged, not for in_units
+    from legday.analysis import HistorySummary, RunAnalysis
+    from legday.stimulus import Verdict
 
 __all__ = [
     "Assessment",
@@ -91,6 +91,10 @@ def assess(
     ``label`` is the runner's own kind for a run (``legday label``): the runner has the last
     word, so the verdict judges the run as that kind (see :func:`judged_as`), while the analysis
     keeps the kind it found and its reasons."""
+    from legday.analysis import analyze
+    from legday.stimulus import judge_activity
+    from legday.strength import E1rmTracker, load_catalog, map_fit_sets
+
     settings = settings or Settings()
     catalog = load_catalog()
     e1rm: dict[str, float] = dict(e1rm_by_exercise or {})
@@ -144,6 +148,8 @@ def threshold_speed(
     the history; else :data:`EASY_TO_THRESHOLD` × this run's easy reference speed; else the
     population default of the stimulus model.
     """
+    from legday.stimulus.fibres import DEFAULT_THRESHOLD_SPEED_MPS
+
     if profile is not None and profile.threshold_pace_s_per_km:
         return 1000.0 / profile.threshold_pace_s_per_km
     lo, hi = THRESHOLD_RACE_S
