@@ -422,9 +422,9 @@ def test_every_chart_tells_the_value_under_the_pointer(
             want.insert(0, d["label"][i])
         assert lines[: len(want)] == want, (name, k, lines, want)
         assert chart.locator(".tipmark line").get_attribute("x1") == str(d["x"][i])
+        _shot(page, f"pages/tooltip-{name}-{k}.png", full_page=False)
         page.mouse.move(1, 1)
         page.locator(".charttip").wait_for(state="hidden", timeout=3000)
-    _shot(page, f"pages/tooltip-{name}.png", full_page=False)
 
 
 def test_load_chart_tooltip_reads_the_weeks_numbers(page: Any, base_url: str, demo: Demo) -> None:
