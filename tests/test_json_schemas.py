@@ -105,7 +105,8 @@ def _takes_json(command: Any) -> bool:
 
 
 #: Each command's ``--json`` calls (the arguments after its name) and the schema of their
-#: output. Cases that change the data undo it (label then --clear, rm then --undo).
+#: output. Cases that change the data undo it (rm then --undo), but for the run ``label``
+#: leaves labelled, so that ``labels export`` (run after it) has a run to give.
 CASES: dict[str, Callable[[Demo], list[tuple[list[str], str]]]] = {
     "inspect": lambda d: [([str(d.fit)], "inspect.json")],
     "import": lambda d: [([str(d.files), "--workers", "1"], "import.json")],
@@ -121,13 +122,14 @@ CASES: dict[str, Callable[[Demo], list[tuple[list[str], str]]]] = {
     "week": lambda d: [(["--date", d.last_day], "week.json")],
     "records": lambda d: [([], "records.json")],
     "plan": lambda d: [([], "plan.json"), (["--weeks", "4"], "plan.json")],
-    "label": lambda d: [
-        ([d.run_id, "--kind", "intervals", "--reps", "6"], "activity.json"),
+    "label": lambda d: [  # left labelled, for labels export
+        ([d.run_id, "--kind", "race"], "activity.json"),
         ([d.run_id, "--clear"], "activity.json"),
+        ([d.run_id, "--kind", "intervals", "--reps", "6"], "activity.json"),
     ],
     "labels export": lambda d: [([], "labels-export.json")],
     "profile show": lambda d: [([], "profile.json")],
-    "profile set": lambda d: [(["minutes_per_day=25"], "profile.json")],
+    "profile set": lambda d: [(["minutes_per_day=25", "races=2027-04-18:42.2"], "profile.json")],
     "rm": lambda d: [([d.lift_id], "rm.json"), (["--undo"], "rm.json")],
     "edit": lambda d: [([d.lift_id, "--rpe", "7"], "strength-session.json")],
     "batch": lambda d: [
