@@ -147,10 +147,12 @@ def test_the_streamed_pass_judges_each_run_as_decoding_its_original_again(
     """The pass, streamed a few files a chunk on two workers, leaves every run judged exactly as
     its definition (and the pass before it streamed) said: each original decoded again and
     judged against the history stored after the import, as of the run's start, as the runner's
-    label when there is one."""
+    label when there is one. It judges the activities the stored samples carry, and decodes
+    the originals of runs stored without them (before they carried them) instead."""
     from legday.store import chronology
     from legday.store.importer import Importer, stored_e1rm, stored_history
     from legday.store.labels import labels_of_file
+    from legday.store.samples import carries_activity, pack_samples, unpack_samples
     from legday.store.schema import FileRow
     from legday.store.work import WorkItem, decode_item
 
@@ -166,6 +168,11 @@ def test_the_streamed_pass_judges_each_run_as_decoding_its_original_again(
         with lib.db.session() as s:
             tempo = s.scalars(sa.select(ActivityRow.id).order_by(ActivityRow.start)).all()[-3]
         lib.label(tempo, "tempo")  # a label the pass must judge with
+        with lib.db.session() as s:
+            rows = s.scalars(sa.select(ActivityRow).order_by(ActivityRow.start)).all()
+            assert all(carries_activity(r.samples) for r in rows)
+            for r in rows[::3]:  # as stored before samples carried the activity
+                r.samples = pack_samples(unpack_samples(r.samples))
         athlete_id = lib._athlete_id()
         assert athlete_id is not None
         history = stored_history(lib.db, athlete_id)

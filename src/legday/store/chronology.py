@@ -10,16 +10,20 @@ run's start (:func:`legday.store.work.summaries_before`). It is a partial ``legd
 reanalyze``: the same decoding from the stored originals, the same rows updated in place.
 
 The pass streams: the files go oldest first, :data:`CHUNK_FILES` at a time, read from the
-database and the blob store as the workers take them (at most a few in flight, as an import's,
-see :func:`~legday.store.work.decode_stream`) and written back a chunk per transaction, so its
+database as the workers take them (at most a few in flight, as an import's, see
+:func:`~legday.store.work.decode_stream`) and written back a chunk per transaction, so its
 memory does not grow with the batch (the 5,000-run archive once held every original at once,
-~1.5 GB a process). It still decodes each original: the stored rows keep neither the file's
-events (pauses) nor its device totals, which the analysis reads.
+~1.5 GB a process). Nor does it decode the originals again: each run's stored samples carry
+the rest of the activity its import decoded (:func:`legday.store.samples.activity_of`), which
+is judged again as it was. Only a run stored before that, or one whose activity the samples
+could not carry (see :func:`~legday.store.samples.activity_inputs`), is decoded again from
+its original.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -34,6 +38,7 @@ from .blobs import BlobStore
 from .db import Database, lock_athlete
 from .importer import stored_e1rm, stored_history
 from .labels import apply_judgement, stored_label
+from .samples import carries_activity
 from .schema import ActivityRow, FileRow
 from .work import DecodedActivity, WorkItem, decode_stream
 
@@ -98,9 +103,10 @@ def _files_after(db: Database, athlete_id: int, first_start: Mapping[str, dateti
 def _work_items(
     db: Database, blobs: BlobStore, files: list[int], by_digest: dict[str, int]
 ) -> Iterator[WorkItem]:
-    """Each file's original with what its import saw beside it (a Strava export's fields, the
-    runner's labels), read a chunk at a time as the workers take them; ``by_digest`` maps the
-    items in flight to their file ids."""
+    """Each file to judge again, read a chunk at a time as the workers take them: its sessions'
+    stored activities, or else its original with what its import saw beside it (a Strava
+    export's fields); the runner's labels either way. ``by_digest`` maps the items in flight
+    to their file ids."""
     for k in range(0, len(files), CHUNK_FILES):
         chunk = files[k : k + CHUNK_FILES]
         with db.session() as s:
@@ -118,27 +124,36 @@ def _work_items(
                     ActivityRow.name,
                     ActivityRow.description,
                     ActivityRow.meta,
+                    ActivityRow.samples,
                 )
                 .where(ActivityRow.file_id.in_(chunk))
                 .order_by(ActivityRow.file_id, ActivityRow.session_index)
             ).all()
         first: dict[int, Any] = {}
         labels: dict[int, dict[int, Any]] = {}
+        samples: dict[int, list[bytes]] = {}
+        count: dict[int, int] = {}
         for r in sessions:
             first.setdefault(r.file_id, r)
+            count[r.file_id] = count.get(r.file_id, 0) + 1
             if (kind := stored_label(r.label_kind)) is not None:
                 labels.setdefault(r.file_id, {})[r.session_index] = kind
+            kept = samples.setdefault(r.file_id, [])
+            if r.session_index == len(kept) and carries_activity(r.samples):
+                kept.append(r.samples)
         for file_id in chunk:
             file = stored[file_id]
             by_digest[file.sha256] = file_id
             said = first.get(file_id)
-            yield WorkItem(
-                name=file.name,
-                data=blobs.get(file.sha256),
-                sha256=file.sha256,
-                strava=strava_row_of(said) if said is not None else None,
-                labels=labels.get(file_id, {}),
+            item = WorkItem(
+                name=file.name, data=b"", sha256=file.sha256, labels=labels.get(file_id, {})
             )
+            kept = samples.get(file_id, [])
+            if kept and len(kept) == count[file_id]:
+                yield replace(item, stored=tuple(kept))  # every session as its import decoded it
+            else:
+                strava = strava_row_of(said) if said is not None else None
+                yield replace(item, data=blobs.get(file.sha256), strava=strava)
 
 
 def _write(db: Database, athlete_id: int, judged: list[tuple[int, list[DecodedActivity]]]) -> int:

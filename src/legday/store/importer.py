@@ -43,7 +43,7 @@ from .db import Database, ensure_athlete, lock_athlete
 from .labels import stored_label
 from .records import store_best_efforts
 from .removed import Removal, RemovedSessions
-from .samples import pack_samples, unpack_samples
+from .samples import activity_inputs, pack_samples, unpack_samples
 from .schema import ActivityRow, FileRow, LapRow, SegmentRow, SetRow, StrengthSessionRow
 from .work import (
     Decoded,
@@ -458,7 +458,7 @@ class Importer:
             meta=_jsonable_meta(activity.metadata),
             analysis=item.analysis,
             verdict=item.verdict,
-            samples=pack_samples(activity.samples),
+            samples=pack_samples(activity.samples, activity_inputs(activity)),
         )
         if label is not None:
             row.label_kind, row.label_reps, row.labelled_at = label

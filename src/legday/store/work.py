@@ -71,6 +71,10 @@ class WorkItem:
     """The file's row of a Strava export's activities.csv, when it came from one."""
     labels: Mapping[int, RunKind] | None = None
     """The runner's kinds of the file's stored sessions, by index, when judging it again."""
+    stored: tuple[bytes, ...] = ()
+    """When judging a stored file again: its sessions' stored samples (0, 1, … by index), each
+    carrying the rest of its decoded activity (:func:`legday.store.samples.activity_of`), which
+    are judged instead of decoding ``data`` again."""
 
 
 @dataclass
@@ -140,7 +144,10 @@ def decode_item(
 
     out = Decoded(name=item.name, sha256=item.sha256, data=item.data)
     try:
-        if looks_like_strength_csv(item.data[:4096]):
+        if item.stored:
+            activities = [_stored_activity(blob, item.name) for blob in item.stored]
+            _analyse_all(out, activities, profile, settings, history, e1rm or {}, labels or {})
+        elif looks_like_strength_csv(item.data[:4096]):
             _decode_strength_csv(out, profile, settings, e1rm or {})
         else:
             _decode_activity(out, profile, settings, history, item.strava, e1rm or {}, labels or {})
@@ -287,6 +294,27 @@ def _decode_activity(
     if strava is not None:
         for activity in activities:
             apply_strava(activity, strava)
+    _analyse_all(out, activities, profile, settings, history, e1rm, labels)
+
+
+def _stored_activity(blob: bytes, name: str) -> Activity:
+    from .samples import activity_of
+
+    activity = activity_of(blob)
+    if activity is None:
+        raise UnsupportedFileError("stored without its decoded activity", path=name)
+    return activity
+
+
+def _analyse_all(
+    out: Decoded,
+    activities: list[Activity],
+    profile: AthleteProfile,
+    settings: Settings,
+    history: list[dict[str, Any]],
+    e1rm: dict[str, float],
+    labels: Mapping[int, RunKind],
+) -> None:
     if not activities:
         raise UnsupportedFileError("no activity in the file", path=out.name)
     out.kind = "activity"
