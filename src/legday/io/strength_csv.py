@@ -35,7 +35,8 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, BinaryIO, Literal
+from operator import itemgetter
+from typing import BinaryIO, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from legday.errors import (
@@ -141,14 +142,10 @@ class _SessionBuilder:
     sets: list[ExerciseSet] = field(default_factory=list)
 
 
-@dataclass(slots=True)  # not frozen: a frozen class's __init__ costs a call per field and row
-class _Row:
-    session_key: tuple[str, ...]
-    start_text: str
-    end_text: str | None
-    workout: str | None
-    duration_text: str | None
-    session_notes: str | None
+@dataclass(slots=True, eq=False)  # one per distinct set in a file: compared by identity
+class _SetCells:
+    """What a row says of its set, read from its cells."""
+
     exercise: str
     set_type: SetType
     weight: float | None
@@ -159,6 +156,17 @@ class _Row:
     seconds: float | None
     rpe: float | None
     notes: str | None
+
+
+@dataclass(slots=True)  # not frozen: a frozen class's __init__ costs a call per field and row
+class _Row:
+    session_key: tuple[str, ...]
+    start_text: str
+    end_text: str | None
+    workout: str | None
+    duration_text: str | None
+    session_notes: str | None
+    cells: _SetCells
 
 
 def read_strength_csv(
@@ -288,35 +296,11 @@ def _strong_parser(
     if weight_unit is None and "weight unit" not in columns and default_unit is None:
         warnings.append("the Weight column names no unit; read as kg")
     default_weight = default_unit or "kg"
-    at = _indexes(columns)
-    i_order, i_exercise, i_weight, i_reps = (
-        at("set order"),
-        at("exercise name"),
-        at("weight"),
-        at("reps"),
-    )
-    i_distance, i_seconds, i_date, i_workout = (
-        at("distance"),
-        at("seconds"),
-        at("date"),
-        at("workout name"),
-    )
-    i_duration, i_total, i_session_notes = (
-        at("duration"),
-        at("workout duration"),
-        at("workout notes"),
-    )
-    i_weight_unit, i_distance_unit, i_rpe, i_notes = (
-        at("weight unit"),
-        at("distance unit"),
-        at("rpe"),
-        at("notes"),
-    )
-    number, weight_units, distance_units = _Memo(parse_number), _Memo(unit_name), _Memo(unit_name)
 
-    def parse(row: list[str]) -> _Row | str:
-        row.append("")  # the cell of a column the file does not have (index -1)
-        order = row[i_order].strip()
+    def set_cells(cells: tuple[str, ...]) -> _SetCells | str:
+        order, name, weight_text, reps_text, distance_text, seconds_text = cells[:6]
+        weight_unit_text, distance_unit_text, rpe_text, notes = cells[6:]
+        order = order.strip()
         if order.isdigit() or not order:
             set_type = SetType.WORKING
         elif order.lower().replace(" ", "") == "resttimer":
@@ -327,17 +311,44 @@ def _strong_parser(
             set_type = STRONG_SET_TYPES[order.lower()]
         else:
             raise BadValue(f"unknown Set Order {order!r}")
-        exercise = row[i_exercise].strip()
-        weight = number(row[i_weight], "Weight")
-        reps = number(row[i_reps], "Reps")
-        distance = number(row[i_distance], "Distance")
-        seconds = number(row[i_seconds], "Seconds")
+        exercise = name.strip()
+        weight = parse_number(weight_text, "Weight")
+        reps = parse_number(reps_text, "Reps")
+        distance = parse_number(distance_text, "Distance")
+        seconds = parse_number(seconds_text, "Seconds")
         if not exercise:
             if weight or reps or distance or seconds:
                 raise BadValue("a set without an exercise name")
             return "no exercise and no set data"
         if not (weight or reps or distance or seconds):
             return "no set data (weight, reps, distance and time all empty or zero)"
+        return _SetCells(
+            exercise=exercise,
+            set_type=set_type,
+            weight=weight,
+            weight_unit=weight_unit or unit_name(weight_unit_text, "weight", default_weight),
+            reps=reps,
+            distance=distance,
+            distance_unit=distance_unit or unit_name(distance_unit_text, "distance", "km"),
+            seconds=seconds,
+            rpe=_rpe(rpe_text),
+            notes=notes.strip() or None,
+        )
+
+    cells_of = _CellsReader(
+        columns,
+        ("set order", "exercise name", "weight", "reps", "distance", "seconds"),
+        ("weight unit", "distance unit", "rpe", "notes"),
+        set_cells,
+    )
+    at = _indexes(columns)
+    i_date, i_workout, i_notes = at("date"), at("workout name"), at("workout notes")
+    i_duration, i_total = at("duration"), at("workout duration")
+
+    def parse(row: list[str]) -> _Row | str:
+        cells = cells_of(row)
+        if isinstance(cells, str):
+            return cells
         date = row[i_date].strip()
         workout = row[i_workout].strip() or None
         return _Row(
@@ -346,17 +357,8 @@ def _strong_parser(
             end_text=None,
             workout=workout,
             duration_text=row[i_duration] or row[i_total] or None,
-            session_notes=row[i_session_notes].strip() or None,
-            exercise=exercise,
-            set_type=set_type,
-            weight=weight,
-            weight_unit=weight_unit or weight_units(row[i_weight_unit], "weight", default_weight),
-            reps=reps,
-            distance=distance,
-            distance_unit=distance_unit or distance_units(row[i_distance_unit], "distance", "km"),
-            seconds=seconds,
-            rpe=_rpe(number(row[i_rpe], "RPE")),
-            notes=row[i_notes].strip() or None,
+            session_notes=row[i_notes].strip() or None,
+            cells=cells,
         )
 
     return parse
@@ -368,41 +370,49 @@ def _hevy_parser(columns: dict[str, tuple[int, str | None]]) -> Callable[[list[s
     distance_col = "distance_miles" if "distance_miles" in columns else "distance_km"
     distance_unit = "mi" if distance_col == "distance_miles" else "km"
 
-    at = _indexes(columns)
-    i_type, i_exercise, i_weight, i_reps = (
-        at("set_type"),
-        at("exercise_title"),
-        at(weight_col),
-        at("reps"),
-    )
-    i_distance, i_seconds, i_start, i_end = (
-        at(distance_col),
-        at("duration_seconds"),
-        at("start_time"),
-        at("end_time"),
-    )
-    i_title, i_description, i_rpe, i_notes = (
-        at("title"),
-        at("description"),
-        at("rpe"),
-        at("exercise_notes"),
-    )
-    number = _Memo(parse_number)
-
-    def parse(row: list[str]) -> _Row | str:
-        row.append("")  # the cell of a column the file does not have (index -1)
-        kind = row[i_type].strip().lower()
+    def set_cells(cells: tuple[str, ...]) -> _SetCells | str:
+        kind_text, name, weight_text, reps_text, distance_text, seconds_text = cells[:6]
+        rpe_text, notes = cells[6:]
+        kind = kind_text.strip().lower()
         if kind not in HEVY_SET_TYPES and kind:
             raise BadValue(f"unknown set_type {kind!r}")
-        exercise = row[i_exercise].strip()
-        weight = number(row[i_weight], weight_col)
-        reps = number(row[i_reps], "reps")
-        distance = number(row[i_distance], distance_col)
-        seconds = number(row[i_seconds], "duration_seconds")
+        exercise = name.strip()
+        weight = parse_number(weight_text, weight_col)
+        reps = parse_number(reps_text, "reps")
+        distance = parse_number(distance_text, distance_col)
+        seconds = parse_number(seconds_text, "duration_seconds")
         if not exercise:
             raise BadValue("a set without an exercise_title")
         if not (weight or reps or distance or seconds):
             return "no set data (weight, reps, distance and time all empty or zero)"
+        return _SetCells(
+            exercise=exercise,
+            set_type=HEVY_SET_TYPES.get(kind, SetType.WORKING),
+            weight=weight,
+            weight_unit=weight_unit,
+            reps=reps,
+            distance=distance,
+            distance_unit=distance_unit,
+            seconds=seconds,
+            rpe=_rpe(rpe_text),
+            notes=notes.strip() or None,
+        )
+
+    cells_of = _CellsReader(
+        columns,
+        ("set_type", "exercise_title", weight_col, "reps", distance_col, "duration_seconds"),
+        ("rpe", "exercise_notes"),
+        set_cells,
+    )
+    at = _indexes(columns)
+    i_start, i_end, i_title, i_description = (
+        at(c) for c in ("start_time", "end_time", "title", "description")
+    )
+
+    def parse(row: list[str]) -> _Row | str:
+        cells = cells_of(row)
+        if isinstance(cells, str):
+            return cells
         start = row[i_start].strip()
         end = row[i_end].strip()
         title = row[i_title].strip() or None
@@ -413,19 +423,40 @@ def _hevy_parser(columns: dict[str, tuple[int, str | None]]) -> Callable[[list[s
             workout=title,
             duration_text=None,
             session_notes=row[i_description].strip() or None,
-            exercise=exercise,
-            set_type=HEVY_SET_TYPES.get(kind, SetType.WORKING),
-            weight=weight,
-            weight_unit=weight_unit,
-            reps=reps,
-            distance=distance,
-            distance_unit=distance_unit,
-            seconds=seconds,
-            rpe=_rpe(number(row[i_rpe], "RPE")),
-            notes=row[i_notes].strip() or None,
+            cells=cells,
         )
 
     return parse
+
+
+class _CellsReader:
+    """A row's set, read once per distinct tuple of its set's cells (``first`` and ``rest``
+    columns, in that order): a log repeats its sets, and only the session's cells (date,
+    workout) are read for each row. A failure is not kept: it raises again, naming its row.
+    Appends to each row the empty cell that a column the file lacks reads as (index -1)."""
+
+    def __init__(
+        self,
+        columns: dict[str, tuple[int, str | None]],
+        first: tuple[str, ...],
+        rest: tuple[str, ...],
+        read: Callable[[tuple[str, ...]], _SetCells | str],
+    ) -> None:
+        at = _indexes(columns)
+        self.where = itemgetter(*(at(c) for c in (*first, *rest)))
+        self.read = read
+        self.seen: dict[tuple[str, ...], _SetCells | str] = {}
+
+    def __call__(self, row: list[str]) -> _SetCells | str:
+        row.append("")
+        key = self.where(row)
+        found = self.seen.get(key)
+        if found is None:
+            found = self.read(key)
+            if len(self.seen) >= MEMO_SIZE:
+                self.seen.clear()
+            self.seen[key] = found
+        return found
 
 
 # --- building sessions and sets ---------------------------------------------------------------
@@ -494,30 +525,18 @@ class _SetMaker:
     def __init__(self, names: _Names, warnings: list[str]) -> None:
         self.names = names
         self.warnings = warnings
-        self.made: dict[tuple[object, ...], ExerciseSet] = {}
+        self.made: dict[tuple[_SetCells, int], ExerciseSet] = {}
 
     def __call__(self, row: _Row, order: int) -> ExerciseSet:
-        key = (
-            row.exercise,
-            row.set_type,
-            row.weight,
-            row.weight_unit,
-            row.reps,
-            row.distance,
-            row.distance_unit,
-            row.seconds,
-            row.rpe,
-            row.notes,
-            order,
-        )
+        key = (row.cells, order)
         made = self.made.get(key)
         if made is None:
             if len(self.made) >= MEMO_SIZE:
                 self.made.clear()
-            made = self.made[key] = self._make(row, order)
+            made = self.made[key] = self._make(row.cells, order)
         return made
 
-    def _make(self, row: _Row, order: int) -> ExerciseSet:
+    def _make(self, row: _SetCells, order: int) -> ExerciseSet:
         match = self.names.match(row.exercise, self.warnings)
         load = row.weight
         if load is not None and row.weight_unit == "lb":
@@ -665,27 +684,8 @@ def _indexes(columns: dict[str, tuple[int, str | None]]) -> Callable[[str], int]
     return at
 
 
-class _Memo:
-    """``parse(text, what, *rest)`` read once per distinct cell text (a failure is not kept:
-    it raises again, naming its row)."""
-
-    def __init__(self, parse: Callable[..., object]) -> None:
-        self.parse = parse
-        self.seen: dict[str, object] = {}
-
-    def __call__(self, text: str, what: str, *rest: object) -> Any:
-        try:
-            return self.seen[text]
-        except KeyError:
-            pass
-        value = self.parse(text, what, *rest)
-        if len(self.seen) >= MEMO_SIZE:
-            self.seen.clear()
-        self.seen[text] = value
-        return value
-
-
-def _rpe(value: float | None) -> float | None:
+def _rpe(text: str) -> float | None:
+    value = parse_number(text, "RPE")
     if value is not None and not 0 <= value <= 10:
         raise BadValue(f"RPE {value:g} is outside 0–10")
     return value or None
