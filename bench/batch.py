@@ -1,18 +1,26 @@
 """legday batch's speed: files per second on a local Dask cluster of 1 and 2 workers, against
 the plain single-process loop over the same files (issue 21).
 
-The same work in all three: each file read, decoded, analysed, judged and written as Parquet
-(:func:`legday.batch.process_chunk`); the loop calls it chunk after chunk in this process. The
-cluster's start-up is timed apart (the rate counts from the cluster being up to the last chunk
-done), since it is paid once per batch however large. Goals on 2 cores: ≥ 1.8× the loop with 2
-workers, and within 1.2× of it with 1.
+The same work in all three: :func:`legday.batch.run_batch`, each file read, decoded, analysed,
+judged and written as Parquet, by default in its three passes (two that build each athlete's
+history, one that writes the rows; ``--no-history``: one); the loop runs the same chunks one
+after another in this process (``in_process=True``). The cluster's start-up is timed apart
+(the rate counts from the cluster being up to the last chunk done), since it is paid once per
+batch however large. Goals on 2 cores: ≥ 1.8× the loop with 2 workers, and within 1.2× of it
+with 1 (a ratio ≥ 0.83).
 
 The files are the first ``--files`` loose files of the benchmark archive (``bench/archive.py``:
-FIT, GPX and TCX runs and a Strong CSV; its zips are left out, as each is one task), generated
-once and cached. The machine's load average is printed with the figures: on a shared machine
-other work takes the second core.
+FIT, GPX and TCX runs and a Strong CSV, in folders of 8-week blocks, each folder an athlete),
+generated once and cached. ``--chunk`` sets the files per task, ``--threads`` runs the workers
+as threads of one process instead of processes.
 
-    python bench/batch.py [--files 200] [--runs 500]
+On a shared machine the wall clock says as much about the others' load as about the batch, so
+the loop runs before and after the clusters (the ratios are against the mean of both), each
+run prints the load average and the CPU time it took per file (the workers' and the client's:
+Dask's own cost, whatever the load), and a control says how much faster 2 processes run a
+pure-Python task than 1 right now: the ceiling for the 2-worker ratio.
+
+    python bench/batch.py [--files 200] [--runs 500] [--chunk N] [--threads] [--no-history]
 """
 
 from __future__ import annotations
@@ -24,36 +32,49 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
+
+from distributed import Client, LocalCluster
 
 from archive import build_archive
-from legday.batch import ChunkResult, discover, process_chunk, run_batch
-from legday.batch.chunk import Shared
-from legday.batch.run import auto_chunk
-from legday.batch.sources import chunks
-from legday.model import AthleteProfile
-from legday.settings import Settings
+from legday.batch import discover, run_batch
 
 
-def _plain_loop(inputs: list[str], out: Path, workers: int) -> tuple[int, float]:
-    """Files analysed and seconds, one process, the chunks a cluster of ``workers`` gets."""
-    sources = list(discover(inputs))
-    shared = Shared(AthleteProfile(), Settings())
-    t0 = time.perf_counter()
-    total = ChunkResult()
-    for chunk in chunks(sources, auto_chunk(len(sources), workers)):
-        total = total + process_chunk(chunk, str(out), shared)
-    return total.files, time.perf_counter() - t0
-
-
-def _on_dask(inputs: list[str], out: Path, workers: int) -> tuple[int, float, float]:
-    """Files analysed, seconds from the cluster being up to the end, and start-up seconds."""
-    t0 = time.perf_counter()
+def _timed(inputs: list[str], out: Path, **how: Any) -> tuple[int, float]:
+    """Files analysed by ``run_batch(inputs, out, **how)``, and seconds from its workers being
+    up to the end."""
     up: list[float] = []
-    result = run_batch(
-        inputs, str(out), workers=workers, on_start=lambda _: up.append(time.perf_counter())
-    )
-    end = time.perf_counter()
-    return result.counts.files, end - up[0], up[0] - t0
+    result = run_batch(inputs, str(out), on_start=lambda _: up.append(time.perf_counter()), **how)
+    return result.counts.files, time.perf_counter() - up[0]
+
+
+def _on_dask(
+    inputs: list[str], out: Path, workers: int, threads: bool, **how: Any
+) -> tuple[int, float, float, float]:
+    """Files analysed, seconds from the cluster being up to the end, start-up seconds, and the
+    CPU seconds the batch took (the workers' and this process's, where the scheduler runs)."""
+    t0 = time.perf_counter()
+    shape = {"n_workers": 1, "threads_per_worker": workers} if threads else {"n_workers": workers}
+    with (
+        LocalCluster(processes=not threads, dashboard_address=None, **shape) as cluster,  # type: ignore[arg-type]
+        Client(cluster) as client,
+    ):
+        started = time.perf_counter() - t0
+        before = _cpu_of(client)
+        files, seconds = _timed(inputs, out, client=client, **how)
+        cpu = _cpu_of(client) - before
+    return files, seconds, started, cpu
+
+
+def _cpu_of(client: Client) -> float:
+    """CPU seconds used so far by this process and by each worker process (once each)."""
+    used = {os.getpid(): time.process_time()}
+    used.update(dict(client.run(_process_cpu).values()))
+    return sum(used.values())
+
+
+def _process_cpu() -> tuple[int, float]:
+    return os.getpid(), time.process_time()
 
 
 def _burn(n: int) -> int:
@@ -77,30 +98,47 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=200, help="inputs taken from the archive")
     parser.add_argument("--runs", type=int, default=500, help="the archive's size (cached)")
+    parser.add_argument("--chunk", type=int, default=None, help="files per task (default: auto)")
+    parser.add_argument("--threads", action="store_true", help="workers as threads, not processes")
+    parser.add_argument("--no-history", dest="history", action="store_false")
     args = parser.parse_args()
     archive = build_archive(args.runs)
-    # loose files: a zip is one task whatever its size, which would measure the zip, not Dask
-    loose = [s.url for s in discover([str(archive.path)]) if not s.url.endswith(".zip")]
-    inputs = loose[: args.files]
+    # loose files, so --files counts files (a zip's members are tasks too, but it is one input)
+    loose = [s.url for s in discover([str(archive.path)]) if s.member is None]
+    inputs = [u for u in loose if not u.endswith(".zip")][: args.files]
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"control: 2 processes do a pure-Python task {_machine_parallelism():.2f}× as fast as 1")
     scratch = Path(tempfile.mkdtemp(prefix="legday-bench-batch-"))
     try:
-        files, loop_s = _plain_loop(inputs, scratch / "loop", 2)
-        loop_rate = files / loop_s
-        print(f"plain loop: {files} files in {loop_s:.1f} s, {loop_rate:.2f} files/s")
-        for workers in (1, 2):
-            n, seconds, start = _on_dask(inputs, scratch / f"dask{workers}", workers)
-            assert n == files, (n, files)
-            rate = n / seconds
+        how = {"chunk_size": args.chunk, "history": args.history}
+        rate: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        cpu: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        for k, workers in enumerate((0, 1, 2, 0)):  # the loop before and after: the load drifts
+            out = scratch / f"run{k}"
+            if workers == 0:
+                c0 = time.process_time()
+                files, seconds = _timed(inputs, out, in_process=True, **how)
+                used, start, label = time.process_time() - c0, 0.0, "plain loop"
+            else:
+                files, seconds, start, used = _on_dask(inputs, out, workers, args.threads, **how)
+                label = f"dask, {workers} worker{'s' if workers > 1 else ''}"
+            rate[workers].append(files / seconds)
+            cpu[workers].append(used / files)
             print(
-                f"dask, {workers} worker{'s' if workers > 1 else ''}: {n} files in {seconds:.1f} s "
-                f"(+{start:.1f} s cluster start), {rate:.2f} files/s, "
-                f"{rate / loop_rate:.2f}× the plain loop"
+                f"{label}: {files} files in {seconds:.1f} s (+{start:.1f} s start), "
+                f"{files / seconds:.2f} files/s, CPU {1000 * used / files:.0f} ms a file; "
+                f"load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+        loop, loop_cpu = sum(rate[0]) / 2, sum(cpu[0]) / 2
+        print(f"against the plain loop (mean of its two runs, {loop:.2f} files/s):")
+        for workers in (1, 2):
+            print(
+                f"  {workers} worker{'s' if workers > 1 else ''}: {rate[workers][0] / loop:.2f}× "
+                f"as fast; {cpu[workers][0] / loop_cpu:.2f}× the CPU a file"
             )
         print(f"load average after: {os.getloadavg()[0]:.1f}")
-        print(
-            f"control: 2 processes do a pure-Python task {_machine_parallelism():.2f}× as fast as 1"
-        )
+        print(f"control again: {_machine_parallelism():.2f}×")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

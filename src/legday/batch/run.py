@@ -36,7 +36,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from legday.model import AthleteProfile
 from legday.settings import Settings
@@ -151,22 +151,6 @@ def run_batch(
     return result
 
 
-class _Mapper(Protocol):
-    workers: int
-    dashboard: str | None
-
-    def start(self) -> None: ...
-
-    def map(
-        self,
-        fn: ChunkFn,
-        work: list[list[Source]],
-        out: str,
-        shared: Shared,
-        histories: dict[str, list[dict[str, Any]]] | None,
-    ) -> ChunkResult: ...
-
-
 class _Loop:
     """Every chunk in this process, one after another."""
 
@@ -182,7 +166,7 @@ class _Loop:
         work: list[list[Source]],
         out: str,
         shared: Shared,
-        histories: dict[str, list[dict[str, Any]]] | None,
+        histories: Histories | None,
     ) -> ChunkResult:
         total = ChunkResult()
         for chunk in work:
@@ -190,7 +174,7 @@ class _Loop:
         return total
 
 
-class _Dask:
+class _Dask(_Loop):
     """Chunks as Dask tasks; what they share (the settings, each athlete's history) is sent to
     every worker once and named in the tasks by its future."""
 
@@ -210,7 +194,7 @@ class _Dask:
         work: list[list[Source]],
         out: str,
         shared: Shared,
-        histories: dict[str, list[dict[str, Any]]] | None,
+        histories: Histories | None,
     ) -> ChunkResult:
         from distributed import progress as progress_bar
 
@@ -239,7 +223,7 @@ class _Dask:
 
 
 def _passes(
-    mapper: _Mapper,
+    mapper: _Loop,
     sources: list[Source],
     chunk_size: int | None,
     out: str,
