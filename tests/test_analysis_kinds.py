@@ -200,6 +200,20 @@ def test_one_spoiled_stride_does_not_unmake_a_set_of_seven() -> None:
     assert r.tags == (RunKind.STRIDES,)  # type: ignore[attr-defined]
 
 
+def test_a_fartlek_split_by_a_missed_surge_stays_one_fartlek() -> None:
+    # uneven surges at 1.4 x easy with easy jogs between; the eighth surge was run at only
+    # 1.1 x (no effort), and the four after it happen to be even: still one fartlek
+    lengths = [95, 130, 135, 140, 160, 40, 65]
+    parts: list[tuple[float, float]] = [(900, EASY)]
+    for n in lengths:
+        parts += [(n, 1.4 * EASY), (110, EASY)]
+    parts += [(150, 1.1 * EASY), (110, EASY)]
+    for n in (150, 170, 130, 155):
+        parts += [(n, 1.4 * EASY), (110, EASY)]
+    r = _run([*parts, (600, EASY)])
+    assert r.kind is RunKind.FARTLEK and r.tags == (RunKind.FARTLEK,)  # type: ignore[attr-defined]
+
+
 def test_to_dict_is_json_and_complete() -> None:
     strides = [(20, 5.0), (70, 1.4)] * 6
     r = _run([(2400, EASY), *strides, (240, 2.7)])

@@ -99,6 +99,11 @@ FARTLEK_MIN_LENGTHS = 3
 FARTLEK_MAX_SAME_SHARE = 0.6
 #: See :data:`FARTLEK_MIN_LENGTHS` (GPS distance and edge timing vary by ~5–10 %).
 LENGTH_GROUP_TOLERANCE = 0.15
+#: An interval block beside a fartlek joins it when its median repetition lasts within these
+#: multiples of the fartlek's shortest and longest surge …
+FARTLEK_JOIN_SPAN = (0.8, 1.25)
+#: … and it starts within this many of the fartlek's median cycles of its end (heuristic).
+FARTLEK_JOIN_CYCLES = 2.0
 #: A fartlek's surges add up to at least this long, s.
 FARTLEK_MIN_WORK_S = 300.0
 #: … and at least this fast, m/s (≈ 6:00/km: slower "efforts" are the jogs of a run/walk;
@@ -672,6 +677,36 @@ def with_floats_joined(sig: Signals, blocks: list[Classified], v_ref: float) -> 
                 k = classified(RunKind.INTERVALS, joined, v_ref)
         out.append(k)
     return out
+
+
+def with_fartlek_whole(blocks: list[Classified], v_ref: float) -> list[Classified]:
+    """A fartlek and an interval block beside it, whose typical repetition lasts no shorter or
+    longer than the fartlek's surges (``FARTLEK_JOIN_SPAN``) and follow within
+    ``FARTLEK_JOIN_CYCLES`` of its cycles, are one fartlek: its surges regrouped by chance
+    (a surge missed in between splits the run of efforts, and the part after it happens to
+    look even)."""
+    out: list[Classified] = []
+    for k in sorted(blocks, key=lambda b: b.efforts[0].start):
+        if out and _one_fartlek(out[-1], k):
+            k = classified(RunKind.FARTLEK, [*out.pop().efforts, *k.efforts], v_ref)
+        out.append(k)
+    return out
+
+
+def _one_fartlek(a: Classified, b: Classified) -> bool:
+    kinds = {a.pattern, b.pattern}
+    if kinds != {RunKind.FARTLEK, RunKind.INTERVALS}:
+        return False
+    f, i = (a, b) if a.pattern is RunKind.FARTLEK else (b, a)
+    lengths = [e.duration_s for e in f.efforts]
+    if len(lengths) < 2:
+        return False
+    lo, hi = FARTLEK_JOIN_SPAN
+    typical = float(np.median([e.duration_s for e in i.efforts]))
+    inside = lo * min(lengths) <= typical <= hi * max(lengths)
+    cycle = float(np.median(np.diff([e.start_s for e in f.efforts])))
+    gap = b.efforts[0].start_s - a.efforts[-1].end_s
+    return inside and gap <= FARTLEK_JOIN_CYCLES * cycle
 
 
 def name_block(sig: Signals, efforts: list[Stretch], v_ref: float) -> Classified | None:

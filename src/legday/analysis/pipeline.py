@@ -36,6 +36,7 @@ from .patterns import (
     build_blocks,
     classified,
     name_block,
+    with_fartlek_whole,
     with_floats_joined,
 )
 from .result import (
@@ -416,7 +417,7 @@ def _blocks(
             found = name_block(sig, rel, v_ref) if rel else None
             if found is not None and found.pattern in QUALITY:
                 blocks = sorted([*blocks, found], key=lambda k: k.efforts[0].start)
-    return with_floats_joined(sig, blocks, v_ref)
+    return with_fartlek_whole(with_floats_joined(sig, blocks, v_ref), v_ref)
 
 
 def _recounted(blocks: list[Classified], found: list[Classified]) -> list[Classified]:
