@@ -178,16 +178,7 @@ def test_the_streamed_pass_judges_each_run_as_decoding_its_original_again(
         history = stored_history(lib.db, athlete_id)
         e1rm = stored_e1rm(lib.db, athlete_id)
 
-        def judged() -> dict[tuple[int, int], str]:
-            with lib.db.session() as s:
-                return {
-                    (r.file_id, r.session_index): _judgement(
-                        r, [(g.start_s, g.end_s, g.role) for g in r.segments]
-                    )
-                    for r in s.scalars(sa.select(ActivityRow))
-                }
-
-        before = judged()
+        before = judged(lib)
         expected = dict(before)
         with lib.db.session() as s:
             for r in s.scalars(sa.select(ActivityRow).order_by(ActivityRow.start)):
@@ -204,7 +195,7 @@ def test_the_streamed_pass_judges_each_run_as_decoding_its_original_again(
         updated = chronology.rejudge_since(
             lib.db, lib.blobs, athlete_id, first_start, lib.profile, lib.settings, workers=2
         )
-        after = judged()
+        after = judged(lib)
     finally:
         lib.close()
     assert updated == len(before) - 1  # every run but the first, which nothing precedes
@@ -220,3 +211,37 @@ def _judgement(judged: object, segments: list[tuple[float, float, str]]) -> str:
     fields = ("kind", "category", "counts_as_leg_day", "trimp", "max_hr", "effort_hr")
     values = [getattr(judged, f) for f in (*fields, "analysis", "verdict")]
     return json.dumps([*values, segments], sort_keys=True, default=str)
+
+
+def test_reanalyze_judges_as_with_the_history_scanned_for_each_run(
+    tmp_path: Path, archive: tuple[History, list[Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``legday reanalyze`` takes each run's earlier sessions from a sorted, growing history:
+    every judgement equals the one a plain list, scanned for each run, gives."""
+    from legday.store import reanalysis
+
+    _, paths = archive
+    lib = library(tmp_path)
+
+    try:
+        assert lib.import_paths(paths, workers=1).ok
+        assert lib.reanalyze() > 0
+        indexed = judged(lib)
+        monkeypatch.setattr(reanalysis, "SortedHistory", list)
+        lib.reanalyze()
+        scanned = judged(lib)
+    finally:
+        lib.close()
+    assert indexed == scanned
+    assert len(indexed) == len(paths)
+
+
+def judged(lib: Library) -> dict[tuple[int, int], str]:
+    """Every stored run's judgement by file and session index."""
+    with lib.db.session() as s:
+        return {
+            (r.file_id, r.session_index): _judgement(
+                r, [(g.start_s, g.end_s, g.role) for g in r.segments]
+            )
+            for r in s.scalars(sa.select(ActivityRow))
+        }

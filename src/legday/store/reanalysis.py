@@ -10,7 +10,7 @@ labelled (``legday label``) is judged as the runner's kind again: the label surv
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -18,7 +18,7 @@ from .importer import stored_e1rm
 from .labels import apply_judgement, labels_of_file
 from .records import fill_best_efforts
 from .schema import ActivityRow, FileRow, StrengthSessionRow
-from .work import WorkItem, decode_item
+from .work import SortedHistory, WorkItem, decode_item
 
 if TYPE_CHECKING:
     from .library import Library
@@ -45,7 +45,7 @@ def reanalyze_all(lib: Library, progress: Callable[[int, int, str], None] | None
             .group_by(FileRow.id, FileRow.sha256, FileRow.name)
             .order_by(func.min(ActivityRow.start), FileRow.id)
         ).all()
-    history: list[dict[str, Any]] = []
+    history = SortedHistory([])  # each run's earlier ones by bisection, not a scan
     e1rm = stored_e1rm(lib.db, athlete_id)
     updated = 0
     total = len(files)

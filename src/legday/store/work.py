@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -336,6 +336,16 @@ class SortedHistory(list[dict[str, Any]]):
     def __init__(self, history: Iterable[dict[str, Any]]) -> None:
         super().__init__(history)
         self._by_sport: dict[str, tuple[list[datetime], list[HistorySummary]]] = {}
+
+    def append(self, entry: dict[str, Any]) -> None:
+        """Add a session (``legday reanalyze`` adds each run once judged), in its place."""
+        super().append(entry)
+        index = self._by_sport.get(entry["sport"])
+        if index is not None:
+            starts, summaries = index
+            at = bisect_right(starts, entry["start"])
+            starts.insert(at, entry["start"])
+            summaries[at:at] = _summaries([entry])
 
     def before(self, activity: Activity) -> list[HistorySummary]:
         index = self._by_sport.get(activity.sport)
