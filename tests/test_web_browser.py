@@ -607,3 +607,32 @@ def test_drop_zone_takes_dragged_files(page: Any, base_url: str, real_dir: Path)
     row.wait_for(timeout=20000)
     assert path.name in row.inner_text()
     assert row.locator(".badge").text_content() in ("imported", "duplicate")
+
+
+def test_route_tells_where_and_how_fast(page: Any, base_url: str, demo: Demo) -> None:
+    """The route under the pointer: the nearest point's time and pace, marked by a dot."""
+    page.goto(f"{base_url}/activity/{demo.run_id}")
+    route = page.locator("svg.route[data-tips]")
+    assert route.count() == 1
+    d = route.evaluate("svg => JSON.parse(svg.getAttribute('data-tips'))")
+    i = len(d["x"]) // 2
+    x, y = route.evaluate(
+        """(svg, i) => {
+            const d = JSON.parse(svg.getAttribute('data-tips'));
+            svg.scrollIntoView({block: 'center'});
+            const pt = svg.createSVGPoint();
+            pt.x = d.x[i]; pt.y = d.y2[i];
+            const s = pt.matrixTransform(svg.getScreenCTM());
+            return [s.x, s.y];
+        }""",
+        i,
+    )
+    page.wait_for_timeout(100)  # the scroll, which hides a hover's tooltip, happens first
+    page.mouse.move(x, y)
+    lines = _tip_lines(page)
+    assert lines[0] == d["label"][i] and re.fullmatch(r"at (\d+:)?\d+:\d\d", lines[0]), lines
+    assert re.fullmatch(r"pace: \d+:\d\d /km", lines[1]), lines
+    circle = route.locator(".tipmark circle").first
+    assert float(circle.get_attribute("cx")) == d["x"][i]
+    assert float(circle.get_attribute("cy")) == d["y2"][i]
+    _shot(page, "pages/tooltip-route.png", full_page=False)

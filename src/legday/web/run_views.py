@@ -8,8 +8,10 @@ projected onto the page (no map tiles: nothing loads from outside).
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping, Sequence
+from html import escape
 from typing import Any, Literal
 
 import numpy as np
@@ -17,7 +19,7 @@ import numpy.typing as npt
 
 from legday.cli.common import fmt_duration
 
-from .svg import esc
+from .svg import elapsed_minutes, esc
 from .units import METRES_PER_MILE, distance, elevation, pace
 
 __all__ = [
@@ -44,6 +46,8 @@ ROUTE_COLOURS = ("#3b4cc0", "#6282ea", "#8db0fe", "#a59c94", "#f49a7b", "#de604d
 CHART_POINTS = 480
 #: Points drawn on the route: more than a phone's width of detail only costs bytes.
 ROUTE_POINTS = 900
+#: Points of the route a tooltip can stop at (every third or so: a fifth of a km on a 15 km run).
+ROUTE_TIP_POINTS = 300
 #: Size of the route's drawing, px (the SVG scales to its card).
 ROUTE_SIZE = 480
 #: The slowest pace on a pace axis is that of this share of the run's fast (90th percentile)
@@ -278,7 +282,8 @@ def route_svg(
     out = [
         f'<svg class="route" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
         f'aria-label="{esc(title)}" xmlns="http://www.w3.org/2000/svg" '
-        f'data-colour-by="{colour_by}"><title>{esc(title)}</title>'
+        f'data-colour-by="{colour_by}"{_route_tips(px, py, tt, vv, colour_by, units)}>'
+        f"<title>{esc(title)}</title>"
     ]
     pts = [f"{a:.1f},{b:.1f}" for a, b in zip(px, py, strict=True)]
     out.append(  # a casing under the coloured line, so every class shows on any background
@@ -315,6 +320,39 @@ def route_svg(
         )
     out.append("</svg>")
     return "".join(out)
+
+
+def _route_tips(
+    px: FloatArray, py: FloatArray, tt: FloatArray, vv: FloatArray, colour_by: str, units: str
+) -> str:
+    """The route's tooltip data (``static/charts.js``, docs/dashboard.md): every few points
+    (at most :data:`ROUTE_TIP_POINTS`), where it is, when, and its pace or heart rate; the
+    script shows the one nearest the pointer."""
+    keep = np.arange(0, px.size, max(math.ceil(px.size / ROUTE_TIP_POINTS), 1))
+    ys = [round(float(py[i]), 1) for i in keep]
+    data = {
+        "x": [round(float(px[i]), 1) for i in keep],
+        "y2": ys,
+        "label": [elapsed_minutes(float(tt[i]) / 60.0) for i in keep],
+        "series": [
+            {
+                "name": "pace" if colour_by == "pace" else "heart rate",
+                "colour": "#ffffff",
+                "y": ys,
+                "text": [
+                    None
+                    if not math.isfinite(float(vv[i]))
+                    else pace(float(vv[i]), units)
+                    if colour_by == "pace"
+                    else f"{float(vv[i]):.0f} bpm"
+                    for i in keep
+                ],
+            }
+        ],
+        "bands": [],
+    }
+    text = escape(json.dumps(data, separators=(",", ":")), quote=False).replace("'", "&#x27;")
+    return f""" tabindex="0" data-tips='{text}'"""
 
 
 def route_legend(

@@ -91,12 +91,14 @@
     return pt.matrixTransform(svg.getScreenCTM());
   }
 
-  function nearest(xs, x) {
+  function nearest(d, pt) {
+    // the nearest x on a chart; the nearest point on a route (which has y2: positions in 2-D)
     var best = -1, dist = Infinity;
-    for (var i = 0; i < xs.length; i++) {
-      var d = Math.abs(xs[i] - x);
-      if (d < dist) {
-        dist = d;
+    for (var i = 0; i < d.x.length; i++) {
+      var dx = d.x[i] - pt.x, dy = d.y2 ? d.y2[i] - pt.y : 0;
+      var e = dx * dx + dy * dy;
+      if (e < dist) {
+        dist = e;
         best = i;
       }
     }
@@ -109,8 +111,12 @@
       g.setAttribute("class", "tipmark");
       g.setAttribute("pointer-events", "none");
       var line = document.createElementNS(SVG, "line");
-      line.setAttribute("y1", d.plot[0]);
-      line.setAttribute("y2", d.plot[1]);
+      if (d.plot) {
+        line.setAttribute("y1", d.plot[0]);
+        line.setAttribute("y2", d.plot[1]);
+      } else {
+        line.setAttribute("visibility", "hidden"); // a route: a dot, no guide line
+      }
       g.appendChild(line);
       d.series.forEach(function (s) {
         var c = document.createElementNS(SVG, "circle");
@@ -157,14 +163,14 @@
     if (lines.length === (d.label[i] ? 1 : 0)) lines.push({ text: "no value here" });
     fill(lines);
     mark(svg, d, i);
-    var at = toScreen(svg, d.x[i], top === null ? d.plot[0] : top);
+    var at = toScreen(svg, d.x[i], top !== null ? top : d.plot ? d.plot[0] : d.y2[i]);
     place(at.x, at.y);
   }
 
   function onChart(svg, event) {
     var d = data(svg);
     if (!d.x.length) return;
-    showPoint(svg, nearest(d.x, toChart(svg, event.clientX, event.clientY).x));
+    showPoint(svg, nearest(d, toChart(svg, event.clientX, event.clientY)));
   }
 
   // -- bars and muscles: their own line ------------------------------------------------------
