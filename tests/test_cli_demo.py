@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
+import warnings
 from pathlib import Path
 
+import fitdecode
 import pytest
 from typer.testing import CliRunner
 
@@ -20,7 +23,8 @@ def test_demo_runs_end_to_end_and_leaves_a_home_to_explore(
 ) -> None:
     # where the default home is on Linux: below a dot folder (~/.local/share/legday)
     monkeypatch.setenv("LEGDAY_HOME", str(tmp_path / ".local" / "share" / "legday"))
-    result = runner.invoke(app, ["demo", "--weeks", "2", "--seed", "4"], terminal_width=120)
+    # four weeks: enough for seed 4's runner to have a quality run in next week's plan
+    result = runner.invoke(app, ["demo", "--weeks", "4", "--seed", "4"], terminal_width=120)
     assert result.exit_code == 0, result.output
     for step in ("1. A sample runner", "2. Imported", "3. The week check", "4. Next week's plan"):
         assert step in result.output
@@ -34,6 +38,35 @@ def test_demo_runs_end_to_end_and_leaves_a_home_to_explore(
     # next week's strength sessions as watch workouts, and the output says where
     workouts = sorted((demo_home / "workouts").glob("*.fit"))
     assert workouts and f"{len(workouts)} workouts for a Garmin watch in" in result.output
+    # ... and next week's quality run, structured and paced from the athlete's threshold
+    said = re.search(
+        r"the run workout (\S+-run\.fit): (\w[\w ]*) (\S+), paces from a threshold of "
+        r"(\d+):(\d\d)/km \(your profile\)",
+        result.output,
+    )
+    assert said is not None, result.output
+    run_file = demo_home / "workouts" / said[1]
+    assert run_file in workouts
+    threshold_mps = 1000 / (int(said[4]) * 60 + int(said[5]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # fitdecode warns on anything odd
+        reader = fitdecode.FitReader(
+            io.BytesIO(run_file.read_bytes()), check_crc=fitdecode.CrcCheck.ENABLED
+        )
+        with reader as fit:
+            frames = [f for f in fit if isinstance(f, fitdecode.FitDataMessage)]
+    (workout,) = [f for f in frames if f.name == "workout"]
+    assert workout.get_value("sport") == "running"
+    assert said[3] in workout.get_value("wkt_name")  # the structure, as the watch lists it
+    steps = [f for f in frames if f.name == "workout_step"]
+    intensities = [s.get_value("intensity") for s in steps]
+    assert intensities[0] == "warmup" and intensities[-1] == "cooldown" and "active" in intensities
+    paced = [s for s in steps if s.get_value("target_type", fallback=None) == "speed"]
+    assert paced, "a quality run has a pace to hold"
+    for step in paced:  # at threshold or faster (a race pace from 10 km down)
+        low = step.get_value("custom_target_speed_low")
+        high = step.get_value("custom_target_speed_high")
+        assert low < high and high >= threshold_mps
 
     # The history ends with the last completed week before today; the demo says which day.
     last_day = re.search(r"legday week --date (\d{4}-\d\d-\d\d)", result.output)

@@ -25,6 +25,7 @@ from .week import render_week
 
 if TYPE_CHECKING:
     from legday.model import AthleteProfile
+    from legday.plan.result import Plan
     from legday.store.library import Library
     from legday.synth import History
 
@@ -48,6 +49,7 @@ def demo(
     --json: this is a tour for a person; the demo's home takes every command's --json (the
     last lines say how)."""
     from legday.home import Home
+    from legday.plan.result import Plan
     from legday.store.library import Library
     from legday.synth import Device, generate_history, write_history
 
@@ -95,12 +97,8 @@ def demo(
         plan = lib.plan(last)
         for line in plan.lines():
             console.print(escape(line))
-        workouts = write_fit_workouts(plan, folder / "workouts", lib.profile.units)
-        console.print(
-            f"{len(workouts)} workouts for a Garmin watch in {folder / 'workouts'} (copy them "
-            "to the watch's GARMIN/NewFiles folder)",
-            soft_wrap=True,
-        )
+        week = plan if isinstance(plan, Plan) else plan.plans[0]
+        _write_workouts(lib, week, folder / "workouts")
     finally:
         lib.close()
     console.print(f"Done in {time.perf_counter() - t0:.1f} s.")
@@ -111,6 +109,60 @@ def demo(
         f"  LEGDAY_HOME={folder} legday week --date {last.isoformat()}\n"
         f"  LEGDAY_HOME={folder} legday strength",
         soft_wrap=True,  # whole lines, so they can be copied
+    )
+
+
+#: The structure the demo gives next week's first quality run, by its kind, in ``legday plan
+#: --runs``'s grammar (docs/fit-workouts.md).
+QUALITY_RUNS: dict[str, str] = {
+    "intervals": "wu2k+6x800@5k/400jog+cd2k",
+    "tempo": "wu2k+20min@threshold+cd2k",
+    "hill_repeats": "wu2k+8x60s/90s+cd2k",
+    "fartlek": "wu2k+8x1min@10k/1min+cd2k",
+    "sprints": "wu2k+6x20s/2minwalk+cd2k",
+}
+
+
+def demo_run(plan: Plan) -> str | None:
+    """Next week's first quality run given its structure, as ``legday plan --runs`` takes it
+    (``wed=tempo:wu2k+20min@threshold+cd2k``); None when the week has none."""
+    for day in plan.days:
+        for session in day.sessions:
+            if session.type == "run" and session.kind in QUALITY_RUNS:
+                return f"{day.weekday}={session.kind}:{QUALITY_RUNS[session.kind]}"
+    return None
+
+
+def _write_workouts(lib: Library, plan: Plan, folder: Path) -> None:
+    """Next week's strength sessions and its quality run as FIT workouts in ``folder``, as
+    ``legday plan --runs DAY=KIND:STRUCTURE --fit FOLDER`` writes them, and where they are."""
+    from legday.plan.fit_run_workout import library_threshold
+    from legday.plan.runs import parse_run_workouts
+
+    units = lib.profile.units
+    run = demo_run(plan)
+    structured = parse_run_workouts(run) if run else {}
+    threshold = library_threshold(lib) if structured else None
+    files = write_fit_workouts(plan, folder, units, structured, threshold)
+    console.print(
+        f"{len(files)} workouts for a Garmin watch in {folder} (copy them to the watch's "
+        "GARMIN/NewFiles folder)",
+        soft_wrap=True,
+    )
+    run_files = [f for f in files if f.name.endswith("-run.fit")]
+    if threshold is None or not run_files:
+        console.print(
+            "  no quality run next week, so no run workout (legday plan --runs "
+            '"tue=intervals:6x800@5k/400jog" --fit DIR writes one)',
+            soft_wrap=True,
+        )
+        return
+    (workout,) = structured.values()
+    console.print(
+        f"  the run workout {run_files[0].name}: {workout.kind.replace('_', ' ')} "
+        f"{escape(workout.text)}, paces from a threshold of {threshold.describe(units)}; "
+        'your own runs: legday plan --runs "DAY=KIND:STRUCTURE" --fit DIR (docs/fit-workouts.md)',
+        soft_wrap=True,
     )
 
 
