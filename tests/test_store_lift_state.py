@@ -150,9 +150,14 @@ def test_strength_plan_and_the_next_import_read_a_bounded_number_of_sets(
     bound = lift_state.RECENT * (total // SESSIONS)  # each lift's latest sessions
     lib.strength_report()
     assert 0 < len(read) <= bound < total
+    # the plan reads them too, and the sets of the weeks its rhythm looks back over
+    from legday.plan.rhythm import RHYTHM_WEEKS
+
+    since = NOW - timedelta(weeks=RHYTHM_WEEKS + 1)
+    window = sum(len(x.sets) for x in lib.strength_sessions() if x.start >= since)
     read.clear()
     lib.plan(NOW.date())
-    assert 0 < len(read) <= bound
+    assert 0 < len(read) <= bound + window < total
     read.clear()
     stored_e1rm(lib.db, lib._athlete_id() or 0)  # what judges the next import's sets
     (tmp_path / "more.csv").write_text(_log(3).replace("Lift", "More"))
@@ -196,3 +201,22 @@ def test_the_strength_page_reads_once_what_report_and_trends_read_apart(
     reach past the lifts' latest sessions, 2 weeks lie inside them)."""
     report = lib.strength_report()
     assert lib.strength_overview(weeks) == (report, lib.strength_trends(weeks, report))
+
+
+def test_the_weeks_lifting_facts_read_as_columns_are_those_of_the_orm_rows(lib: Library) -> None:
+    """session_facts (the week, the plan's rhythm) reads the lifts' sets as plain columns: the
+    same facts as strength_facts of each ORM row with its sets."""
+    from sqlalchemy import select
+
+    from legday.store.facts import strength_facts
+    from legday.store.schema import StrengthSessionRow
+
+    first, last = (NOW - timedelta(weeks=6)).date(), NOW.date()
+    facts = lib.session_facts(first, last)
+    with lib.db.session() as s:
+        rows = s.scalars(select(StrengthSessionRow)).all()
+        before = [strength_facts(r, lib.profile, lib.settings) for r in rows]
+    shown = [f for f in before if first <= f.local_start.date() <= last]
+    assert len(shown) >= 18 and sorted(facts, key=lambda f: f.local_start) == sorted(
+        shown, key=lambda f: f.local_start
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -10,7 +11,6 @@ from legday.settings import Settings
 from legday.week.check import SessionFacts
 
 from .convert import set_from_row
-from .schema import StrengthSessionRow
 
 __all__ = ["activity_facts", "local_time", "strength_coverage", "strength_facts"]
 
@@ -108,9 +108,14 @@ def strength_coverage(sets: list[ExerciseSet], settings: Settings) -> tuple[froz
 
 
 def strength_facts(
-    row: StrengthSessionRow, profile: AthleteProfile, settings: Settings
+    row: Any,
+    profile: AthleteProfile,
+    settings: Settings,
+    sets: Sequence[ExerciseSet] | None = None,
 ) -> SessionFacts:
-    sets = [set_from_row(r) for r in row.sets]
+    """A strength session's row (a :class:`StrengthSessionRow`, or its columns with ``sets``
+    read apart)."""
+    sets = [set_from_row(r) for r in row.sets] if sets is None else list(sets)
     coverage, lower = strength_coverage(sets, settings)
     return SessionFacts(
         id=f"s{row.id}",

@@ -172,20 +172,29 @@ class Library:
                     ActivityRow.start < hi,
                 )
             ).all()
-            lifts = list(
-                s.scalars(
-                    select(StrengthSessionRow).where(
-                        StrengthSessionRow.athlete_id == athlete_id,
-                        StrengthSessionRow.start >= lo,
-                        StrengthSessionRow.start < hi,
-                    )
-                )
-            )
+            # the lifts' columns and sets, read as plain columns (no ORM object per set)
+            lift = StrengthSessionRow
+            span = (lift.athlete_id == athlete_id, lift.start >= lo, lift.start < hi)
+            lifts = s.execute(
+                select(
+                    lift.id,
+                    lift.start,
+                    lift.utc_offset_s,
+                    lift.duration_s,
+                    lift.category,
+                    lift.counts_as_leg_day,
+                    lift.verdict,
+                    lift.activity_id,
+                ).where(*span)
+            ).all()
+            sets = lift_state.read_sessions(s, *span) if lifts else {}
             # A watch's strength workout is stored twice over: as an activity (heart rate,
             # time) and as its sets. The week counts it once, as the sets.
-            lifted = {lift.activity_id for lift in lifts if lift.activity_id is not None}
+            lifted = {row.activity_id for row in lifts if row.activity_id is not None}
             facts = [activity_facts(row, self.profile) for row in acts if row.id not in lifted]
-            facts += [strength_facts(row, self.profile, self.settings) for row in lifts]
+            facts += [
+                strength_facts(row, self.profile, self.settings, sets[row.id].sets) for row in lifts
+            ]
         return [f for f in facts if first <= f.local_start.date() <= last]
 
     def week(self, day: date | None = None) -> WeekReport:
