@@ -11,6 +11,7 @@ size over p95 at the smallest, should stay near 1); a command ≤ 0.25 s beyond 
 
     python bench/web_speed.py [--runs 500 5000] [--repeat 20]
     python bench/web_speed.py --pages strength plan week --no-commands   # some pages only
+    python bench/web_speed.py --runs 500 --no-pages                      # the commands only
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ GOAL_P95_MS = 100.0
 #: Goal for a command beyond Python's own start-up, s (issue 18).
 GOAL_COMMAND_S = 0.25
 LEGDAY = [sys.executable, "-m", "legday"]
+#: The start-up a command is compared with.
+BARE = "python -c pass"
 
 
 def imported_home(archive: Archive, seed: int, workers: int | None) -> tuple[Path, float | None]:
@@ -182,9 +185,7 @@ def measure_commands(home: Path, archive: Archive) -> dict[str, tuple[float, flo
     newest = max(f.id for f in week if isinstance(f.id, int))
     lib.close()
     return {
-        "python -c pass": _timed(
-            lambda: subprocess.run([sys.executable, "-c", "pass"], check=True)
-        ),
+        BARE: _timed(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True)),
         "legday week": _timed(cli("week", "--date", last)),
         "legday strength": _timed(cli("strength")),
         "legday plan": _timed(cli("plan")),
@@ -202,6 +203,7 @@ def main() -> None:
         "--pages", nargs="+", default=None, help="only the pages whose label holds one of these"
     )
     parser.add_argument("--no-commands", action="store_true", help="measure the pages only")
+    parser.add_argument("--no-pages", action="store_true", help="measure the commands only")
     args = parser.parse_args()
     sizes = sorted(args.runs)
     pages_at: dict[int, dict[str, tuple[float, float, float]]] = {}
@@ -209,22 +211,27 @@ def main() -> None:
     for runs in sizes:
         archive = build_archive(runs, args.seed, args.workers)
         home, _ = imported_home(archive, args.seed, args.workers)
-        pages_at[runs] = measure_pages(home, archive, args.repeat, args.pages)
-        for label, (p50, p95, cpu) in pages_at[runs].items():
+        if not args.no_pages:
+            pages_at[runs] = measure_pages(home, archive, args.repeat, args.pages)
+        for label, (p50, p95, cpu) in pages_at.get(runs, {}).items():
             print(
                 f"{runs} runs: {label}: p50 {p50:.0f}, p95 {p95:.0f}, CPU {cpu:.0f} ms", flush=True
             )
         if args.no_commands:
             continue
         commands_at[runs] = measure_commands(home, archive)
+        base_wall, base_cpu = commands_at[runs][BARE]
         for label, (wall, cpu) in commands_at[runs].items():
-            print(f"{runs} runs: {label}: {wall:.2f} s, CPU {cpu:.2f} s", flush=True)
+            beyond = f"beyond python {wall - base_wall:.2f} s, CPU {cpu - base_cpu:.2f} s"
+            goal = "" if label == BARE else f" ({beyond}; goal ≤ {GOAL_COMMAND_S:.2f} s)"
+            print(f"{runs} runs: {label}: {wall:.2f} s, CPU {cpu:.2f} s{goal}", flush=True)
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     small, big = sizes[0], sizes[-1]
     heads = "".join(f" | p50 {n} | p95 {n} | CPU {n}" for n in sizes)
-    print(f"\n| page (ms){heads} | p95 {big}/{small} | goal p95 ≤ {GOAL_P95_MS:.0f} ms |")
-    print("|---" * (3 * len(sizes) + 3) + "|")
-    for label in pages_at[small]:
+    if pages_at:
+        print(f"\n| page (ms){heads} | p95 {big}/{small} | goal p95 ≤ {GOAL_P95_MS:.0f} ms |")
+        print("|---" * (3 * len(sizes) + 3) + "|")
+    for label in pages_at.get(small, {}):
         cells = "".join(" | " + " | ".join(f"{v:.0f}" for v in pages_at[n][label]) for n in sizes)
         ratio = pages_at[big][label][1] / pages_at[small][label][1]
         ok = "met" if all(pages_at[n][label][1] <= GOAL_P95_MS for n in sizes) else "MISSED"
@@ -232,18 +239,26 @@ def main() -> None:
     if not commands_at:
         return
     heads = "".join(f" | {n} runs | CPU {n}" for n in sizes)
-    print(f"\n| command (s, median of 5){heads} | {big}/{small} | beyond python (≤ 0.25 s) |")
+    goal = f"beyond `{BARE}`, wall / CPU (goal ≤ {GOAL_COMMAND_S:.2f} s)"
+    print(f"\n| command (s, median of 5){heads} | {big}/{small} | {goal} |")
     print("|---" * (2 * len(sizes) + 3) + "|")
     for label in commands_at[small]:
         cells = "".join(
             " | " + " | ".join(f"{v:.2f}" for v in commands_at[n][label]) for n in sizes
         )
         ratio = commands_at[big][label][0] / commands_at[small][label][0]
-        base = "python -c pass"
-        beyond = max(commands_at[n][label][0] - commands_at[n][base][0] for n in sizes)
-        verdict = "met" if beyond <= GOAL_COMMAND_S else "MISSED"
-        goal = "–" if label == base else f"{beyond:.2f} {verdict}"
-        print(f"| {label}{cells} | {ratio:.2f} | {goal} |")
+        print(f"| {label}{cells} | {ratio:.2f} | {_beyond(commands_at, label)} |")
+
+
+def _beyond(commands_at: dict[int, dict[str, tuple[float, float]]], label: str) -> str:
+    """A command's cost beyond a bare Python start, wall and CPU, the larger over the sizes, and
+    whether it meets the goal: on a loaded machine the wall time waits for a core, the CPU time
+    is the command's own."""
+    if label == BARE:
+        return "–"
+    wall, cpu = (max(at[label][i] - at[BARE][i] for at in commands_at.values()) for i in (0, 1))
+    verdict = "met" if wall <= GOAL_COMMAND_S else "CPU met" if cpu <= GOAL_COMMAND_S else "MISSED"
+    return f"{wall:.2f} / {cpu:.2f} {verdict}"
 
 
 if __name__ == "__main__":
