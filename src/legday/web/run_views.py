@@ -8,10 +8,8 @@ projected onto the page (no map tiles: nothing loads from outside).
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
-from html import escape
 from typing import Any, Literal
 
 import numpy as np
@@ -19,7 +17,7 @@ import numpy.typing as npt
 
 from legday.cli.common import fmt_duration
 
-from .svg import elapsed_minutes, esc
+from .svg import elapsed_minutes, esc, tips_attribute
 from .units import METRES_PER_MILE, distance, elevation, pace
 
 __all__ = [
@@ -351,8 +349,7 @@ def _route_tips(
         ],
         "bands": [],
     }
-    text = escape(json.dumps(data, separators=(",", ":")), quote=False).replace("'", "&#x27;")
-    return f""" tabindex="0" data-tips='{text}'"""
+    return tips_attribute(data)
 
 
 def route_legend(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Literal
@@ -28,6 +28,7 @@ __all__ = [
     "esc",
     "line_chart",
     "nice_ticks",
+    "tips_attribute",
 ]
 
 #: Plot margins inside the SVG, px: left, right, top, bottom.
@@ -274,9 +275,8 @@ def line_chart(
         out.append(_draw(s, xs, sx, scale, step))
     out.append("</svg>")
     # single-quoted, so the JSON's many double quotes need no escaping (a third of the bytes)
-    data = escape(_tips_json(tips, series, xs, sx, (sl, sr), bands, (y0, y1)), quote=False)
-    data = data.replace("'", "&#x27;")
-    out[0] = out[0].removesuffix(">") + f""" tabindex="0" data-tips='{data}'>"""
+    data = _tips_data(tips, series, xs, sx, (sl, sr), bands, (y0, y1))
+    out[0] = out[0].removesuffix(">") + tips_attribute(data) + ">"
     return "".join(out)
 
 
@@ -301,7 +301,15 @@ def _tips(
     return out
 
 
-def _tips_json(
+def tips_attribute(data: Mapping[str, object]) -> str:
+    """A drawing's tooltip data as the attributes ``static/charts.js`` reads: focusable, and
+    ``data-tips`` holding ``data`` as JSON, single-quoted so its double quotes need no escaping
+    (a third of the bytes)."""
+    text = escape(json.dumps(data, separators=(",", ":"), ensure_ascii=False), quote=False)
+    return f""" tabindex="0" data-tips='{text.replace("'", "&#x27;")}'"""
+
+
+def _tips_data(
     tips: dict[str, list[str | None]],
     series: Sequence[Series],
     xs: list[float],
@@ -309,7 +317,7 @@ def _tips_json(
     scales: tuple[_Scale | None, _Scale | None],
     bands: Sequence[Band],
     plot: tuple[float, float],
-) -> str:
+) -> dict[str, object]:
     """The tooltip layer's data: x positions (px in the viewBox), their labels, and per series
     its name, colour, each point's y position and wording; the bands with their labels; the
     plot's top and bottom (px)."""
@@ -323,14 +331,13 @@ def _tips_json(
             for v in s.values
         ]
         data_series.append({"name": s.name, "colour": s.colour, "y": ys, "text": tips[s.name]})
-    data = {
+    return {
         "plot": [round(plot[0], 1), round(plot[1], 1)],
         "x": [round(sx(x), 1) for x in xs],
         "label": tips[""],
         "series": data_series,
         "bands": [[round(sx(b.start), 1), round(sx(b.end), 1), b.label] for b in bands if b.label],
     }
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
 def _draw(s: Series, xs: list[float], sx: _Scale, sy: _Scale, step: float) -> str:
