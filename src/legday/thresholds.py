@@ -7,8 +7,8 @@ A user overrides any of them in ``legday.toml``::
 
 Each field says what it decides and where its value comes from: a source (see
 docs/science.md, section 1.6) or the data and grid that fitted it. "Fitted" values were
-chosen on the clean and hard synthetic sets and the *tuning* athletes of the real set
-(``bench/classify.py --split``), never on the athletes the published figures are reported on.
+chosen on the clean synthetic set and hard seed 0; hard seed 1 and the real runs were scored,
+not searched over (docs/science.md, section 1.7, says how the sets were kept apart).
 The many finer constants of the effort search stay beside the code that uses them
 (``legday.analysis``), each with its own comment.
 """
