@@ -47,18 +47,12 @@ NEVER += ("fitdecode", "garmin_fit_sdk", "dask", "pyarrow", "psycopg")
 #: legday's own modules that judge or import files, which reading a stored week never needs.
 LATER = ("legday.web", "legday.analysis", "legday.io", "legday.store.importer", "legday.batch")
 
-#: Runs ``legday ARGS`` in this interpreter's ``sys.modules`` and prints what it loaded.
+#: Runs ``python -m legday ARGS``; at exit, prints the modules it loaded as its last line.
 LOADED = """
-import json, sys
+import atexit, json, runpy, sys
 sys.argv = ["legday", *{args!r}]
-from legday.cli import main
-try:
-    main()
-except SystemExit as exit:
-    code = exit.code
-else:
-    code = 0
-print(json.dumps({{"code": code, "modules": sorted(sys.modules)}}), file=sys.stderr)
+atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))
+runpy.run_module("legday", run_name="__main__")
 """
 
 #: Parses ``legday ARGS`` (the root and the command's options) without running the command.
@@ -84,8 +78,7 @@ def _loaded(args: list[str], home: Path) -> tuple[int, list[str], str]:
         timeout=300,
     )
     *messages, last = done.stderr.strip().splitlines()
-    found = json.loads(last)
-    return found["code"], found["modules"], "\n".join(messages)
+    return done.returncode, json.loads(last), "\n".join(messages)
 
 
 def _tops(modules: list[str], names: tuple[str, ...]) -> list[str]:
