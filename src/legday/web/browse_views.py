@@ -214,10 +214,13 @@ def year_view(year: int, rows: Iterable[SessionRow], units: str) -> dict[str, An
                 KIND_COLOURS["strength"],
                 style="dots",
                 axis="right",
+                tip_format=lambda h: fmt_duration(h * 3600.0),
             ),
         ],
         x_ticks=ticks,
         x_format=lambda i: f"week of {mondays[round(i)]:%d %b}",
+        left_label=unit,
+        right_label="h",
         title=f"Distance ({unit}, left) and hours (right) per week of {year}",
         height=240,
     )
