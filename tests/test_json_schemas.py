@@ -8,6 +8,7 @@ without ``--json`` must say why in its help, and a command with it must have a c
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -261,6 +262,24 @@ def test_the_pages_data_ids_are_the_jsons_ids(client: Any, demo: Demo) -> None:
     page = client.get("/activities", params={"page": 1}).text
     ids = re.findall(r'<tr data-id="([^"]+)"', page)
     assert ids and ids == [s["id"] for s in listed["sessions"]][: len(ids)]
+
+
+def test_the_pages_show_the_reasons_the_json_gives(client: Any, demo: Demo) -> None:
+    """The run page and the lifting session page read the API's objects: every reason the JSON
+    gives (the kind's, rule null, and the verdict's) is on the page."""
+    for api, page in (
+        (f"/api/activity/{demo.run_id}", f"/activity/{demo.run_id}"),
+        (
+            f"/api/strength/session/{demo.lift_id[1:]}",
+            f"/strength/session/{demo.lift_id[1:]}",
+        ),
+    ):
+        data = client.get(api).json()
+        text = html.unescape(client.get(page).text)
+        reasons = (data.get("analysis") or {}).get("reasons", []) + data["verdict"]["reasons"]
+        assert reasons
+        for reason in reasons:
+            assert reason["text"] in text, (page, reason)
 
 
 # -- the schemas themselves ---------------------------------------------------------------------

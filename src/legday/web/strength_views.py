@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
+from legday import serialise
 from legday.cli.common import fmt_duration
 from legday.model import MUSCLES
 
@@ -130,7 +131,7 @@ def _set_load(s: Mapping[str, Any], units: str) -> str:
 
 def strength_session_view(session: Mapping[str, Any], units: str = "metric") -> dict[str, Any]:
     """The sets table, verdict and muscle map of ``Library.strength_session``."""
-    verdict = (session.get("verdict") or {}).get("verdict") or {}
+    verdict = serialise.verdict(session.get("verdict")) or {}
     muscles = (verdict.get("stimulus") or {}).get("muscles") or {}
     rows = []
     counts: dict[str, int] = {}

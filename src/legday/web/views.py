@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from legday import serialise
 from legday.cli.common import fmt_duration
 from legday.model import MUSCLES, WEEKDAYS
 from legday.stimulus.activities import RUNNING_SPORTS
@@ -317,7 +318,7 @@ def activity_view(
     """Charts for one stored activity and its streams (see ``Library.activity_streams``);
     ``blocks`` are its repetitions (``Library.activity_reps``)."""
     analysis = activity.get("analysis") or {}
-    verdict = (activity.get("verdict") or {}).get("verdict") or {}
+    verdict = serialise.verdict(activity.get("verdict")) or {}
     n = len(next(iter(streams.values()))) if streams else 0
     nan = np.full(n, np.nan)
     t_min = binned(streams.get("elapsed_s", np.arange(n, dtype=np.float64))) / 60.0

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from legday import serialise
 from legday.errors import LabelError, NotFoundError
 from legday.model import RunKind
 from legday.plan import Block, to_ics
@@ -74,7 +75,7 @@ def activity_page(
     route: Annotated[Literal["pace", "hr"], Query()] = "pace",
 ) -> Response:
     units = to_units(lib.profile.units)
-    activity = lib.activity(activity_id)
+    activity = serialise.activity(lib.activity(activity_id))  # the API's vocabulary
     streams = lib.activity_streams(activity_id)
     view = activity_view(activity, streams, units, lib.activity_reps(activity_id))
     view.update(run_page_view(activity, streams, lib.activity_laps(activity_id), units, route))
@@ -124,7 +125,7 @@ def records_page(request: Request, lib: Lib) -> Response:
 @router.get("/strength/session/{session_id}", response_class=HTMLResponse)
 def strength_session_page(request: Request, lib: Lib, session_id: int) -> Response:
     units = to_units(lib.profile.units)
-    session = lib.strength_session(session_id)
+    session = serialise.strength_session(lib.strength_session(session_id))
     view = strength_session_view(session, units)
     return _page(request, "strength_session.html", {"session": session, "units": units, **view})
 
