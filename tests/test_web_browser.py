@@ -521,67 +521,66 @@ def test_chart_values_by_keyboard(page: Any, base_url: str, demo: Demo) -> None:
     page.locator(".charttip").wait_for(state="hidden", timeout=3000)
 
 
-#: In-page: each muscle's fill, and the fill the page's own legend gives its load (the
-#: legend's gradient stops interpolated at load / the legend's top).
+#: In-page: each map's legend (its top and gradient stops) and each muscle's load and fill.
 MUSCLE_COLOURS_JS = """() => {
-    const hex = c => c.startsWith('#') ? [1, 3, 5].map(i => parseInt(c.slice(i, i + 2), 16))
+    const rgb = c => c.startsWith('#') ? [1, 3, 5].map(i => parseInt(c.slice(i, i + 2), 16))
         : c.match(/\\d+/g).slice(0, 3).map(Number);
-    const out = [];
-    for (const card of document.querySelectorAll('svg.bodymap')) {
-        const legend = card.closest('section').querySelector('svg.legend-heat');
-        const top = parseFloat(legend.dataset.top);
-        const stops = [...legend.querySelectorAll('stop')].map(
-            s => [parseFloat(s.getAttribute('offset')), hex(s.getAttribute('stop-color'))]);
-        for (const g of card.querySelectorAll('.muscle')) {
-            const v = parseFloat(g.dataset.value);
-            const fill = hex(getComputedStyle(g.querySelector('ellipse, polygon')).fill);
-            if (v <= 0) { out.push([top, v, fill, null]); continue; }
-            const t = Math.min(v / top, 1);
-            let k = 1; while (k < stops.length - 1 && stops[k][0] < t) k++;
-            const [t0, c0] = stops[k - 1], [t1, c1] = stops[k];
-            const f = (t - t0) / (t1 - t0);
-            out.push([top, v, fill, c0.map((a, j) => Math.round(a + (c1[j] - a) * f))]);
-        }
-    }
-    return out;
+    return [...document.querySelectorAll('svg.bodymap')].map(map => {
+        const legend = map.closest('section').querySelector('svg.legend-heat');
+        return {
+            top: parseFloat(legend.dataset.top),
+            stops: [...legend.querySelectorAll('stop')].map(
+                s => [parseFloat(s.getAttribute('offset')), rgb(s.getAttribute('stop-color'))]),
+            muscles: [...map.querySelectorAll('.muscle')].map(g => [
+                parseFloat(g.dataset.value),
+                rgb(getComputedStyle(g.querySelector('ellipse, polygon')).fill),
+            ]),
+        };
+    });
 }"""
 
 
+def _legend_colour(legend: dict[str, Any], load: float) -> list[int]:
+    """The colour a page's legend gives ``load``: its gradient at load / top (capped at 1)."""
+    t = min(load / legend["top"], 1.0)
+    stops = legend["stops"]
+    k = next(k for k in range(1, len(stops)) if stops[k][0] >= t or k == len(stops) - 1)
+    (t0, c0), (t1, c1) = stops[k - 1], stops[k]
+    return [round(a + (b - a) * (t - t0) / (t1 - t0)) for a, b in zip(c0, c1, strict=True)]
+
+
 def test_muscle_colours_share_one_scale_across_pages(page: Any, base_url: str, demo: Demo) -> None:
-    """The week's two maps, a run's map and a lifting session's map all colour a load by one
-    legend with one top: a muscle's fill is the legend's colour at its load on every page, so
-    the same load has the same colour on two pages (and a loaded muscle beyond the top keeps
-    the darkest colour)."""
-    seen: dict[str, list[Any]] = {}
+    """A load has one colour on every page: each loaded muscle on the week's two maps, a run's
+    map and a lifting session's map is filled with the colour that every other page's legend
+    gives its load (one top, one gradient), so the colours of two pages compare."""
+    maps: dict[str, Any] = {}
     for name, path in (
         ("week", "/?date={last}"),
         ("run", "/activity/{run}"),
         ("lifting", "/strength/session/{lift}"),
     ):
         page.goto(base_url + path.format(**_ids(demo)))
-        seen[name] = page.evaluate(MUSCLE_COLOURS_JS)
-        assert len(seen[name]) >= len(MUSCLES), name
-    tops = {top for rows in seen.values() for top, *_ in rows}
-    assert len(tops) == 1, tops  # one scale on every page
+        for n, legend in enumerate(page.evaluate(MUSCLE_COLOURS_JS)):
+            assert len(legend["muscles"]) >= len(MUSCLES), name
+            maps[f"{name}-{n}"] = legend
+    assert len(maps) == 4  # the week's strength and endurance maps, the run's, the session's
+    assert len({legend["top"] for legend in maps.values()}) == 1  # one scale
     loaded = 0
-    for name, rows in seen.items():
-        for _, value, fill, expected in rows:
-            if expected is None:
+    for name, legend in maps.items():
+        for load, fill in legend["muscles"]:
+            if load <= 0:
                 continue
             loaded += 1
-            assert max(abs(a - b) for a, b in zip(fill, expected, strict=True)) <= 1, (
-                name,
-                value,
-                fill,
-                expected,
-            )
+            for other, its in maps.items():  # this load, as every page's legend colours it
+                want = _legend_colour(its, load)
+                assert max(abs(a - b) for a, b in zip(fill, want, strict=True)) <= 1, (
+                    name,
+                    other,
+                    load,
+                    fill,
+                    want,
+                )
     assert loaded >= 8
-    # the same load (to 0.1 hard-set eq.: within 3 of 255 per channel) on two pages, one colour
-    week = {round(v, 1): f for _, v, f, _ in seen["week"] if v > 0}
-    lift = {round(v, 1): f for _, v, f, _ in seen["lifting"] if v > 0}
-    same = set(week) & set(lift)
-    for v in same:
-        assert max(abs(a - b) for a, b in zip(week[v], lift[v], strict=True)) <= 3, v
 
 
 def test_drop_zone_takes_dragged_files(page: Any, base_url: str, real_dir: Path) -> None:
