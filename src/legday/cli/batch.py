@@ -80,7 +80,10 @@ def batch(
         ),
     ] = True,
     blocks: Annotated[
-        bool, typer.Option("--blocks", help="Also write a row per block in OUT/blocks.")
+        bool,
+        typer.Option(
+            "--blocks", help="Also write a row per block of a run (work, recovery…) in OUT/blocks."
+        ),
     ] = False,
     json_out: Json = False,
 ) -> None:
