@@ -241,7 +241,13 @@ def test_a_database_written_by_a_newer_legday(tmp_path: Path) -> None:
 
 def test_a_dropped_column_is_one_line(tmp_path: Path) -> None:
     home = _home_with_a_session(tmp_path)
-    _damage(home, "alter table strength_sessions drop column counts_as_leg_day")
+    # a column every command reads; a careless hand drops its indexes first
+    _damage(
+        home,
+        "drop index if exists ix_strength_athlete_list",
+        "drop index if exists ix_strength_athlete_start",
+        "alter table strength_sessions drop column start",
+    )
     for command in (["week"], ["log", "push up 3x10"], ["strength"]):
         result = runner.invoke(app, command, env={"LEGDAY_HOME": str(home)})
         _one_line_failure(result, command)
