@@ -1,9 +1,18 @@
 """Samples as one compact blob per activity: a small JSON header and zlib-compressed columns.
 
-Layout: ``b"LDS1"`` · header length (uint32 LE) · JSON header
-``{"n": samples, "channels": [[name, compressed_length], …], "inputs": {…}}`` · each column's
-float64 little-endian bytes, zlib-compressed. Float64 is kept exactly, so read → store → load
-returns every sample bit for bit (NaN included).
+Layout: ``b"LDS2"`` · header length (uint32 LE) · JSON header
+``{"n": samples, "channels": [[name, compressed_length, code?], …], "inputs": {…}}`` · each
+column, zlib-compressed. Float64 is kept exactly, so read → store → load returns every sample
+bit for bit (NaN included).
+
+A column is stored as float64 little-endian bytes, unless its values are integers ``q`` on a
+scale (``q / d - o`` or ``q × m``: a FIT field's scale and offset, a GPX coordinate's decimals,
+FIT semicircles): then ``code`` names the scale and the column is stored as the differences of
+``q`` in the smallest integer type that holds them, after a bitmap of its NaNs when it has any.
+That is what a device recorded, and it compresses to a fraction of the floats (issue 18: the
+samples of a FIT run in fewer bytes than its FIT file). A scale is used only when it gives back
+every value bit for bit; a column no scale fits stays float64. ``b"LDS1"`` blobs (float64
+columns only, written before) are read as ever.
 
 ``inputs`` (absent from blobs written before it, which stay readable) holds the rest of what
 the analysis read of the decoded activity: sport, start, laps, device events and totals, names
@@ -31,10 +40,24 @@ from legday.model import Activity, Event, Lap, SessionTotals, Source
 
 __all__ = ["activity_inputs", "activity_of", "carries_activity", "pack_samples", "unpack_samples"]
 
-#: Magic and version of the samples blob.
-MAGIC = b"LDS1"
+#: Magic and version of the samples blob; the versions read.
+MAGIC = b"LDS2"
+READ = (b"LDS1", MAGIC)
 #: zlib level: 1 is ~4× faster than 6 here for ~10 % larger blobs.
 ZLIB_LEVEL = 1
+#: The scales a column of integers may be on, tried in order: ``["div", d, o]`` for ``q / d - o``
+#: (decimals, FIT scales and offsets, e.g. altitude ``q / 5 - 500``), ``["mul", m, 0]`` for
+#: ``q × m`` (FIT semicircles to degrees, 180 / 2³¹: Garmin FIT SDK profile).
+SCALES: tuple[tuple[str, float, float], ...] = (
+    *(("div", float(10**k), 0.0) for k in range(10)),
+    *(("div", float(d), 0.0) for d in (2, 4, 5, 8, 16, 128, 256, 1024)),
+    ("div", 5.0, 500.0),
+    ("mul", 180.0 / 2**31, 0.0),
+)
+#: Values checked against each scale before the whole column is.
+PROBE = 16
+_NAN_BITS = np.array([np.nan]).view("<u8")[0]
+_INTS = ("<i1", "<i2", "<i4", "<i8")
 
 
 def pack_samples(
@@ -44,14 +67,12 @@ def pack_samples(
     (:func:`activity_inputs`)."""
     names = list(samples)
     n = int(samples[names[0]].shape[0]) if names else 0
-    parts = [
-        zlib.compress(np.ascontiguousarray(samples[k], dtype="<f8").tobytes(), ZLIB_LEVEL)
-        for k in names
-    ]
-    head: dict[str, Any] = {
-        "n": n,
-        "channels": [[k, len(p)] for k, p in zip(names, parts, strict=True)],
-    }
+    parts, channels = [], []
+    for name in names:
+        data, code = _encode(np.ascontiguousarray(samples[name], dtype=np.float64))
+        parts.append(zlib.compress(data, ZLIB_LEVEL))
+        channels.append([name, len(parts[-1]), *([code] if code is not None else [])])
+    head: dict[str, Any] = {"n": n, "channels": channels}
     if inputs is not None:
         head["inputs"] = inputs
     header = json.dumps(head).encode()
@@ -60,16 +81,73 @@ def pack_samples(
 
 def unpack_samples(blob: bytes) -> dict[str, npt.NDArray[np.float64]]:
     header, pos = _header(blob)
+    n = header["n"]
     out: dict[str, npt.NDArray[np.float64]] = {}
-    for name, size in header["channels"]:
+    for name, size, *code in header["channels"]:
         raw = zlib.decompress(blob[pos : pos + size])
         pos += size
-        out[name] = np.frombuffer(raw, dtype="<f8").astype(np.float64)
+        if code:
+            out[name] = _decode(raw, n, code[0])
+        else:
+            out[name] = np.frombuffer(raw, dtype="<f8").astype(np.float64)
+    return out
+
+
+def _scaled(q: npt.NDArray[np.float64], kind: str, k: float, offset: float) -> Any:
+    """The values integers ``q`` stand for on a scale (the one formula both ways)."""
+    if kind == "mul":
+        return q * k
+    return q / k - offset if offset else q / k
+
+
+def _encode(x: npt.NDArray[np.float64]) -> tuple[bytes, dict[str, Any] | None]:
+    """A column's bytes, as integers on a scale when one gives back every value bit for bit
+    (with its code), else as float64 (code None)."""
+    floats = x.astype("<f8").tobytes()
+    nan = np.isnan(x)
+    if nan.any() and not (x.view("<u8")[nan] == _NAN_BITS).all():
+        return floats, None  # a NaN with another payload: kept as it is
+    values = x[~nan]
+    if not np.isfinite(values).all():
+        return floats, None
+    for kind, k, offset in SCALES:
+        head = values[:PROBE]
+        if _scaled(_integers(head, kind, k, offset), kind, k, offset).tobytes() != head.tobytes():
+            continue
+        q = _integers(values, kind, k, offset)
+        if _scaled(q, kind, k, offset).tobytes() != values.tobytes():
+            continue
+        full = np.zeros(x.size, dtype=np.int64)
+        full[~nan] = q.astype(np.int64)
+        steps = np.diff(full, prepend=np.int64(0))
+        wide = max(int(np.abs(steps).max(initial=0)), 1)
+        dtype = next(t for t in _INTS if wide < np.iinfo(np.dtype(t)).max)
+        mask = np.packbits(nan).tobytes() if nan.any() else b""
+        code = {"scale": [kind, k, offset], "int": dtype, "nan": bool(mask)}
+        return mask + steps.astype(dtype).tobytes(), code
+    return floats, None
+
+
+def _integers(values: Any, kind: str, k: float, offset: float) -> Any:
+    """The integers ``values`` stand for on a scale, as the float64 the decoder makes of them
+    (-0.0 comes back 0.0, so a column holding it is not a column of integers)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        q = np.rint(values / k if kind == "mul" else (values + offset) * k)
+        return np.where(np.abs(q) < 2**53, q, np.nan) + 0.0
+
+
+def _decode(raw: bytes, n: int, code: dict[str, Any]) -> npt.NDArray[np.float64]:
+    skip = (n + 7) // 8 if code["nan"] else 0
+    steps = np.frombuffer(raw, dtype=code["int"], offset=skip).astype(np.int64)
+    out = np.asarray(_scaled(np.cumsum(steps).astype(np.float64), *code["scale"]))
+    if skip:
+        nan = np.unpackbits(np.frombuffer(raw[:skip], dtype=np.uint8), count=n).astype(bool)
+        out[nan] = np.nan
     return out
 
 
 def _header(blob: bytes) -> tuple[dict[str, Any], int]:
-    if blob[:4] != MAGIC:
+    if blob[:4] not in READ:
         raise CorruptFileError("stored samples blob has an unknown format")
     (hlen,) = struct.unpack_from("<I", blob, 4)
     header: dict[str, Any] = json.loads(blob[8 : 8 + hlen])
