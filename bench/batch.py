@@ -30,6 +30,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -40,12 +41,16 @@ from archive import build_archive
 from legday.batch import discover, run_batch
 
 
-def _timed(inputs: list[str], out: Path, **how: Any) -> tuple[int, float]:
-    """Files analysed by ``run_batch(inputs, out, **how)``, and seconds from its workers being
-    up to the end."""
+def _timed(
+    inputs: list[str], out: Path, cpu: Callable[[], float], **how: Any
+) -> tuple[int, float, float]:
+    """Files analysed by ``run_batch(inputs, out, **how)``, and the seconds and ``cpu()``
+    seconds from its workers being up (the pipeline imported) to the end."""
     up: list[float] = []
-    result = run_batch(inputs, str(out), on_start=lambda _: up.append(time.perf_counter()), **how)
-    return result.counts.files, time.perf_counter() - up[0]
+    result = run_batch(
+        inputs, str(out), on_start=lambda _: up.extend((time.perf_counter(), cpu())), **how
+    )
+    return result.counts.files, time.perf_counter() - up[0], cpu() - up[1]
 
 
 def _on_dask(
@@ -60,9 +65,7 @@ def _on_dask(
         Client(cluster) as client,
     ):
         started = time.perf_counter() - t0
-        before = _cpu_of(client)
-        files, seconds = _timed(inputs, out, client=client, **how)
-        cpu = _cpu_of(client) - before
+        files, seconds, cpu = _timed(inputs, out, lambda: _cpu_of(client), client=client, **how)
     return files, seconds, started, cpu
 
 
@@ -116,9 +119,10 @@ def main() -> None:
         for k, workers in enumerate((0, 1, 2, 0)):  # the loop before and after: the load drifts
             out = scratch / f"run{k}"
             if workers == 0:
-                c0 = time.process_time()
-                files, seconds = _timed(inputs, out, in_process=True, **how)
-                used, start, label = time.process_time() - c0, 0.0, "plain loop"
+                files, seconds, used = _timed(
+                    inputs, out, time.process_time, in_process=True, **how
+                )
+                start, label = 0.0, "plain loop"
             else:
                 files, seconds, start, used = _on_dask(inputs, out, workers, args.threads, **how)
                 label = f"dask, {workers} worker{'s' if workers > 1 else ''}"
