@@ -9,7 +9,7 @@ CORE := src/legday/model.py src/legday/settings.py src/legday/errors.py src/legd
         src/legday/io/xml.py src/legday/io/gpx.py src/legday/io/tcx.py src/legday/io/isotime.py \
         src/legday/io/sports.py src/legday/io/track.py src/legday/io/text.py src/legday/io/strava.py
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test test-lowest lint typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,25 @@ typecheck: $(VENV)/.installed-test
 test: lint typecheck
 	$(BIN)/pytest -W error -q
 
+# Every dependency at its lower bound (constraints/lowest.txt) in a venv of its own, and a fast
+# subset of the tests on it: the store, the importer, the CLI's every command on SQLite (and on
+# PostgreSQL when LEGDAY_TEST_PG_URL is set). Not in CI: it installs a second environment.
+LOWEST := .venv-lowest
+LOWEST_TESTS := tests/test_every_command.py tests/test_store_basics.py tests/test_store_import.py \
+        tests/test_removed_sessions.py tests/test_strength_csv.py tests/test_plausible.py \
+        tests/test_big_strength_log.py
+
+$(LOWEST)/.installed: constraints/lowest.txt pyproject.toml
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
+	$(LOWEST)/bin/python -m pip install --quiet -c constraints/lowest.txt -e '.[web,postgres]' \
+		pytest hypothesis
+	touch $@
+
+test-lowest: $(LOWEST)/.installed
+	$(LOWEST)/bin/python -m pip check
+	$(LOWEST)/bin/pytest -q -p no:cacheprovider $(LOWEST_TESTS) -k "not batch"
+
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/ingest.py --stat min
@@ -45,4 +64,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/import_speed.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOWEST) .pytest_cache .mypy_cache .ruff_cache
