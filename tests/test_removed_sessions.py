@@ -24,6 +24,7 @@ from legday.store.schema import ActivityRow, RemovedRow, StrengthSessionRow
 from legday.synth import (
     Device,
     SyntheticAthlete,
+    SyntheticRun,
     make_run,
     make_strength_session,
     write_fit,
@@ -49,6 +50,16 @@ def _exports(folder: Path, days: tuple[int, ...] = (2, 5, 9, 12)) -> list[Path]:
         path.write_text(write_strong_csv(sessions[:k]), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def _easy_run() -> SyntheticRun:
+    return make_run(
+        "easy",
+        SyntheticAthlete.default(),
+        Device.clean(),
+        datetime(2026, 11, 24, 7, tzinfo=UTC),
+        np.random.default_rng(1),
+    )
 
 
 def _strength_ids(db_url: str, home: Path) -> list[int]:
@@ -101,13 +112,7 @@ def test_cli_a_removed_strength_session_stays_removed(tmp_path: Path, db_url: st
 def test_a_removed_run_stays_removed_when_another_source_has_it(
     tmp_path: Path, db_url: str
 ) -> None:
-    run = make_run(
-        "easy",
-        SyntheticAthlete.default(),
-        Device.clean(),
-        datetime(2026, 11, 24, 7, tzinfo=UTC),
-        np.random.default_rng(1),
-    )
+    run = _easy_run()
     (tmp_path / "strava.gpx").write_bytes(write_gpx(run.activity))
     (tmp_path / "garmin.fit").write_bytes(write_fit(run.activity, run.truth))
     lib = Library.open(Home(tmp_path), db_url)
@@ -169,13 +174,7 @@ def test_migration_0007_keeps_every_row_and_never_reuses_a_removed_id(tmp_path: 
     lib = Library.open(Home(home), f"sqlite:///{tmp_path / 'new.sqlite'}")
     try:
         (first, *_) = _exports(tmp_path)
-        run = make_run(
-            "easy",
-            SyntheticAthlete.default(),
-            Device.clean(),
-            datetime(2026, 11, 24, 7, tzinfo=UTC),
-            np.random.default_rng(1),
-        )
+        run = _easy_run()
         (tmp_path / "run.fit").write_bytes(write_fit(run.activity, run.truth))
         assert lib.import_paths([first, tmp_path / "run.fit"], workers=1).ok
         lifted = lib.log("back squat 3x5 @ 60kg", date(2026, 12, 1))
