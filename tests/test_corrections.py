@@ -72,13 +72,13 @@ def test_a_log_racing_another_legday_is_a_duplicate(
 ) -> None:
     """PostgreSQL (READ COMMITTED): another process stores the same session between this log's
     check and its insert; the unique fingerprint refuses it, said as a duplicate."""
-    import legday.store.library as library_module
+    import legday.store.importer as importer_module  # Library.log imports strength_row from it
     from conftest import new_pg_database
     from legday.store.db import open_database
 
     lib = Library.open(Home(tmp_path), new_pg_database(pg_server_url), clock=lambda: NOW)
 
-    real = library_module.strength_row
+    real = importer_module.strength_row
 
     def racing(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
         other = open_database(lib.db.url)
@@ -90,7 +90,7 @@ def test_a_log_racing_another_legday_is_a_duplicate(
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     lib.log("push up 3x12 rir 2")  # the athlete exists
-    monkeypatch.setattr(library_module, "strength_row", racing)
+    monkeypatch.setattr(importer_module, "strength_row", racing)
     try:
         with pytest.raises(DuplicateError, match="at this moment by another legday"):
             lib.log(SQUAT, datetime(2026, 11, 20, 7, 30, tzinfo=UTC))

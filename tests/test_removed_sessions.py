@@ -226,3 +226,22 @@ def test_migration_0007_keeps_every_row_and_never_reuses_a_removed_id(tmp_path: 
         assert again.id > lifted.id  # the removed newest id is not handed out again
     finally:
         lib.close()
+
+
+def test_cli_an_edited_session_does_not_come_back_on_import(tmp_path: Path, db_url: str) -> None:
+    # a corrected lifting session: the export it came from, imported again, adds nothing
+    env = {"LEGDAY_HOME": str(tmp_path / "home")}
+    first, second, _ = _exports(tmp_path)
+
+    def cli(*args: str) -> dict[str, object]:
+        result = runner.invoke(app, [*args, "--json", "--db", db_url], env=env)
+        assert result.exit_code == 0, result.output
+        return dict(json.loads(result.stdout))
+
+    cli("import", str(first))
+    edited, _ = _strength_ids(db_url, tmp_path / "home")
+    cli("edit", f"s{edited}", "--sets", "back squat 3x5 @ 100kg rir 2", "--date", "2026-11-02")
+    assert cli("import", str(first))["duplicates"] == 1  # the same file
+    newer = cli("import", str(second))["files"][0]  # type: ignore[index]
+    assert newer["sessions"] == 1  # only the export's new session
+    assert len(_strength_ids(db_url, tmp_path / "home")) == 3

@@ -465,7 +465,11 @@ class Library:
                         f"(`legday rm {other}`) instead",
                         other,
                     )
-                row.fingerprint = strength_fingerprint(session.start, session.sets)
+                if row.source_format == "manual":
+                    # a logged session is what its sets say; an imported one keeps the
+                    # fingerprint of its source record, so importing the export again does not
+                    # bring the copy before the edit back as a new session
+                    row.fingerprint = strength_fingerprint(session.start, session.sets)
                 e1rm = E1rmTracker(best).update(session.sets)
                 verdict = verdict_payload(
                     judge_strength(session, catalog, self.settings, e1rm), self.profile.units
