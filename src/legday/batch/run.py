@@ -71,8 +71,10 @@ __all__ = [
 #: Files per chunk: a chunk's rows are a few kB a file, so a worker's memory stays flat; large
 #: enough that the per-task cost of Dask (~1 ms) is small next to ~50 ms of analysis per file.
 DEFAULT_CHUNK = 64
-#: Chunks per worker at the least, so the last chunks do not leave workers idle.
-CHUNKS_PER_WORKER = 4
+#: Chunks per worker at the least, so the last chunks do not leave workers idle; no more: with
+#: 200 files on 2 workers (bench/batch.py, on a loaded machine, docs/batch.md), chunks of 25
+#: took 1.31-1.37x the plain loop's CPU a file (2 runs), chunks of 50 or 64 1.00-1.18x (3).
+CHUNKS_PER_WORKER = 2
 
 _PART = re.compile(r"part-([0-9a-f]{32})(?:-\d+)?\.parquet$")
 
@@ -200,12 +202,14 @@ class _Dask(_Loop):
 
         if not work:
             return ChunkResult()
-        [shared_future] = self.client.scatter([shared], broadcast=True)
+        # fresh keys (hash=False): a pass's data released just before must not take with it
+        # the same content scattered again under the same hashed key by the next pass
+        [shared_future] = self.client.scatter([shared], broadcast=True, hash=False)
         per_chunk: list[dict[str, Any] | None] = [None] * len(work)
         if histories is not None:
             names = sorted(histories)
             data = [histories[a] for a in names]
-            futures = self.client.scatter(data, broadcast=True) if data else []
+            futures = self.client.scatter(data, broadcast=True, hash=False) if data else []
             by_athlete = dict(zip(names, futures, strict=True))
             per_chunk = [
                 {s.athlete: by_athlete[s.athlete] for s in c if s.athlete in by_athlete}
