@@ -7,7 +7,7 @@ no run would be "long", none "much longer than usual" (R4). Once the batch is st
 session of the same sport — the batch's own runs, and older imports' runs that an older file
 in this batch now precedes — with the stored history, which the analysis reads as of each
 run's start (:func:`legday.store.work.summaries_before`). It is a partial ``legday
-reanalyze``: the same decoding from the stored originals, the same rows updated in place.
+reanalyze``: the same analysis and verdict, the same rows updated in place.
 
 The pass streams: the files go oldest first, :data:`CHUNK_FILES` at a time, read from the
 database as the workers take them (at most a few in flight, as an import's, see
