@@ -8,6 +8,7 @@ removed newest session to the next import.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
@@ -71,14 +72,21 @@ def _strength_ids(db_url: str, home: Path) -> list[int]:
         lib.close()
 
 
-def test_cli_a_removed_strength_session_stays_removed(tmp_path: Path, db_url: str) -> None:
-    env = {"LEGDAY_HOME": str(tmp_path / "home")}
-    first, second, third = _exports(tmp_path)
+def _json_cli(env: dict[str, str], db_url: str) -> Callable[..., dict[str, object]]:
+    """A legday command run with ``--json`` on ``db_url``: its output, after a zero exit."""
 
     def cli(*args: str) -> dict[str, object]:
         result = runner.invoke(app, [*args, "--json", "--db", db_url], env=env)
         assert result.exit_code == 0, result.output
         return dict(json.loads(result.stdout))
+
+    return cli
+
+
+def test_cli_a_removed_strength_session_stays_removed(tmp_path: Path, db_url: str) -> None:
+    env = {"LEGDAY_HOME": str(tmp_path / "home")}
+    first, second, third = _exports(tmp_path)
+    cli = _json_cli(env, db_url)
 
     cli("import", str(first))
     _, gone = _strength_ids(db_url, tmp_path / "home")
@@ -230,13 +238,8 @@ def test_migration_0007_keeps_every_row_and_never_reuses_a_removed_id(tmp_path: 
 
 def test_cli_an_edited_session_does_not_come_back_on_import(tmp_path: Path, db_url: str) -> None:
     # a corrected lifting session: the export it came from, imported again, adds nothing
-    env = {"LEGDAY_HOME": str(tmp_path / "home")}
     first, second, _ = _exports(tmp_path)
-
-    def cli(*args: str) -> dict[str, object]:
-        result = runner.invoke(app, [*args, "--json", "--db", db_url], env=env)
-        assert result.exit_code == 0, result.output
-        return dict(json.loads(result.stdout))
+    cli = _json_cli({"LEGDAY_HOME": str(tmp_path / "home")}, db_url)
 
     cli("import", str(first))
     edited, _ = _strength_ids(db_url, tmp_path / "home")
