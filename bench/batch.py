@@ -59,7 +59,13 @@ def _on_dask(
     """Files analysed, seconds from the cluster being up to the end, start-up seconds, and the
     CPU seconds the batch took (the workers' and this process's, where the scheduler runs)."""
     t0 = time.perf_counter()
-    shape = {"n_workers": 1, "threads_per_worker": workers} if threads else {"n_workers": workers}
+    # one thread a worker process, as `legday batch` starts its own cluster (run.py): Dask's
+    # default gives a lone worker both cores as threads, which fight over the GIL
+    shape = (
+        {"n_workers": 1, "threads_per_worker": workers}
+        if threads
+        else {"n_workers": workers, "threads_per_worker": 1}
+    )
     with (
         LocalCluster(processes=not threads, dashboard_address=None, **shape) as cluster,  # type: ignore[arg-type]
         Client(cluster) as client,
