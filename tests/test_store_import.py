@@ -148,6 +148,19 @@ def test_a_bad_file_fails_alone(tmp_path: Path, sample: tuple[Path, int, int, in
     assert by_name["cut.fit"]["status"] == "failed" and "cut.fit" in by_name["cut.fit"]["error"]
 
 
+def test_an_empty_zip_is_said_to_be_empty(tmp_path: Path) -> None:
+    # an empty zip starts with its end record (PK 05 06), not a member's header (PK 03 04)
+    empty = tmp_path / "b0132.zip"
+    zipfile.ZipFile(empty, "w").close()
+    lib = _library(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    try:
+        (report,) = lib.import_paths([empty], workers=1).to_dict()["files"]
+    finally:
+        lib.close()
+    assert report["status"] == "failed"
+    assert "b0132.zip" in report["error"] and "the zip holds no FIT" in report["error"]
+
+
 def test_strava_export_zip(tmp_path: Path, sample: tuple[Path, int, int, int]) -> None:
     import gzip
 

@@ -60,6 +60,7 @@ __all__ = [
     "MAX_ARCHIVE_MEMBERS",
     "MAX_COMPRESSION_RATIO",
     "MAX_MEMBER_BYTES",
+    "ZIP_HEADS",
     "ArchiveMember",
     "apply_strava",
     "iter_archive_members",
@@ -148,6 +149,10 @@ def _read_path(path: Path, *, on_error: OnError, profile_tz: str | None) -> Iter
         yield label, act
 
 
+#: A zip's first bytes: a local file header, or the end record of an empty zip.
+ZIP_HEADS = (b"PK\x03\x04", b"PK\x05\x06")
+
+
 def _looks_like_zip(path: Path) -> bool:
     """A zip by its first bytes (a local header, or the end record of an empty zip)."""
     try:
@@ -155,7 +160,7 @@ def _looks_like_zip(path: Path) -> bool:
             head = fh.read(4)
     except OSError:
         return False  # the reader reports it
-    return head in (b"PK\x03\x04", b"PK\x05\x06")
+    return head in ZIP_HEADS
 
 
 def _open_zip(source: Path | IO[bytes], label: str) -> zipfile.ZipFile:

@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from legday.errors import LegdayError, UnsupportedFileError
+from legday.io.archive import ZIP_HEADS
 from legday.model import Activity, AthleteProfile, ExerciseSet
 from legday.settings import Settings
 
@@ -180,7 +181,7 @@ class Importer:
         try:
             with path.open("rb") as fh:
                 head = fh.read(4)
-                if head == b"PK\x03\x04":
+                if head in ZIP_HEADS:
                     data = b""
                 elif path.stat().st_size > MAX_INPUT_BYTES:
                     limit = MAX_INPUT_BYTES // (1024 * 1024)
@@ -193,7 +194,7 @@ class Importer:
         except OSError as exc:
             yield FileReport(str(path), "failed", error=f"{path}: {exc.strerror or exc}")
             return
-        if head == b"PK\x03\x04":
+        if head in ZIP_HEADS:
             yield from self._items_for_zip(path)
             return
         yield WorkItem(name=str(path), data=data, sha256=sha256(data))
