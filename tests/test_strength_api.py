@@ -33,6 +33,7 @@ EXPECTED = [
     "hard_sets_per_muscle",
     "is_hard_set",
     "is_stalled",
+    "lift_histories",
     "load_catalog",
     "load_step_kg",
     "map_fit_sets",

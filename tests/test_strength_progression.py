@@ -21,6 +21,7 @@ from legday.strength.progression import (
     exercise_histories,
     exercise_history,
     is_stalled,
+    lift_histories,
     next_target,
 )
 from legday.strength.report import strength_report
@@ -162,6 +163,13 @@ def test_assisted_work_takes_assistance_off(catalog: Catalog) -> None:
     assert not any(e.deload for e in history.exposures)
     row = strength_report(sessions, catalog, S)["exercises"][0]
     assert row["e1rm_kg"] is None and row["next"]["load_kg"] == 25.0
+    # the planner reads lifts through the same function as the report (lift_histories)
+    both = lift_histories([*sessions, _session(12, _sets("back_squat", [5], 100.0))],
+                          ["assisted_pull_up", "back_squat"], catalog)  # fmt: skip
+    assert not any(e.deload for e in both["assisted_pull_up"].exposures)
+    assert (
+        exercise_histories(sessions, ["assisted_pull_up"])["assisted_pull_up"].exposures[-1].deload
+    )  # judged as loaded work, less "load" would read as a deload
 
 
 def test_rep_range_comes_from_settings(catalog: Catalog) -> None:

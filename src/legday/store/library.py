@@ -497,7 +497,7 @@ class Library:
         the profile's races and ``races`` (a block builds toward them)."""
         from legday.plan import infer_run_week, plan_block, plan_week
         from legday.plan.rhythm import RHYTHM_WEEKS, Rhythm
-        from legday.strength import exercise_histories, load_catalog, next_target
+        from legday.strength import lift_histories, load_catalog, next_target
 
         day = _plausible_day(day or self.today())
         this_monday = week_start(day)
@@ -529,7 +529,7 @@ class Library:
         steps = LoadSteps.of(self.profile, self.settings)
         kit = self.profile.equipment if equipment is None else tuple(equipment)
         targets: dict[str, Any] = {}
-        histories = exercise_histories(sessions, own)
+        histories = lift_histories(sessions, own, catalog)
         for key in own:
             exercise = catalog.find(key)
             history = histories[key]

@@ -41,6 +41,7 @@ from legday.strength.progression import (
     exercise_histories,
     exercise_history,
     is_stalled,
+    lift_histories,
     load_step_kg,
     next_target,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "hard_sets_per_muscle",
     "is_hard_set",
     "is_stalled",
+    "lift_histories",
     "load_catalog",
     "load_step_kg",
     "map_fit_sets",

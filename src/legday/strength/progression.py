@@ -36,7 +36,7 @@ from enum import StrEnum
 
 from legday.model import ExerciseSet, SetType, StrengthSession
 from legday.settings import Settings
-from legday.strength.catalog import LOAD_STEP_KG, Exercise
+from legday.strength.catalog import LOAD_STEP_KG, Catalog, Exercise
 from legday.strength.e1rm import set_e1rm
 from legday.strength.loads import LoadSteps
 from legday.strength.volume import volume_load
@@ -55,6 +55,7 @@ __all__ = [
     "exercise_histories",
     "exercise_history",
     "is_stalled",
+    "lift_histories",
     "load_step_kg",
     "next_target",
     "rep_range_for",
@@ -248,6 +249,17 @@ def exercise_histories(
         for key, sets in mine.items():
             found[key].append(Exposure(s.start, tuple(sets), s.utc_offset_s))
     return {key: _flagged(key, exposures, key in assisted) for key, exposures in found.items()}
+
+
+def lift_histories(
+    sessions: Iterable[StrengthSession], keys: Iterable[str], catalog: Catalog
+) -> dict[str, ExerciseHistory]:
+    """:func:`exercise_histories` with each lift the catalog marks assisted (the load is
+    assistance) judged as assisted: taking assistance off is progress, not a deload. The
+    strength report and the planner both read the athlete's lifts through it."""
+    keys = list(keys)
+    assisted = {key for key in keys if (found := catalog.find(key)) is not None and found.assisted}
+    return exercise_histories(sessions, keys, assisted)
 
 
 def _flagged(key: str, found: list[Exposure], assisted: bool) -> ExerciseHistory:

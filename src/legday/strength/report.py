@@ -45,7 +45,7 @@ from legday.strength.progression import (
     ExerciseHistory,
     Exposure,
     Target,
-    exercise_histories,
+    lift_histories,
     next_target,
 )
 from legday.strength.volume import weekly_hard_sets
@@ -116,8 +116,7 @@ def strength_report(
     )
     say = steps.text
     rows: list[dict[str, Any]] = []
-    assisted = {key for key in keys if catalog.get(key).assisted}
-    histories = exercise_histories(sessions, keys, assisted)
+    histories = lift_histories(sessions, keys, catalog)
     for key in keys:
         ex = catalog.get(key)
         history = histories[key]
