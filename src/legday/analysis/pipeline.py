@@ -267,7 +267,7 @@ def analyze(
             long_run=is_long(duration, history, settings),
             hr_reserve_lthr=hr_frac,
             duration_s=duration,
-            pace_ratio=None if speedless else _pace_ratio(sig, grid, history),
+            pace_ratio=None if speedless else _pace_ratio(sig, grid, usual),
         )
         kind, tags, reasons, confidence, blocks = weigh(
             kind, reasons, blocks, evidence, _race_block(sig, v_ref)
@@ -464,14 +464,14 @@ def _with_lap_block(blocks: list[Classified], lap: Classified | None) -> list[Cl
     return _merged(blocks, [lap])
 
 
-def _pace_ratio(sig: Signals, grid: Grid, history: Sequence[HistorySummary]) -> float | None:
+def _pace_ratio(sig: Signals, grid: Grid, usual: float | None) -> float | None:
     """This run's speed while moving relative to the athlete's usual (None when unknown).
 
     The mean speed over the moving points: an auto-paused or stop-start run is not a slow
     one, and a GPS dropout (no speed, the distance jumping across it) counts on neither side.
     A run whose distance stayed at 0 (a treadmill or indoor track with no foot pod) has only
-    the wrist's estimate of speed, often 5–15 % off: unknown, so heart rate decides."""
-    usual = usual_speed(history)
+    the wrist's estimate of speed, often 5–15 % off: unknown, so heart rate decides.
+    ``usual`` is the athlete's usual speed (:func:`usual_speed`), None without history."""
     speed = sig.speed_mps[sig.moving & np.isfinite(sig.speed_mps)]
     if not usual or speed.size == 0 or not (grid.n and grid.distance_m[-1] > 0):
         return None

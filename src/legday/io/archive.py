@@ -50,6 +50,7 @@ from legday.errors import (
     UnsafeInputError,
     UnsupportedFileError,
 )
+from legday.io.detect import ZIP_HEADS
 from legday.io.reader import MAX_INPUT_BYTES, read_all, read_bytes
 from legday.io.strava import apply_strava, is_row_bytes, read_row_bytes, row_bytes, strava_rows
 from legday.io.strength_csv import looks_like_strength_csv
@@ -60,7 +61,6 @@ __all__ = [
     "MAX_ARCHIVE_MEMBERS",
     "MAX_COMPRESSION_RATIO",
     "MAX_MEMBER_BYTES",
-    "ZIP_HEADS",
     "ArchiveMember",
     "apply_strava",
     "iter_archive_members",
@@ -147,10 +147,6 @@ def _read_path(path: Path, *, on_error: OnError, profile_tz: str | None) -> Iter
         return
     for act in activities:
         yield label, act
-
-
-#: A zip's first bytes: a local file header, or the end record of an empty zip.
-ZIP_HEADS = (b"PK\x03\x04", b"PK\x05\x06")
 
 
 def _looks_like_zip(path: Path) -> bool:

@@ -15,6 +15,7 @@ from legday.errors import UnsupportedFileError
 __all__ = [
     "GZIP_MAGIC",
     "XML_ROOTS",
+    "ZIP_HEADS",
     "Format",
     "detect_format",
     "is_fit_head",
@@ -24,6 +25,8 @@ __all__ = [
 
 #: The two bytes every gzip member starts with (RFC 1952, section 2.3.1).
 GZIP_MAGIC = b"\x1f\x8b"
+#: A zip's first bytes: a local file header, or the end record of an empty zip.
+ZIP_HEADS = (b"PK\x03\x04", b"PK\x05\x06")
 #: Bytes of the head used to find the XML root element (prolog comments can be long).
 XML_HEAD_BYTES = 1 << 16
 #: FIT file header: size byte (12 or 14), then ``.FIT`` at bytes 8–11 (FIT SDK, "File Header").

@@ -33,7 +33,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from legday.errors import LegdayError, UnsupportedFileError
-from legday.io.archive import ZIP_HEADS
+from legday.io.detect import ZIP_HEADS
 from legday.model import Activity, AthleteProfile, ExerciseSet
 from legday.settings import Settings
 
