@@ -66,13 +66,13 @@ def test_workout_laps_are_ignored_when_the_data_disagree() -> None:
 
 
 def test_a_rep_cut_short_stays_in_its_workout_block() -> None:
-    # 7 × 90 s at 1.4 × easy; the second, started from another spot, is 40 s at only 1.2 ×
-    # (under the pace threshold): the workout's laps still count it, in the same block
+    # 7 × 60 s at only 1.1 × easy (the laps find them, the pace cannot), the second started
+    # from another spot (30 s): one block of 7, not the 5 after it
     parts = [(600.0, EASY)]
-    for w, v in [(90.0, 1.4), (40.0, 1.2)] + [(90.0, 1.4)] * 5:
-        parts += [(w, v * EASY), (60.0, 0.7 * EASY)]
+    for w in [60.0, 30.0] + [60.0] * 5:
+        parts += [(w, 1.1 * EASY), (60.0, 0.85 * EASY)]
     parts = [*parts, (600.0, EASY)]
-    r = analyze(_with_laps(activity(piecewise(parts)), _laps(parts, "active", "rest")), PROFILE)
+    r = analyze(_with_laps(activity(piecewise(parts)), _laps(parts, "active", "recovery")), PROFILE)
     assert [b.reps for b in r.blocks] == [7]
 
 
