@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # The pure core, type-checked strictly (I/O edges are checked by tests).
 CORE := src/legday/model.py src/legday/settings.py src/legday/errors.py src/legday/summary.py \
+        src/legday/config.py \
         src/legday/analysis src/legday/stimulus src/legday/strength src/legday/week \
         src/legday/plan src/legday/synth src/legday/io/fit src/legday/io/point_scan.py \
         src/legday/io/xml.py src/legday/io/gpx.py src/legday/io/tcx.py src/legday/io/isotime.py \

@@ -10,7 +10,8 @@ The home is ``$LEGDAY_HOME`` when set, else the platform's user data folder (pla
     [settings]
     cardio_band_pct_hrmax = [0.5, 0.85]
 
-The database URL is ``--db`` or ``$LEGDAY_DB``, defaulting to SQLite in the home.
+The database URL is ``--db`` or ``$LEGDAY_DB``, defaulting to SQLite in the home. Every
+variable legday reads is listed in :mod:`legday.config`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 import platformdirs
 import tomli_w
 
+from legday.config import DB, HOME
 from legday.errors import ConfigError
 from legday.model import AthleteProfile
 from legday.settings import Settings
@@ -40,8 +42,8 @@ DB_NAME = "legday.sqlite"
 def default_home(env: Mapping[str, str] | None = None) -> Path:
     """``$LEGDAY_HOME``, else the platform's user data dir for legday."""
     env = os.environ if env is None else env
-    if env.get("LEGDAY_HOME"):
-        return Path(env["LEGDAY_HOME"]).expanduser()
+    if env.get(HOME.name):
+        return Path(env[HOME.name]).expanduser()
     return Path(platformdirs.user_data_dir("legday", appauthor=False))
 
 
@@ -64,8 +66,8 @@ class Home:
         env = os.environ if env is None else env
         if explicit:
             return explicit
-        if env.get("LEGDAY_DB"):
-            return env["LEGDAY_DB"]
+        if env.get(DB.name):
+            return env[DB.name]
         return f"sqlite:///{self.path / DB_NAME}"
 
     def _read_config(self) -> dict[str, Any]:

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
+from legday.config import DEBUG
 from legday.errors import ConfigError, LegdayError
 from legday.home import Home
 
@@ -63,7 +64,7 @@ def example(*lines: str) -> str:
 
 
 #: Set to 1 to let an unexpected error through with its traceback (for a bug report).
-DEBUG_ENV = "LEGDAY_DEBUG"
+DEBUG_ENV = DEBUG.name
 
 
 def say_error(message: str) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
+
+from legday import config
 
 from .common import DbOption, console, example, fail, guarded, home
 
@@ -13,34 +14,59 @@ EPILOG = example(
     "legday serve",
     "legday serve --port 9000 --db sqlite:///legday.sqlite",
     'legday serve --host 0.0.0.0 --token "$(openssl rand -hex 16)"',
+    "legday serve --allowed-hosts legday.club.example --log-level info",
 )
 
 #: Environment variable that holds the dashboard's token when --token is not given.
-TOKEN_ENV = "LEGDAY_TOKEN"
+TOKEN_ENV = config.TOKEN.name
 
 
 @guarded
 def serve(
     host: Annotated[
-        str, typer.Option(help="Address to listen on. Anything but loopback needs a token.")
+        str,
+        typer.Option(
+            envvar=config.HOST.name,
+            help="Address to listen on. Anything but loopback needs a token.",
+        ),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8765,
+    port: Annotated[
+        int, typer.Option(min=1, max=65535, envvar=config.PORT.name, help="Port to listen on.")
+    ] = 8765,
     token: Annotated[
         str | None,
         typer.Option(
-            help=f"Require this token on every request (default: ${TOKEN_ENV}). Open "
-            "/?token=T once in the browser; API clients send Authorization: Bearer T.",
+            envvar=TOKEN_ENV,
+            help="Require this token on every request. Open /?token=T once in the browser; "
+            "API clients send Authorization: Bearer T.",
             show_default=False,
         ),
     ] = None,
+    allowed_hosts: Annotated[
+        str | None,
+        typer.Option(
+            envvar=config.ALLOWED_HOSTS.name,
+            help="Host names to answer to besides loopback ones, comma-separated "
+            "(legday.club.example,*.club.example); other names get 403.",
+            show_default=False,
+        ),
+    ] = None,
+    log_level: Annotated[
+        str,
+        typer.Option(
+            envvar=config.LOG_LEVEL.name,
+            help=f"How much the server logs: {', '.join(config.LOG_LEVELS)} (info: every request).",
+        ),
+    ] = "warning",
     db: DbOption = None,
 ) -> None:
     """Serve the dashboard: your newest week with its rules and body map, every session in a
     filtered list, a month calendar and a year of weekly totals, each run's route, splits and
     charts with its verdict, your records and totals, your lifts, next week's plan (with an
     .ics download) and an import page, plus a JSON API at /api (documented at /docs). Imports
-    run in a child process, one at a time. Stop it with Ctrl+C. No --json: it serves JSON
-    itself, under /api."""
+    run in a child process, one at a time. Every option can come from a LEGDAY_* environment
+    variable instead (LEGDAY_PORT, …; the option wins). Stop it with Ctrl+C. No --json: it
+    serves JSON itself, under /api."""
     try:
         import uvicorn
 
@@ -51,11 +77,20 @@ def serve(
     from legday.web.security import check_bind
     from legday.web.server import server_config
 
-    token = token or os.environ.get(TOKEN_ENV) or None
+    if log_level.lower() not in config.LOG_LEVELS:
+        raise typer.BadParameter(
+            f"{log_level!r} is not one of {', '.join(config.LOG_LEVELS)}", param_hint="--log-level"
+        )
+    token = token or None
     check_bind(host, token)
     where = home()
     Library.open(where, db).close()  # a bad --db fails here, as one line, not per request
-    app = create_app(lambda: Library.open(where, db), token=token, home=where.path)
+    app = create_app(
+        lambda: Library.open(where, db),
+        token=token,
+        home=where.path,
+        allowed_hosts=config.parse_hosts(allowed_hosts),
+    )
     shown = f"[{host}]" if ":" in host else host
     console.print(f"legday dashboard on http://{shown}:{port}/ (Ctrl+C to stop)")
-    uvicorn.Server(server_config(app, host, port)).run()
+    uvicorn.Server(server_config(app, host, port, log_level=log_level.lower())).run()

@@ -131,11 +131,13 @@ def create_app(
     max_upload_bytes: int = MAX_UPLOAD_BYTES,
     home: Path | None = None,
     import_job: ImportJob = run_import,
+    allowed_hosts: tuple[str, ...] = (),
 ) -> FastAPI:
     """The dashboard over the library that ``library_factory`` opens.
 
     With ``token`` set, every request must carry it; without, only requests addressed to a
-    loopback name are served (see :mod:`legday.web.security`). ``home``
+    loopback name are served. ``allowed_hosts`` adds names to the loopback ones, and with a token
+    holds the ``Host`` to them too (see :mod:`legday.web.security`). ``home``
     (the legday home folder) lets the welcome page of an empty database name the demo's real
     path; without it the page says ``<home>``. Uploads are imported by ``import_job`` in an
     :class:`~legday.web.uploads.ImportWorker`'s child process, one at a time.
@@ -211,8 +213,8 @@ def create_app(
     app.add_middleware(SameOriginGate, token=token)
     if token:
         app.add_middleware(TokenGate, token=token)
-    else:  # loopback only: refuse other Host names (DNS rebinding)
-        app.add_middleware(LoopbackHostGate)
+    if not token or allowed_hosts:  # loopback and the allowed names only (DNS rebinding)
+        app.add_middleware(LoopbackHostGate, allowed=allowed_hosts)
     # outside everything, Starlette's own 500 page included: every response gets the headers
     build_stack = app.build_middleware_stack
     app.build_middleware_stack = lambda: SecurityHeaders(build_stack())  # type: ignore[method-assign]

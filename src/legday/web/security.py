@@ -9,7 +9,9 @@
 * :class:`LoopbackHostGate` (on when there is no token) answers 403 to a request whose
   ``Host`` is not a loopback name (``localhost``, ``*.localhost``, ``127.0.0.1``, ``[::1]``…):
   without it, a web page whose own name an attacker points at 127.0.0.1 (DNS rebinding) could
-  read a token-less dashboard from the browser.
+  read a token-less dashboard from the browser. Given ``allowed`` names
+  (``--allowed-hosts``: ``legday.club.example``, ``*.club.example``), it serves those too, and
+  guards a dashboard with a token as well (a proxy's name, not whatever ``Host`` is sent).
 * :class:`UploadLimit` answers 413 to a request body larger than the limit and 411 to a
   body whose length is not announced, before any of it is read.
 * :class:`SameOriginGate` answers 403 to a request that changes something (any method but
@@ -57,6 +59,7 @@ __all__ = [
     "TokenGate",
     "UploadLimit",
     "check_bind",
+    "host_allowed",
     "is_loopback",
     "token_matches",
 ]
@@ -165,11 +168,25 @@ class TokenGate:
         await response(scope, receive, send)
 
 
-class LoopbackHostGate:
-    """Serve only requests addressed to a loopback name (see the module docstring)."""
+def host_allowed(name: str, allowed: tuple[str, ...]) -> bool:
+    """Whether ``name`` (a Host header's host) is a loopback name or one of ``allowed``, where
+    ``*.example.org`` stands for any name under example.org."""
+    name = name.lower().rstrip(".")
+    if is_loopback(name):
+        return True
+    for pattern in allowed:
+        if name == pattern or (pattern.startswith("*.") and name.endswith(pattern[1:])):
+            return True
+    return False
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class LoopbackHostGate:
+    """Serve only requests addressed to a loopback name or one of ``allowed`` (see the module
+    docstring)."""
+
+    def __init__(self, app: ASGIApp, allowed: tuple[str, ...] = ()) -> None:
         self.app = app
+        self.allowed = allowed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -177,13 +194,14 @@ class LoopbackHostGate:
             return
         host = Headers(scope=scope).get("host", "")
         name = urlsplit(f"//{host}").hostname or ""
-        if is_loopback(name):
+        if host_allowed(name, self.allowed):
             await self.app(scope, receive, send)
             return
+        names = "a loopback address" + (f" or {', '.join(self.allowed)}" if self.allowed else "")
         response = PlainTextResponse(
-            f"legday: this dashboard answers only to a loopback address, not {host!r} (a page "
-            "on another site may be trying to read it); open http://127.0.0.1:<port>/, or "
-            "serve with a token",
+            f"legday: this dashboard answers only to {names}, not {host!r} (a page on another "
+            "site may be trying to read it); open http://127.0.0.1:<port>/, or serve with a "
+            "token, or add the name to --allowed-hosts",
             status_code=403,
         )
         await response(scope, receive, send)
