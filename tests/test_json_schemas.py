@@ -222,6 +222,7 @@ def _api_cases(d: Demo) -> list[tuple[str, str, dict[str, Any], str]]:
         ("GET", "/api/records", {}, "records.json"),
         ("GET", "/api/plan", {}, "plan.json"),
         ("GET", "/api/sessions", {"params": {"limit": 200}}, "sessions.json"),
+        ("GET", "/api/roster", {"params": {"date": d.last_day}}, "roster.json"),
         ("POST", "/api/sessions/remove", {"json": {"ids": [d.lift_id]}}, "rm.json"),
         ("POST", "/api/sessions/undo", {}, "rm.json"),
     ]

@@ -23,7 +23,36 @@ from legday import thresholds
 from legday.errors import ConfigError
 from legday.thresholds import Thresholds
 
-__all__ = ["Settings"]
+__all__ = ["Attention", "Settings"]
+
+
+@dataclass(frozen=True, slots=True)
+class Attention:
+    """The points each signal of an athlete's week adds to the roster's attention score
+    (``[settings.attention]``; the reasoning and sources are in docs/science.md 4.3). A coach
+    looks first at load and at a hard day spoiled, then at an athlete gone quiet, then at
+    strength work missed."""
+
+    #: A load spike this week: the acute:chronic ratio above ``acwr_spike`` (Gabbett 2016: a
+    #: sudden rise in load, not the load itself, is what coaches watch; descriptive only).
+    spike: float = 5.0
+    #: Each broken hard-day rule: R10 (legs on an easy day) or R11 (hard legs too close before a
+    #: hard run or a race, or after one): the quality session or the recovery is spoiled
+    #: (Doma et al. 2017, *Sports Med* 47:2187: running performance stays impaired 24–48 h after
+    #: heavy lower-body lifting).
+    hard_day: float = 4.0
+    #: Nothing uploaded for ``silent_days`` or more: the coach cannot see the week at all. The
+    #: week's missing sessions are then unknown rather than missed, and add nothing.
+    silent: float = 3.0
+    #: Days without an upload after which an athlete is silent.
+    silent_days: int = 7
+    #: No leg day this week (R6–R8: running never replaces lower-body strength training).
+    no_leg_day: float = 2.0
+    #: Each strength session short of R8's minimum (``strength_sessions_per_week``).
+    missed_session: float = 1.0
+    #: Each other rule broken, once however many ways (R9 coverage, R2 cardio minutes, R4 new
+    #: overload, R8 over the race-week cap): worth a word, rarely urgent.
+    other_rule: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +147,8 @@ class Settings:
     #: Acute:chronic load ratio above which a week is flagged as a load spike — descriptive only,
     #: never an injury risk (Gabbett 2016; criticised by Impellizzeri et al. 2020).
     acwr_spike: float = 1.5
+    #: The roster's attention score: the points of each signal (docs/science.md 4.3).
+    attention: Attention = field(default_factory=Attention)
 
     # --- strength prescription (R7) --------------------------------------------------------------
     #: Repetition range for double progression (R7: 6–10 reps).
@@ -232,6 +263,7 @@ _POSITIVE: frozenset[str] = frozenset(
         "strength_sessions_per_week",
         "rep_range",
         "sets_per_exercise",
+        "attention.silent_days",
     }
 )
 #: Pairs of settings where the first is at most the second.

@@ -166,11 +166,12 @@ def create_app(
     app.state.imports = imports
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
 
-    from .routes import api, browse, pages
+    from .routes import api, browse, pages, roster
 
     app.include_router(api.router)
     app.include_router(browse.router)
     app.include_router(pages.router)
+    app.include_router(roster.router)
 
     @app.exception_handler(LegdayError)
     async def _legday_error(request: Request, exc: LegdayError) -> Response:
