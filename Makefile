@@ -48,7 +48,7 @@ LOWEST_TESTS := tests/test_every_command.py tests/test_store_basics.py tests/tes
 $(LOWEST)/.installed: constraints/lowest.txt pyproject.toml
 	$(PYTHON) -m venv $(LOWEST)
 	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
-	$(LOWEST)/bin/python -m pip install --quiet -c constraints/lowest.txt -e '.[web,postgres]' \
+	$(LOWEST)/bin/python -m pip install --quiet -c constraints/lowest.txt -e '.[web,postgres,server]' \
 		pytest hypothesis
 	touch $@
 

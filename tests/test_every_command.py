@@ -20,7 +20,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -134,7 +134,69 @@ CASES: dict[str, Callable[[Demo], list[Case]]] = {
         ([str(d.files), "--out", str(d.home / "study"), "--workers", "1", "--json"], '"rows"'),
     ],
     "batch-summary": lambda d: [([_study(d), "--json"], '"leg_days"')],
+    "users add": lambda d: [([_login("ann"), "--role", "coach", *d.db], "Added ann-")],
+    "users list": lambda d: [([*d.db], _account(d, "lee")), (["--json", *d.db], '"role"')],
+    "users disable": lambda d: [([_account(d, "dee"), *d.db], "Disabled dee-")],
+    "users link": lambda d: [
+        ([_account(d, "al"), _account(d, "jo", "coach"), "--edit", *d.db], "(may edit)")
+    ],
+    "users unlink": lambda d: [([*_linked(d), *d.db], "no longer sees")],
+    "users token create": lambda d: [([_account(d, "tc"), "--name", "phone", *d.db], "lgd_")],
+    "users token list": lambda d: [([_account(d, "tl"), "--json", *d.db], "[")],
+    "users token revoke": lambda d: [([*_token(d), *d.db], "Revoked token")],
 }
+
+#: The password ``users add`` reads from the environment in these cases.
+PASSWORD = "demo password"
+
+
+def _login(prefix: str) -> str:
+    import uuid
+
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def _account(d: Demo, prefix: str, role: str = "athlete") -> str:
+    """A new user's login, made on the demo's database (a cheap hash: the rules are tested
+    in tests/test_accounts.py)."""
+    from legday.accounts import Passwords, Role, add_user
+    from legday.store.db import open_database
+
+    db = open_database(d.url)
+    try:
+        login = _login(prefix)
+        add_user(db, login, PASSWORD, Role(role), passwords=Passwords(cheap=True), clock=_now)
+        return login
+    finally:
+        db.dispose()
+
+
+def _linked(d: Demo) -> tuple[str, str]:
+    from legday.accounts import link_coach
+
+    athlete, coach = _account(d, "al"), _account(d, "jo", "coach")
+    db = open_database(d.url)
+    try:
+        link_coach(db, athlete, coach, _now)
+    finally:
+        db.dispose()
+    return athlete, coach
+
+
+def _token(d: Demo) -> tuple[str, str]:
+    from legday.accounts import create_token
+
+    login = _account(d, "tr")
+    db = open_database(d.url)
+    try:
+        made, _ = create_token(db, login, "phone", _now)
+    finally:
+        db.dispose()
+    return login, str(made.id)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _study(d: Demo) -> str:
@@ -199,7 +261,7 @@ def test_every_command_has_a_case() -> None:
 
 @pytest.mark.parametrize("command", _commands())
 def test_every_command(command: str, demo: Demo) -> None:
-    env = {"LEGDAY_HOME": str(demo.home)}
+    env = {"LEGDAY_HOME": str(demo.home), "LEGDAY_PASSWORD": PASSWORD}
     for args, expected in CASES[command](demo):
         argv = [*command.split(), *args]
         result = runner.invoke(app, argv, env=env, terminal_width=200)

@@ -12,7 +12,7 @@ from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The extras ``make test-lowest`` installs at their bounds, besides the core.
-PINNED_EXTRAS = ("web", "postgres")
+PINNED_EXTRAS = ("web", "postgres", "server")
 #: Test tools the target installs at their bounds.
 PINNED_TOOLS = ("pytest", "hypothesis")
 

@@ -43,9 +43,10 @@ HEAVY = (
 
 #: Libraries the four everyday commands never need, even when they run.
 NEVER = ("pydantic", "pandas", "polars", "scipy", "fastapi", "starlette", "uvicorn", "jinja2")
-NEVER += ("fitdecode", "garmin_fit_sdk", "dask", "pyarrow", "psycopg")
+NEVER += ("fitdecode", "garmin_fit_sdk", "dask", "pyarrow", "psycopg", "argon2")
 #: legday's own modules that judge or import files, which reading a stored week never needs.
 LATER = ("legday.web", "legday.analysis", "legday.io", "legday.store.importer", "legday.batch")
+LATER += ("legday.accounts",)
 
 #: Runs ``python -m legday ARGS``; at exit, prints the modules it loaded as its last line.
 LOADED = """

@@ -21,7 +21,12 @@ The tree::
     ├── DatabaseError             the database cannot be used: damaged, read-only for a
     │                             command that writes, written by a newer legday, or changed
     │                             outside legday
-    └── NotFoundError             an id, exercise or file that does not exist
+    ├── NotFoundError             an id, exercise or file that does not exist
+    └── AccountError              an account cannot do what was asked (legday.accounts)
+        ├── AuthenticationError   a wrong login name or password, or an unknown, expired or
+        │                         revoked session or API token
+        └── ForbiddenError        a known user asked for what their role or link does not
+                                  allow: another athlete's data, or an edit on read-only
 
 Third-party errors are wrapped where they are raised (``raise CorruptFileError(...) from exc``),
 so callers only ever need ``except LegdayError``.
@@ -33,11 +38,14 @@ from enum import StrEnum
 from pathlib import Path
 
 __all__ = [
+    "AccountError",
+    "AuthenticationError",
     "ConfigError",
     "CorruptFileError",
     "DatabaseError",
     "DuplicateError",
     "FileError",
+    "ForbiddenError",
     "LabelError",
     "LegdayError",
     "LogSyntaxError",
@@ -147,3 +155,17 @@ class DatabaseError(LegdayError):
 
 class NotFoundError(LegdayError):
     """Something asked for by name or id does not exist."""
+
+
+class AccountError(LegdayError):
+    """An account cannot do what was asked: a bad login name, a disabled user, a link that
+    does not exist. The message names the account."""
+
+
+class AuthenticationError(AccountError):
+    """Who is asking is not known: a wrong login name or password, or a session or API token
+    that is unknown, expired or revoked. The message never says which of the two was wrong."""
+
+
+class ForbiddenError(AccountError):
+    """A known user asked for something their role or coach link does not allow."""

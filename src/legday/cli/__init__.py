@@ -46,6 +46,7 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "label": ("labels", "label", "LABEL_EPILOG"),
     "labels": ("labels", "app", None),
     "profile": ("profile", "app", None),
+    "users": ("users", "app", None),
 }
 
 

@@ -7,6 +7,10 @@ First use is safe when several processes start at once: the migrations run under
 database itself (SQLite ``BEGIN EXCLUSIVE``, a PostgreSQL advisory lock), so one process creates
 the tables and the others find them made; :func:`ensure_athlete` creates the athlete's row with
 ``ON CONFLICT DO NOTHING``, so two first imports share one row instead of one failing.
+
+The multi-user server (issue 20) opens each transaction as :data:`APP_ROLE` with the acting user
+in ``legday.user_id`` (:meth:`Database.acting_as`): PostgreSQL's row-level security then lets it
+read only the rows of the athletes that user may see (migration 0010, docs/server.md).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,7 +32,18 @@ from legday.errors import ConfigError, DatabaseError
 
 from .schema import AthleteRow
 
-__all__ = ["Database", "ensure_athlete", "lock_athlete", "open_database"]
+__all__ = ["APP_ROLE", "Database", "ensure_athlete", "lock_athlete", "open_database"]
+
+#: The PostgreSQL role the multi-user server acts as: it owns no table, so row-level security
+#: applies to it (made by migration 0010).
+APP_ROLE = "legday_app"
+
+
+@dataclass(frozen=True)
+class Acting:
+    """Who a :class:`Database` acts for: ``user_id`` (None: no one yet, as at a login)."""
+
+    user_id: int | None
 
 
 @dataclass
@@ -36,11 +51,25 @@ class Database:
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
+    acting: Acting | None = None
+    """None: the tables' owner (single-user mode, the command line); else each transaction runs
+    as :data:`APP_ROLE` for ``acting.user_id`` (PostgreSQL only)."""
+
+    def acting_as(self, user_id: int | None) -> Database:
+        """The same database (engine and pool shared), each transaction run as
+        :data:`APP_ROLE` for ``user_id``, under the row-level security policies. Dispose of
+        the database it came from, not of this one."""
+        return replace(self, acting=Acting(user_id))
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session in its own transaction: committed on success, rolled back on error."""
         with self.sessions() as session, session.begin():
+            if self.acting is not None and self.engine.dialect.name == "postgresql":
+                # SET LOCAL: both end with the transaction, so a pooled connection keeps neither
+                session.execute(text(f"SET LOCAL ROLE {APP_ROLE}"))
+                user = "" if self.acting.user_id is None else str(self.acting.user_id)
+                session.execute(text("select set_config('legday.user_id', :u, true)"), {"u": user})
             yield session
 
     def dispose(self) -> None:
@@ -59,7 +88,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 #: The newest migration in ``migrations/versions`` (a test checks it against Alembic's head).
 #: A database already at this revision opens without loading Alembic at all.
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 
 
 def _current(engine: Engine) -> list[str] | None:

@@ -193,6 +193,8 @@ class AnalystLibrary(Library):
     def _athlete_subquery(self) -> Any:
         from .schema import AthleteRow
 
+        if self.access is not None:
+            return self.access.athlete_id
         return select(AthleteRow.id).where(AthleteRow.name == self.athlete).scalar_subquery()
 
     def _local(self, moment: datetime) -> datetime:

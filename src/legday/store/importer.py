@@ -139,8 +139,12 @@ class Importer:
         athlete: str = "default",
         workers: int | None = None,
         restore_removed: bool = False,
+        athlete_id: int | None = None,
     ) -> None:
+        """``athlete_id``, when given, is the athlete's row (a library bound to one athlete by
+        its access); else the athlete called ``athlete`` is found or made."""
         self.db = db
+        self.athlete_id = athlete_id
         self.blobs = blobs
         self.profile = profile or AthleteProfile()
         self.settings = settings or Settings()
@@ -282,6 +286,8 @@ class Importer:
         )
 
     def _athlete_id(self, session: Session) -> int:
+        if self.athlete_id is not None:
+            return self.athlete_id
         return ensure_athlete(session, self.athlete, self.profile.to_dict())
 
     # -- persistence --------------------------------------------------------------------------

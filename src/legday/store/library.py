@@ -3,6 +3,13 @@
 The CLI and the web dashboard are thin faces over this class; neither holds logic the other
 lacks. It is built from explicit parts (database, blob store, profile, settings, clock), so
 tests run it in-process with no real user data and no real clock.
+
+Every query is scoped to the library's one athlete here, below the faces: a stored id of
+another athlete's session reads as "no such id". Single-user legday names the athlete
+(``athlete``); the multi-user server binds the library to an athlete by an
+:class:`~legday.accounts.Access` (``access``), which also says what the acting user may change:
+a coach without edit reads only, a coach with edit sets labels and notes, and only the athlete
+imports, logs, removes or re-analyses (:meth:`Library._require`).
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -42,6 +49,7 @@ from .schema import ActivityRow, AthleteRow, StrengthSessionRow
 from .work import strength_fingerprint, summaries_before
 
 if TYPE_CHECKING:
+    from legday.accounts import Access
     from legday.analysis import HistorySummary
     from legday.plan import Block, Plan
 
@@ -92,6 +100,9 @@ class Library:
     settings: Settings
     athlete: str = "default"
     clock: Clock = _utc_now
+    access: Access | None = None
+    """The acting user's access to the athlete (multi-user server); None: the athlete's own
+    library, named by ``athlete`` (single-user legday, the command line)."""
 
     @classmethod
     def open(cls, home: Home, db_url: str | None = None, *, clock: Clock = _utc_now) -> Library:
@@ -119,6 +130,7 @@ class Library:
         (and named in its file's report), unless ``restore_removed``."""
         from .importer import Importer
 
+        self._require("own")
         importer = Importer(
             self.db,
             self.blobs,
@@ -127,13 +139,32 @@ class Library:
             athlete=self.athlete,
             workers=workers,
             restore_removed=restore_removed,
+            athlete_id=self.access.athlete_id if self.access is not None else None,
         )
         return importer.run(paths, progress=progress)
 
     # -- queries --------------------------------------------------------------------------------
     def _athlete_id(self) -> int | None:
+        if self.access is not None:
+            return self.access.athlete_id
         with self.db.session() as s:
             return s.scalar(select(AthleteRow.id).where(AthleteRow.name == self.athlete))
+
+    def _require(self, needed: Literal["edit", "own"]) -> None:
+        """Refuse (:class:`~legday.errors.ForbiddenError`) a change the acting user may not
+        make: ``edit`` (labels, notes, plans) or ``own`` (anything else that writes)."""
+        if self.access is not None:
+            from legday.accounts.rules import Right
+
+            self.access.require(Right.EDIT if needed == "edit" else Right.OWN)
+
+    def _own(self, session: Session, activity_id: int) -> ActivityRow:
+        """The athlete's activity ``activity_id``; :class:`NotFoundError` for an unknown id
+        and for another athlete's (which must read the same)."""
+        row = session.get(ActivityRow, activity_id)
+        if row is None or row.athlete_id != self._athlete_id():
+            raise NotFoundError(f"no activity with id {activity_id}")
+        return row
 
     def today(self) -> date:
         """Today in the athlete's time zone."""
@@ -300,6 +331,7 @@ class Library:
         from legday.stimulus import judge_strength
         from legday.strength import E1rmTracker, load_catalog, parse_log
 
+        self._require("own")
         from .corrections import (
             estimated_duration_s,
             find_duplicate,
@@ -379,12 +411,14 @@ class Library:
         keeping them for :meth:`undo_remove`; returns their ids. Raises NotFoundError."""
         from .corrections import parse_session_id, remove_sessions
 
+        self._require("own")
         return remove_sessions(self, [parse_session_id(i) for i in ids])
 
     def undo_remove(self) -> list[str]:
         """Put back what the last :meth:`remove` removed; returns the ids it came back as."""
         from .corrections import undo_remove
 
+        self._require("own")
         return undo_remove(self)
 
     def edit(
@@ -408,6 +442,9 @@ class Library:
         from legday.stimulus import judge_strength
         from legday.strength import E1rmTracker, load_catalog, parse_log
 
+        # notes alone are an edit a coach may be granted; the rest is the athlete's
+        only_notes = name is None and when is None and rpe is None and sets is None
+        self._require("edit" if only_notes else "own")
         from .corrections import (
             check_rpe,
             estimated_duration_s,
@@ -569,6 +606,7 @@ class Library:
         """Recompute every stored result from the original files (after a model improvement)."""
         from .reanalysis import reanalyze_all
 
+        self._require("own")
         return reanalyze_all(self, progress)
 
     # -- the runner's labels ---------------------------------------------------------------------
@@ -580,6 +618,7 @@ class Library:
         session that is not a run."""
         from .labels import parse_activity_id, parse_kind, set_label
 
+        self._require("edit")
         ident = parse_activity_id(activity_id)
         set_label(self, ident, parse_kind(kind), reps)
         return self.activity(ident)
@@ -588,6 +627,7 @@ class Library:
         """Remove the runner's kind from a stored run: the analysed kind applies again."""
         from .labels import parse_activity_id, set_label
 
+        self._require("edit")
         ident = parse_activity_id(activity_id)
         set_label(self, ident, None)
         return self.activity(ident)
@@ -599,6 +639,8 @@ class Library:
         return labelled_runs(self)
 
     def _ensure_athlete(self, session: Session) -> int:
+        if self.access is not None:
+            return self.access.athlete_id
         return ensure_athlete(session, self.athlete, self.profile.to_dict())
 
     def history_for(self, activity: Activity) -> list[HistorySummary]:
@@ -614,9 +656,7 @@ class Library:
         from legday.assessment import in_units
 
         with self.db.session() as s:
-            row = s.get(ActivityRow, activity_id)
-            if row is None:
-                raise NotFoundError(f"no activity with id {activity_id}")
+            row = self._own(s, activity_id)
             label = None
             if row.label_kind is not None:  # the runner's kind; "kind" is then this one
                 at = row.labelled_at
@@ -650,9 +690,7 @@ class Library:
         from .samples import unpack_samples
 
         with self.db.session() as s:
-            row = s.get(ActivityRow, activity_id)
-            if row is None:
-                raise NotFoundError(f"no activity with id {activity_id}")
+            row = self._own(s, activity_id)
             streams = unpack_samples(row.samples)
         n = len(next(iter(streams.values()))) if streams else 0
         nan = np.full(n, np.nan)
@@ -765,9 +803,7 @@ class Library:
         ``start`` and ``end`` are POSIX seconds (as the samples' ``timestamp``). Raises
         :class:`NotFoundError` for an unknown id."""
         with self.db.session() as s:
-            row = s.get(ActivityRow, activity_id)
-            if row is None:
-                raise NotFoundError(f"no activity with id {activity_id}")
+            row = self._own(s, activity_id)
             return [
                 {
                     "index": lap.index,
@@ -791,17 +827,18 @@ class Library:
         if not wanted:
             return {}
         found: dict[str, list[int | str]] = {}
+        athlete_id = self._athlete_id()
         with self.db.session() as s:
             acts = s.execute(
                 select(FileRow.name, ActivityRow.id)
                 .join(ActivityRow, ActivityRow.file_id == FileRow.id)
-                .where(FileRow.name.in_(wanted))
+                .where(FileRow.name.in_(wanted), ActivityRow.athlete_id == athlete_id)
                 .order_by(ActivityRow.start)
             ).all()
             lifts = s.execute(
                 select(FileRow.name, StrengthSessionRow.id, StrengthSessionRow.activity_id)
                 .join(StrengthSessionRow, StrengthSessionRow.file_id == FileRow.id)
-                .where(FileRow.name.in_(wanted))
+                .where(FileRow.name.in_(wanted), StrengthSessionRow.athlete_id == athlete_id)
                 .order_by(StrengthSessionRow.start)
             ).all()
         lifted = {activity_id for _, _, activity_id in lifts if activity_id is not None}
@@ -826,7 +863,9 @@ class Library:
             return {}
         with self.db.session() as s:
             rows = s.execute(
-                select(ActivityRow.id, ActivityRow.distance_m).where(ActivityRow.id.in_(ids))
+                select(ActivityRow.id, ActivityRow.distance_m).where(
+                    ActivityRow.id.in_(ids), ActivityRow.athlete_id == self._athlete_id()
+                )
             ).all()
         return {int(i): float(d) for i, d in rows if d is not None and d > 0}
 

@@ -38,10 +38,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
+    "AccessLogRow",
     "ActivityRow",
+    "ApiTokenRow",
     "AthleteRow",
     "Base",
     "BestEffortRow",
+    "ClubRow",
+    "CoachLinkRow",
     "FileRow",
     "FiniteFloat",
     "LapRow",
@@ -51,6 +55,8 @@ __all__ = [
     "SegmentRow",
     "SetRow",
     "StrengthSessionRow",
+    "UserRow",
+    "WebSessionRow",
 ]
 
 
@@ -300,3 +306,95 @@ class BestEffortRow(Base):
     elapsed_s: Mapped[float | None] = mapped_column(FiniteFloat)
     start_s: Mapped[float | None] = mapped_column(FiniteFloat)
     """When the stretch began, s after the run's first sample."""
+
+
+# -- accounts (migration 0010; the rules are legday.accounts', the design docs/server.md) -------
+
+
+class ClubRow(Base):
+    """A club: its admins manage its coaches and see its athletes (read-only)."""
+
+    __tablename__ = "clubs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime]
+
+
+class UserRow(Base):
+    """A person who logs in. An athlete user owns one ``athletes`` row (``athlete_id``); a
+    coach or a club admin owns none. ``password_hash`` is an argon2id PHC string."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(20))
+    """``athlete``, ``coach`` or ``club_admin`` (:class:`legday.accounts.Role`)."""
+    athlete_id: Mapped[int | None] = mapped_column(
+        ForeignKey("athletes.id", ondelete="SET NULL"), unique=True
+    )
+    club_id: Mapped[int | None] = mapped_column(ForeignKey("clubs.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    disabled_at: Mapped[datetime | None]
+
+
+class CoachLinkRow(Base):
+    """An athlete's consent: ``coach_id`` sees ``athlete_id``'s data from ``granted_at`` until
+    ``revoked_at`` (NULL while the link stands), and edits labels, notes and plans when
+    ``can_edit``. A revoked link is kept, as the record of what was consented when."""
+
+    __tablename__ = "coach_links"
+    __table_args__ = (Index("ix_coach_link_coach_athlete", "coach_id", "athlete_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    coach_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    can_edit: Mapped[bool] = mapped_column(default=False)
+    granted_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class ApiTokenRow(Base):
+    """A personal API token, stored as the SHA-256 of the token (the token itself is shown
+    once, when made)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class WebSessionRow(Base):
+    """A logged-in browser: the SHA-256 of its cookie's value, its CSRF token, and the athlete
+    it looks at (a coach switches with ``?athlete=ID``)."""
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    csrf: Mapped[str] = mapped_column(String(64))
+    athlete_id: Mapped[int | None] = mapped_column(ForeignKey("athletes.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class AccessLogRow(Base):
+    """One access by someone other than the athlete (a coach, a club admin) to the athlete's
+    data: who, when, and what (the method and path). The athlete reads these."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_athlete_at", "athlete_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    login: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime]
+    what: Mapped[str] = mapped_column(Text)
+    can_edit: Mapped[bool] = mapped_column(default=False)

@@ -30,6 +30,7 @@ from legday.model import AthleteProfile
 from legday.settings import Settings
 
 if TYPE_CHECKING:
+    from legday.accounts import Access
     from legday.store.library import Library
 
 __all__ = [
@@ -84,6 +85,8 @@ class LibrarySpec:
     profile: AthleteProfile
     settings: Settings
     athlete: str
+    access: Access | None = None
+    """The acting user's access (multi-user server): the child acts as them too."""
 
     @classmethod
     def of(cls, library: Library) -> LibrarySpec | None:
@@ -91,15 +94,24 @@ class LibrarySpec:
         url = library.db.url
         if url in ("sqlite://", "sqlite:///:memory:") or ":memory:" in url:
             return None
-        return cls(url, library.blobs.root, library.profile, library.settings, library.athlete)
+        return cls(
+            url,
+            library.blobs.root,
+            library.profile,
+            library.settings,
+            library.athlete,
+            library.access,
+        )
 
     def open(self) -> Library:
         from legday.store.blobs import BlobStore
         from legday.store.db import open_database
         from legday.store.library import Library
 
+        db = open_database(self.db_url)
         return Library(
-            db=open_database(self.db_url),
+            db=db if self.access is None else db.acting_as(self.access.user_id),
+            access=self.access,
             blobs=BlobStore(self.originals),
             profile=self.profile,
             settings=self.settings,
