@@ -91,6 +91,11 @@ DEBUG = Variable(
     "Set to 1 to let an unexpected error through with its traceback (for a bug report).",
     "one line on stderr",
 )
+PASSWORD = Variable(
+    "LEGDAY_PASSWORD",
+    "The password `legday users add` gives the new user (a script's way; a secret).",
+    "one line of standard input, else a prompt",
+)
 
 #: Every variable, in the order the documentation lists them.
 VARIABLES: tuple[Variable, ...] = (
@@ -102,6 +107,7 @@ VARIABLES: tuple[Variable, ...] = (
     ALLOWED_HOSTS,
     LOG_LEVEL,
     DEBUG,
+    PASSWORD,
 )
 
 #: The log levels ``--log-level`` takes (uvicorn's, but ``trace``).

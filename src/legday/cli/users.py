@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
+from legday import config
+
 from .common import DbOption, console, example, guarded, home, print_json
 
 if TYPE_CHECKING:
@@ -32,7 +34,7 @@ TOKEN_EPILOG = example(
 )
 
 #: Environment variable a script sets to give ``users add`` the new password without a prompt.
-PASSWORD_ENV = "LEGDAY_PASSWORD"
+PASSWORD_ENV = config.PASSWORD.name
 
 app = typer.Typer(
     help="Accounts of a coach's server: users, coach links and API tokens.",
