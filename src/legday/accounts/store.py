@@ -9,9 +9,9 @@ the access log when the user is not the athlete.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +29,9 @@ from legday.store.schema import (
     WebSessionRow,
 )
 
+if TYPE_CHECKING:
+    from legday.store.library import Library
+
 from .credentials import TOKEN_PREFIX, Passwords, new_secret, secret_hash
 from .rules import Access, Link, Right, Role, User, access_to, check_login, check_password
 
@@ -42,6 +45,7 @@ __all__ = [
     "access_log",
     "add_club",
     "add_user",
+    "athlete_library",
     "authenticate",
     "choose_athlete",
     "create_token",
@@ -58,6 +62,7 @@ __all__ = [
     "token_user",
     "user_named",
     "visible_athletes",
+    "visible_ids",
 ]
 
 Clock = Callable[[], datetime]
@@ -456,6 +461,64 @@ def open_access(db: Database, user: User, athlete_id: int, what: str, clock: Clo
                 )
             )
         return access
+
+
+def visible_ids(db: Database, user_id: int, what: str, clock: Clock) -> list[int]:
+    """The ids of :func:`visible_athletes` of user ``user_id``, for a roster, with one
+    access-log row for each athlete that is not the user's own (the roster shows each one's
+    week)."""
+    with db.session() as s:
+        row = s.get(UserRow, user_id)
+        if row is None:
+            return []
+        user = _user(row)
+    seen = visible_athletes(db, user)
+    with db.session() as s:
+        s.add_all(
+            AccessLogRow(
+                athlete_id=v.athlete_id,
+                user_id=user.id,
+                login=user.login,
+                at=clock(),
+                what=what[:2000],
+                can_edit=v.access.allows(Right.EDIT),
+            )
+            for v in seen
+            if v.access.audited
+        )
+    return [v.athlete_id for v in seen]
+
+
+#: The athlete a user who owns none and has chosen none looks at (a coach before they pick one
+#: from the roster): no athlete has this id, so every question asked of it finds nothing.
+NO_ATHLETE = 0
+
+
+def athlete_library(
+    base: Library, user: User, athlete: str | None, what: str, clock: Clock
+) -> Library:
+    """``base`` (the server's library: database, originals, settings) bound to one athlete for
+    ``user``: ``athlete`` by name, else the user's own, else :data:`NO_ATHLETE`. It acts as
+    ``user`` in the database (row-level security) and carries their :class:`Access`, which
+    :func:`open_access` decides and logs. :class:`NotFoundError` when they may not see it."""
+    db = base.db.acting_as(user.id)
+    with db.session() as s:
+        if athlete is not None:
+            row = s.scalars(select(AthleteRow).where(AthleteRow.name == athlete)).one_or_none()
+        elif user.athlete_id is not None:
+            row = s.get(AthleteRow, user.athlete_id)
+        else:
+            row = None
+        found = (row.id, row.name) if row is not None else None
+    if found is None:
+        if athlete is not None:
+            raise NotFoundError(f"no athlete {athlete!r} that {user.login} may see")
+        nobody = Access(user.id, user.login, NO_ATHLETE, Right.READ)
+        return replace(base, db=db, access=nobody, athlete="")
+    athlete_id, name = found
+    access = open_access(db, user, athlete_id, what, clock)
+    # the server's profile and settings for now: a profile per athlete is not stored yet
+    return replace(base, db=db, access=access, athlete=name)
 
 
 @dataclass(frozen=True)

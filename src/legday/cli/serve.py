@@ -58,6 +58,14 @@ def serve(
             help=f"How much the server logs: {', '.join(config.LOG_LEVELS)} (info: every request).",
         ),
     ] = "warning",
+    multi_user: Annotated[
+        bool,
+        typer.Option(
+            "--multi-user",
+            help="A coach's server: users log in (legday users add), each sees their own data "
+            "and a coach their linked athletes'. Needs a PostgreSQL --db.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Serve the dashboard: your newest week with its rules and body map, every session in a
@@ -82,14 +90,21 @@ def serve(
             f"{log_level!r} is not one of {', '.join(config.LOG_LEVELS)}", param_hint="--log-level"
         )
     token = token or None
-    check_bind(host, token)
     where = home()
+    accounts = None
+    if multi_user:
+        from legday.web.auth import multi_user_server
+
+        accounts = multi_user_server(where.db_url(db), token)
+    else:
+        check_bind(host, token)
     Library.open(where, db).close()  # a bad --db fails here, as one line, not per request
     app = create_app(
         lambda: Library.open(where, db),
         token=token,
         home=where.path,
         allowed_hosts=config.parse_hosts(allowed_hosts),
+        multi_user=accounts,
     )
     shown = f"[{host}]" if ":" in host else host
     console.print(f"legday dashboard on http://{shown}:{port}/ (Ctrl+C to stop)")

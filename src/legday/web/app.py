@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import (
     http_exception_handler,
     request_validation_exception_handler,
@@ -30,6 +30,17 @@ from legday import __version__
 from legday.errors import LegdayError, NotFoundError
 from legday.home import CONFIG_NAME, Home
 
+from .auth import (
+    LoginRequired,
+    MultiUser,
+    authenticate,
+    csrf_input,
+    current_login,
+    forbidden_status,
+    library_for,
+    login_required_handler,
+    visible_to,
+)
 from .security import (
     BodyTimeout,
     LoopbackHostGate,
@@ -67,6 +78,8 @@ def _templates() -> Jinja2Templates:
     env.filters.update(FILTERS)
     env.filters.update(STRENGTH_FILTERS)
     env.globals["version"] = __version__
+    env.globals["csrf_input"] = csrf_input
+    env.globals["current_login"] = current_login
     return Jinja2Templates(env=env)
 
 
@@ -119,7 +132,10 @@ def _what_was_wrong(exc: RequestValidationError) -> str:
 
 
 def get_library(request: Request) -> Library:
-    """The FastAPI dependency that hands a route the app's library."""
+    """The FastAPI dependency that hands a route the app's library; on the multi-user server,
+    the library of the athlete the request is about, for its user (:mod:`legday.web.auth`)."""
+    if request.app.state.multi_user is not None:
+        return library_for(request)
     holder: _LibraryHolder = request.app.state.libraries
     return holder.get()
 
@@ -132,6 +148,7 @@ def create_app(
     home: Path | None = None,
     import_job: ImportJob = run_import,
     allowed_hosts: tuple[str, ...] = (),
+    multi_user: MultiUser | None = None,
 ) -> FastAPI:
     """The dashboard over the library that ``library_factory`` opens.
 
@@ -141,6 +158,10 @@ def create_app(
     (the legday home folder) lets the welcome page of an empty database name the demo's real
     path; without it the page says ``<home>``. Uploads are imported by ``import_job`` in an
     :class:`~legday.web.uploads.ImportWorker`'s child process, one at a time.
+
+    With ``multi_user`` (``legday serve --multi-user``) every route but the login needs a
+    logged-in user or a personal API token, and each serves the athlete its user may see
+    (:mod:`legday.web.auth`); ``token`` is then not used.
     """
     holder = _LibraryHolder(library_factory, home)
     imports = ImportWorker(import_job)
@@ -158,8 +179,10 @@ def create_app(
         docs_url=None,  # FastAPI's Swagger UI loads from a CDN; /docs is our own offline page
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(authenticate)],  # nothing in single-user mode
     )
     app.state.libraries = holder
+    app.state.multi_user = multi_user
     app.state.templates = _templates()
     app.state.max_upload_bytes = max_upload_bytes
     app.state.home = home
@@ -172,10 +195,16 @@ def create_app(
     app.include_router(browse.router)
     app.include_router(pages.router)
     app.include_router(roster.router)
+    if multi_user is not None:
+        from .auth import router as auth_router
+
+        app.include_router(auth_router)
+        app.state.visible_athletes = visible_to(multi_user)
+        app.add_exception_handler(LoginRequired, login_required_handler)
 
     @app.exception_handler(LegdayError)
     async def _legday_error(request: Request, exc: LegdayError) -> Response:
-        status = 404 if isinstance(exc, NotFoundError) else 400
+        status = 404 if isinstance(exc, NotFoundError) else forbidden_status(exc) or 400
         if isinstance(exc, ImportsBusyError):
             status = 503
         if request.url.path.startswith("/api"):
@@ -211,7 +240,8 @@ def create_app(
     # the last added runs first: the gates, then the origin check, the size and the body's pace
     app.add_middleware(BodyTimeout)
     app.add_middleware(UploadLimit, max_bytes=max_upload_bytes)
-    app.add_middleware(SameOriginGate, token=token)
+    # a bearer header is no ambient credential: with accounts, the API checks each one itself
+    app.add_middleware(SameOriginGate, token=token, any_bearer=multi_user is not None)
     if token:
         app.add_middleware(TokenGate, token=token)
     if not token or allowed_hosts:  # loopback and the allowed names only (DNS rebinding)

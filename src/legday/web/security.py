@@ -238,9 +238,12 @@ class UploadLimit:
 class SameOriginGate:
     """Changes only from this server's pages, or with the token (see the module docstring)."""
 
-    def __init__(self, app: ASGIApp, token: str | None = None) -> None:
+    def __init__(self, app: ASGIApp, token: str | None = None, any_bearer: bool = False) -> None:
+        """``any_bearer``: the multi-user server, where any ``Authorization: Bearer`` passes
+        here (a browser never sends one by itself; the route checks it is a user's token)."""
         self.app = app
         self.token = token
+        self.any_bearer = any_bearer
 
     def allowed(self, headers: Headers) -> bool:
         """Whether a state-changing request with ``headers`` may go through."""
@@ -251,6 +254,8 @@ class SameOriginGate:
         referer = headers.get("referer")
         if referer:
             return urlsplit(referer).netloc == host
+        if self.any_bearer and _bearer(headers) is not None:
+            return True
         return self.token is not None and token_matches(self.token, _bearer(headers))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
