@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from import_jobs import import_files, wait_for_job
 from legday.store.importer import ImportSummary
 from legday.store.library import Library
 from legday.web import create_app
@@ -87,9 +88,8 @@ def test_hostile_names_stay_in_the_temporary_folder(
     before = _files(root) - _files(root / "lib")
     files = [("files", (name, gpx, "application/octet-stream")) for name in HOSTILE_NAMES]
     files.append(("files", ("junk.fit", b"not a fit file at all", "application/octet-stream")))
-    response = client.post("/api/import", files=files)
-    assert response.status_code == 200, response.text
-    data = response.json()
+    job = wait_for_job(client, client.post("/api/import", files=files))
+    data = job["report"]
     # one report per upload, each named as uploaded (the same run: one imported, the rest
     # duplicates; the bad one fails, named)
     # (the multipart parser itself drops the folders of a path with a drive letter, as old
@@ -107,7 +107,7 @@ def test_hostile_names_stay_in_the_temporary_folder(
     assert len(batch) == len(files) and len({p.parent for p in batch}) == len(files)
     for path in batch:
         assert path.name == safe_name(path.name) and not path.name.startswith(".")
-    text = response.text
+    text = json.dumps(job)
     for hidden in (str(root), "legday-upload-", tempfile.gettempdir()):
         assert hidden not in text
 
@@ -122,10 +122,10 @@ def raw_upload(client: TestClient, filename: bytes, body: bytes) -> dict[str, ob
         b"--" + boundary + b"--\r\n"
     )
     headers = {"Content-Type": f"multipart/form-data; boundary={boundary.decode()}"}
-    response = client.post("/api/import", content=payload, headers=headers)
-    assert response.status_code == 200, response.text
-    assert b"\x00" not in response.content and b"\r" not in response.content  # JSON-escaped
-    result: dict[str, object] = json.loads(response.content)
+    job = wait_for_job(client, client.post("/api/import", content=payload, headers=headers))
+    content = client.get(f"/api/imports/{job['id']}").content
+    assert b"\x00" not in content and b"\r" not in content  # JSON-escaped
+    result: dict[str, object] = json.loads(content)["report"]
     return result
 
 
@@ -154,9 +154,7 @@ def test_a_failure_is_reported_under_the_uploaded_name(
 ) -> None:
     client, _, _, _ = setup
     name = "../../../../etc/passwd"
-    data = client.post(
-        "/api/import", files=[("files", (name, b"<gpx><trk>", "application/gpx+xml"))]
-    ).json()
+    data = import_files(client, [("files", (name, b"<gpx><trk>", "application/gpx+xml"))])
     (report,) = data["files"]
     assert report["status"] == "failed" and report["path"] == name
     assert report["error"].startswith(f"{name} line 1: malformed XML")
@@ -171,9 +169,8 @@ def test_a_long_name_is_shortened_not_a_server_error(
     with TestClient(
         client.app, raise_server_exceptions=False, base_url=LOOPBACK, headers=SAME_ORIGIN
     ) as c:
-        response = c.post("/api/import", files=[("files", (name, gpx, "application/gpx+xml"))])
-    assert response.status_code == 200
-    assert response.json()["files"][0]["path"] == name
+        data = import_files(c, [("files", (name, gpx, "application/gpx+xml"))])
+    assert data["files"][0]["path"] == name
 
 
 def test_safe_names_are_plain_ascii_base_names() -> None:

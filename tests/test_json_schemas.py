@@ -22,6 +22,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from typer.testing import CliRunner
 
+from import_jobs import wait_for_job
 from legday.cli import app
 from legday.home import Home
 from legday.store.browse import SessionFilter
@@ -235,8 +236,11 @@ def test_api_routes_match_their_schemas(client: Any, demo: Demo) -> None:
         assert_valid(r.json(), schema, f"{method} {path}")
     upload = [("files", (demo.fit.name, demo.fit.read_bytes(), "application/octet-stream"))]
     r = client.post("/api/import", files=upload)
-    assert r.status_code == 200, r.text
-    assert_valid(r.json(), "import.json", "POST /api/import")
+    assert_valid(r.json(), "import-job.json", "POST /api/import")
+    job = wait_for_job(client, r)
+    assert job["status"] == "done", job
+    assert_valid(job, "import-job.json", "GET /api/imports/{id}")
+    assert_valid(job["report"], "import.json", "GET /api/imports/{id}: its report")
 
 
 def test_the_api_is_the_clis_json(client: Any, demo: Demo) -> None:
@@ -286,7 +290,7 @@ def test_the_pages_show_the_reasons_the_json_gives(client: Any, demo: Demo) -> N
 # -- the schemas themselves ---------------------------------------------------------------------
 def test_every_schema_is_valid_and_used(demo: Demo) -> None:
     used = {s for make in CASES.values() for _, s in make(demo)}
-    used |= {s for *_, s in _api_cases(demo)}
+    used |= {s for *_, s in _api_cases(demo)} | {"import-job.json"}
     for schema in _schemas().values():
         Draft202012Validator.check_schema(schema)
     assert set(_schemas()) - {"common.json"} == used, "a schema no test validates, or one missing"

@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from import_jobs import import_files, import_page, wait_for_job
 from legday import serialise
 from legday.cli import app as cli_app
 from legday.model import MUSCLES, AthleteProfile
@@ -154,14 +155,14 @@ def test_upload_real_file(tmp_path: Path, real_dir: Path) -> None:
             ("files", (path.name, path.read_bytes(), "application/octet-stream")),
             ("files", ("broken<b>.fit", b"this is not a FIT file", "application/octet-stream")),
         ]
-        data = c.post("/api/import", files=files).json()
+        data = import_files(c, files)
         assert data["imported"] == 1 and data["failed"] == 1
         good, bad = data["files"]
         assert good["path"] == path.name and good["status"] == "imported"
         assert bad["path"] == "broken<b>.fit"
         assert "broken<b>.fit" in bad["error"] and "/tmp" not in bad["error"]
-        again = c.post(
-            "/import", files=[("files", (path.name, path.read_bytes(), "application/octet-stream"))]
+        again = import_page(
+            c, [("files", (path.name, path.read_bytes(), "application/octet-stream"))]
         )
         assert again.status_code == 200 and "duplicate" in again.text
         week = c.get("/api/week", params={"date": "2016-01-01"}).status_code
@@ -243,7 +244,7 @@ def test_cross_site_upload_refused(tmp_path: Path) -> None:
         r = c.post("/api/import", files=files, headers={"Origin": "https://evil.example"})
         assert r.status_code == 403
         r = c.post("/api/import", files=files, headers={"Origin": LOOPBACK})
-        assert r.status_code == 200 and r.json()["failed"] == 1
+        assert wait_for_job(c, r)["report"]["failed"] == 1
 
 
 def test_empty_library_pages(tmp_path: Path) -> None:

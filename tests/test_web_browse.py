@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
+from import_jobs import import_files, import_page
 from legday.store.browse import SessionFilter
 from legday.web import create_app
 from legday.web.routes import browse as browse_routes
@@ -160,15 +161,15 @@ def test_import_results_link_to_their_sessions(tmp_path: Path) -> None:
     start = datetime(2026, 11, 2, 7, tzinfo=UTC)
     gpx = hostile_gpx(start).encode()
     with TestClient(create_app(build_empty(tmp_path)), base_url=LOOPBACK, headers=SAME_ORIGIN) as c:
-        data = c.post("/api/import", files=[("files", ("run.gpx", gpx, "application/gpx+xml"))])
-        (report,) = data.json()["files"]
+        data = import_files(c, [("files", ("run.gpx", gpx, "application/gpx+xml"))])
+        (report,) = data["files"]
         assert report["status"] == "imported" and len(report["session_ids"]) == 1
         (run_id,) = report["session_ids"]
         assert c.get(f"/activity/{run_id}").status_code == 200
-        again = c.post("/import", files=[("files", ("run.gpx", gpx, "application/gpx+xml"))])
+        again = import_page(c, [("files", ("run.gpx", gpx, "application/gpx+xml"))])
         assert "duplicate" in again.text and "session_ids" not in again.text
         later = hostile_gpx(start + timedelta(days=1)).encode()
-        page = c.post("/import", files=[("files", ("next.gpx", later, "application/gpx+xml"))])
+        page = import_page(c, [("files", ("next.gpx", later, "application/gpx+xml"))])
         link = re.search(r'<td class="created"><a href="(/activity/\d+)"', page.text)
         assert link is not None and c.get(link[1]).status_code == 200
 

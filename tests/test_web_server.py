@@ -4,6 +4,8 @@ needs its own page's Origin or Referer, or the token."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 import socket
 import threading
@@ -19,11 +21,12 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from legday.errors import LegdayError
+from import_jobs import wait_for_job
+from legday.errors import NotFoundError
 from legday.web import create_app
 from legday.web import security as web_security
 from legday.web.server import HeaderTimeoutProtocol, server_config
-from legday.web.uploads import ImportsBusyError, ImportWorker, LibrarySpec
+from legday.web.uploads import ImportQueue, ImportsBusyError, JobState, LibrarySpec, next_job
 from test_web_api import TOKEN, build_empty
 from test_web_support import LOOPBACK, SAME_ORIGIN
 
@@ -40,7 +43,7 @@ def _started_marker(spec: LibrarySpec) -> Path:
     return spec.originals.parent / "import-started"
 
 
-def stuck_import(spec: LibrarySpec, paths: list[Path]) -> dict[str, Any]:
+def stuck_import(spec: LibrarySpec, paths: list[Path], progress: Any) -> dict[str, Any]:
     """An import that holds its interpreter for good: a backtracking regular expression runs
     in C with the GIL held, as the catastrophic format detection of issue 16 did. Run in the
     server's own process it would freeze every other request."""
@@ -89,8 +92,9 @@ def get(url: str) -> int:
         return exc.code
 
 
-def post_file(url: str, name: str, data: bytes) -> int:
-    """The status of a multipart upload of one file to ``url``, from the page's origin."""
+def post_file(url: str, name: str, data: bytes) -> tuple[int, Any]:
+    """The status and JSON of a multipart upload of one file to ``url``, from the page's
+    origin."""
     body = (
         b'--xyz\r\nContent-Disposition: form-data; name="files"; filename="'
         + name.encode()
@@ -108,9 +112,9 @@ def post_file(url: str, name: str, data: bytes) -> int:
     )
     try:
         with urllib.request.urlopen(request, timeout=120) as r:
-            return int(r.status)
+            return int(r.status), json.loads(r.read())
     except urllib.error.HTTPError as exc:
-        return exc.code
+        return exc.code, None
 
 
 def _closed_by_server(sock: socket.socket) -> bytes:
@@ -126,59 +130,76 @@ def _closed_by_server(sock: socket.socket) -> bytes:
 
 
 # -- an import never holds the server ------------------------------------------------------------
-def test_other_pages_answer_while_an_import_holds_its_process(tmp_path: Path) -> None:
+def test_an_upload_answers_at_once_and_pages_answer_while_its_import_runs(tmp_path: Path) -> None:
     app = create_app(build_empty(tmp_path), import_job=stuck_import)
     marker = tmp_path / "import-started"
-    result: dict[str, Any] = {}
     with serving(app) as (url, _):
-
-        def upload() -> None:
-            try:
-                result["status"] = post_file(f"{url}/api/import", "a.gpx", b"<gpx/>")
-            except OSError as exc:
-                result["status"] = repr(exc)
-
-        uploader = threading.Thread(target=upload, daemon=True)
-        uploader.start()
+        status, job = post_file(f"{url}/api/import", "a.gpx", b"<gpx/>")
+        assert status == 202 and job["status"] == "queued"  # at once: the import is a job
         _wait_for(marker.exists, "the import to start in its child process")
-        for path in ("/", "/static/legday.css", "/api/week", "/import"):
+        for path in ("/", "/static/legday.css", "/api/week", "/import", "/roster"):
             assert get(f"{url}{path}") == 200, path
-        assert uploader.is_alive() and "status" not in result  # the import is still in flight
-    # shutting down stops the stuck child; the waiting upload gets an answer, not a hang
-    uploader.join(PATIENCE_S)
-    assert not uploader.is_alive()
+        with urllib.request.urlopen(f"{url}{job['url']}", timeout=PATIENCE_S) as r:
+            running = json.loads(r.read())
+        assert running["status"] == "running" and running["started"] is not None
+        assert get(f"{url}/import/{job['id']}") == 200  # its page, reloading itself
+        assert get(f"{url}/api/imports/{'x' * 16}") == 404
+    # shutting down stopped the stuck child: the job says so, and its files are gone
+    (state,) = (tmp_path / "imports").glob("*.json")
+    failed = json.loads(state.read_text())
+    assert failed["status"] == "failed" and "stopped before it finished" in failed["error"]
+    assert not Path(failed["folder"]).exists()
+
+
+def _job(athlete: str, status: str, created: str) -> JobState:
+    return JobState(
+        id=f"{athlete}-{created}", athlete=athlete, status=status, created=created, files=1
+    )  # type: ignore[arg-type]
+
+
+def test_each_athlete_takes_a_turn() -> None:
+    """A pile of one athlete's uploads does not hold up another's: the next job is the oldest
+    of the athlete with the fewest imports running."""
+    jobs = [
+        _job("ann", "running", "01"),
+        _job("ann", "queued", "02"),
+        _job("ann", "queued", "03"),
+        _job("bob", "queued", "04"),
+        _job("cat", "done", "00"),
+    ]
+    assert next_job(jobs) == jobs[3]
+    assert next_job([*jobs[:3], _job("bob", "running", "04")]) == jobs[1]  # even: oldest first
+    assert next_job([jobs[0], jobs[4]]) is None
 
 
 def test_imports_wait_their_turn_and_too_many_are_refused(tmp_path: Path) -> None:
-    worker = ImportWorker(stuck_import, max_waiting=0)
+    queue = ImportQueue(stuck_import, max_waiting=2, max_per_athlete=1)
     library = build_empty(tmp_path)()
-    errors: list[Exception] = []
-
-    def first() -> None:
-        try:
-            worker.run(library, [])
-        except LegdayError as exc:
-            errors.append(exc)
-
-    thread = threading.Thread(target=first, daemon=True)
-    thread.start()
+    other = dataclasses.replace(library, athlete="other")
     try:
+        first = queue.submit(library, [])
         _wait_for((tmp_path / "import-started").exists, "the first import to start")
-        with pytest.raises(ImportsBusyError, match="running or waiting"):
-            worker.run(library, [])
+        assert queue.status(library, first.id).status == "running"
+        second = queue.submit(library, [])  # waits its turn
+        assert queue.status(library, second.id).status == "queued"
+        with pytest.raises(ImportsBusyError, match="of your imports are waiting"):
+            queue.submit(library, [])
+        queue.submit(other, [])  # someone else still has room
+        with pytest.raises(ImportsBusyError, match="2 imports are waiting"):
+            queue.submit(dataclasses.replace(library, athlete="third"), [])
+        with pytest.raises(NotFoundError):  # a job is its athlete's only
+            queue.status(other, first.id)
     finally:
-        worker.close()
-        thread.join(PATIENCE_S)
+        queue.close()
         library.close()
-    assert not thread.is_alive()
-    assert len(errors) == 1 and "stopped before it finished" in str(errors[0])
+    assert queue.status(library, first.id).status == "failed"
 
 
 def test_a_busy_importer_answers_503(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def busy(self: ImportWorker, library: Any, paths: list[Path]) -> dict[str, Any]:
-        raise ImportsBusyError("5 imports are running or waiting: try again in a minute")
+    def busy(self: ImportQueue, library: Any, files: Any) -> JobState:
+        raise ImportsBusyError("64 imports are waiting: try again in a minute")
 
-    monkeypatch.setattr(ImportWorker, "run", busy)
+    monkeypatch.setattr(ImportQueue, "submit", busy)
     with TestClient(create_app(build_empty(tmp_path)), base_url=LOOPBACK, headers=SAME_ORIGIN) as c:
         r = c.post("/api/import", files=[("files", ("a.gpx", b"<gpx/>", "text/xml"))])
         assert r.status_code == 503 and "try again" in r.json()["error"]
@@ -312,7 +333,7 @@ def test_a_change_without_origin_or_referer_is_refused(tmp_path: Path) -> None:
         assert _label(c, {"Referer": f"{LOOPBACK}/activity/1"}) == 404
         assert _label(c, SAME_ORIGIN) == 404
         ok = c.post("/api/import", files=files, headers={"Referer": f"{LOOPBACK}/import"})
-        assert ok.status_code == 200 and ok.json()["failed"] == 1
+        assert wait_for_job(c, ok)["report"]["failed"] == 1
         # a token-less dashboard has no token to show
         assert _label(c, {"Authorization": f"Bearer {TOKEN}"}) == 403
 

@@ -71,8 +71,9 @@ def serve(
     """Serve the dashboard: your newest week with its rules and body map, every session in a
     filtered list, a month calendar and a year of weekly totals, each run's route, splits and
     charts with its verdict, your records and totals, your lifts, next week's plan (with an
-    .ics download) and an import page, plus a JSON API at /api (documented at /docs). Imports
-    run in a child process, one at a time. Every option can come from a LEGDAY_* environment
+    .ics download), an import page and a roster of every athlete, plus a JSON API at /api
+    (documented at /docs). An upload answers at once with a job; imports run in a child
+    process, one at a time. Every option can come from a LEGDAY_* environment
     variable instead (LEGDAY_PORT, …; the option wins). Stop it with Ctrl+C. No --json: it
     serves JSON itself, under /api."""
     try:

@@ -49,7 +49,7 @@ from .security import (
     TokenGate,
     UploadLimit,
 )
-from .uploads import ImportJob, ImportsBusyError, ImportWorker, run_import
+from .uploads import ImportJob, ImportQueue, ImportsBusyError, run_import
 
 if TYPE_CHECKING:
     from legday.store.library import Library
@@ -156,15 +156,15 @@ def create_app(
     loopback name are served. ``allowed_hosts`` adds names to the loopback ones, and with a token
     holds the ``Host`` to them too (see :mod:`legday.web.security`). ``home``
     (the legday home folder) lets the welcome page of an empty database name the demo's real
-    path; without it the page says ``<home>``. Uploads are imported by ``import_job`` in an
-    :class:`~legday.web.uploads.ImportWorker`'s child process, one at a time.
+    path; without it the page says ``<home>``. Uploads are imported by ``import_job`` as jobs of
+    an :class:`~legday.web.uploads.ImportQueue`, each in a child process, one at a time.
 
     With ``multi_user`` (``legday serve --multi-user``) every route but the login needs a
     logged-in user or a personal API token, and each serves the athlete its user may see
     (:mod:`legday.web.auth`); ``token`` is then not used.
     """
     holder = _LibraryHolder(library_factory, home)
-    imports = ImportWorker(import_job)
+    imports = ImportQueue(import_job)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -144,6 +144,8 @@ def session_link(session_id: int | str) -> str:
     if isinstance(session_id, int):
         return f"/activity/{session_id}"
     text = str(session_id)
+    if text.isdigit():  # the API's vocabulary: "12"
+        return f"/activity/{text}"
     if text.startswith("s") and text[1:].isdigit():
         return f"/strength/session/{text[1:]}"
     return "/strength"

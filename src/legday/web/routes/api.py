@@ -13,7 +13,6 @@ from legday.errors import LabelError
 from legday.store.library import Library
 
 from ..app import get_library
-from ..uploads import import_uploads
 
 __all__ = ["json_response", "router"]
 
@@ -128,10 +127,22 @@ def plan(lib: Lib, date: DateQuery = None) -> Response:
     return json_response(lib.plan(date).to_dict())
 
 
-@router.post("/import", summary="Import files or export zips (as `legday import --json`)")
+@router.post(
+    "/import",
+    status_code=202,
+    summary="Queue files or export zips for import: the job, at once (its url tells the rest)",
+)
 def import_files(
     request: Request, lib: Lib, files: Annotated[list[UploadFile], File()]
 ) -> Response:
-    data = import_uploads(lib, files, request.app.state.imports)
-    stored = {f["path"]: f["session_ids"] for f in data["files"]}
-    return json_response(serialise.import_summary(data, stored))
+    job = request.app.state.imports.submit(lib, files)
+    return json_response(job.to_dict(), status_code=202)
+
+
+@router.get(
+    "/imports/{job_id}",
+    summary="An import job: queued, running (files done of all) or done, with its report "
+    "(as `legday import --json`)",
+)
+def import_job(request: Request, lib: Lib, job_id: str) -> Response:
+    return json_response(request.app.state.imports.status(lib, job_id).to_dict())

@@ -20,7 +20,6 @@ from ..app import get_library
 from ..run_views import run_page_view
 from ..strength_views import strength_session_view, strength_view
 from ..units import to_units
-from ..uploads import import_uploads
 from ..views import activity_view, week_view
 
 __all__ = ["router"]
@@ -179,11 +178,17 @@ def import_page(request: Request) -> Response:
 
 @router.post("/import", response_class=HTMLResponse)
 def import_form(request: Request, lib: Lib, files: Annotated[list[UploadFile], File()]) -> Response:
-    """The no-JavaScript path: the form posts here and the results come back as a page."""
-    result = import_uploads(lib, files, request.app.state.imports)
-    return _page(
-        request, "import.html", {"result": result, "limit": request.app.state.max_upload_bytes}
-    )
+    """The no-JavaScript path: the form posts here, and is sent to its job's page."""
+    job = request.app.state.imports.submit(lib, files)
+    return RedirectResponse(f"/import/{job.id}", status_code=303)
+
+
+@router.get("/import/{job_id}", response_class=HTMLResponse)
+def import_job_page(request: Request, lib: Lib, job_id: str) -> Response:
+    """An import's progress (the page reloads itself until it is done), then its results."""
+    job = request.app.state.imports.status(lib, job_id).to_dict()
+    context = {"result": job["report"], "job": job, "limit": request.app.state.max_upload_bytes}
+    return _page(request, "import.html", context)
 
 
 @router.get("/docs", response_class=HTMLResponse)

@@ -1,5 +1,7 @@
 // Upload with a progress bar: posts the chosen files to /api/import (the same import as the
-// form's plain POST /import) and shows each file's result. Text goes in with textContent only.
+// form's plain POST /import), which answers at once with a job; then asks the job's url how
+// far the import got until it is done, and shows each file's result. Text goes in with
+// textContent only.
 (function () {
   "use strict";
   var form = document.getElementById("upload");
@@ -101,6 +103,7 @@
     xhr.open("POST", "/api/import");
     xhr.responseType = "json";
     bar.hidden = false;
+    bar.max = 100;
     bar.value = 0;
     status.textContent = "Uploading…";
     form.querySelector("button").disabled = true;
@@ -111,15 +114,44 @@
       bar.removeAttribute("value");
       status.textContent = "Reading and judging…";
     });
-    xhr.addEventListener("loadend", function () {
+    function finish(text) {
       form.querySelector("button").disabled = false;
       bar.hidden = true;
+      status.textContent = text;
+    }
+    function failed(data, code) {
+      finish("Upload failed: " + ((data && data.error) || code || "no answer"));
+    }
+    function follow(url) {
+      var poll = new XMLHttpRequest();
+      poll.open("GET", url);
+      poll.responseType = "json";
+      poll.addEventListener("loadend", function () {
+        var job = poll.response;
+        if (poll.status !== 200 || !job) return failed(job, poll.status);
+        if (job.status === "done") {
+          finish("Done.");
+          return show(job.report);
+        }
+        if (job.status === "failed") return finish("The import failed: " + job.error);
+        if (job.status === "running" && job.progress.total) {
+          bar.max = job.progress.total;
+          bar.value = job.progress.done;
+          status.textContent = "Reading and judging: " + job.progress.done + " of " +
+            job.progress.total + " files…";
+        } else if (job.status === "queued") {
+          status.textContent = "Waiting for its turn…";
+        }
+        window.setTimeout(function () { follow(url); }, 500);
+      });
+      poll.send();
+    }
+    xhr.addEventListener("loadend", function () {
       var data = xhr.response;
-      if (xhr.status === 200 && data && data.files) {
-        status.textContent = "Done.";
-        show(data);
+      if (xhr.status === 202 && data && data.url) {
+        follow(data.url);
       } else {
-        status.textContent = "Upload failed: " + ((data && data.error) || xhr.status || "no answer");
+        failed(data, xhr.status);
       }
     });
     xhr.send(new FormData(form));
