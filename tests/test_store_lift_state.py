@@ -21,7 +21,7 @@ from sqlalchemy import delete
 
 from legday.home import Home
 from legday.model import StrengthSession
-from legday.store import convert, lift_state
+from legday.store import convert, lift_state, quick
 from legday.store.importer import stored_e1rm
 from legday.store.library import Library
 from legday.store.schema import MetaRow
@@ -138,14 +138,14 @@ def test_strength_plan_and_the_next_import_read_a_bounded_number_of_sets(
     read: list[int] = []
     real = convert.set_from_row
     monkeypatch.setattr(convert, "set_from_row", lambda r: read.append(1) or real(r))
-    columns = lift_state.read_sessions  # the report and the plan read sets as plain columns
+    columns = quick.read_sessions  # the report and the plan read sets as plain columns
 
     def reading(*args: Any) -> dict[int, StrengthSession]:
         found = columns(*args)
         read.extend(1 for session in found.values() for _ in session.sets)
         return found
 
-    monkeypatch.setattr(lift_state, "read_sessions", reading)
+    monkeypatch.setattr(quick, "read_sessions", reading)
     total = SESSIONS * sum(4 if base else 3 for _, base in LIFTS)
     bound = lift_state.RECENT * (total // SESSIONS)  # each lift's latest sessions
     lib.strength_report()
@@ -169,7 +169,8 @@ def test_sessions_read_as_columns_are_the_sessions_read_as_orm_objects(
     lib: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The report, the plan and the strength page read sets as plain columns: the same
-    sessions, sets and fields as from the ORM rows (session_from_row), in the same order."""
+    sessions, sets and fields as from the ORM rows (session_from_row), in the same order,
+    through the SQLAlchemy session and through sqlite3 (legday.store.quick) alike."""
     from sqlalchemy import select
 
     from legday.store.schema import StrengthSessionRow
@@ -177,16 +178,23 @@ def test_sessions_read_as_columns_are_the_sessions_read_as_orm_objects(
     lib.log("back squat 3x5 @ 80kg rir 2; plank 2x45s; db row 3x10 @ 2x20kg", NOW - timedelta(1))
     athlete_id = lib._athlete_id() or 0
     mine = StrengthSessionRow.athlete_id == athlete_id
+    where, params = "strength_sessions.athlete_id = :a", {"a": athlete_id}
     with lib.db.session() as s:
         rows = sorted(s.scalars(select(StrengthSessionRow).where(mine)), key=lambda r: r.start)
         orm = {r.id: convert.session_from_row(r) for r in rows}
-        assert lift_state.read_sessions(s, mine) == orm
-        assert list(lift_state.read_sessions(s, mine)) == list(orm)  # oldest first
+        r = quick.session_reads(s)
+        assert quick.read_sessions(r, where, params) == orm
+        assert list(quick.read_sessions(r, where, params)) == list(orm)  # oldest first
         found = lift_state.states(s, athlete_id)
         recent = lift_state.recent_ids(found)
         assert lift_state.recent_lifts(s, found) == [x for i, x in orm.items() if i in recent]
-        monkeypatch.setattr(lift_state, "ID_BATCH", 7)  # reads in batches, the same order
+        monkeypatch.setattr(quick, "ID_BATCH", 7)  # reads in batches, the same order
         assert lift_state.read_ids(s, orm) == orm and list(lift_state.read_ids(s, orm)) == list(orm)
+    fast = quick.open_reader(lib.db.url)  # the same database through sqlite3 alone
+    if fast is not None:
+        with fast.reads() as r:
+            assert quick.read_sessions(r, where, params) == orm
+            assert list(quick.read_ids(r, orm)) == list(orm)
     assert len(orm) == SESSIONS + 1 and lib.strength_sessions() == list(orm.values())
     newest = orm[rows[-1].id]
     assert any(x.duration_s for x in newest.sets) and any(x.per_hand for x in newest.sets)

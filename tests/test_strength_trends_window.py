@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-import legday.store.library as library_module
 from legday.model import AthleteProfile
 from legday.settings import Settings
-from legday.store import lift_state
+from legday.store import convert, quick
 from legday.store.blobs import BlobStore
 from legday.store.db import open_database
 from legday.store.library import Library
@@ -51,8 +50,8 @@ def _library(path: Path) -> Library:
 def converted(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
     """The start of every strength session the library reads as a model object."""
     seen: list[Any] = []
-    real = library_module.session_from_row
-    columns = lift_state.read_sessions
+    real = convert.session_from_row
+    columns = quick.read_sessions
 
     def counting(row: Any) -> Any:
         seen.append(row.start)
@@ -63,8 +62,8 @@ def converted(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
         seen.extend(session.start for session in found.values())
         return found
 
-    monkeypatch.setattr(library_module, "session_from_row", counting)
-    monkeypatch.setattr(lift_state, "read_sessions", reading)
+    monkeypatch.setattr(convert, "session_from_row", counting)
+    monkeypatch.setattr(quick, "read_sessions", reading)
     yield seen
 
 

@@ -20,14 +20,15 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-import numpy.typing as npt
-
 from legday.errors import ConfigError
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     import pandas as pd
     import polars as pl
+
+    FloatArray = npt.NDArray[np.float64]
 
 __all__ = [
     "CHANNELS",
@@ -48,8 +49,6 @@ __all__ = [
     "StrengthSession",
     "parse_races",
 ]
-
-FloatArray = npt.NDArray[np.float64]
 
 #: The standard sample channels every reader fills (NaN where a value is missing).
 CHANNELS: tuple[str, ...] = (
@@ -287,6 +286,8 @@ class Activity:
     warnings: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        import numpy as np  # here: the model's users that hold no samples never load numpy
+
         _require_utc(self.start, "Activity.start")
         n: int | None = None
         for key in CHANNELS:
@@ -318,6 +319,8 @@ class Activity:
         """The recorded distance: the device total, else the last finite distance sample."""
         if self.totals and self.totals.total_distance_m is not None:
             return self.totals.total_distance_m
+        import numpy as np
+
         d = self.samples["distance_m"]
         finite = d[np.isfinite(d)]
         return float(finite[-1] - finite[0]) if finite.size else 0.0
@@ -348,6 +351,8 @@ class Activity:
         UTC), then one column per channel. Needs
         polars (``pip install 'legday[polars]'``)."""
         polars = _optional("polars", "Activity.to_polars()")
+        import numpy as np
+
         zone = self._zone(tz)
         stamps = np.round(self.samples["timestamp"] * 1e6)
         micros = polars.Series("time", stamps, dtype=polars.Float64, nan_to_null=True)
@@ -379,6 +384,8 @@ class Activity:
     @staticmethod
     def empty_samples(n: int) -> dict[str, FloatArray]:
         """All standard channels, ``n`` samples each, filled with NaN."""
+        import numpy as np
+
         return {key: np.full(n, np.nan) for key in CHANNELS}
 
 

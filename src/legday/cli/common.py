@@ -108,8 +108,8 @@ def describe_failure(exc: Exception) -> str:
     than one line: it draws a caret under the bad entry."""
     if isinstance(exc, LegdayError):
         return str(exc)
-    if type(exc).__module__.startswith("sqlalchemy"):
-        return _database_failure(exc)
+    if type(exc).__module__.startswith(("sqlalchemy", "sqlite3")):  # the ORM's, or sqlite3's
+        return _database_failure(exc)  # (legday.store.quick reads SQLite with sqlite3 alone)
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
         what = exc.strerror or str(exc)

@@ -209,7 +209,7 @@ _SESSION_ID = re.compile(r"[sS]?[0-9]{1,12}")
 def _stored_verdict(target: str, db: str | None, quiet: bool) -> dict[str, Any]:
     """The stored verdict payload of the session ``target`` (``42`` or ``s5``); unless
     ``quiet``, a run the runner labelled says so first."""
-    from legday.store.corrections import parse_session_id
+    from legday.store.ids import parse_session_id
 
     kind, number = parse_session_id(target)
     lib = library(db)

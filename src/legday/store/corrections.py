@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, inspect, select
 
@@ -31,6 +31,7 @@ from legday.plausible import implausible_date
 from . import lift_state
 from .convert import session_from_row, set_to_row
 from .facts import local_time
+from .ids import SessionRef, parse_session_id, shown_id
 from .schema import (
     ActivityRow,
     Base,
@@ -69,27 +70,6 @@ __all__ = [
 REP_S: float = 3.0
 #: Local time of a session logged with a date and no time (after work).
 DEFAULT_LOG_TIME = time(18, 0)
-
-Kind = Literal["activity", "strength"]
-SessionRef = tuple[Kind, int]
-
-
-def parse_session_id(text: str | int) -> SessionRef:
-    """``42`` → an activity, ``s5`` → a strength session (as ``legday week`` shows them)."""
-    raw = str(text).strip().lower()
-    kind: Kind = "strength" if raw.startswith("s") else "activity"
-    digits = raw[1:] if kind == "strength" else raw
-    if not digits.isdigit() or len(digits) > 12:
-        raise NotFoundError(
-            f"not a session id: {text!r} (an activity is a number, 42; a strength session s5; "
-            "`legday week` shows them)"
-        )
-    return kind, int(digits)
-
-
-def shown_id(ref: SessionRef) -> str:
-    kind, ident = ref
-    return f"s{ident}" if kind == "strength" else str(ident)
 
 
 # --- where a logged session goes ---------------------------------------------------------------

@@ -10,8 +10,6 @@ from legday.model import AthleteProfile, ExerciseSet, SetType
 from legday.settings import Settings
 from legday.week.check import SessionFacts
 
-from .convert import set_from_row
-
 __all__ = ["activity_facts", "local_time", "strength_coverage", "strength_facts"]
 
 #: FIT sports that are runs for the week rules.
@@ -115,7 +113,11 @@ def strength_facts(
 ) -> SessionFacts:
     """A strength session's row (a :class:`StrengthSessionRow`, or its columns with ``sets``
     read apart)."""
-    sets = [set_from_row(r) for r in row.sets] if sets is None else list(sets)
+    if sets is None:
+        from .convert import set_from_row  # the ORM's rows (convert loads SQLAlchemy)
+
+        sets = [set_from_row(r) for r in row.sets]
+    sets = list(sets)
     coverage, lower = strength_coverage(sets, settings)
     return SessionFacts(
         id=f"s{row.id}",

@@ -18,13 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
-
-import numpy as np
-import numpy.typing as npt
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from legday.errors import DuplicateError, NotFoundError, OutOfRangeError
 from legday.home import Home
@@ -40,22 +34,24 @@ from legday.week.check import (
     week_start,
 )
 
-from . import lift_state
+from . import quick
 from .blobs import BlobStore
-from .convert import session_from_row
-from .db import Database, ensure_athlete, open_database
 from .facts import activity_facts, local_time, strength_facts
-from .schema import ActivityRow, AthleteRow, StrengthSessionRow
-from .work import strength_fingerprint, summaries_before
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    from sqlalchemy.orm import Session
+
     from legday.accounts import Access
     from legday.analysis import HistorySummary
     from legday.plan import Block, Plan
 
     from .browse import SessionFilter, SessionPage
+    from .db import Database
     from .importer import ImportSummary
     from .labels import LabelledRun
+    from .schema import ActivityRow
 
 __all__ = ["Library", "LoggedSession"]
 
@@ -95,6 +91,9 @@ def _utc_now() -> datetime:
 @dataclass
 class Library:
     db: Database
+    """The database. A SQLite home at this legday's schema opens as a
+    :class:`~legday.store.quick.QuickDatabase`: read with sqlite3 alone, it stands in for the
+    :class:`~legday.store.db.Database` it opens on first use of anything else (a write)."""
     blobs: BlobStore
     profile: AthleteProfile
     settings: Settings
@@ -106,8 +105,20 @@ class Library:
 
     @classmethod
     def open(cls, home: Home, db_url: str | None = None, *, clock: Clock = _utc_now) -> Library:
+        url = home.db_url(db_url)
+        db = quick.open_reader(url)
+        if db is None:
+            from .db import open_database
+
+            return cls(
+                db=open_database(url),
+                blobs=BlobStore(home.path / "originals"),
+                profile=home.profile(),
+                settings=home.settings(),
+                clock=clock,
+            )
         return cls(
-            db=open_database(home.db_url(db_url)),
+            db=cast("Database", db),  # it delegates all of Database (see the field)
             blobs=BlobStore(home.path / "originals"),
             profile=home.profile(),
             settings=home.settings(),
@@ -147,8 +158,8 @@ class Library:
     def _athlete_id(self) -> int | None:
         if self.access is not None:
             return self.access.athlete_id
-        with self.db.session() as s:
-            return s.scalar(select(AthleteRow.id).where(AthleteRow.name == self.athlete))
+        with quick.reads(self.db) as r:
+            return quick.athlete_id(r, self.athlete)
 
     def _require(self, needed: Literal["edit", "own"]) -> None:
         """Refuse (:class:`~legday.errors.ForbiddenError`) a change the acting user may not
@@ -161,6 +172,8 @@ class Library:
     def _own(self, session: Session, activity_id: int) -> ActivityRow:
         """The athlete's activity ``activity_id``; :class:`NotFoundError` for an unknown id
         and for another athlete's (which must read the same)."""
+        from .schema import ActivityRow
+
         row = session.get(ActivityRow, activity_id)
         if row is None or row.athlete_id != self._athlete_id():
             raise NotFoundError(f"no activity with id {activity_id}")
@@ -182,50 +195,15 @@ class Library:
             return []
         lo = datetime(first.year, first.month, first.day, tzinfo=UTC) - timedelta(days=1)
         hi = datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=2)
-        with self.db.session() as s:
-            acts = s.execute(
-                select(
-                    ActivityRow.id,
-                    ActivityRow.start,
-                    ActivityRow.utc_offset_s,
-                    ActivityRow.sport,
-                    ActivityRow.duration_s,
-                    ActivityRow.distance_m,
-                    ActivityRow.kind,
-                    ActivityRow.category,
-                    ActivityRow.counts_as_leg_day,
-                    ActivityRow.trimp,
-                    ActivityRow.analysis,
-                    ActivityRow.verdict,
-                ).where(
-                    ActivityRow.athlete_id == athlete_id,
-                    ActivityRow.start >= lo,
-                    ActivityRow.start < hi,
-                )
-            ).all()
-            # the lifts' columns and sets, read as plain columns (no ORM object per set)
-            lift = StrengthSessionRow
-            span = (lift.athlete_id == athlete_id, lift.start >= lo, lift.start < hi)
-            lifts = s.execute(
-                select(
-                    lift.id,
-                    lift.start,
-                    lift.utc_offset_s,
-                    lift.duration_s,
-                    lift.category,
-                    lift.counts_as_leg_day,
-                    lift.verdict,
-                    lift.activity_id,
-                ).where(*span)
-            ).all()
-            sets = lift_state.read_sessions(s, *span) if lifts else {}
-            # A watch's strength workout is stored twice over: as an activity (heart rate,
-            # time) and as its sets. The week counts it once, as the sets.
-            lifted = {row.activity_id for row in lifts if row.activity_id is not None}
-            facts = [activity_facts(row, self.profile) for row in acts if row.id not in lifted]
-            facts += [
-                strength_facts(row, self.profile, self.settings, sets[row.id].sets) for row in lifts
-            ]
+        with quick.reads(self.db) as r:
+            acts, lifts, sets = quick.week_rows(r, athlete_id, lo, hi)
+        # A watch's strength workout is stored twice over: as an activity (heart rate,
+        # time) and as its sets. The week counts it once, as the sets.
+        lifted = {row.activity_id for row in lifts if row.activity_id is not None}
+        facts = [activity_facts(row, self.profile) for row in acts if row.id not in lifted]
+        facts += [
+            strength_facts(row, self.profile, self.settings, sets[row.id].sets) for row in lifts
+        ]
         return [f for f in facts if first <= f.local_start.date() <= last]
 
     def week(self, day: date | None = None) -> WeekReport:
@@ -244,19 +222,13 @@ class Library:
         """Every stored strength session, oldest first, as model objects; with ``weeks``, only
         those of the ``weeks`` weeks up to the newest one (read by the index on start, so the
         cost is the window's, not the history's)."""
-        from sqlalchemy import func
-
         athlete_id = self._athlete_id()
         if athlete_id is None:
             return []
-        mine = StrengthSessionRow.athlete_id == athlete_id
-        with self.db.session() as s:
-            if weeks is not None:
-                newest = s.scalar(select(func.max(StrengthSessionRow.start)).where(mine))
-                if newest is not None:
-                    since = StrengthSessionRow.start >= newest - timedelta(weeks=weeks)
-                    return list(lift_state.read_sessions(s, mine, since).values())
-            return list(lift_state.read_sessions(s, mine).values())
+        with quick.reads(self.db) as r:
+            newest = quick.newest_lift(r, athlete_id) if weeks is not None else None
+            since = None if newest is None else newest - timedelta(weeks=weeks or 0)
+            return quick.sessions_since(r, athlete_id, since)
 
     def strength_report(self, exercise: str | None = None) -> dict[str, Any]:
         # Each lift's latest sessions and its count (lift_state), never every set
@@ -288,30 +260,37 @@ class Library:
         athlete_id = self._athlete_id()
         if athlete_id is None:
             return [], {}
+        with quick.reads(self.db) as r:
+            found = self._lift_states(r, athlete_id)
+            recent = quick.read_ids(r, quick.recent_ids(found))
+        return list(recent.values()), {k: v.sessions for k, v in found.items()}
+
+    def _lift_states(self, r: quick.Reads, athlete_id: int) -> dict[str, quick.LiftState]:
+        """Each lift's state as stored; computed from the sets (``lift_state.states``) in a
+        database from before it was kept, which has none yet."""
+        found = quick.lift_states(r, athlete_id)
+        if found is not None:
+            return found
+        from . import lift_state
+
         with self.db.session() as s:
-            found = lift_state.states(s, athlete_id)
-            recent = lift_state.recent_lifts(s, found)
-            return recent, {k: v.sessions for k, v in found.items()}
+            return lift_state.states(s, athlete_id)
 
     def strength_overview(self, weeks: int) -> tuple[dict[str, Any], dict[str, Any]]:
         """:meth:`strength_report` and :meth:`strength_trends` of ``weeks`` with that report,
         from one read: the weeks' sessions are mostly among the lifts' latest (lift_state),
         read once for both."""
-        from sqlalchemy import func
-
         athlete_id = self._athlete_id()
         if athlete_id is None:
             return self._report([], {}), self._trends([], {"exercises": []})
-        mine = StrengthSessionRow.athlete_id == athlete_id
-        with self.db.session() as s:
-            found = lift_state.states(s, athlete_id)
-            recent = lift_state.recent_ids(found)
+        with quick.reads(self.db) as r:
+            found = self._lift_states(r, athlete_id)
+            recent = quick.recent_ids(found)
             window: set[int] = set()
-            newest = s.scalar(select(func.max(StrengthSessionRow.start)).where(mine))
+            newest = quick.newest_lift(r, athlete_id)
             if newest is not None:  # the weeks up to the newest session, as strength_trends
-                since = StrengthSessionRow.start >= newest - timedelta(weeks=weeks)
-                window = set(s.scalars(select(StrengthSessionRow.id).where(mine, since)))
-            read = lift_state.read_ids(s, recent | window)
+                window = quick.session_ids_since(r, athlete_id, newest - timedelta(weeks=weeks))
+            read = quick.read_ids(r, recent | window)
         report = self._report(
             [x for i, x in read.items() if i in recent], {k: v.sessions for k, v in found.items()}
         )
@@ -327,11 +306,15 @@ class Library:
         (:mod:`legday.store.corrections`). The same sets already stored on that day raise
         :class:`~legday.errors.DuplicateError` naming their id, unless ``again``; a date outside
         1900–2100 raises :class:`~legday.errors.OutOfRangeError`."""
+        from sqlalchemy import select
+        from sqlalchemy.exc import IntegrityError
+
         from legday.assessment import verdict_payload
         from legday.stimulus import judge_strength
         from legday.strength import E1rmTracker, load_catalog, parse_log
 
         self._require("own")
+        from . import lift_state
         from .corrections import (
             estimated_duration_s,
             find_duplicate,
@@ -339,6 +322,8 @@ class Library:
             place_start,
             shown_id,
         )
+        from .schema import StrengthSessionRow
+        from .work import strength_fingerprint
 
         catalog = load_catalog()
         sets = tuple(parse_log(text, catalog))
@@ -445,6 +430,8 @@ class Library:
         # notes alone are an edit a coach may be granted; the rest is the athlete's
         only_notes = name is None and when is None and rpe is None and sets is None
         self._require("edit" if only_notes else "own")
+        from . import lift_state
+        from .convert import session_from_row
         from .corrections import (
             check_rpe,
             estimated_duration_s,
@@ -454,6 +441,8 @@ class Library:
             replace_sets,
             shown_id,
         )
+        from .schema import StrengthSessionRow
+        from .work import strength_fingerprint
 
         kind, ident = parse_session_id(session_id)
         if kind != "strength":
@@ -641,11 +630,14 @@ class Library:
     def _ensure_athlete(self, session: Session) -> int:
         if self.access is not None:
             return self.access.athlete_id
+        from .db import ensure_athlete
+
         return ensure_athlete(session, self.athlete, self.profile.to_dict())
 
     def history_for(self, activity: Activity) -> list[HistorySummary]:
         """Stored sessions of the same sport before ``activity`` (for "long" and R4)."""
         from .importer import stored_history
+        from .work import summaries_before
 
         athlete_id = self._athlete_id()
         if athlete_id is None:
@@ -655,36 +647,40 @@ class Library:
     def activity(self, activity_id: int) -> dict[str, Any]:
         from legday.assessment import in_units
 
-        with self.db.session() as s:
-            row = self._own(s, activity_id)
-            label = None
-            if row.label_kind is not None:  # the runner's kind; "kind" is then this one
-                at = row.labelled_at
-                if at is not None and at.tzinfo is None:
-                    at = at.replace(tzinfo=UTC)
-                label = {
-                    "kind": row.label_kind,
-                    "reps": row.label_reps,
-                    "at": at.isoformat() if at is not None else None,
-                    "on": self._local_date(at).isoformat() if at is not None else None,
-                }
-            return {
-                "id": row.id,
-                "sport": row.sport,
-                "start": row.start.isoformat(),
-                "name": row.name,
-                "kind": row.kind,
-                "analysed_kind": (row.analysis or {}).get("kind"),
-                "label": label,
-                "analysis": row.analysis,
-                "verdict": in_units(row.verdict, self.profile.units),
+        with quick.reads(self.db) as r:
+            row = quick.activity_row(r, activity_id)
+        if row is None or row.athlete_id != self._athlete_id():  # another's reads as none
+            raise NotFoundError(f"no activity with id {activity_id}")
+        label = None
+        if row.label_kind is not None:  # the runner's kind; "kind" is then this one
+            at = row.labelled_at
+            if at is not None and at.tzinfo is None:
+                at = at.replace(tzinfo=UTC)
+            label = {
+                "kind": row.label_kind,
+                "reps": row.label_reps,
+                "at": at.isoformat() if at is not None else None,
+                "on": self._local_date(at).isoformat() if at is not None else None,
             }
+        return {
+            "id": row.id,
+            "sport": row.sport,
+            "start": row.start.isoformat(),
+            "name": row.name,
+            "kind": row.kind,
+            "analysed_kind": (row.analysis or {}).get("kind"),
+            "label": label,
+            "analysis": row.analysis,
+            "verdict": in_units(row.verdict, self.profile.units),
+        }
 
     # -- queries for the web dashboard -----------------------------------------------------------
     def activity_streams(self, activity_id: int) -> dict[str, npt.NDArray[np.float64]]:
         """An activity's stored samples plus ``grade_frac`` and ``grade_adjusted_speed_mps``,
         computed by :mod:`legday.analysis.grade` with the athlete's settings (as the analysis
         does). Raises :class:`NotFoundError` for an unknown id."""
+        import numpy as np
+
         from legday.analysis.grade import GradeModel, grade, grade_adjusted_speed
 
         from .samples import unpack_samples
@@ -736,6 +732,10 @@ class Library:
     def has_sessions(self) -> bool:
         """Whether anything at all is stored: an activity or a strength session (a brand-new
         user's database has neither)."""
+        from sqlalchemy import select
+
+        from .schema import ActivityRow, StrengthSessionRow
+
         athlete_id = self._athlete_id()
         if athlete_id is None:
             return False
@@ -748,9 +748,9 @@ class Library:
     def latest_session_day(self) -> date | None:
         """The local date of the newest stored session (activity or strength), None when
         nothing is stored: the dashboard opens on that week."""
-        from sqlalchemy import func
+        from sqlalchemy import func, select
 
-        from .facts import local_time
+        from .schema import ActivityRow, StrengthSessionRow
 
         athlete_id = self._athlete_id()
         if athlete_id is None:
@@ -821,7 +821,9 @@ class Library:
         """The ids of the sessions stored from each imported file, by the file's name as
         the import reported it (activity ids, ``"s<id>"`` for strength sessions; a watch's
         strength workout by its sets). Names not stored are left out."""
-        from .schema import FileRow
+        from sqlalchemy import select
+
+        from .schema import ActivityRow, FileRow, StrengthSessionRow
 
         wanted = sorted(set(names))
         if not wanted:
@@ -858,6 +860,10 @@ class Library:
     def activity_distances(self, activity_ids: Iterable[int]) -> dict[int, float]:
         """Recorded distance (m) of each stored activity in ``activity_ids`` (unknown ids and
         activities without a distance are left out)."""
+        from sqlalchemy import select
+
+        from .schema import ActivityRow
+
         ids = sorted(set(activity_ids))
         if not ids:
             return {}
@@ -885,51 +891,50 @@ class Library:
         from legday.assessment import in_units
         from legday.strength import load_catalog
 
-        from .facts import local_time
-
         catalog = load_catalog()
         athlete_id = self._athlete_id()
-        with self.db.session() as s:
-            row = s.get(StrengthSessionRow, session_id)
-            if row is None or row.athlete_id != athlete_id:
-                raise NotFoundError(f"no strength session with id s{session_id}")
-            local = local_time(row.start, row.utc_offset_s, self.profile)
-            sets = []
-            for r in row.sets:
-                ex = catalog.find(r.exercise) if r.mapped else None
-                sets.append(
-                    {
-                        "index": r.index,
-                        "exercise": r.exercise,
-                        "name": ex.name if ex else (r.raw_name or r.exercise),
-                        "mapped": bool(r.mapped),
-                        "reps": r.reps,
-                        "load_kg": r.load_kg,
-                        "per_hand": bool(r.per_hand),
-                        "duration_s": r.duration_s,
-                        "distance_m": r.distance_m,
-                        "rir": r.rir,
-                        "rpe": r.rpe,
-                        "set_type": r.set_type,
-                        "warmup": r.set_type == "warmup",
-                    }
-                )
-            start = row.start if row.start.tzinfo else row.start.replace(tzinfo=UTC)
-            return {
-                "id": f"s{row.id}",
-                "row_id": row.id,
-                "start": start.isoformat(),
-                "date": local.date().isoformat(),
-                "time": local.strftime("%H:%M"),
-                "name": row.name,
-                "duration_s": row.duration_s,
-                "rpe": row.rpe,
-                "notes": row.notes,
-                "source": row.source_format,
-                "activity_id": row.activity_id,
-                "sets": sets,
-                "verdict": in_units(row.verdict, self.profile.units),
-            }
+        with quick.reads(self.db) as r:
+            found = quick.strength_row(r, session_id)
+        if found is None or found[0].athlete_id != athlete_id:
+            raise NotFoundError(f"no strength session with id s{session_id}")
+        row, stored = found
+        local = local_time(row.start, row.utc_offset_s, self.profile)
+        sets = []
+        for x in stored:
+            ex = catalog.find(x.exercise) if x.mapped else None
+            sets.append(
+                {
+                    "index": x.order,
+                    "exercise": x.exercise,
+                    "name": ex.name if ex else (x.raw_name or x.exercise),
+                    "mapped": bool(x.mapped),
+                    "reps": x.reps,
+                    "load_kg": x.load_kg,
+                    "per_hand": bool(x.per_hand),
+                    "duration_s": x.duration_s,
+                    "distance_m": x.distance_m,
+                    "rir": x.rir,
+                    "rpe": x.rpe,
+                    "set_type": str(x.set_type),
+                    "warmup": x.set_type == "warmup",
+                }
+            )
+        start = row.start if row.start.tzinfo else row.start.replace(tzinfo=UTC)
+        return {
+            "id": f"s{row.id}",
+            "row_id": row.id,
+            "start": start.isoformat(),
+            "date": local.date().isoformat(),
+            "time": local.strftime("%H:%M"),
+            "name": row.name,
+            "duration_s": row.duration_s,
+            "rpe": row.rpe,
+            "notes": row.notes,
+            "source": row.source_format,
+            "activity_id": row.activity_id,
+            "sets": sets,
+            "verdict": in_units(row.verdict, self.profile.units),
+        }
 
     def activity_reps(self, activity_id: int) -> list[dict[str, Any]]:
         """Each work block of a stored run with its repetitions, JSON-ready::
@@ -943,6 +948,8 @@ class Library:
         order; ``recovery_s`` is the time to the block's next repetition (None after the last).
         When the stored segments do not hold one work segment per repetition (an analysis from
         an older version), ``reps_list`` is empty. Raises :class:`NotFoundError`."""
+        import numpy as np
+
         data = self.activity(activity_id)
         analysis = data["analysis"] or {}
         blocks = [dict(b) for b in analysis.get("blocks") or []]

@@ -174,17 +174,25 @@ class WeekReport:
                 "endurance": {k: round(v, 2) for k, v in self.endurance_muscles.items()},
             },
             "load": {
-                "week_trimp": round(float(self.trend.load[-7:].sum()), 1),
-                "week_strength": round(float(self.trend.strength_load[-7:].sum()), 2),
-                "ctl": round(float(self.trend.ctl[-1]), 1),
-                "atl": round(float(self.trend.atl[-1]), 1),
-                "tsb": round(float(self.trend.tsb[-1]), 1),
-                "acwr": round(float(self.trend.acwr[-1]), 2),
+                "week_trimp": round(_total(self.trend.load[-7:]), 1),
+                "week_strength": round(_total(self.trend.strength_load[-7:]), 2),
+                "ctl": round(self.trend.ctl[-1], 1),
+                "atl": round(self.trend.atl[-1], 1),
+                "tsb": round(self.trend.tsb[-1], 1),
+                "acwr": round(self.trend.acwr[-1], 2),
                 "spike": self.spike,
                 "spike_note": "descriptive load-spike flag, not an injury risk",
                 "daily": self.trend.to_dict(last=28),
             },
         }
+
+
+def _total(values: Sequence[float]) -> float:
+    """A week's daily values added in order (numpy's sum of seven values, to the bit)."""
+    total = 0.0
+    for value in values:
+        total += value
+    return total
 
 
 def check_week_of(
@@ -236,7 +244,7 @@ def check_week_of(
         ctl_days=settings.ctl_days,
         atl_days=settings.atl_days,
     )
-    spike = bool((trend.acwr[-7:] > settings.acwr_spike).any())
+    spike = any(r > settings.acwr_spike for r in trend.acwr[-7:])
     coverage_rule = next((r for r in rules if isinstance(r, Coverage)), Coverage())
     return WeekReport(
         week=iso_week(monday),
