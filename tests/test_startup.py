@@ -4,11 +4,13 @@
 ``legday --help`` and a command's parsing load no command module but the one asked for, and none
 of the heavy libraries; ``legday week``, ``strength``, ``plan`` and ``verdict`` run end to end
 without Pydantic (which Typer would load to hand back values unchanged), the web server, the
-frames or the file readers they do not need."""
+frames or the file readers they do not need; on a SQLite home, without SQLAlchemy (they read
+it with sqlite3, ``legday.store.quick``) or numpy either."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any
 import pytest
 import typer.main
 
+import legday
 from legday.cli import COMMANDS, app
 from legday.cli.common import as_given
 from legday.synth import generate_history, write_history
@@ -44,9 +47,15 @@ HEAVY = (
 #: Libraries the four everyday commands never need, even when they run.
 NEVER = ("pydantic", "pandas", "polars", "scipy", "fastapi", "starlette", "uvicorn", "jinja2")
 NEVER += ("fitdecode", "garmin_fit_sdk", "dask", "pyarrow", "psycopg", "argon2")
+#: What the four commands need on a SQLite home no more: the ORM (SQLAlchemy, Alembic), numpy.
+SQLITE_NEVER = ("sqlalchemy", "alembic", "numpy")
 #: legday's own modules that judge or import files, which reading a stored week never needs.
 LATER = ("legday.web", "legday.analysis", "legday.io", "legday.store.importer", "legday.batch")
 LATER += ("legday.accounts",)
+
+#: Where the legday under test lives: the child interpreters load that one, not another
+#: installed copy (a worktree's sources on ``PYTHONPATH``).
+SOURCES = str(Path(legday.__file__).parents[1])
 
 #: Runs ``python -m legday ARGS``; at exit, prints the modules it loaded as its last line.
 LOADED = """
@@ -75,7 +84,7 @@ def _loaded(args: list[str], home: Path) -> tuple[int, list[str], str]:
         [sys.executable, "-c", LOADED.format(args=args)],
         capture_output=True,
         text=True,
-        env={"LEGDAY_HOME": str(home), "PATH": "/usr/bin:/bin"},
+        env={"LEGDAY_HOME": str(home), "PATH": "/usr/bin:/bin", "PYTHONPATH": SOURCES},
         timeout=300,
     )
     *messages, last = done.stderr.strip().splitlines()
@@ -124,6 +133,7 @@ def test_a_command_parsed_loads_its_module_alone(name: str, tmp_path: Path) -> N
         text=True,
         check=True,
         cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": SOURCES},
     )
     modules = json.loads(done.stdout)
     assert _tops(modules, HEAVY) == [], done.stderr
@@ -143,7 +153,8 @@ def test_each_command_of_the_table_builds_with_its_help() -> None:
 def test_everyday_commands_run_without_pydantic_or_the_web(tmp_path: Path) -> None:
     """A home with a week of runs and lifts imported: week, strength, plan and verdict (of a
     stored run and of a lifting session) run end to end and load none of :data:`NEVER`, nor the
-    analysis, the file readers or the importer: they read what the import stored."""
+    analysis, the file readers or the importer: they read what the import stored. The home is
+    SQLite: they load none of :data:`SQLITE_NEVER` either."""
     history = generate_history(weeks=1, seed=3)
     write_history(history, tmp_path / "files", formats=("fit",))
     code, _, err = _loaded(["import", str(tmp_path / "files"), "--workers", "1"], tmp_path)
@@ -153,7 +164,9 @@ def test_everyday_commands_run_without_pydantic_or_the_web(tmp_path: Path) -> No
         ["week", "--date", day, "--json"],
         ["week", "--date", day],
         ["strength", "--json"],
+        ["strength"],
         ["plan", "--json"],
+        ["plan"],
         ["verdict", "1", "--json"],
         ["verdict", "1"],
         ["verdict", "s1", "--json"],
@@ -161,6 +174,7 @@ def test_everyday_commands_run_without_pydantic_or_the_web(tmp_path: Path) -> No
         code, modules, err = _loaded(args, tmp_path)
         assert code == 0, (args, err)
         assert _tops(modules, NEVER) == [], args
+        assert _tops(modules, SQLITE_NEVER) == [], args
         assert not [m for m in modules if m.startswith(LATER)], args
 
 

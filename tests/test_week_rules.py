@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -193,3 +194,31 @@ def test_load_trend_spike() -> None:
     trend = load_trend(days[0], days[-1], daily, {})
     assert trend.acwr[-1] > 1.5 > trend.acwr[40]
     assert trend.tsb[-1] < 0  # fatigue above fitness after the spike
+
+
+def _numpy_ewma(values: list[float], k: float) -> list[float]:
+    """The closed form as numpy evaluated it before ``week/load.py`` became plain Python (so
+    that ``legday week`` never loads numpy): the reference the week's figures must keep."""
+    x = np.asarray(values, dtype=np.float64)
+    out, a, prev = np.empty_like(x), 1.0 - k, 0.0
+    chunk = max(1, int(200.0 / max(-np.log(a), 1e-12)))
+    for lo in range(0, x.size, chunk):
+        seg = x[lo : lo + chunk]
+        n = np.arange(seg.size, dtype=np.float64)
+        y = (np.cumsum(seg * a ** (-n)) * k + prev * a) * a**n
+        out[lo : lo + chunk] = y
+        prev = float(y[-1])
+    return [float(v) for v in out]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.one_of(st.just(0.0), st.floats(0, 400)), min_size=133, max_size=133),
+    st.sampled_from([7, 28, 42]),
+)
+def test_the_trend_keeps_numpys_figures(values: list[float], n: int) -> None:
+    """The week's trend over its 133 days, as shown (two decimals), is numpy's."""
+    k = 1 - float(np.exp(-1 / n))
+    ours, theirs = ewma(values, k), _numpy_ewma(values, k)
+    assert ours == pytest.approx(theirs, rel=1e-12, abs=1e-12)
+    assert [round(v, 2) for v in ours] == [round(v, 2) for v in theirs]

@@ -163,8 +163,8 @@ class Reads:
         self, sql: str, params: Mapping[str, Any], columns: Sequence[str]
     ) -> list[tuple[Any, ...]]:
         """The rows of ``sql``, whose columns are ``columns``, decoded."""
-        decoders = [(i, _decoder(c, self.dialect)) for i, c in enumerate(columns)]
-        decoders = [(i, d) for i, d in decoders if d is not None]
+        found = [(i, _decoder(c, self.dialect)) for i, c in enumerate(columns)]
+        decoders = [(i, d) for i, d in found if d is not None]
         out = []
         for raw in self._execute(sql, params):
             row = list(raw)
