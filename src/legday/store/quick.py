@@ -55,6 +55,7 @@ __all__ = [
     "QuickDatabase",
     "Reads",
     "activity_row",
+    "among",
     "athlete_id",
     "lift_states",
     "open_reader",
@@ -174,13 +175,13 @@ class Reads:
         return out
 
     def at(self, moment: datetime) -> Any:
-        """``moment`` (aware) as a bound parameter compared with a stored time stamp."""
+        """``moment`` (naive is UTC) as a bound parameter compared with a stored time stamp."""
         if self.dialect == "sqlite":
-            return moment.astimezone(UTC).strftime(_SQLITE_TIME)
+            return _utc(moment).astimezone(UTC).strftime(_SQLITE_TIME)
         return moment
 
 
-def _in(name: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
+def among(name: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
     """``(:name0, :name1, …)`` and its parameters."""
     params = {f"{name}{i}": v for i, v in enumerate(values)}
     return "(" + ", ".join(f":{k}" for k in params) + ")", params
@@ -403,8 +404,8 @@ def read_ids(r: Reads, ids: Iterable[int]) -> dict[int, StrengthSession]:
     wanted = sorted(set(ids))
     out: dict[int, StrengthSession] = {}
     for k in range(0, len(wanted), ID_BATCH):
-        among, params = _in("id", wanted[k : k + ID_BATCH])
-        out |= read_sessions(r, f"strength_sessions.id in {among}", params)
+        ids_in, params = among("id", wanted[k : k + ID_BATCH])
+        out |= read_sessions(r, f"strength_sessions.id in {ids_in}", params)
     if len(wanted) <= ID_BATCH:
         return out
     return dict(sorted(out.items(), key=lambda kv: (kv[1].start, kv[0])))

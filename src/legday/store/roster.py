@@ -35,7 +35,7 @@ from legday.settings import Settings
 from legday.week.check import TREND_DAYS, SessionFacts, context_days, days_before, week_start
 from legday.week.roster import AthleteFacts, RosterRow, roster
 
-from . import lift_state
+from . import quick
 from .db import Database
 from .facts import activity_facts, strength_facts
 from .schema import ActivityRow, AthleteRow, FileRow, StrengthSessionRow
@@ -213,7 +213,16 @@ def _lifts(
             lift.verdict[("verdict", "stimulus", "strength")].as_float().label("strength"),
         ).where(*span, lift.start >= lo)
     ).all()
-    near = lift_state.read_sessions(s, *span, lift.start >= near_lo) if rows else {}
+    near = {}
+    if rows:  # their sets, as the week reads them (legday.store.quick)
+        r = quick.session_reads(s)
+        athletes, params = quick.among("athlete", ids)
+        near = quick.read_sessions(
+            r,
+            f"strength_sessions.athlete_id in {athletes} and strength_sessions.start < :hi "
+            "and strength_sessions.start >= :near",
+            params | {"hi": r.at(hi), "near": r.at(near_lo)},
+        )
     return [
         (
             r.athlete_id,

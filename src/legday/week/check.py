@@ -11,7 +11,7 @@ from legday.model import MUSCLES, WEEKDAYS
 from legday.settings import Settings
 
 from .fixes import concrete
-from .load import LoadTrend, load_trend
+from .load import LoadTrend, load_trend, total
 from .rules import RULES, CardioMinutes, Coverage, Rule, Violation, WeekSession, WeekSessions
 
 __all__ = [
@@ -174,8 +174,8 @@ class WeekReport:
                 "endurance": {k: round(v, 2) for k, v in self.endurance_muscles.items()},
             },
             "load": {
-                "week_trimp": round(_total(self.trend.load[-7:]), 1),
-                "week_strength": round(_total(self.trend.strength_load[-7:]), 2),
+                "week_trimp": round(total(self.trend.load[-7:]), 1),
+                "week_strength": round(total(self.trend.strength_load[-7:]), 2),
                 "ctl": round(self.trend.ctl[-1], 1),
                 "atl": round(self.trend.atl[-1], 1),
                 "tsb": round(self.trend.tsb[-1], 1),
@@ -185,14 +185,6 @@ class WeekReport:
                 "daily": self.trend.to_dict(last=28),
             },
         }
-
-
-def _total(values: Sequence[float]) -> float:
-    """A week's daily values added in order (numpy's sum of seven values, to the bit)."""
-    total = 0.0
-    for value in values:
-        total += value
-    return total
 
 
 def check_week_of(

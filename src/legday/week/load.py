@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-__all__ = ["LoadTrend", "ewma", "load_trend"]
+__all__ = ["LoadTrend", "ewma", "load_trend", "total"]
 
 Series = tuple[float, ...]
 
@@ -93,6 +93,14 @@ class LoadTrend:
             "strength_ctl": r(self.strength_ctl),
             "strength_atl": r(self.strength_atl),
         }
+
+
+def total(values: Sequence[float]) -> float:
+    """Daily values added in order (numpy's sum of a week's seven, to the bit)."""
+    out = 0.0
+    for value in values:
+        out += value
+    return out
 
 
 def _k(days: int) -> float:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from legday.settings import Settings
 
 from .check import SessionFacts, check_week_of
+from .load import total
 from .rules import Violation
 
 __all__ = [
@@ -180,7 +181,7 @@ def roster_row(facts: AthleteFacts, settings: Settings) -> RosterRow:
     report = check_week_of(facts.day, facts.sessions, settings)
     trend = report.trend
     weekly = tuple(
-        float(trend.load[len(trend.load) - 7 * (i + 1) : len(trend.load) - 7 * i].sum())
+        total(trend.load[len(trend.load) - 7 * (i + 1) : len(trend.load) - 7 * i])
         for i in reversed(range(TREND_WEEKS))
     )
     days = None
@@ -207,7 +208,7 @@ def roster_row(facts: AthleteFacts, settings: Settings) -> RosterRow:
         days_since_upload=days,
         signals=attention(
             spike=report.spike,
-            acwr=float(trend.acwr[-7:].max()) if report.spike else acwr,
+            acwr=max(trend.acwr[-7:]) if report.spike else acwr,
             violations=violations,
             strength_sessions=report.strength_sessions,
             leg_days=report.leg_days,
