@@ -144,6 +144,8 @@ CASES: dict[str, Callable[[Demo], list[Case]]] = {
     "users token create": lambda d: [([_account(d, "tc"), "--name", "phone", *d.db], "lgd_")],
     "users token list": lambda d: [([_account(d, "tl"), "--json", *d.db], "[")],
     "users token revoke": lambda d: [([*_token(d), *d.db], "Revoked token")],
+    "backup": lambda d: [([str(d.home / "every.tar"), *d.db], "Backed up")],
+    "restore": lambda d: [([_archive(d), "--force", *d.db], "replacing its data")],
 }
 
 #: The password ``users add`` reads from the environment in these cases.
@@ -197,6 +199,16 @@ def _token(d: Demo) -> tuple[str, str]:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _archive(d: Demo) -> str:
+    """A backup of the demo's database as it stands: ``restore --force`` puts back what it
+    holds, so the other cases find what they expect."""
+    from legday.store.backup import backup
+
+    out = d.home / "restore-me.tar"
+    backup(d.url, d.home / "originals", out)
+    return str(out)
 
 
 def _study(d: Demo) -> str:

@@ -138,7 +138,18 @@ CASES: dict[str, Callable[[Demo], list[tuple[list[str], str]]]] = {
         ([str(d.files), "--out", str(d.home / "study"), "--workers", "1"], "batch.json")
     ],
     "batch-summary": lambda d: [([_study(d)], "batch-summary.json")],
+    "backup": lambda d: [([str(d.home / "schemas.tar")], "backup.json")],
+    "restore": lambda d: [([_archive(d), "--force"], "restore.json")],  # its own backup
 }
+
+
+def _archive(d: Demo) -> str:
+    """A backup of the demo's home as it stands (``restore`` puts back what it holds)."""
+    from legday.store.backup import backup
+
+    out = d.home / "restore-me.tar"
+    backup(Home(d.home).db_url(), d.home / "originals", out)
+    return str(out)
 
 
 def _study(d: Demo) -> str:

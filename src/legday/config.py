@@ -26,6 +26,7 @@ __all__ = [
     "HOST",
     "LOG_LEVEL",
     "LOG_LEVELS",
+    "PG_BIN",
     "PORT",
     "TOKEN",
     "VARIABLES",
@@ -96,6 +97,12 @@ PASSWORD = Variable(
     "The password `legday users add` gives the new user (a script's way; a secret).",
     "one line of standard input, else a prompt",
 )
+PG_BIN = Variable(
+    "LEGDAY_PG_BIN",
+    "The folder of PostgreSQL's client programs (`pg_dump`, `pg_restore`, `psql`) for "
+    "`legday backup` and `restore`.",
+    "`PATH`, then `/usr/lib/postgresql/*/bin`: the server's major version",
+)
 
 #: Every variable, in the order the documentation lists them.
 VARIABLES: tuple[Variable, ...] = (
@@ -108,6 +115,7 @@ VARIABLES: tuple[Variable, ...] = (
     LOG_LEVEL,
     DEBUG,
     PASSWORD,
+    PG_BIN,
 )
 
 #: The log levels ``--log-level`` takes (uvicorn's, but ``trace``).

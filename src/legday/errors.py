@@ -21,6 +21,14 @@ The tree::
     ├── DatabaseError             the database cannot be used: damaged, read-only for a
     │                             command that writes, written by a newer legday, or changed
     │                             outside legday
+    ├── BackupError               a backup or restore cannot be done as asked
+    │   ├── ToolMissingError      pg_dump, pg_restore or psql is missing, or too old for the
+    │   │                         server (names the Debian package to install)
+    │   ├── WrongBackendError     an archive of one back end restored into the other
+    │   ├── NewerBackupError      an archive from a newer legday's schema
+    │   └── DatabaseNotEmptyError a restore onto a database that holds data, without --force
+    │                             (a truncated or damaged archive is a TruncatedFileError or
+    │                             CorruptFileError naming it)
     ├── NotFoundError             an id, exercise or file that does not exist
     └── AccountError              an account cannot do what was asked (legday.accounts)
         ├── AuthenticationError   a wrong login name or password, or an unknown, expired or
@@ -40,21 +48,26 @@ from pathlib import Path
 __all__ = [
     "AccountError",
     "AuthenticationError",
+    "BackupError",
     "ConfigError",
     "CorruptFileError",
     "DatabaseError",
+    "DatabaseNotEmptyError",
     "DuplicateError",
     "FileError",
     "ForbiddenError",
     "LabelError",
     "LegdayError",
     "LogSyntaxError",
+    "NewerBackupError",
     "NotFoundError",
     "OnError",
     "OutOfRangeError",
+    "ToolMissingError",
     "TruncatedFileError",
     "UnsafeInputError",
     "UnsupportedFileError",
+    "WrongBackendError",
 ]
 
 
@@ -151,6 +164,28 @@ class DuplicateError(LegdayError):
 
 class DatabaseError(LegdayError):
     """The database cannot be used as asked; the message says why and what to do."""
+
+
+class BackupError(LegdayError):
+    """A backup or restore cannot be done as asked (:mod:`legday.store.backup`); the message
+    says why and what to do."""
+
+
+class ToolMissingError(BackupError):
+    """PostgreSQL's pg_dump, pg_restore or psql is not installed, or is older than the server;
+    the message names the package that has it."""
+
+
+class WrongBackendError(BackupError):
+    """An archive of one back end (SQLite, PostgreSQL) restored into the other."""
+
+
+class NewerBackupError(BackupError):
+    """An archive written by a legday whose schema is newer than this one's."""
+
+
+class DatabaseNotEmptyError(BackupError):
+    """A restore onto a database that holds data, without ``--force``."""
 
 
 class NotFoundError(LegdayError):

@@ -41,6 +41,8 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "records": ("records", "records", "EPILOG"),
     "plan": ("plan", "plan", "EPILOG"),
     "serve": ("serve", "serve", "EPILOG"),
+    "backup": ("backup", "backup", "BACKUP_EPILOG"),
+    "restore": ("backup", "restore", "RESTORE_EPILOG"),
     "batch": ("batch", "batch", "EPILOG"),
     "batch-summary": ("batch", "batch_summary", "SUMMARY_EPILOG"),
     "label": ("labels", "label", "LABEL_EPILOG"),

@@ -1,0 +1,586 @@
+"""``legday backup`` and ``legday restore``: the database and its originals in one archive.
+
+The archive is a tar file (gzip- or xz-compressed when its name ends in ``.tar.gz``, ``.tgz``
+or ``.tar.xz``) holding, in this order:
+
+``legday-backup.json``
+    the manifest (:class:`Manifest`): the archive format's version, the legday version and the
+    schema revision that wrote it, the back end, the database member's size and SHA-256, and
+    how many originals follow and their total size;
+``database.pgdump`` (PostgreSQL)
+    ``pg_dump --format=custom``: one consistent snapshot, compressed, read by ``pg_restore`` of
+    the same major version or a newer one;
+``database.sqlite`` (SQLite)
+    a copy made with SQLite's online backup API: consistent while other processes write;
+``originals/ab/abcdef….bin``
+    every original file, named by its SHA-256 as in the home's blob store.
+
+Why this shape (docs/operations.md says it for users): a restore needs nothing but the one
+file, since the originals are what ``legday reanalyze`` reads again; the manifest comes first,
+so a restore refuses an archive of the other back end or of a newer schema, or a database that
+holds data, before it reads further; every member can be checked (the database by the
+manifest's SHA-256, each original by its name, the whole by the manifest's counts), so a
+truncated or damaged archive is found before the database is touched; and the parts are what
+standard tools read (``tar tf``, ``pg_restore --list``, ``sqlite3``).
+
+A restore reads the archive once. It writes the originals into the home as it goes (content-
+addressed: one already there, or one an interrupted restore wrote, is harmless), checks the
+database member, and only then replaces the database in one transaction: on PostgreSQL the
+dump's SQL (from ``pg_restore``) after dropping the tables there, in one ``psql
+--single-transaction``; on SQLite the backup API into the database file. An older schema is
+then upgraded as any legday command would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import sqlite3
+import tarfile
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import closing
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from sqlalchemy import Engine, inspect, make_url, text
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from legday.errors import (
+    ConfigError,
+    CorruptFileError,
+    DatabaseError,
+    DatabaseNotEmptyError,
+    NewerBackupError,
+    NotFoundError,
+    TruncatedFileError,
+    WrongBackendError,
+)
+
+from .blobs import BlobStore
+from .db import SCHEMA_HEAD, _current, _newer, _reason, _shown, open_database
+from .pgtools import find_tool, libpq_target, run_tool
+
+__all__ = ["Backend", "BackupSummary", "Manifest", "RestoreSummary", "backup", "restore"]
+
+#: The manifest's name, the archive's first member.
+MANIFEST = "legday-backup.json"
+#: What the manifest's ``format`` says, and the newest archive format this legday reads.
+FORMAT = "legday-backup"
+FORMAT_VERSION = 1
+#: An original's member name: ``originals/<first two hex digits>/<SHA-256>.bin``.
+_ORIGINAL = re.compile(r"originals/([0-9a-f]{2})/(\1[0-9a-f]{62})\.bin")
+#: Tables that hold no one's data: a database with rows only there counts as empty.
+BOOKKEEPING = frozenset({"alembic_version", "legday_meta"})
+#: Bytes read at a time when hashing or copying a member.
+CHUNK = 1 << 20
+
+
+class Backend(StrEnum):
+    SQLITE = "sqlite"
+    POSTGRESQL = "postgresql"
+
+    @property
+    def label(self) -> str:
+        return "SQLite" if self is Backend.SQLITE else "PostgreSQL"
+
+    @property
+    def member(self) -> str:
+        return "database.sqlite" if self is Backend.SQLITE else "database.pgdump"
+
+
+def backend_of(url: str) -> Backend:
+    """The back end of a database URL; :class:`ConfigError` for any other."""
+    try:
+        name = make_url(url).get_backend_name()
+    except ArgumentError as exc:
+        raise ConfigError(f"cannot use database URL {_shown(url)}: {exc}") from exc
+    if name not in ("sqlite", "postgresql"):
+        raise ConfigError(f"legday backs up SQLite and PostgreSQL databases, not {name}")
+    return Backend(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What an archive holds (its first member, as JSON)."""
+
+    legday_version: str
+    schema: str
+    backend: Backend
+    created: str
+    database_bytes: int
+    database_sha256: str
+    originals: int
+    originals_bytes: int
+    #: PostgreSQL's server version (``15.18``), None for SQLite.
+    server_version: str | None = None
+    format: str = FORMAT
+    format_version: int = FORMAT_VERSION
+
+    def to_json(self) -> bytes:
+        return json.dumps(asdict(self), indent=2).encode("utf-8") + b"\n"
+
+    @classmethod
+    def from_json(cls, data: bytes, archive: Path) -> Manifest:
+        try:
+            raw = json.loads(data)
+            if raw.get("format") != FORMAT:
+                raise ValueError("its format is not legday-backup")
+            if int(raw["format_version"]) > FORMAT_VERSION:
+                raise NewerBackupError(
+                    f"{archive} was written by legday {raw.get('legday_version')} in a newer "
+                    "archive format: upgrade legday to restore it"
+                )
+            fields = {k: raw[k] for k in cls.__dataclass_fields__ if k in raw}
+            manifest = cls(**fields)
+            int_fields = (manifest.database_bytes, manifest.originals, manifest.originals_bytes)
+            if not all(isinstance(n, int) and n >= 0 for n in int_fields):
+                raise ValueError("a size is not a count")
+            return cls(**{**fields, "backend": Backend(raw["backend"])})
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise CorruptFileError(
+                f"not a legday backup: bad manifest ({exc})", path=archive
+            ) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class BackupSummary:
+    archive: Path
+    database: str
+    manifest: Manifest
+    archive_bytes: int
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "archive": str(self.archive),
+            "database": self.database,
+            "archive_bytes": self.archive_bytes,
+            "seconds": round(self.seconds, 3),
+            "manifest": asdict(self.manifest),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreSummary:
+    archive: Path
+    database: str
+    manifest: Manifest
+    #: The schema revision after the restore (the archive's, upgraded to this legday's).
+    schema: str
+    #: Originals the home did not hold before.
+    originals_new: int
+    #: Whether the database held data that the restore replaced (``--force``).
+    replaced: bool
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "archive": str(self.archive),
+            "database": self.database,
+            "schema": self.schema,
+            "originals_new": self.originals_new,
+            "replaced": self.replaced,
+            "seconds": round(self.seconds, 3),
+            "manifest": asdict(self.manifest),
+        }
+
+
+# -- backup -------------------------------------------------------------------------------------
+def backup(
+    url: str, originals: Path, out: Path, *, env: Mapping[str, str] | None = None
+) -> BackupSummary:
+    """Write the database at ``url`` and the originals under ``originals`` to the archive
+    ``out`` (replaced only once complete: a failure leaves no half archive under its name)."""
+    started = time.perf_counter()
+    backend = backend_of(url)
+    out = out.expanduser()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.partial")
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".legday-backup-") as tmp:
+        dump = Path(tmp) / backend.member
+        if backend is Backend.SQLITE:
+            schema, server = _sqlite_copy(_sqlite_path(url, must_exist=True), dump), None
+        else:
+            schema, server = _pg_dump(url, dump, env)
+        found = _originals(originals)
+        manifest = Manifest(
+            legday_version=_version(),
+            schema=schema,
+            backend=backend,
+            created=datetime.now(UTC).isoformat(timespec="seconds"),
+            database_bytes=dump.stat().st_size,
+            database_sha256=_sha256_file(dump),
+            originals=len(found),
+            originals_bytes=sum(path.stat().st_size for path, _ in found),
+            server_version=server,
+        )
+        try:
+            with tarfile.open(partial, _write_mode(out)) as tar:
+                data = manifest.to_json()
+                tar.addfile(_info(MANIFEST, len(data)), io.BytesIO(data))
+                tar.add(dump, arcname=backend.member, filter=_anonymous)
+                for path, name in found:
+                    tar.add(path, arcname=name, filter=_anonymous)
+            os.replace(partial, out)
+        finally:
+            partial.unlink(missing_ok=True)
+    return BackupSummary(
+        out, _shown(url), manifest, out.stat().st_size, time.perf_counter() - started
+    )
+
+
+def _version() -> str:
+    from legday import __version__
+
+    return __version__
+
+
+def _write_mode(out: Path) -> Literal["w", "w:gz", "w:xz"]:
+    name = out.name.lower()
+    if name.endswith((".tar.gz", ".tgz")):
+        return "w:gz"
+    return "w:xz" if name.endswith((".tar.xz", ".txz")) else "w"
+
+
+def _info(name: str, size: int) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.size = size
+    info.mtime = int(time.time())
+    info.mode = 0o600
+    return info
+
+
+def _anonymous(info: tarfile.TarInfo) -> tarfile.TarInfo:
+    """A member without its owner's user and group (they mean nothing where it is restored)."""
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+    info.mode = 0o600
+    return info
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _originals(root: Path) -> list[tuple[Path, str]]:
+    """Every original in the store (not the temporary files of a write in progress), with its
+    member name, in order."""
+    if not root.is_dir():
+        return []
+    found = []
+    for path in sorted(root.glob("??/*.bin")):
+        name = f"originals/{path.parent.name}/{path.name}"
+        if _ORIGINAL.fullmatch(name) and path.is_file():
+            found.append((path, name))
+    return found
+
+
+def _sqlite_path(url: str, *, must_exist: bool) -> Path:
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        raise ConfigError(f"cannot back up or restore {_shown(url)}: name a SQLite file")
+    path = Path(database).expanduser()
+    if must_exist and not path.is_file():
+        raise DatabaseError(f"no database at {path} to back up")
+    return path
+
+
+def _sqlite_copy(source: Path, dest: Path) -> str:
+    """Copy ``source`` to ``dest`` with SQLite's online backup API; the copy's schema revision."""
+    try:
+        with (
+            closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as src,
+            closing(sqlite3.connect(dest)) as dst,
+        ):
+            src.backup(dst)
+            return _sqlite_schema(dst, source)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot back up {source}: {exc}") from exc
+
+
+def _sqlite_schema(connection: sqlite3.Connection, source: Path) -> str:
+    try:
+        rows = connection.execute("select version_num from alembic_version").fetchall()
+    except sqlite3.Error:
+        rows = []
+    if not rows:
+        raise DatabaseError(f"{source} is not a legday database (it records no schema)")
+    return max(str(row[0]) for row in rows)
+
+
+def _server(url: str) -> tuple[Engine, int, str]:
+    """An engine on the PostgreSQL database at ``url`` (no migration), with the server's major
+    version and full version; :class:`DatabaseError` when it cannot be reached."""
+    db = open_database(url, migrate=False)
+    try:
+        with db.engine.connect() as connection:
+            number = int(connection.execute(text("show server_version_num")).scalar_one())
+            version = str(connection.execute(text("show server_version")).scalar_one())
+    except SQLAlchemyError as exc:
+        db.dispose()
+        raise DatabaseError(f"cannot open database {_shown(url)}: {_reason(exc)}") from exc
+    return db.engine, number // 10000, version.split()[0]
+
+
+def _pg_dump(url: str, dump: Path, env: Mapping[str, str] | None) -> tuple[str, str]:
+    engine, major, version = _server(url)
+    try:
+        revisions = _current(engine)
+    finally:
+        engine.dispose()
+    if not revisions:
+        raise DatabaseError(f"{_shown(url)} is not a legday database (it records no schema)")
+    tool = find_tool("pg_dump", major, env)
+    target, secret = libpq_target(url)
+    args = ["--format=custom", "--file", str(dump), "--dbname", target]
+    run_tool(tool, args, env=secret, what=f"pg_dump of {_shown(url)}")
+    return max(revisions), version
+
+
+# -- restore ------------------------------------------------------------------------------------
+def restore(
+    archive: Path,
+    url: str,
+    originals: Path,
+    *,
+    force: bool = False,
+    env: Mapping[str, str] | None = None,
+) -> RestoreSummary:
+    """Restore ``archive`` into the database at ``url`` and the originals under ``originals``.
+
+    Raises :class:`WrongBackendError`, :class:`NewerBackupError` or (without ``force``)
+    :class:`DatabaseNotEmptyError` before writing anything, and :class:`TruncatedFileError` or
+    :class:`CorruptFileError` (naming the archive) before touching the database."""
+    started = time.perf_counter()
+    backend = backend_of(url)
+    originals.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        _open_archive(archive) as tar,
+        tempfile.TemporaryDirectory(dir=originals.parent, prefix=".legday-restore-") as tmp,
+    ):
+        reader = _Reader(tar, archive)
+        manifest = reader.manifest()
+        _check_fits(manifest, backend, archive, url)
+        holding = _tables_with_data(url, backend)
+        if holding and not force:
+            raise DatabaseNotEmptyError(
+                f"{_shown(url)} holds data (in {', '.join(holding[:3])}): restore into an "
+                "empty database, or add --force to replace it with the archive's"
+            )
+        dump = Path(tmp) / backend.member
+        reader.database(manifest, dump)
+        new = reader.originals(manifest, BlobStore(originals))
+        if backend is Backend.SQLITE:
+            _sqlite_restore(dump, _sqlite_path(url, must_exist=False), archive)
+        else:
+            _pg_restore(dump, url, env)
+    db = open_database(url)  # an older schema is upgraded here
+    try:
+        schema = max(_current(db.engine) or [SCHEMA_HEAD])
+    finally:
+        db.dispose()
+    seconds = time.perf_counter() - started
+    return RestoreSummary(archive, _shown(url), manifest, schema, new, bool(holding), seconds)
+
+
+def _open_archive(archive: Path) -> tarfile.TarFile:
+    try:
+        return tarfile.open(archive, "r:*")
+    except FileNotFoundError:
+        raise NotFoundError(f"{archive}: no such backup") from None
+    except IsADirectoryError:
+        raise NotFoundError(f"{archive} is a folder, not a backup") from None
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        raise _damaged(exc, archive) from exc
+
+
+#: How tarfile says the data ended where a member or a header was due.
+_ENDED = ("unexpected end", "empty header", "truncated header")
+
+
+def _damaged(exc: BaseException, archive: Path) -> CorruptFileError | TruncatedFileError:
+    """A reading error as the archive's fault: it ends too soon (EOFError from a decompressor,
+    or tarfile's :data:`_ENDED`), or it is damaged."""
+    if isinstance(exc, EOFError) or any(said in str(exc) for said in _ENDED):
+        return TruncatedFileError("the backup ends too soon: it is truncated", path=archive)
+    return CorruptFileError(f"not a legday backup, or a damaged one ({exc})", path=archive)
+
+
+class _Reader:
+    """The archive's members in order, each checked as it is read."""
+
+    def __init__(self, tar: tarfile.TarFile, archive: Path) -> None:
+        self.tar = tar
+        self.archive = archive
+        self.members: Iterator[tarfile.TarInfo] = iter(tar)
+
+    def _next(self, what: str) -> tarfile.TarInfo:
+        try:
+            member = next(self.members)
+        except StopIteration:
+            raise TruncatedFileError(
+                f"the backup ends before {what}: it is truncated", path=self.archive
+            ) from None
+        except (tarfile.TarError, EOFError, OSError) as exc:
+            raise _damaged(exc, self.archive) from exc
+        if not member.isfile():
+            raise CorruptFileError(f"unexpected member {member.name!r}", path=self.archive)
+        return member
+
+    def _chunks(self, member: tarfile.TarInfo) -> Iterator[bytes]:
+        try:
+            fh: IO[bytes] | None = self.tar.extractfile(member)
+            assert fh is not None  # a regular file, checked by _next
+            while chunk := fh.read(CHUNK):
+                yield chunk
+        except (tarfile.TarError, EOFError, OSError) as exc:
+            raise _damaged(exc, self.archive) from exc
+
+    def manifest(self) -> Manifest:
+        member = self._next("its manifest")
+        if member.name != MANIFEST or member.size > CHUNK:
+            raise CorruptFileError(
+                f"not a legday backup: it begins with {member.name!r}, not {MANIFEST}",
+                path=self.archive,
+            )
+        return Manifest.from_json(b"".join(self._chunks(member)), self.archive)
+
+    def database(self, manifest: Manifest, dest: Path) -> None:
+        member = self._next("its database")
+        if member.name != manifest.backend.member:
+            raise CorruptFileError(
+                f"expected {manifest.backend.member} after the manifest, found {member.name!r}",
+                path=self.archive,
+            )
+        digest = hashlib.sha256()
+        with dest.open("wb") as fh:
+            for chunk in self._chunks(member):
+                digest.update(chunk)
+                fh.write(chunk)
+        if digest.hexdigest() != manifest.database_sha256:
+            raise CorruptFileError(
+                f"{member.name} is damaged: its SHA-256 differs from the manifest's",
+                path=self.archive,
+            )
+
+    def originals(self, manifest: Manifest, store: BlobStore) -> int:
+        """Every original into ``store``; how many it did not hold."""
+        new = 0
+        for number in range(1, manifest.originals + 1):
+            member = self._next(f"original {number} of {manifest.originals}")
+            match = _ORIGINAL.fullmatch(member.name)
+            if match is None:
+                raise CorruptFileError(f"unexpected member {member.name!r}", path=self.archive)
+            data = b"".join(self._chunks(member))
+            digest = match.group(2)
+            if hashlib.sha256(data).hexdigest() != digest:
+                raise CorruptFileError(
+                    f"{member.name} is damaged: its content is not what its name says",
+                    path=self.archive,
+                )
+            new += digest not in store
+            store.put(data, digest)
+        try:
+            extra = next(self.members, None)
+        except (tarfile.TarError, EOFError, OSError) as exc:
+            raise _damaged(exc, self.archive) from exc
+        if extra is not None:
+            raise CorruptFileError(f"unexpected member {extra.name!r}", path=self.archive)
+        return new
+
+
+def _check_fits(manifest: Manifest, backend: Backend, archive: Path, url: str) -> None:
+    if manifest.backend is not backend:
+        raise WrongBackendError(
+            f"{archive} is a backup of a {manifest.backend.label} database: it restores into "
+            f"{manifest.backend.label} only, not into {_shown(url)} ({backend.label})"
+        )
+    if _newer([manifest.schema]):
+        raise NewerBackupError(
+            f"{archive} was written by legday {manifest.legday_version} (schema "
+            f"{manifest.schema}); this is legday {_version()} (schema {SCHEMA_HEAD}): upgrade "
+            "legday to restore it"
+        )
+
+
+def _tables_with_data(url: str, backend: Backend) -> list[str]:
+    """The tables of the database at ``url`` that hold a row, bookkeeping aside ([] for a
+    SQLite file that does not exist yet)."""
+    if backend is Backend.SQLITE and not _sqlite_path(url, must_exist=False).exists():
+        return []
+    db = open_database(url, migrate=False)
+    try:
+        with db.engine.connect() as connection:
+            quote = connection.dialect.identifier_preparer.quote
+            names = sorted(set(inspect(connection).get_table_names()) - BOOKKEEPING)
+            return [
+                name
+                for name in names
+                if connection.execute(text(f"select 1 from {quote(name)} limit 1")).first()
+            ]
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"cannot open database {_shown(url)}: {_reason(exc)}") from exc
+    finally:
+        db.dispose()
+
+
+def _sqlite_restore(copy: Path, target: Path, archive: Path) -> None:
+    """Replace the database at ``target`` by ``copy``, with the backup API (one transaction on
+    the target, whose other connections see the new content)."""
+    try:
+        with closing(sqlite3.connect(copy)) as src:
+            if src.execute("pragma quick_check").fetchone() != ("ok",):
+                raise CorruptFileError("its SQLite database is damaged", path=archive)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with closing(sqlite3.connect(target, timeout=30)) as dst:
+                src.backup(dst)
+    except sqlite3.DatabaseError as exc:
+        raise CorruptFileError(f"its SQLite database is damaged ({exc})", path=archive) from exc
+
+
+def _pg_restore(dump: Path, url: str, env: Mapping[str, str] | None) -> None:
+    """The dump into the database at ``url`` in one transaction: pg_restore turns it into SQL
+    (reading all of it: a damaged dump fails here), then psql drops the tables there and runs
+    the SQL, all or nothing."""
+    engine, major, _ = _server(url)
+    try:
+        with engine.connect() as connection:
+            tables = (
+                connection.execute(
+                    text(
+                        "select quote_ident(schemaname) || '.' || quote_ident(tablename) "
+                        "from pg_tables where schemaname = current_schema() order by 1"
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            drop = f"drop table if exists {', '.join(tables)} cascade" if tables else ""
+    finally:
+        engine.dispose()
+    pg_restore = find_tool("pg_restore", major, env)
+    psql = find_tool("psql", major, env)
+    script = dump.with_suffix(".sql")
+    run_tool(
+        pg_restore,
+        ["--clean", "--if-exists", "--no-owner", "--file", str(script), str(dump)],
+        env={},
+        what="pg_restore of the archive's dump",
+    )
+    target, secret = libpq_target(url)
+    args = ["--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--single-transaction"]
+    args += ["--command", drop] if drop else []
+    args += ["--file", str(script), "--dbname", target]
+    run_tool(psql, args, env=secret, what=f"restoring into {_shown(url)}")
