@@ -26,6 +26,8 @@ __all__ = [
     "HOST",
     "LOG_LEVEL",
     "LOG_LEVELS",
+    "MULTI_USER",
+    "PASSWORD",
     "PG_BIN",
     "PORT",
     "TOKEN",
@@ -87,6 +89,13 @@ LOG_LEVEL = Variable(
     "warning",
     "legday serve --log-level",
 )
+MULTI_USER = Variable(
+    "LEGDAY_MULTI_USER",
+    "`1` (or `true`): a coach's server, where users log in and each sees their own data and a "
+    "coach their linked athletes'; needs a PostgreSQL database.",
+    "single-user: local, no login",
+    "legday serve --multi-user",
+)
 DEBUG = Variable(
     "LEGDAY_DEBUG",
     "Set to 1 to let an unexpected error through with its traceback (for a bug report).",
@@ -113,6 +122,7 @@ VARIABLES: tuple[Variable, ...] = (
     TOKEN,
     ALLOWED_HOSTS,
     LOG_LEVEL,
+    MULTI_USER,
     DEBUG,
     PASSWORD,
     PG_BIN,

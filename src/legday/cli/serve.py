@@ -62,6 +62,7 @@ def serve(
         bool,
         typer.Option(
             "--multi-user",
+            envvar=config.MULTI_USER.name,
             help="A coach's server: users log in (legday users add), each sees their own data "
             "and a coach their linked athletes'. Needs a PostgreSQL --db.",
         ),
