@@ -37,6 +37,8 @@ OWNED = (
     "best_efforts",
     "lift_state",
 )
+#: The acting user's own athlete (an athlete grants and revokes their coaches' links).
+OWN = "athlete_id IN (SELECT u.athlete_id FROM users u WHERE u.id = legday_acting_user())"
 #: Tables owned through a parent: (table, column, parent table).
 CHILDREN = (
     ("laps", "activity_id", "activities"),
@@ -211,6 +213,16 @@ def _row_level_security() -> None:
             f"CREATE POLICY legday_owner ON {table} TO {APP_ROLE} "
             f"USING ({column} IN (SELECT id FROM {parent}))"
         )
+    # who coaches whom is the athlete's and the coach's business only
+    op.execute("ALTER TABLE coach_links ENABLE ROW LEVEL SECURITY")
+    op.execute(
+        f"CREATE POLICY legday_read ON coach_links FOR SELECT TO {APP_ROLE} "
+        "USING (coach_id = legday_acting_user() OR athlete_id IN (SELECT legday_visible()))"
+    )
+    op.execute(
+        f"CREATE POLICY legday_write ON coach_links FOR ALL TO {APP_ROLE} USING ({OWN}) "
+        f"WITH CHECK ({OWN})"
+    )
     op.execute("ALTER TABLE access_log ENABLE ROW LEVEL SECURITY")
     op.execute(
         f"CREATE POLICY legday_read ON access_log FOR SELECT TO {APP_ROLE} "
@@ -238,7 +250,7 @@ def _policies(table: str, column: str) -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        for table in ("athletes", *OWNED, "access_log"):
+        for table in ("athletes", *OWNED, "access_log", "coach_links"):
             op.execute(f"DROP POLICY IF EXISTS legday_read ON {table}")
             op.execute(f"DROP POLICY IF EXISTS legday_write ON {table}")
             op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
