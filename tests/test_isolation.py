@@ -226,14 +226,12 @@ def test_row_level_security_hides_rows_a_query_forgot_to_filter(world: World) ->
     revoke_coach(world.db, VICTIM, "rls-coach", world.clock)
     # nothing of the athlete's, but the coach's own link, revoked: theirs to know
     assert _seen(world.db, coach.id, athlete) == {**nothing, "coach_links": 1}
-    with world.db.acting_as(outsider.id).session() as s:  # nor can an outsider write a row there
-        with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
-            s.execute(
-                sa.text(
-                    "insert into plans (athlete_id, week, created_at, plan) values (:a, 'x', now(), '{}')"
-                ),
-                {"a": athlete},
-            )
+    insert = "insert into plans (athlete_id, week, created_at, plan) values (:a, 'x', now(), '{}')"
+    with (  # nor can an outsider write a row there
+        world.db.acting_as(outsider.id).session() as s,
+        pytest.raises(sa.exc.ProgrammingError, match="row-level security"),
+    ):
+        s.execute(sa.text(insert), {"a": athlete})
 
 
 # -- the first line: every route, as everyone who must not see -----------------------------------
