@@ -101,6 +101,12 @@ DEBUG = Variable(
     "Set to 1 to let an unexpected error through with its traceback (for a bug report).",
     "one line on stderr",
 )
+WORKERS = Variable(
+    "LEGDAY_WORKERS",
+    "Server processes the dashboard runs, all on the one database.",
+    "1",
+    "legday serve --workers",
+)
 PASSWORD = Variable(
     "LEGDAY_PASSWORD",
     "The password `legday users add` gives the new user (a script's way; a secret).",
@@ -122,6 +128,7 @@ VARIABLES: tuple[Variable, ...] = (
     TOKEN,
     ALLOWED_HOSTS,
     LOG_LEVEL,
+    WORKERS,
     MULTI_USER,
     DEBUG,
     PASSWORD,
@@ -130,6 +137,11 @@ VARIABLES: tuple[Variable, ...] = (
 
 #: The log levels ``--log-level`` takes (uvicorn's, but ``trace``).
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+
+
+def is_set(value: str | None) -> bool:
+    """Whether a yes-or-no variable says yes (``1``, ``true``, ``yes``, ``on``, any case)."""
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def parse_hosts(value: str | None) -> tuple[str, ...]:

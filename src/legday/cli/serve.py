@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -15,6 +16,7 @@ EPILOG = example(
     "legday serve --port 9000 --db sqlite:///legday.sqlite",
     'legday serve --host 0.0.0.0 --token "$(openssl rand -hex 16)"',
     "legday serve --allowed-hosts legday.club.example --log-level info",
+    "legday serve --multi-user --workers 4",
 )
 
 #: Environment variable that holds the dashboard's token when --token is not given.
@@ -58,6 +60,15 @@ def serve(
             help=f"How much the server logs: {', '.join(config.LOG_LEVELS)} (info: every request).",
         ),
     ] = "warning",
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            envvar=config.WORKERS.name,
+            help="Server processes, all on the one database (each runs its share of imports).",
+        ),
+    ] = 1,
     multi_user: Annotated[
         bool,
         typer.Option(
@@ -80,12 +91,12 @@ def serve(
     try:
         import uvicorn
 
-        from legday.web import create_app
+        from legday.web import create_app  # noqa: F401  (the dashboard's extra is installed)
     except ImportError as exc:  # installed without the dashboard's extra
         fail(f"legday serve needs the dashboard's packages ({exc.name}): pip install 'legday[web]'")
     from legday.store.library import Library
     from legday.web.security import check_bind
-    from legday.web.server import server_config
+    from legday.web.server import build_app, serve_workers, server_config
 
     if log_level.lower() not in config.LOG_LEVELS:
         raise typer.BadParameter(
@@ -93,21 +104,24 @@ def serve(
         )
     token = token or None
     where = home()
-    accounts = None
-    if multi_user:
-        from legday.web.auth import multi_user_server
-
-        accounts = multi_user_server(where.db_url(db), token)
-    else:
+    if not multi_user:
         check_bind(host, token)
-    Library.open(where, db).close()  # a bad --db fails here, as one line, not per request
-    app = create_app(
-        lambda: Library.open(where, db),
-        token=token,
-        home=where.path,
-        allowed_hosts=config.parse_hosts(allowed_hosts),
-        multi_user=accounts,
-    )
+    hosts = config.parse_hosts(allowed_hosts)
+    # a bad --db (or a database --multi-user cannot serve) fails here, as one line
+    app = build_app(where, db, token=token, allowed_hosts=hosts, multi_user=multi_user)
+    Library.open(where, db).close()
     shown = f"[{host}]" if ":" in host else host
     console.print(f"legday dashboard on http://{shown}:{port}/ (Ctrl+C to stop)")
-    uvicorn.Server(server_config(app, host, port, log_level=log_level.lower())).run()
+    if workers == 1:
+        uvicorn.Server(server_config(app, host, port, log_level=log_level.lower())).run()
+        return
+    # each worker builds the same app from the environment (legday.web.server)
+    environment = {
+        config.HOME.name: str(where.path),
+        config.DB.name: where.db_url(db),
+        config.TOKEN.name: token or "",
+        config.ALLOWED_HOSTS.name: ",".join(hosts),
+        config.MULTI_USER.name: "1" if multi_user else "",
+    }
+    os.environ.update(environment)
+    serve_workers(host, port, workers, log_level=log_level.lower())
