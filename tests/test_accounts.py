@@ -69,6 +69,19 @@ def bound(db: Database, access: Access, home: Path) -> Library:
     )
 
 
+def easy_run(path: Path, seed: int) -> Path:
+    """A synthetic easy run on 24 November 2026 at 07:00 UTC, written as a FIT file."""
+    run = make_run(
+        "easy",
+        SyntheticAthlete.default(),
+        Device.clean(),
+        datetime(2026, 11, 24, 7, tzinfo=UTC),
+        np.random.default_rng(seed),
+    )
+    path.write_bytes(write_fit(run.activity, run.truth))
+    return path
+
+
 # -- the rule, pure ------------------------------------------------------------------------------
 
 COACH = User(2, "jo", Role.COACH, None, None, False)
@@ -262,17 +275,9 @@ def test_a_single_user_database_becomes_its_first_athletes(db_url: str, tmp_path
     athlete user made owns that history (and the second does not), single-user mode reads it as
     before, and the downgrade takes every account table away again."""
     home = Home(tmp_path / "home")
-    run = make_run(
-        "easy",
-        SyntheticAthlete.default(),
-        Device.clean(),
-        datetime(2026, 11, 24, 7, tzinfo=UTC),
-        np.random.default_rng(1),
-    )
-    (tmp_path / "run.fit").write_bytes(write_fit(run.activity, run.truth))
     lib = Library.open(home, db_url)
     try:
-        assert lib.import_paths([tmp_path / "run.fit"], workers=1).ok
+        assert lib.import_paths([easy_run(tmp_path / "run.fit", seed=1)], workers=1).ok
         lib.log("back squat 3x5 @ 60kg", date(2026, 11, 25))
         before = lib.week(date(2026, 11, 25)).to_dict()
     finally:

@@ -17,11 +17,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
@@ -43,11 +42,10 @@ from legday.accounts.store import user_named
 from legday.home import Home
 from legday.store.db import Database, open_database
 from legday.store.library import Library
-from legday.synth import Device, SyntheticAthlete, make_run, write_fit
 from legday.web import create_app
 from legday.web.app import get_library
 from legday.web.auth import MultiUser
-from test_accounts import PASSWORD, Clock, bound
+from test_accounts import PASSWORD, Clock, bound, easy_run
 from test_web_support import LOOPBACK
 
 CHEAP = Passwords(cheap=True)
@@ -113,15 +111,7 @@ def world(pg_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     clock = Clock()
     victim = add_user(db, VICTIM, PASSWORD, Role.ATHLETE, passwords=CHEAP, clock=clock)
     lib = bound(db, open_access(db, victim, victim.athlete_id or 0, "t", clock), tmp)
-    run = make_run(
-        "easy",
-        SyntheticAthlete.default(),
-        Device.clean(),
-        datetime(2026, 11, 24, 7, tzinfo=UTC),
-        np.random.default_rng(3),
-    )
-    (tmp / "run.fit").write_bytes(write_fit(run.activity, run.truth))
-    assert lib.import_paths([tmp / "run.fit"], workers=1).ok
+    assert lib.import_paths([easy_run(tmp / "run.fit", seed=3)], workers=1).ok
     lift = lib.log("back squat 3x5 @ 173.5kg", date(2026, 11, 25))
     lib.edit(f"s{lift.id}", notes=MARKERS[0])
     gone = lib.log("deadlift 1x5 @ 120kg", date(2026, 11, 26))

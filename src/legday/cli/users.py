@@ -50,6 +50,8 @@ app.add_typer(tokens, name="token")
 
 Login = Annotated[str, typer.Argument(help="The user's login name.")]
 JsonOut = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+AthleteLogin = Annotated[str, typer.Argument(help="The athlete's login.")]
+CoachLogin = Annotated[str, typer.Argument(help="The coach's login.")]
 
 
 def _now() -> datetime:
@@ -135,8 +137,8 @@ def disable(login: Login, db: DbOption = None) -> None:
 @app.command(name="link", epilog=example("legday users link alice coach-jo --edit"))
 @guarded
 def link(
-    athlete: Annotated[str, typer.Argument(help="The athlete's login.")],
-    coach: Annotated[str, typer.Argument(help="The coach's login.")],
+    athlete: AthleteLogin,
+    coach: CoachLogin,
     edit: Annotated[
         bool, typer.Option("--edit", help="Let the coach edit labels, notes and plans.")
     ] = False,
@@ -153,8 +155,8 @@ def link(
 @app.command(name="unlink", epilog=example("legday users unlink alice coach-jo"))
 @guarded
 def unlink(
-    athlete: Annotated[str, typer.Argument(help="The athlete's login.")],
-    coach: Annotated[str, typer.Argument(help="The coach's login.")],
+    athlete: AthleteLogin,
+    coach: CoachLogin,
     db: DbOption = None,
 ) -> None:
     """Revoke a coach's link to an athlete: from the next request on, they see nothing."""

@@ -48,7 +48,16 @@ CHILDREN = (
 
 
 def _now() -> sa.Column[object]:
-    return sa.Column("created_at", sa.DateTime(timezone=True), nullable=False)
+    return _when("created_at", nullable=False)
+
+
+def _when(name: str, *, nullable: bool) -> sa.Column[object]:
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
+
+
+def _ref(name: str, table: str, ondelete: str, **options: bool) -> sa.Column[object]:
+    """A column holding the id of a row of ``table``."""
+    return sa.Column(name, sa.Integer(), sa.ForeignKey(f"{table}.id", ondelete=ondelete), **options)
 
 
 def upgrade() -> None:
@@ -64,77 +73,46 @@ def upgrade() -> None:
         sa.Column("login", sa.String(80), nullable=False, unique=True),
         sa.Column("password_hash", sa.Text(), nullable=False),
         sa.Column("role", sa.String(20), nullable=False),
-        sa.Column(
-            "athlete_id",
-            sa.Integer(),
-            sa.ForeignKey("athletes.id", ondelete="SET NULL"),
-            nullable=True,
-            unique=True,
-        ),
-        sa.Column(
-            "club_id", sa.Integer(), sa.ForeignKey("clubs.id", ondelete="SET NULL"), nullable=True
-        ),
+        _ref("athlete_id", "athletes", "SET NULL", nullable=True, unique=True),
+        _ref("club_id", "clubs", "SET NULL", nullable=True),
         _now(),
-        sa.Column("disabled_at", sa.DateTime(timezone=True), nullable=True),
+        _when("disabled_at", nullable=True),
     )
     op.create_table(
         "coach_links",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "athlete_id",
-            sa.Integer(),
-            sa.ForeignKey("athletes.id", ondelete="CASCADE"),
-            nullable=False,
-        ),
-        sa.Column(
-            "coach_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
-        ),
+        _ref("athlete_id", "athletes", "CASCADE", nullable=False),
+        _ref("coach_id", "users", "CASCADE", nullable=False),
         sa.Column("can_edit", sa.Boolean(), nullable=False),
-        sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        _when("granted_at", nullable=False),
+        _when("revoked_at", nullable=True),
     )
     op.create_index("ix_coach_link_coach_athlete", "coach_links", ["coach_id", "athlete_id"])
     op.create_table(
         "api_tokens",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
-        ),
+        _ref("user_id", "users", "CASCADE", nullable=False),
         sa.Column("name", sa.String(100), nullable=False),
         sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
         _now(),
-        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        _when("revoked_at", nullable=True),
     )
     op.create_table(
         "web_sessions",
         sa.Column("id_hash", sa.String(64), primary_key=True),
-        sa.Column(
-            "user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
-        ),
+        _ref("user_id", "users", "CASCADE", nullable=False),
         sa.Column("csrf", sa.String(64), nullable=False),
-        sa.Column(
-            "athlete_id",
-            sa.Integer(),
-            sa.ForeignKey("athletes.id", ondelete="SET NULL"),
-            nullable=True,
-        ),
+        _ref("athlete_id", "athletes", "SET NULL", nullable=True),
         _now(),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        _when("expires_at", nullable=False),
     )
     op.create_table(
         "access_log",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "athlete_id",
-            sa.Integer(),
-            sa.ForeignKey("athletes.id", ondelete="CASCADE"),
-            nullable=False,
-        ),
-        sa.Column(
-            "user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True
-        ),
+        _ref("athlete_id", "athletes", "CASCADE", nullable=False),
+        _ref("user_id", "users", "SET NULL", nullable=True),
         sa.Column("login", sa.String(80), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        _when("at", nullable=False),
         sa.Column("what", sa.Text(), nullable=False),
         sa.Column("can_edit", sa.Boolean(), nullable=False),
     )
