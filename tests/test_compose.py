@@ -91,6 +91,7 @@ def test_every_variable_set_is_legdays_and_parses() -> None:
     params = _serve_params([], {k: v for k, v in legday_env.items() if k != "LEGDAY_DB"})
     assert params["multi_user"] is True and params["host"] == "0.0.0.0"
     assert params["port"] == 8765 and params["log_level"] == "info"
+    assert params["workers"] == 2
 
 
 def test_the_command_is_a_real_legday_command() -> None:
