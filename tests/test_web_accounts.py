@@ -161,7 +161,7 @@ def test_tokens_coaches_and_the_access_log(server: Server) -> None:
             seen = c.get("/api/account/access").json()["access"]
             assert [e["who"] for e in seen] == ["jo", "jo"]
             assert seen[-1]["what"] == "GET /api/strength?athlete=al"
-            assert "jo" in c.get("/account/access").text
+            assert "jo" in c.get("/account").text
     finally:
         db.dispose()
 
@@ -173,3 +173,32 @@ def test_multi_user_refuses_sqlite(tmp_path: Path) -> None:
     assert r.exit_code == 1
     assert "legday serve --multi-user needs a PostgreSQL database" in r.output
     assert len(r.output.strip().splitlines()) == 1
+
+
+def test_an_athlete_invites_and_revokes_a_coach(server: Server) -> None:
+    db = open_database(server.url)
+    try:
+        _, jo_token = create_token(db, "jo", "laptop", server.clock)
+    finally:
+        db.dispose()
+    jo = {"Authorization": f"Bearer {jo_token}"}
+    with server.client() as c:
+        csrf = login(c, "al")
+        invite = {"coach": "jo", "can_edit": True}
+        assert c.post("/api/account/coaches", json=invite).status_code == 403  # no CSRF token
+        r = c.post("/api/account/coaches", json=invite, headers={"X-CSRF-Token": csrf})
+        assert r.status_code == 200 and r.json()["coaches"][0]["can_edit"] is True
+        edit = f"/api/strength/session/{server.lift_id}/edit?athlete=al"
+        r = c.post(edit, json={"notes": "by the coach"}, headers=jo)
+        assert r.status_code == 200 and r.json()["notes"] == "by the coach"
+        # a coach has no coaches, and cannot grant themself an athlete
+        r = c.post("/api/account/coaches", json={"coach": "jo"}, headers=jo)
+        assert r.status_code == 403 and "only athletes have coaches" in r.json()["error"]
+
+        page = c.get("/account")
+        assert "My coaches" in page.text and "/account/coaches/jo/revoke" in page.text
+        r = c.post("/account/coaches/jo/revoke", data={"csrf_token": csrf}, follow_redirects=False)
+        assert r.status_code == 303
+        assert c.get("/api/strength", params={"athlete": "al"}, headers=jo).status_code == 404
+        (link,) = c.get("/api/account").json()["coaches"]
+        assert link["coach"] == "jo" and link["revoked_at"] is not None

@@ -40,6 +40,7 @@ __all__ = [
     "SINGLE_USER_ATHLETE",
     "AccessEntry",
     "ApiToken",
+    "CoachLink",
     "Visible",
     "WebSession",
     "access_log",
@@ -48,6 +49,7 @@ __all__ = [
     "athlete_library",
     "authenticate",
     "choose_athlete",
+    "coaches_of",
     "create_token",
     "disable_user",
     "end_session",
@@ -365,6 +367,36 @@ def _revoke(s: Session, athlete_id: int, coach_id: int, now: datetime) -> int:
         .values(revoked_at=now)
     )
     return int(done.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class CoachLink:
+    """A link an athlete granted, as the athlete sees it."""
+
+    coach: str
+    can_edit: bool
+    granted_at: datetime
+    revoked_at: datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "coach": self.coach,
+            "can_edit": self.can_edit,
+            "granted_at": self.granted_at.isoformat(),
+            "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+        }
+
+
+def coaches_of(db: Database, athlete: str) -> list[CoachLink]:
+    """Every link ``athlete`` granted, standing ones first, newest first."""
+    with db.session() as s:
+        rows = s.execute(
+            select(CoachLinkRow, UserRow.login)
+            .join(UserRow, UserRow.id == CoachLinkRow.coach_id)
+            .where(CoachLinkRow.athlete_id == _athlete_of(s, athlete))
+            .order_by(CoachLinkRow.revoked_at.is_not(None), CoachLinkRow.granted_at.desc())
+        ).all()
+        return [CoachLink(login, r.can_edit, r.granted_at, r.revoked_at) for r, login in rows]
 
 
 def revoke_coach(db: Database, athlete: str, coach: str, clock: Clock) -> None:

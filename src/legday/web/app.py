@@ -197,8 +197,10 @@ def create_app(
     app.include_router(roster.router)
     if multi_user is not None:
         from .auth import router as auth_router
+        from .routes import account
 
         app.include_router(auth_router)
+        app.include_router(account.router)
         app.state.visible_athletes = visible_to(multi_user)
         app.add_exception_handler(LoginRequired, login_required_handler)
 

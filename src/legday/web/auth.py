@@ -319,50 +319,6 @@ def logout(request: Request) -> Response:
     return response
 
 
-def _own_log(request: Request) -> list[dict[str, Any]]:
-    from legday.accounts.store import access_log
-
-    auth: Auth = request.state.auth
-    if auth.user.athlete_id is None:
-        return []
-    db = request.app.state.libraries.get().db.acting_as(auth.user.id)
-    return [e.to_dict() for e in access_log(db, auth.user.athlete_id)]
-
-
-@router.get("/account/access", response_class=HTMLResponse)
-def access_page(request: Request) -> Response:
-    """Who looked at my data: every coach's (and club admin's) access, newest first."""
-    return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
-        request, "access.html", {"page": "access", "entries": _own_log(request)}
-    )
-
-
-@router.get("/api/account/access", include_in_schema=True, tags=["api"])
-def access_api(request: Request) -> Response:
-    """Who looked at my data (the athlete's access log), newest first."""
-    return JSONResponse({"access": _own_log(request)})
-
-
-@router.get("/api/account", include_in_schema=True, tags=["api"])
-def account_api(request: Request) -> Response:
-    """Who I am, and the athletes I may see with my right to each."""
-    from legday.accounts.store import visible_athletes
-
-    auth: Auth = request.state.auth
-    db = request.app.state.libraries.get().db.acting_as(auth.user.id)
-    seen = visible_athletes(db, auth.user)
-    return JSONResponse(
-        {
-            "login": auth.user.login,
-            "role": auth.user.role.value,
-            "athletes": [
-                {"name": v.name, "login": v.login, "right": v.access.right.name.lower()}
-                for v in seen
-            ],
-        }
-    )
-
-
 def login_required_handler(request: Request, _exc: Exception) -> Response:
     if request.url.path.startswith("/api"):
         return JSONResponse(
