@@ -8,11 +8,18 @@ a newer schema, a truncated or damaged archive, a missing pg_dump."""
 
 from __future__ import annotations
 
+import glob
 import gzip
 import hashlib
 import io
 import json
+import os
+import shutil
+import socket
+import subprocess
 import tarfile
+import tempfile
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,7 +39,7 @@ from legday.errors import (
     WrongBackendError,
 )
 from legday.home import Home
-from legday.store.backup import MANIFEST, Manifest, backup, restore
+from legday.store.backup import MANIFEST, Manifest, backup, granted_roles, restore
 from legday.store.db import SCHEMA_HEAD, open_database
 from legday.store.library import Library
 from legday.store.pgtools import Tool, choose_tool, find_tool, libpq_target
@@ -443,3 +450,78 @@ def test_the_cli_backs_up_and_restores(filled: tuple[str, Path], tmp_path: Path)
     again = runner.invoke(app, ["restore", str(out), "--db", url, "--force", "--json"], env=env)
     assert again.exit_code == 0, again.output
     assert json.loads(again.stdout)["replaced"] is True
+
+
+# -- onto a new server ---------------------------------------------------------------------------
+def _as_postgres(args: list[str]) -> list[str]:
+    """``args`` run as the postgres user when root (as .ci/postgres.sh runs the server)."""
+    return ["runuser", "-u", "postgres", "--", *args] if os.getuid() == 0 else args
+
+
+@pytest.fixture(scope="module")
+def second_server(pg_server_url: str) -> Iterator[str]:
+    """A second, new PostgreSQL server started as .ci/postgres.sh starts CI's: no role of the
+    first server's is there."""
+    folder = Path(tempfile.mkdtemp(prefix="legday-pg2-"))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = os.environ | {
+        "LEGDAY_PG_PORT": str(port),
+        "LEGDAY_PG_DATA": str(folder / "data"),
+        "LEGDAY_PG_SOCK": str(folder / "sock"),
+    }
+    script = Path(__file__).resolve().parent.parent / ".ci" / "postgres.sh"
+    done = subprocess.run(
+        ["bash", str(script)], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    try:
+        yield done.stdout.strip().split("=", 1)[1]
+    finally:
+        (bin_dir,) = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1:]
+        stop = [f"{bin_dir}/pg_ctl", "-D", str(folder / "data"), "-m", "immediate", "stop"]
+        subprocess.run(_as_postgres(stop), capture_output=True, timeout=120, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_restore_onto_a_new_server_makes_the_roles_it_grants_to(
+    pg_server_url: str, second_server: str, tmp_path: Path
+) -> None:
+    """legday_app (migration 0010's role for row-level security) is the server's, not the
+    database's: pg_dump leaves it out, and the restore makes it, so the restored database works
+    as a multi-user server's, its policies holding."""
+    url = new_pg_database(pg_server_url)
+    write_history(generate_history(weeks=1, seed=3), tmp_path / "files", formats=("fit",))
+    library = Library.open(Home(tmp_path / "home"), url)
+    assert library.import_paths([tmp_path / "files"], workers=1).ok
+    library.close()
+    out = tmp_path / "moving.tar"
+    backup(url, tmp_path / "home" / "originals", out)
+    target = new_pg_database(second_server)
+    engine = sa.create_engine(target)
+    roles = "select count(*) from pg_roles where rolname = 'legday_app'"
+    with engine.connect() as connection:
+        assert connection.execute(sa.text(roles)).scalar() == 0  # a new server
+    restore(out, target, tmp_path / "new-home" / "originals")
+    assert _rows(target) == _rows(url)
+    with engine.begin() as connection:
+        assert connection.execute(sa.text(roles)).scalar() == 1
+        connection.execute(sa.text("set local role legday_app"))  # the server's way in
+        seen = connection.execute(sa.text("select count(*) from activities")).scalar()
+    engine.dispose()
+    assert seen == 0  # nobody acting: the policies show nothing
+
+
+def test_granted_roles_skips_the_data(tmp_path: Path) -> None:
+    script = tmp_path / "dump.sql"
+    script.write_text(
+        "GRANT USAGE ON SCHEMA public TO legday_app;\n"
+        "COPY public.notes (id, text) FROM stdin;\n"
+        "GRANT ALL ON TABLE x TO intruder;\n"
+        "\\.\n"
+        'GRANT SELECT ON TABLE public.a TO "Odd ""Role""";\n'
+        "GRANT SELECT ON TABLE public.b TO PUBLIC;\n"
+        "GRANT SELECT ON TABLE public.c TO legday_app WITH GRANT OPTION;\n"
+    )
+    assert granted_roles(script) == ["legday_app", 'Odd "Role"']

@@ -68,7 +68,15 @@ from .blobs import BlobStore
 from .db import SCHEMA_HEAD, _current, _newer, _reason, _shown, open_database
 from .pgtools import find_tool, libpq_target, run_tool
 
-__all__ = ["Backend", "BackupSummary", "Manifest", "RestoreSummary", "backup", "restore"]
+__all__ = [
+    "Backend",
+    "BackupSummary",
+    "Manifest",
+    "RestoreSummary",
+    "backup",
+    "granted_roles",
+    "restore",
+]
 
 #: The manifest's name, the archive's first member.
 MANIFEST = "legday-backup.json"
@@ -552,8 +560,9 @@ def _sqlite_restore(copy: Path, target: Path, archive: Path) -> None:
 
 def _pg_restore(dump: Path, url: str, env: Mapping[str, str] | None) -> None:
     """The dump into the database at ``url`` in one transaction: pg_restore turns it into SQL
-    (reading all of it: a damaged dump fails here), then psql drops the tables there and runs
-    the SQL, all or nothing."""
+    (reading all of it: a damaged dump fails here), then psql makes the roles it grants to
+    that the server lacks (:func:`granted_roles`), drops the tables there and runs the SQL,
+    all or nothing."""
     engine, major, _ = _server(url)
     try:
         with engine.connect() as connection:
@@ -581,6 +590,47 @@ def _pg_restore(dump: Path, url: str, env: Mapping[str, str] | None) -> None:
     )
     target, secret = libpq_target(url)
     args = ["--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--single-transaction"]
+    args += ["--command", _roles_sql(granted_roles(script))]
     args += ["--command", drop] if drop else []
     args += ["--file", str(script), "--dbname", target]
     run_tool(psql, args, env=secret, what=f"restoring into {_shown(url)}")
+
+
+#: A ``GRANT … TO role;`` statement of pg_restore's script, and its role (quoted or not;
+#: ``PUBLIC`` is no role).
+_GRANT = re.compile(r'GRANT .+ TO ("(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)(?: WITH GRANT OPTION)?;')
+
+
+def granted_roles(script: Path) -> list[str]:
+    """The roles the script grants privileges to, in order (the COPY data skipped).
+
+    Roles belong to the server, not to the database, so pg_dump leaves them out: on a new
+    server the restore must make them, as legday's migration 0010 made ``legday_app``."""
+    roles: dict[str, None] = {}
+    in_copy = False
+    with script.open(encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if in_copy:
+                in_copy = line != "\\.\n"
+            elif line.startswith("COPY ") and line.rstrip().endswith("FROM stdin;"):
+                in_copy = True
+            elif line.startswith("GRANT ") and (match := _GRANT.fullmatch(line.rstrip())):
+                name = match.group(1)
+                roles[name[1:-1].replace('""', '"') if name.startswith('"') else name] = None
+    return list(roles)
+
+
+def _roles_sql(roles: list[str]) -> str:
+    """Make each role of ``roles`` the server lacks (NOLOGIN) and let the restoring user act as
+    it; a role that exists is left as it is."""
+    if not roles:
+        return "select 1"
+    names = ", ".join("'" + name.replace("'", "''") + "'" for name in roles)
+    return f"""DO $legday$ DECLARE r text; BEGIN
+        FOREACH r IN ARRAY ARRAY[{names}] LOOP
+            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
+                EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+                EXECUTE format('GRANT %I TO %I', r, current_user);
+            END IF;
+        END LOOP;
+    END $legday$"""
