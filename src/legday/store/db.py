@@ -66,10 +66,16 @@ class Database:
         """A session in its own transaction: committed on success, rolled back on error."""
         with self.sessions() as session, session.begin():
             if self.acting is not None and self.engine.dialect.name == "postgresql":
-                # SET LOCAL: both end with the transaction, so a pooled connection keeps neither
-                session.execute(text(f"SET LOCAL ROLE {APP_ROLE}"))
+                # SET LOCAL ROLE and the user in one round trip; both end with the transaction,
+                # so a pooled connection keeps neither
                 user = "" if self.acting.user_id is None else str(self.acting.user_id)
-                session.execute(text("select set_config('legday.user_id', :u, true)"), {"u": user})
+                session.execute(
+                    text(
+                        "select set_config('role', :r, true),"
+                        " set_config('legday.user_id', :u, true)"
+                    ),
+                    {"r": APP_ROLE, "u": user},
+                )
             yield session
 
     def dispose(self) -> None:
