@@ -43,21 +43,24 @@ from legday.batch import discover, run_batch
 
 def _timed(
     inputs: list[str], out: Path, cpu: Callable[[], float], **how: Any
-) -> tuple[int, float, float]:
-    """Files analysed by ``run_batch(inputs, out, **how)``, and the seconds and ``cpu()``
-    seconds from its workers being up (the pipeline imported) to the end."""
+) -> tuple[int, float, float, float]:
+    """Files analysed by ``run_batch(inputs, out, **how)``, the seconds and ``cpu()`` seconds
+    from its workers being up (the pipeline imported) to the end, and the CPU seconds of
+    those the chunks' own threads took (every pass's)."""
     up: list[float] = []
     result = run_batch(
         inputs, str(out), on_start=lambda _: up.extend((time.perf_counter(), cpu())), **how
     )
-    return result.counts.files, time.perf_counter() - up[0], cpu() - up[1]
+    chunks = sum(c.cpu_s for c in (result.scanned, result.judged, result.counts))
+    return result.counts.files, time.perf_counter() - up[0], cpu() - up[1], chunks
 
 
 def _on_dask(
     inputs: list[str], out: Path, workers: int, threads: bool, **how: Any
-) -> tuple[int, float, float, float]:
-    """Files analysed, seconds from the cluster being up to the end, start-up seconds, and the
-    CPU seconds the batch took (the workers' and this process's, where the scheduler runs)."""
+) -> tuple[int, float, float, float, float]:
+    """Files analysed, seconds from the cluster being up to the end, start-up seconds, the CPU
+    seconds the batch took (the workers' and this process's, where the scheduler runs) and
+    those of the chunks' own threads."""
     t0 = time.perf_counter()
     # one thread a worker process, as `legday batch` starts its own cluster (run.py): Dask's
     # default gives a lone worker both cores as threads, which fight over the GIL
@@ -71,8 +74,10 @@ def _on_dask(
         Client(cluster) as client,
     ):
         started = time.perf_counter() - t0
-        files, seconds, cpu = _timed(inputs, out, lambda: _cpu_of(client), client=client, **how)
-    return files, seconds, started, cpu
+        files, seconds, cpu, chunks = _timed(
+            inputs, out, lambda: _cpu_of(client), client=client, **how
+        )
+    return files, seconds, started, cpu, chunks
 
 
 def _cpu_of(client: Client) -> float:
@@ -122,30 +127,36 @@ def main() -> None:
         how = {"chunk_size": args.chunk, "history": args.history}
         rate: dict[int, list[float]] = {0: [], 1: [], 2: []}
         cpu: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        own: dict[int, list[float]] = {0: [], 1: [], 2: []}
         for k, workers in enumerate((0, 1, 2, 0)):  # the loop before and after: the load drifts
             out = scratch / f"run{k}"
             if workers == 0:
-                files, seconds, used = _timed(
+                files, seconds, used, chunks = _timed(
                     inputs, out, time.process_time, in_process=True, **how
                 )
                 start, label = 0.0, "plain loop"
             else:
-                files, seconds, start, used = _on_dask(inputs, out, workers, args.threads, **how)
+                files, seconds, start, used, chunks = _on_dask(
+                    inputs, out, workers, args.threads, **how
+                )
                 label = f"dask, {workers} worker{'s' if workers > 1 else ''}"
             rate[workers].append(files / seconds)
             cpu[workers].append(used / files)
+            own[workers].append(chunks / files)
             print(
                 f"{label}: {files} files in {seconds:.1f} s (+{start:.1f} s start), "
-                f"{files / seconds:.2f} files/s, CPU {1000 * used / files:.0f} ms a file; "
-                f"load {os.getloadavg()[0]:.1f}",
+                f"{files / seconds:.2f} files/s, CPU {1000 * used / files:.0f} ms a file "
+                f"({1000 * chunks / files:.0f} in the chunks, {1000 * (used - chunks) / files:.0f}"
+                f" outside); load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
-        loop, loop_cpu = sum(rate[0]) / 2, sum(cpu[0]) / 2
+        loop, loop_cpu, loop_own = sum(rate[0]) / 2, sum(cpu[0]) / 2, sum(own[0]) / 2
         print(f"against the plain loop (mean of its two runs, {loop:.2f} files/s):")
         for workers in (1, 2):
             print(
                 f"  {workers} worker{'s' if workers > 1 else ''}: {rate[workers][0] / loop:.2f}× "
-                f"as fast; {cpu[workers][0] / loop_cpu:.2f}× the CPU a file"
+                f"as fast; {cpu[workers][0] / loop_cpu:.2f}× the CPU a file "
+                f"({own[workers][0] / loop_own:.2f}× in the chunks)"
             )
         print(f"load average after: {os.getloadavg()[0]:.1f}")
         print(f"control again: {_machine_parallelism():.2f}×")

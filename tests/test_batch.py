@@ -190,6 +190,29 @@ def test_each_run_is_judged_against_its_athletes_history(
     assert sum(r["overload"] for r in rows) > 0  # R4 needs the history: it fired
 
 
+def test_a_chunk_summarises_each_history_once_not_once_a_run(
+    long_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk indexes its athlete's history once (``SortedHistory``, as the import does): a
+    run takes its earlier sessions by bisection. Handed the plain list, each run would
+    summarise all its earlier sessions again, some 48²/2 for 48 runs in each judging pass."""
+    from legday.store import work
+
+    summarised: list[int] = []
+    real = work._summaries
+
+    def counted(history: Any) -> Any:
+        out = real(history)
+        summarised.append(len(out))
+        return out
+
+    monkeypatch.setattr(work, "_summaries", counted)
+    result = run_batch([str(long_archive)], str(tmp_path), in_process=True, chunk_size=100)
+    runs = result.scanned.files
+    assert runs >= 40 and result.counts.files == runs
+    assert 0 < sum(summarised) <= 2 * runs  # the judging pass's and the rows' pass's, once each
+
+
 def test_a_bad_file_is_a_row_with_its_typed_error(
     archive: Path, client: Client, tmp_path: Path
 ) -> None:

@@ -16,6 +16,7 @@ the client: no bytes, no rows. Memory holds one file's samples at a time plus th
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from legday.errors import LegdayError
 from legday.model import Activity, AthleteProfile
 from legday.settings import Settings
-from legday.store.work import Decoded, DecodedActivity, WorkItem, decode_item
+from legday.store.work import Decoded, DecodedActivity, SortedHistory, WorkItem, decode_item
 
 from .rows import (
     BLOCK_SCHEMA,
@@ -51,6 +52,7 @@ __all__ = [
     "ChunkResult",
     "Histories",
     "Shared",
+    "Summaries",
     "context_chunk",
     "history_entry",
     "process_chunk",
@@ -96,6 +98,9 @@ class ChunkResult:
     """Files that became an error row."""
     skipped: int = 0
     """Files the done-set already held."""
+    cpu_s: float = 0.0
+    """CPU seconds the chunk's own thread took (reading, analysis, writing): the batch's cost
+    without the share of Dask (its scheduler, comms and the workers' own threads)."""
 
     def __add__(self, other: ChunkResult) -> ChunkResult:
         return ChunkResult(
@@ -103,6 +108,7 @@ class ChunkResult:
             self.rows + other.rows,
             self.failed + other.failed,
             self.skipped + other.skipped,
+            self.cpu_s + other.cpu_s,
         )
 
 
@@ -128,12 +134,22 @@ def process_chunk(
         done.append({"sha256": key, "source": new[0]["source"], "rows": len(new)})
     if done:
         _write({TABLE_DIR: rows, BLOCKS_DIR: blocks}, DONE_DIR, done, DONE_SCHEMA, out)
-    return ChunkResult(len(done), len(rows), failed, work.skipped)
+    return ChunkResult(len(done), len(rows), failed, work.skipped, work.cpu_s())
+
+
+@dataclass(frozen=True)
+class Summaries:
+    """What a history pass's chunk returns: its counts, and the summaries it wrote (as read
+    back from its Parquet file), about a hundred bytes a session, which the client reduces to
+    the athletes' histories without reading them again."""
+
+    counts: ChunkResult
+    rows: list[dict[str, Any]]
 
 
 def context_chunk(
     sources: list[Source], out: str, shared: Shared, histories: Histories | None = None
-) -> ChunkResult:
+) -> Summaries:
     """A pass that builds the athletes' history: each run's summary (as the store keeps it for
     "long", R4 and the anchors), judged without history (``histories`` None: written to
     :data:`SCAN_DIR`) or against it (its kind only: written to :data:`JUDGED_DIR`)."""
@@ -150,10 +166,12 @@ def context_chunk(
                 summary |= history_entry(item) | {"source": decoded.name}
                 summary |= {"athlete": source.athlete, "richness": _richness(item.activity)}
             found.append({"sha256": key, "index": index, **summary})
+    written: list[dict[str, Any]] = []
     if found:
         folder, schema = (SCAN_DIR, SCAN_SCHEMA) if histories is None else (JUDGED_DIR, JUDGED)
-        _write({}, folder, found, schema, out)
-    return ChunkResult(files=len({f["sha256"] for f in found}), skipped=work.skipped)
+        written = _write({}, folder, found, schema, out).to_pylist()
+    files = len({f["sha256"] for f in found})
+    return Summaries(ChunkResult(files, skipped=work.skipped, cpu_s=work.cpu_s()), written)
 
 
 def history_entry(item: DecodedActivity) -> dict[str, Any]:
@@ -183,8 +201,17 @@ class _Work:
     """The chunk's items not yet done, decoded: ``(source, key, Decoded or error row)``."""
 
     def __init__(self, sources: list[Source], shared: Shared, histories: Histories | None):
-        self.sources, self.shared, self.histories = sources, shared, histories
+        self.started = time.thread_time()
+        self.sources, self.shared = sources, shared
+        # each athlete's history indexed once a chunk (by sport, oldest first), as the import
+        # indexes it once: a run takes its earlier sessions by bisection, not by a walk over
+        # the whole history that summarises each session again (quadratic in its length)
+        self.histories = {a: SortedHistory(h) for a, h in (histories or {}).items()}
         self.skipped = 0
+
+    def cpu_s(self) -> float:
+        """CPU seconds this thread took since the chunk started."""
+        return time.thread_time() - self.started
 
     def __iter__(self) -> Iterator[tuple[Source, str, Decoded | dict[str, Any]]]:
         shared = self.shared
@@ -195,7 +222,7 @@ class _Work:
             elif isinstance(item, dict):  # a file or member that could not be read
                 yield source, key, item
             else:
-                history = (self.histories or {}).get(source.athlete, [])
+                history: list[dict[str, Any]] = self.histories.get(source.athlete, [])
                 yield source, key, decode_item(item, shared.profile, shared.settings, history)
 
 
@@ -289,9 +316,10 @@ def _write(
     marker: list[dict[str, Any]],
     marker_schema: pa.Schema,
     out: str,
-) -> None:
+) -> pa.Table:
     """The chunk's tables (one file per athlete each), then its marker file (the done-set's, or
-    a history pass's table), atomic by rename: the chunk counts as done once it is there."""
+    a history pass's table), atomic by rename: the chunk counts as done once it is there. The
+    marker table, as written."""
     import pyarrow as pa
     import pyarrow.dataset as ds
     import pyarrow.parquet as pq
@@ -313,6 +341,8 @@ def _write(
             )
     fs.makedirs(f"{root}/{marker_dir}", exist_ok=True)
     final = f"{root}/{marker_dir}/part-{token}.parquet"
+    table = pa.Table.from_pylist(marker, schema=marker_schema)
     with fs.open(final + ".tmp", "wb") as fh:
-        pq.write_table(pa.Table.from_pylist(marker, schema=marker_schema), fh)
+        pq.write_table(table, fh)
     fs.mv(final + ".tmp", final)
+    return table

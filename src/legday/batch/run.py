@@ -1,4 +1,4 @@
-"""The batch on Dask: discover the inputs, map the chunk functions over chunks, gather counts.
+"""The batch on Dask: discover the inputs, run the chunk functions over chunks, count.
 
 The client lists file names (and zip members) and ships them in chunks; the workers read the
 files themselves (no bytes pass through the scheduler) and write Parquet under the output
@@ -19,23 +19,30 @@ runs of the same sport, as ``legday analyze`` judges a file against the history 
 history stored before it, then judges the later runs again against what it stored; the batch
 takes the same two steps as two passes over the files, each writing a summary per session
 (start, sport, length, distance, kind, maximum and sustained heart rate) under
-``<out>/context``, reduced on the client to a list per athlete and sent to the workers once:
+``<out>/context`` and returning it, reduced on the client to a list per athlete and sent to
+the workers that need it once:
 
 1. **scan**: every file judged without history;
 2. **judge**: every run that has an earlier run of its sport judged against the scan's
    summaries (its kind is what the import stores);
 3. **write**: every file judged against the second pass's summaries, into the table.
 
-Each pass skips what an earlier run into ``out`` did, so a resumed batch does not redo a pass.
+A history is its athlete's alone, so the passes run per group of athletes
+(:class:`~.plan.Plan`): a group's next pass starts as soon as its own previous pass is done,
+while other groups are still scanned, and no worker waits at a barrier between passes. Each
+pass skips what an earlier run into ``out`` did, so a resumed batch does not redo a pass.
 """
 
 from __future__ import annotations
 
+import heapq
 import importlib.util
 import re
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import count
 from typing import TYPE_CHECKING, Any
 
 from legday.model import AthleteProfile
@@ -50,10 +57,12 @@ from .chunk import (
     ChunkResult,
     Histories,
     Shared,
+    Summaries,
     context_chunk,
     process_chunk,
 )
-from .sources import Source, chunks, discover
+from .plan import Pass, Plan, Stage
+from .sources import Source, discover
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -63,7 +72,6 @@ __all__ = [
     "BatchResult",
     "auto_chunk",
     "done_set",
-    "histories",
     "run_batch",
     "sweep_orphans",
 ]
@@ -71,14 +79,14 @@ __all__ = [
 #: Files per chunk: a chunk's rows are a few kB a file, so a worker's memory stays flat; large
 #: enough that the per-task cost of Dask (~1 ms) is small next to ~50 ms of analysis per file.
 DEFAULT_CHUNK = 64
-#: Chunks per worker at the least, so the last chunks do not leave workers idle; no more: with
-#: 200 files on 2 workers (bench/batch.py, on a loaded machine, docs/batch.md), chunks of 25
-#: took 1.31-1.37x the plain loop's CPU a file (2 runs), chunks of 50 or 64 1.00-1.18x (3).
-CHUNKS_PER_WORKER = 2
+#: Chunks per worker at the least, so that the last ones to run are short and leave no worker
+#: idle for long: a chunk costs little of its own (in the plain loop over 200 files, chunks of
+#: 4 files took 28.9-32.4 ms of CPU a file, chunks of 50 27.9-37.4 ms, on a loaded machine).
+CHUNKS_PER_WORKER = 8
 
 _PART = re.compile(r"part-([0-9a-f]{32})(?:-\d+)?\.parquet$")
 
-ChunkFn = Callable[[list[Source], str, Shared, Histories | None], ChunkResult]
+ChunkFn = Callable[[list[Source], str, Shared, Histories | None], ChunkResult | Summaries]
 
 
 @dataclass(frozen=True)
@@ -141,20 +149,21 @@ def run_batch(
     shared = Shared(profile or AthleteProfile(), settings or Settings(), blocks=blocks)
     sources = list(discover(inputs))
     if in_process:
-        result = _passes(_Loop(), sources, chunk_size, out, shared, history, on_start)
+        result = _batch(_Loop(), sources, chunk_size, out, shared, history, on_start)
     elif client is not None:
         mapper = _Dask(client, progress)
-        result = _passes(mapper, sources, chunk_size, out, shared, history, on_start)
+        result = _batch(mapper, sources, chunk_size, out, shared, history, on_start)
     else:
         with _client(scheduler, workers) as own:
             mapper = _Dask(own, progress)
-            result = _passes(mapper, sources, chunk_size, out, shared, history, on_start)
+            result = _batch(mapper, sources, chunk_size, out, shared, history, on_start)
     sweep_orphans(out)
     return result
 
 
 class _Loop:
-    """Every chunk in this process, one after another."""
+    """Every chunk in this process, one after another: of the chunks ready, those of the
+    earliest pass first, as on Dask."""
 
     workers = 1
     dashboard: str | None = None
@@ -162,23 +171,31 @@ class _Loop:
     def start(self) -> None:
         _warm_up()
 
-    def map(
-        self,
-        fn: ChunkFn,
-        work: list[list[Source]],
-        out: str,
-        shared: Shared,
-        histories: Histories | None,
-    ) -> ChunkResult:
-        total = ChunkResult()
-        for chunk in work:
-            total = total + fn(chunk, out, shared, histories)
-        return total
+    def run(self, plan: Plan, out: str) -> None:
+        ready: list[tuple[int, int, Pass, list[Source]]] = []
+        order = count()
+
+        def add(passes: list[Pass]) -> None:
+            for p in passes:
+                for chunk in p.chunks:
+                    heapq.heappush(ready, (p.stage, next(order), p, chunk))
+
+        add(plan.start())
+        while ready:
+            _, _, done, chunk = heapq.heappop(ready)
+            result = _FUNCTIONS[done.stage](chunk, out, done.shared, done.histories)
+            add(plan.finished(done, result))
 
 
 class _Dask(_Loop):
-    """Chunks as Dask tasks; what they share (the settings, each athlete's history) is sent to
-    every worker once and named in the tasks by its future."""
+    """Chunks as Dask tasks, each group's next pass submitted as soon as its previous pass is
+    done. What a pass's chunks share goes to the cluster once and the tasks name it by its
+    future: the done-sets of the scan and of the rows to every worker once a batch
+    (``broadcast``), a group's histories (and its judge pass's done-set) once a pass, fetched
+    by each worker that runs one of its chunks and released when the pass is done. Earlier
+    passes go first (Dask's ``priority``): the scans, then each group's judging and rows as
+    their group becomes ready, so the last tasks to run are rows, of whichever groups, and no
+    worker waits for the others."""
 
     def __init__(self, client: Client, progress: bool) -> None:
         self.client, self.progress = client, progress
@@ -190,43 +207,87 @@ class _Dask(_Loop):
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
         self.dashboard = _dashboard(self.client)
 
-    def map(
-        self,
-        fn: ChunkFn,
-        work: list[list[Source]],
-        out: str,
-        shared: Shared,
-        histories: Histories | None,
-    ) -> ChunkResult:
-        from distributed import progress as progress_bar
+    def run(self, plan: Plan, out: str) -> None:
+        from distributed import as_completed
 
-        if not work:
-            return ChunkResult()
-        # fresh keys (hash=False): a pass's data released just before must not take with it
-        # the same content scattered again under the same hashed key by the next pass
-        [shared_future] = self.client.scatter([shared], broadcast=True, hash=False)
-        per_chunk: list[dict[str, Any] | None] = [None] * len(work)
-        if histories is not None:
-            names = sorted(histories)
-            data = [histories[a] for a in names]
-            futures = self.client.scatter(data, broadcast=True, hash=False) if data else []
-            by_athlete = dict(zip(names, futures, strict=True))
-            per_chunk = [
-                {s.athlete: by_athlete[s.athlete] for s in c if s.athlete in by_athlete}
-                for c in work
-            ]
-        tasks = self.client.map(
-            fn, work, [out] * len(work), [shared_future] * len(work), per_chunk, pure=False
-        )
-        if self.progress:
-            progress_bar(tasks)
-        total = ChunkResult()
-        for result in self.client.gather(tasks):
-            total = total + result
-        return total
+        # fresh keys (hash=False): data released by a pass must not take with it the same
+        # content scattered again under the same hashed key by another
+        once = {
+            id(s): self.client.scatter(s, broadcast=True, hash=False)
+            for s in (plan.scan_shared, plan.write_shared)
+        }
+        tasks: dict[Any, Pass] = {}
+        held: dict[Pass, list[Any]] = {}  # each pass's own scattered data, until it is done
+        bar = _Progress(self.progress)
+        running = as_completed()
+
+        def submit(passes: list[Pass]) -> None:
+            for p in passes:
+                shared = once.get(id(p.shared))
+                if shared is None:
+                    shared = self.client.scatter(p.shared, hash=False)
+                history = None
+                if p.histories is not None:
+                    # in a list: a dict alone is scattered as one future per key (named so)
+                    [history] = self.client.scatter([p.histories], hash=False)
+                held[p] = [shared, history]
+                for chunk in p.chunks:
+                    future = self.client.submit(
+                        _FUNCTIONS[p.stage],
+                        chunk,
+                        out,
+                        shared,
+                        history,
+                        pure=False,
+                        priority=-p.stage,
+                    )
+                    tasks[future.key] = p
+                    running.add(future)
+                bar.add(p.stage, len(p.chunks))
+
+        submit(plan.start())
+        for future in running:
+            done = tasks.pop(future.key)
+            result = future.result()
+            bar.done(done.stage)
+            submit(plan.finished(done, result))
+            if not done.left:
+                held.pop(done, None)
+        bar.close()
 
 
-def _passes(
+class _Progress:
+    """A line on the terminal: each pass's chunks done of those submitted so far."""
+
+    def __init__(self, shown: bool) -> None:
+        self.shown = shown
+        self.submitted = dict.fromkeys(Stage, 0)
+        self.finished = dict.fromkeys(Stage, 0)
+
+    def add(self, stage: Stage, chunks: int) -> None:
+        self.submitted[stage] += chunks
+
+    def done(self, stage: Stage) -> None:
+        self.finished[stage] += 1
+        if self.shown:
+            parts = (f"{s.name.lower()} {self.finished[s]}/{self.submitted[s]}" for s in Stage)
+            sys.stderr.write("\rchunks done: " + ", ".join(parts))
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+
+
+#: What each pass runs on a chunk.
+_FUNCTIONS: dict[Stage, ChunkFn] = {
+    Stage.SCAN: context_chunk,
+    Stage.JUDGE: context_chunk,
+    Stage.WRITE: process_chunk,
+}
+
+
+def _batch(
     mapper: _Loop,
     sources: list[Source],
     chunk_size: int | None,
@@ -239,95 +300,19 @@ def _passes(
     if on_start is not None:
         on_start(mapper.dashboard)
     size = chunk_size or auto_chunk(len(sources), mapper.workers)
-    work = list(chunks(sources, size))
-    scanned = judged = ChunkResult()
-    found: dict[str, list[dict[str, Any]]] | None = None
-    if history and sources:
-        seen = replace(shared, done=_keys(out, SCAN_DIR))
-        scanned = mapper.map(context_chunk, work, out, seen, None)
-        scan = _read(out, SCAN_DIR)
-        first = histories(scan)
-        settled = _without_earlier_runs(scan, first) | _keys(out, JUDGED_DIR)
-        by_name: dict[str, set[str]] = {}
-        for row in scan:
-            by_name.setdefault(row["source"], set()).add(row["sha256"])
-        todo = [s for s in sources if not by_name.get(s.name, {""}) <= settled]
-        again = list(chunks(todo, size))
-        judged = mapper.map(context_chunk, again, out, replace(shared, done=settled), first)
-        found = histories(scan, _read(out, JUDGED_DIR))
-    counts = mapper.map(process_chunk, work, out, replace(shared, done=done_set(out)), found)
-    return BatchResult(counts, mapper.dashboard, scanned, judged)
-
-
-def histories(
-    scan: list[dict[str, Any]], judged: list[dict[str, Any]] | None = None
-) -> dict[str, list[dict[str, Any]]]:
-    """Each athlete's history from the scan's summaries, with the kinds ``judged`` gave its runs
-    where it judged them. A session is in it once, as the store keeps it: a file listed twice
-    counts once, and of two copies of one session (:func:`_copies`) the richer recording."""
-    kinds = {(j["sha256"], j["index"]): j["kind"] for j in judged or ()}
-    by_athlete: dict[str, dict[tuple[str, int], dict[str, Any]]] = {}
-    for row in sorted(scan, key=lambda r: r["source"]):
-        if row["sport"] is not None:
-            by_athlete.setdefault(row["athlete"], {}).setdefault((row["sha256"], row["index"]), row)
-    out: dict[str, list[dict[str, Any]]] = {}
-    for athlete, rows in by_athlete.items():
-        entries = []
-        for key, row in _copies(list(rows.items())):
-            entry = {k: row[k] for k in _HISTORY_KEYS}
-            entry["kind"] = kinds.get(key, row["kind"])
-            entries.append(entry)
-        out[athlete] = entries
-    return out
-
-
-_HISTORY_KEYS = ("start", "duration_s", "distance_m", "kind", "sport", "max_hr", "effort_hr")
-
-
-def _copies(
-    rows: list[tuple[tuple[str, int], dict[str, Any]]],
-) -> list[tuple[tuple[str, int], dict[str, Any]]]:
-    """One athlete's sessions without the copies the import would not store: of sessions of
-    one sport (or one "generic") starting within ``SAME_START_TOLERANCE_S`` of each other, the
-    richest recording (samples × channels; the first listed on a tie), as
-    ``Importer._same_session`` keeps it. Its second rule (a copy in local time without its
-    offset, found by comparing the samples) is not applied."""
-    from legday.store.importer import SAME_START_TOLERANCE_S
-
-    kept: list[tuple[tuple[str, int], dict[str, Any], int]] = []
-    ordered = sorted(enumerate(rows), key=lambda r: r[1][1]["start"])
-    for order, (key, row) in ordered:
-        twin = None
-        for i in range(len(kept) - 1, -1, -1):
-            other = kept[i][1]
-            if (row["start"] - other["start"]).total_seconds() > SAME_START_TOLERANCE_S:
-                break
-            if row["sport"] == other["sport"] or "generic" in (row["sport"], other["sport"]):
-                twin = i
-                break
-        if twin is None:
-            kept.append((key, row, order))
-        elif (row["richness"], -order) > (kept[twin][1]["richness"], -kept[twin][2]):
-            kept[twin] = (key, row, order)
-    return [(key, row) for key, row, _ in kept]
-
-
-def _without_earlier_runs(
-    scan: list[dict[str, Any]], first: dict[str, list[dict[str, Any]]]
-) -> frozenset[str]:
-    """The files none of whose sessions has an earlier session of its sport by its athlete:
-    judged against their history, they are judged as the scan judged them."""
-    earliest: dict[tuple[str, str], Any] = {}
-    for athlete, entries in first.items():
-        for e in entries:
-            key = (athlete, e["sport"])
-            earliest[key] = min(earliest.get(key, e["start"]), e["start"])
-    has_history = {
-        row["sha256"]
-        for row in scan
-        if row["sport"] is not None and row["start"] > earliest[(row["athlete"], row["sport"])]
-    }
-    return frozenset(row["sha256"] for row in scan if row["sha256"] not in has_history)
+    scan = _read(out, SCAN_DIR) if history else []
+    plan = Plan(
+        sources,
+        size,
+        replace(shared, done=done_set(out)),
+        history=history,
+        scanned=frozenset(r["sha256"] for r in scan),
+        prior_scan=scan,
+        prior_judged=_read(out, JUDGED_DIR) if history else [],
+    )
+    mapper.run(plan, out)
+    scanned, judged, written = (plan.counts[stage] for stage in Stage)
+    return BatchResult(written, mapper.dashboard, scanned, judged)
 
 
 def _warm_up() -> None:
