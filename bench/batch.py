@@ -15,10 +15,14 @@ generated once and cached. ``--chunk`` sets the files per task, ``--threads`` ru
 as threads of one process instead of processes.
 
 On a shared machine the wall clock says as much about the others' load as about the batch, so
-the loop runs before and after the clusters (the ratios are against the mean of both), each
-run prints the load average and the CPU time it took per file (the workers' and the client's:
-Dask's own cost, whatever the load), and a control says how much faster 2 processes run a
-pure-Python task than 1 right now: the ceiling for the 2-worker ratio.
+the loop runs before and after the clusters (the ratios are against the mean of both), and
+each run prints what the load changes less: the load average, the CPU time it took per file
+(the client's, and the workers' and their nannies'), of which the chunks' own threads took
+how much (the rest is Dask's own cost, or in the loop pyarrow's threads), and on Dask the
+share of the workers' time spent in a task (Dask's task stream): what barriers and the
+client's turns between passes leave idle. A control says how much faster 2 processes run a
+pure-Python task than 1 right now: the ceiling for the 2-worker ratio. The cluster is the one
+``legday batch`` starts (:func:`legday.batch.run.local_cluster`).
 
     python bench/batch.py [--files 200] [--runs 500] [--chunk N] [--threads] [--no-history]
 """
@@ -32,58 +36,90 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from distributed import Client, LocalCluster
+from distributed import Client
 
 from archive import build_archive
 from legday.batch import discover, run_batch
+from legday.batch.run import local_cluster
 
 
-def _timed(
-    inputs: list[str], out: Path, cpu: Callable[[], float], **how: Any
-) -> tuple[int, float, float, float]:
-    """Files analysed by ``run_batch(inputs, out, **how)``, the seconds and ``cpu()`` seconds
-    from its workers being up (the pipeline imported) to the end, and the CPU seconds of
-    those the chunks' own threads took (every pass's)."""
+@dataclass(frozen=True)
+class Measured:
+    files: int
+    seconds: float
+    """From the workers being up (the pipeline imported) to the end."""
+    cpu: float
+    """CPU seconds over those seconds: this process's, and on Dask each worker's and nanny's."""
+    chunks: float
+    """CPU seconds of those the chunks' own threads took (every pass's)."""
+    start: float = 0.0
+    """The cluster's start-up, seconds."""
+    busy: float | None = None
+    """On Dask, the share of the workers' time spent in a task, from the first task's start
+    to the last one's end: what barriers and the client's turns leave idle, whatever the load."""
+
+    def line(self, label: str) -> str:
+        files = self.files
+        busy = "" if self.busy is None else f", workers busy {100 * self.busy:.0f} %"
+        return (
+            f"{label}: {files} files in {self.seconds:.1f} s (+{self.start:.1f} s start), "
+            f"{files / self.seconds:.2f} files/s, CPU {1000 * self.cpu / files:.0f} ms a file "
+            f"({1000 * self.chunks / files:.0f} in the chunks, "
+            f"{1000 * (self.cpu - self.chunks) / files:.0f} outside){busy}; "
+            f"load {os.getloadavg()[0]:.1f}"
+        )
+
+
+def _timed(inputs: list[str], out: Path, cpu: Callable[[], float], **how: Any) -> Measured:
+    """``run_batch(inputs, out, **how)`` measured from its workers being up to its end."""
     up: list[float] = []
     result = run_batch(
         inputs, str(out), on_start=lambda _: up.extend((time.perf_counter(), cpu())), **how
     )
     chunks = sum(c.cpu_s for c in (result.scanned, result.judged, result.counts))
-    return result.counts.files, time.perf_counter() - up[0], cpu() - up[1], chunks
+    return Measured(result.counts.files, time.perf_counter() - up[0], cpu() - up[1], chunks)
 
 
-def _on_dask(
-    inputs: list[str], out: Path, workers: int, threads: bool, **how: Any
-) -> tuple[int, float, float, float, float]:
-    """Files analysed, seconds from the cluster being up to the end, start-up seconds, the CPU
-    seconds the batch took (the workers' and this process's, where the scheduler runs) and
-    those of the chunks' own threads."""
+def _on_dask(inputs: list[str], out: Path, workers: int, threads: bool, **how: Any) -> Measured:
+    """The batch on a new local cluster, the cluster's start-up timed apart."""
+    from distributed import get_task_stream
+
     t0 = time.perf_counter()
-    # one thread a worker process, as `legday batch` starts its own cluster (run.py): Dask's
-    # default gives a lone worker both cores as threads, which fight over the GIL
-    shape = (
-        {"n_workers": 1, "threads_per_worker": workers}
-        if threads
-        else {"n_workers": workers, "threads_per_worker": 1}
-    )
-    with (
-        LocalCluster(processes=not threads, dashboard_address=None, **shape) as cluster,  # type: ignore[arg-type]
-        Client(cluster) as client,
-    ):
-        started = time.perf_counter() - t0
-        files, seconds, cpu, chunks = _timed(
-            inputs, out, lambda: _cpu_of(client), client=client, **how
-        )
-    return files, seconds, started, cpu, chunks
+    # the cluster `legday batch` starts (one thread a worker process, Dask's periodic work
+    # made rarer); --threads: one process, a thread a worker
+    with local_cluster(workers, threads=threads) as client:
+        start = time.perf_counter() - t0
+        with get_task_stream(client) as stream:
+            measured = _timed(
+                inputs, out, lambda: _cpu_of(client, not threads), client=client, **how
+            )
+    return replace(measured, start=start, busy=_busy(stream.data, workers))
 
 
-def _cpu_of(client: Client) -> float:
-    """CPU seconds used so far by this process and by each worker process (once each)."""
+def _busy(tasks: list[dict[str, Any]], workers: int) -> float:
+    """The share of ``workers``' time that ``tasks`` (Dask's task stream) kept busy."""
+    spans = [(s["start"], s["stop"]) for t in tasks for s in t["startstops"]]
+    spans = [span for span in spans if span[1] > span[0]]
+    if not spans:
+        return 0.0
+    first, last = min(a for a, _ in spans), max(b for _, b in spans)
+    computing = [
+        s["stop"] - s["start"] for t in tasks for s in t["startstops"] if s["action"] == "compute"
+    ]
+    return sum(computing) / (workers * (last - first))
+
+
+def _cpu_of(client: Client, nannies: bool) -> float:
+    """CPU seconds used so far by this process, each worker process and (``nannies``) the
+    process that watches each one, once each."""
     used = {os.getpid(): time.process_time()}
     used.update(dict(client.run(_process_cpu).values()))
+    if nannies:
+        used.update(dict(client.run(_process_cpu, nanny=True).values()))
     return sum(used.values())
 
 
@@ -125,38 +161,28 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="legday-bench-batch-"))
     try:
         how = {"chunk_size": args.chunk, "history": args.history}
-        rate: dict[int, list[float]] = {0: [], 1: [], 2: []}
-        cpu: dict[int, list[float]] = {0: [], 1: [], 2: []}
-        own: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        runs: dict[int, list[Measured]] = {0: [], 1: [], 2: []}
         for k, workers in enumerate((0, 1, 2, 0)):  # the loop before and after: the load drifts
             out = scratch / f"run{k}"
             if workers == 0:
-                files, seconds, used, chunks = _timed(
-                    inputs, out, time.process_time, in_process=True, **how
-                )
-                start, label = 0.0, "plain loop"
+                m = _timed(inputs, out, time.process_time, in_process=True, **how)
+                label = "plain loop"
             else:
-                files, seconds, start, used, chunks = _on_dask(
-                    inputs, out, workers, args.threads, **how
-                )
+                m = _on_dask(inputs, out, workers, args.threads, **how)
                 label = f"dask, {workers} worker{'s' if workers > 1 else ''}"
-            rate[workers].append(files / seconds)
-            cpu[workers].append(used / files)
-            own[workers].append(chunks / files)
-            print(
-                f"{label}: {files} files in {seconds:.1f} s (+{start:.1f} s start), "
-                f"{files / seconds:.2f} files/s, CPU {1000 * used / files:.0f} ms a file "
-                f"({1000 * chunks / files:.0f} in the chunks, {1000 * (used - chunks) / files:.0f}"
-                f" outside); load {os.getloadavg()[0]:.1f}",
-                flush=True,
-            )
-        loop, loop_cpu, loop_own = sum(rate[0]) / 2, sum(cpu[0]) / 2, sum(own[0]) / 2
+            runs[workers].append(m)
+            print(m.line(label), flush=True)
+        loop = sum(m.files / m.seconds for m in runs[0]) / 2
+        loop_cpu = sum(m.cpu / m.files for m in runs[0]) / 2
+        loop_own = sum(m.chunks / m.files for m in runs[0]) / 2
         print(f"against the plain loop (mean of its two runs, {loop:.2f} files/s):")
         for workers in (1, 2):
+            [m] = runs[workers]
             print(
-                f"  {workers} worker{'s' if workers > 1 else ''}: {rate[workers][0] / loop:.2f}× "
-                f"as fast; {cpu[workers][0] / loop_cpu:.2f}× the CPU a file "
-                f"({own[workers][0] / loop_own:.2f}× in the chunks)"
+                f"  {workers} worker{'s' if workers > 1 else ''}: "
+                f"{m.files / m.seconds / loop:.2f}× as fast; "
+                f"{m.cpu / m.files / loop_cpu:.2f}× the CPU a file "
+                f"({m.chunks / m.files / loop_own:.2f}× in the chunks)"
             )
         print(f"load average after: {os.getloadavg()[0]:.1f}")
         print(f"control again: {_machine_parallelism():.2f}×")
