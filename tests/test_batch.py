@@ -401,6 +401,21 @@ def test_the_cli_on_a_local_cluster_of_processes(archive: Path, tmp_path: Path) 
     assert ds.dataset(tmp_path / "w.pq").count_rows() == len(weeks)
 
 
+def test_the_local_cluster_runs_without_dask_statistical_profiler() -> None:
+    """``legday batch``'s own cluster: its workers do not sample the running task's stack
+    every 10 ms, nor check their event loop every 20 ms (CPU taken from the analysis)."""
+    import dask.config
+
+    from legday.batch.run import local_cluster
+
+    def settings() -> tuple[Any, ...]:
+        get = dask.config.get
+        return get("distributed.worker.profile.enabled"), get("distributed.admin.tick.interval")
+
+    with local_cluster(1) as client:
+        assert list(client.run(settings).values()) == [(False, "1s")]
+
+
 def test_without_dask_the_command_says_how_to_install_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
