@@ -15,7 +15,6 @@ import io
 import json
 import os
 import shutil
-import socket
 import subprocess
 import tarfile
 import tempfile
@@ -39,11 +38,13 @@ from legday.errors import (
     WrongBackendError,
 )
 from legday.home import Home
-from legday.store.backup import MANIFEST, Manifest, backup, granted_roles, restore
+from legday.store.backup import backup, granted_roles, restore
+from legday.store.backup_archive import MANIFEST, Manifest
 from legday.store.db import SCHEMA_HEAD, open_database
 from legday.store.library import Library
 from legday.store.pgtools import Tool, choose_tool, find_tool, libpq_target
 from legday.synth import generate_history, write_history
+from serving import free_port
 
 runner = CliRunner()
 
@@ -463,9 +464,7 @@ def second_server(pg_server_url: str) -> Iterator[str]:
     """A second, new PostgreSQL server started as .ci/postgres.sh starts CI's: no role of the
     first server's is there."""
     folder = Path(tempfile.mkdtemp(prefix="legday-pg2-"))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     env = os.environ | {
         "LEGDAY_PG_PORT": str(port),
         "LEGDAY_PG_DATA": str(folder / "data"),

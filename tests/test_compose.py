@@ -26,7 +26,8 @@ from conftest import new_pg_database
 from legday import config
 from legday.cli import COMMANDS
 from legday.store.db import SCHEMA_HEAD
-from test_config import _serve_params, free_port, serving
+from serving import free_port, serving
+from test_config import _serve_params
 
 ROOT = Path(__file__).resolve().parent.parent
 #: What compose would read from .env in these tests.

@@ -13,10 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,6 +28,7 @@ from conftest import new_pg_database
 from legday.cli import app
 from legday.store.db import open_database
 from legday.store.schema import ActivityRow, StrengthSessionRow
+from serving import free_port, serving
 
 runner = CliRunner()
 
@@ -290,32 +287,13 @@ def test_every_command(command: str, demo: Demo) -> None:
 
 def test_serve_answers(demo: Demo) -> None:
     """``legday serve`` starts, answers the week's JSON for the demo, and stops on SIGTERM."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "LEGDAY_HOME": str(demo.home)}
-    argv = ["serve", "--port", str(port), *demo.db]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "legday", *argv],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/api/week?date={demo.last_day}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=10) as response:
-                    week = json.load(response)
-                break
-            except OSError:
-                assert proc.poll() is None, proc.communicate()[1]
-                assert time.monotonic() < deadline, "legday serve did not answer in 60 s"
-                time.sleep(0.2)
-        assert week["sessions"], week
-    finally:
-        proc.terminate()
-        _, err = proc.communicate(timeout=30)
-    assert "Traceback" not in err, err
+    url = f"http://127.0.0.1:{port}/api/week?date={demo.last_day}"
+    with (
+        serving(["serve", "--port", str(port), *demo.db], env, url) as proc,
+        urllib.request.urlopen(url, timeout=10) as response,
+    ):
+        week = json.load(response)
+    assert week["sessions"], week
+    assert "Traceback" not in proc.printed  # type: ignore[attr-defined]
