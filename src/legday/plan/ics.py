@@ -11,8 +11,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Calendar, Event
-
 from legday.errors import ConfigError
 
 from .result import Block, Plan
@@ -45,6 +43,8 @@ def to_ics(
         raise ConfigError(f"start_hour must be between 0 and 24, got {start_hour}")
     tz = _zone(time_zone)
     plans = plan.plans if isinstance(plan, Block) else (plan,)
+    from icalendar import Calendar, Event  # here: `legday plan` without --ics never needs it
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from legday.model import ExerciseSet, SetType, Source, StrengthSession
-from legday.strength.e1rm import best_e1rm
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -484,6 +483,8 @@ class LiftState:
 
     def fold(self, session_id: int, start: datetime, sets: Sequence[ExerciseSet]) -> None:
         """Count one session's sets of this lift (``sets`` all of this lift)."""
+        from legday.strength.e1rm import best_e1rm  # a write's: reads never need the strength code
+
         self.sessions += 1
         self.mapped = self.mapped or any(s.mapped for s in sets)
         for s in sets:
