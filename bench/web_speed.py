@@ -161,7 +161,9 @@ def measure_pages(
 
 
 def _timed(run: Callable[[], Any], times: int = 5) -> tuple[float, float]:
-    """Median wall time and median CPU time of the child processes ``run`` starts, s."""
+    """Median wall time and median CPU time of the child processes ``run`` starts, s, after one
+    run untimed (which caches the byte code, as a user's second run finds it)."""
+    run()
     spent, cpu = [], []
     for _ in range(times):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -174,7 +176,10 @@ def _timed(run: Callable[[], Any], times: int = 5) -> tuple[float, float]:
 
 
 def measure_commands(home: Path, archive: Archive) -> dict[str, tuple[float, float]]:
+    # Python writes byte code as it does for a user (a shell's PYTHONDONTWRITEBYTECODE would
+    # have every run compile again what changed since the last cache: ~50 ms a module)
     env = {**os.environ, "LEGDAY_HOME": str(home)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
 
     def cli(*args: str) -> Callable[[], Any]:
         return lambda: subprocess.run([*LEGDAY, *args], env=env, check=True, capture_output=True)
@@ -219,13 +224,14 @@ def main() -> None:
             )
         if args.no_commands:
             continue
+        print(f"load average before the commands: {_load()}", flush=True)
         commands_at[runs] = measure_commands(home, archive)
         base_wall, base_cpu = commands_at[runs][BARE]
         for label, (wall, cpu) in commands_at[runs].items():
             beyond = f"beyond python {wall - base_wall:.2f} s, CPU {cpu - base_cpu:.2f} s"
             goal = "" if label == BARE else f" ({beyond}; goal ≤ {GOAL_COMMAND_S:.2f} s)"
             print(f"{runs} runs: {label}: {wall:.2f} s, CPU {cpu:.2f} s{goal}", flush=True)
-    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"load average at the end: {_load()}")
     small, big = sizes[0], sizes[-1]
     heads = "".join(f" | p50 {n} | p95 {n} | CPU {n}" for n in sizes)
     if pages_at:
@@ -248,6 +254,12 @@ def main() -> None:
         )
         ratio = commands_at[big][label][0] / commands_at[small][label][0]
         print(f"| {label}{cells} | {ratio:.2f} | {_beyond(commands_at, label)} |")
+
+
+def _load() -> str:
+    """The machine's load average over 1, 5 and 15 minutes, and its cores: on a shared
+    machine, what the wall times wait behind."""
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg()) + f" on {os.cpu_count()} cores"
 
 
 def _beyond(commands_at: dict[int, dict[str, tuple[float, float]]], label: str) -> str:

@@ -28,7 +28,6 @@ when judging stalls and when choosing the next target.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
@@ -587,6 +586,8 @@ class _Measures:
 
 
 def _deload(exposure: _Measures, norm: Sequence[_Measures], assisted: bool) -> bool:
+    import statistics  # here: with fractions and decimal, ~10 ms that `legday week` never needs
+
     if len(norm) < DELOAD_MIN_HISTORY or not exposure.working:
         return False
     if assisted:
