@@ -266,11 +266,41 @@ def parse_catalog(data: Mapping[str, Any], *, path: str = CATALOG_RESOURCE) -> C
 def load_catalog() -> Catalog:
     """The catalog shipped with legday (parsed once, then cached)."""
     text = resources.files("legday.strength").joinpath(CATALOG_RESOURCE).read_text("utf-8")
+    return parse_catalog(_parsed(text))
+
+
+def _parsed(text: str) -> Any:
+    """The catalog's TOML parsed, and kept as :mod:`marshal` data beside this module's byte
+    code, keyed by the text (as Python keeps a module's byte code, and likewise not written
+    under ``PYTHONDONTWRITEBYTECODE`` or where it cannot write). :mod:`tomllib` is pure Python:
+    ~15 ms of every command that needs the catalog (``legday week``, ``strength``, ``plan``;
+    issue 18), the kept copy ~1 ms."""
+    import hashlib
+    import marshal
+    import os
+    import sys
+    from pathlib import Path
+
+    key = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    kept = Path(__file__).with_name("__pycache__")
+    kept /= f"{CATALOG_RESOURCE}.{sys.implementation.cache_tag}.{key}.marshal"
+    try:
+        return marshal.loads(kept.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # not kept yet (or by another Python): parse it
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CorruptFileError(f"invalid TOML: {exc}", path=CATALOG_RESOURCE) from exc
-    return parse_catalog(data)
+    if not sys.dont_write_bytecode:
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}")
+        try:
+            kept.parent.mkdir(exist_ok=True)
+            partial.write_bytes(marshal.dumps(data))
+            partial.replace(kept)  # whole or not at all, whoever else writes it meanwhile
+        except (OSError, ValueError):
+            partial.unlink(missing_ok=True)
+    return data
 
 
 def _parse_exercise(row: Any, index: int, path: str) -> Exercise:
