@@ -477,22 +477,27 @@ def open_access(db: Database, user: User, athlete_id: int, what: str, clock: Clo
     :class:`NotFoundError` when they may not see it: an outsider learns nothing, not even
     that the athlete exists."""
     with db.session() as s:
-        user = _fresh(s, user)
-        access = access_to(user, athlete_id, _links(s, user), _club_athletes(s, user))
-        if access is None:
-            raise NotFoundError(f"no athlete {athlete_id} that {user.login} may see")
-        if access.audited:
-            s.add(
-                AccessLogRow(
-                    athlete_id=athlete_id,
-                    user_id=user.id,
-                    login=user.login,
-                    at=clock(),
-                    what=what[:2000],
-                    can_edit=access.allows(Right.EDIT),
-                )
+        return _open(s, user, athlete_id, what, clock)
+
+
+def _open(s: Session, user: User, athlete_id: int, what: str, clock: Clock) -> Access:
+    """:func:`open_access` in the transaction of ``s``."""
+    user = _fresh(s, user)
+    access = access_to(user, athlete_id, _links(s, user), _club_athletes(s, user))
+    if access is None:
+        raise NotFoundError(f"no athlete {athlete_id} that {user.login} may see")
+    if access.audited:
+        s.add(
+            AccessLogRow(
+                athlete_id=athlete_id,
+                user_id=user.id,
+                login=user.login,
+                at=clock(),
+                what=what[:2000],
+                can_edit=access.allows(Right.EDIT),
             )
-        return access
+        )
+    return access
 
 
 def visible_ids(db: Database, user_id: int, what: str, clock: Clock) -> list[int]:
@@ -534,21 +539,20 @@ def athlete_library(
     ``user`` in the database (row-level security) and carries their :class:`Access`, which
     :func:`open_access` decides and logs. :class:`NotFoundError` when they may not see it."""
     db = base.db.acting_as(user.id)
-    with db.session() as s:
+    with db.session() as s:  # one transaction: the athlete, the decision and the log
         if athlete is not None:
             row = s.scalars(select(AthleteRow).where(AthleteRow.name == athlete)).one_or_none()
         elif user.athlete_id is not None:
             row = s.get(AthleteRow, user.athlete_id)
         else:
             row = None
-        found = (row.id, row.name) if row is not None else None
-    if found is None:
-        if athlete is not None:
-            raise NotFoundError(f"no athlete {athlete!r} that {user.login} may see")
-        nobody = Access(user.id, user.login, NO_ATHLETE, Right.READ)
-        return replace(base, db=db, access=nobody, athlete="")
-    athlete_id, name = found
-    access = open_access(db, user, athlete_id, what, clock)
+        if row is None:
+            if athlete is not None:
+                raise NotFoundError(f"no athlete {athlete!r} that {user.login} may see")
+            nobody = Access(user.id, user.login, NO_ATHLETE, Right.READ)
+            return replace(base, db=db, access=nobody, athlete="")
+        name = row.name
+        access = _open(s, user, row.id, what, clock)
     # the server's profile and settings for now: a profile per athlete is not stored yet
     return replace(base, db=db, access=access, athlete=name)
 

@@ -197,10 +197,7 @@ def _row_level_security() -> None:
         f"CREATE POLICY legday_read ON coach_links FOR SELECT TO {APP_ROLE} "
         "USING (coach_id = legday_acting_user() OR athlete_id IN (SELECT legday_visible()))"
     )
-    op.execute(
-        f"CREATE POLICY legday_write ON coach_links FOR ALL TO {APP_ROLE} USING ({OWN}) "
-        f"WITH CHECK ({OWN})"
-    )
+    _writes("coach_links", OWN)
     op.execute("ALTER TABLE access_log ENABLE ROW LEVEL SECURITY")
     op.execute(
         f"CREATE POLICY legday_read ON access_log FOR SELECT TO {APP_ROLE} "
@@ -219,18 +216,30 @@ def _policies(table: str, column: str) -> None:
         f"CREATE POLICY legday_read ON {table} FOR SELECT TO {APP_ROLE} "
         f"USING ({column} IN (SELECT legday_visible()))"
     )
-    op.execute(
-        f"CREATE POLICY legday_write ON {table} FOR ALL TO {APP_ROLE} "
-        f"USING ({column} IN (SELECT legday_editable())) "
-        f"WITH CHECK ({column} IN (SELECT legday_editable()))"
-    )
+    _writes(table, f"{column} IN (SELECT legday_editable())")
+
+
+#: Each command's write policy (not one FOR ALL policy: that would apply to reads as well, and
+#: make every SELECT evaluate the edit rule beside the read rule).
+WRITES = {"insert": "WITH CHECK ({rule})", "update": "USING ({rule}) WITH CHECK ({rule})"}
+WRITES["delete"] = "USING ({rule})"
+
+
+def _writes(table: str, rule: str) -> None:
+    """Rows are inserted, updated and deleted only where ``rule`` holds."""
+    for command, clause in WRITES.items():
+        op.execute(
+            f"CREATE POLICY legday_{command} ON {table} FOR {command.upper()} TO {APP_ROLE} "
+            + clause.format(rule=rule)
+        )
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for table in ("athletes", *OWNED, "access_log", "coach_links"):
             op.execute(f"DROP POLICY IF EXISTS legday_read ON {table}")
-            op.execute(f"DROP POLICY IF EXISTS legday_write ON {table}")
+            for name in ("write", *WRITES):
+                op.execute(f"DROP POLICY IF EXISTS legday_{name} ON {table}")
             op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
         for table, _column, _parent in CHILDREN:
             op.execute(f"DROP POLICY IF EXISTS legday_owner ON {table}")
