@@ -76,6 +76,16 @@ def test_demo_runs_end_to_end_and_leaves_a_home_to_explore(
     )
     assert week.exit_code == 0, week.output
     assert json.loads(week.output)["sessions"], "the demo's last week holds sessions"
+    # the newest capability: a coach's roster of the runner and three teammates, the one most
+    # in need of attention first
+    assert "5. A coach's roster" in result.output and "Roster, week" in result.output
+    roster = runner.invoke(
+        app, ["roster", "--json", "--date", last_day[1]], env={"LEGDAY_HOME": str(demo_home)}
+    )
+    rows = json.loads(roster.stdout)["athletes"]
+    assert len(rows) == 4 and {r["athlete"] for r in rows} > {"default"}, rows
+    scores = [r["attention"]["score"] for r in rows]
+    assert scores == sorted(scores, reverse=True)
 
 
 def test_an_8_week_block_from_the_demo_passes_the_coach_checklist(

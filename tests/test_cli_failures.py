@@ -88,6 +88,7 @@ TYPICAL: dict[str, list[str]] = {
     "edit": ["s1", "--rpe", "7"],
     "week": [],
     "records": [],
+    "roster": [],
     "plan": [],
     "serve": ["--port", "1"],
     "label": ["1", "--kind", "race"],

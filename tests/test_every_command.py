@@ -102,6 +102,10 @@ CASES: dict[str, Callable[[Demo], list[Case]]] = {
         (d.db, "Personal records"),
         (["--json", *d.db], '"personal_records"'),
     ],
+    "roster": lambda d: [
+        (["--date", str(d.last_day), *d.db], "Roster, week"),
+        (["--date", str(d.last_day), "--json", *d.db], '"attention"'),
+    ],
     "plan": lambda d: [
         (d.db, "R10"),
         (["--weeks", "4", "--ics", str(d.home / "block.ics"), *d.db], "BEGIN:VCALENDAR"),

@@ -123,6 +123,7 @@ CASES: dict[str, Callable[[Demo], list[tuple[list[str], str]]]] = {
     "strength": lambda d: [([], "strength.json"), (["--exercise", "back squat"], "strength.json")],
     "week": lambda d: [(["--date", d.last_day], "week.json")],
     "records": lambda d: [([], "records.json")],
+    "roster": lambda d: [(["--date", d.last_day], "roster.json")],
     "plan": lambda d: [([], "plan.json"), (["--weeks", "4"], "plan.json")],
     "label": lambda d: [  # left labelled, for labels export
         ([d.run_id, "--kind", "race"], "activity.json"),
@@ -261,6 +262,7 @@ def test_the_api_is_the_clis_json(client: Any, demo: Demo) -> None:
         (["week", "--date", demo.last_day], f"/api/week?date={demo.last_day}"),
         (["verdict", demo.run_id], f"/api/activity/{demo.run_id}"),
         (["records"], "/api/records"),
+        (["roster", "--date", demo.last_day], f"/api/roster?date={demo.last_day}"),
     ):
         result = runner.invoke(app, [*argv, "--json"], env=env)
         assert result.exit_code == 0, result.output

@@ -23,16 +23,22 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from legday.week.roster import RosterRow
 
 __all__ = [
     "activity",
     "analysis",
+    "athlete_links",
     "dumps",
     "import_summary",
     "json_ready",
     "reasons",
     "records",
+    "roster",
     "session_id",
     "session_page",
     "strength_session",
@@ -161,6 +167,26 @@ def import_summary(
         for f in data["files"]
     ]
     return {**data, "files": files}
+
+
+def athlete_links(name: str, monday: date) -> dict[str, str]:
+    """Where a coach opens an athlete's week, activities and plan on the dashboard."""
+    from urllib.parse import urlencode
+
+    who = {"athlete": name}
+    week = {**who, "date": monday.isoformat()}
+    plan = {**who, "date": (monday + timedelta(days=7)).isoformat()}
+    return {
+        "week": f"/?{urlencode(week)}",
+        "activities": f"/activities?{urlencode(who)}",
+        "plan": f"/plan?{urlencode(plan)}",
+    }
+
+
+def roster(rows: Iterable[RosterRow]) -> dict[str, Any]:
+    """The coach's roster (``legday roster --json``, ``/api/roster``): each athlete's row, the
+    one most in need of attention first, with the dashboard's links to them."""
+    return {"athletes": [{**r.to_dict(), "links": athlete_links(r.name, r.monday)} for r in rows]}
 
 
 def json_ready(value: Any) -> Any:

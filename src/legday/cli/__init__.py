@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "edit": ("corrections", "edit", "EDIT_EPILOG"),
     "week": ("week", "week", "EPILOG"),
     "records": ("records", "records", "EPILOG"),
+    "roster": ("roster", "roster", "EPILOG"),
     "plan": ("plan", "plan", "EPILOG"),
     "serve": ("serve", "serve", "EPILOG"),
     "backup": ("backup", "backup", "BACKUP_EPILOG"),

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from legday.model import AthleteProfile
     from legday.plan.result import Plan
     from legday.store.library import Library
-    from legday.synth import History
+    from legday.synth import Device, History
 
 EPILOG = example("legday demo", "legday demo --weeks 4 --seed 7")
 
@@ -99,17 +99,63 @@ def demo(
             console.print(escape(line))
         week = plan if isinstance(plan, Plan) else plan.plans[0]
         _write_workouts(lib, week, folder / "workouts")
+        _club(lib, weeks, seed, watch, folder / "club", last)
     finally:
         lib.close()
     console.print(f"Done in {time.perf_counter() - t0:.1f} s.")
     console.print(
-        f"[bold]5. Explore it:[/] the demo folder is a legday home of its own —\n"
+        f"[bold]6. Explore it:[/] the demo folder is a legday home of its own —\n"
         f"  LEGDAY_HOME={folder} legday serve      (the dashboard)\n"
         f"  then open {dashboard_url(last)}      (the demo's last week)\n"
         f"  LEGDAY_HOME={folder} legday week --date {last.isoformat()}\n"
-        f"  LEGDAY_HOME={folder} legday strength",
+        f"  LEGDAY_HOME={folder} legday strength\n"
+        f"  LEGDAY_HOME={folder} legday roster --date {last.isoformat()}      (the club, "
+        "also at /roster)\n"
+        '  a coach\'s server for many athletes, with logins: README, "For coaches and clubs"',
         soft_wrap=True,  # whole lines, so they can be copied
     )
+
+
+#: The demo's club: teammates drawn from the seeds after the runner's, each with how many days
+#: before the runner's last day their history stops (one has stopped logging this week).
+CLUB_STOPS_DAYS_BEFORE = (0, 12, 0)
+
+
+def _club(lib: Library, weeks: int, seed: int, watch: Device, folder: Path, last: date) -> None:
+    """Teammates imported under their own names into the demo's database, then the roster a
+    coach reads: every athlete's week, the one most in need of attention first."""
+    from dataclasses import replace
+
+    from legday.store.roster import every_athlete, read_roster
+    from legday.synth import generate_history, write_history
+
+    from .roster import render_roster
+
+    t0 = time.perf_counter()
+    names = []
+    for k, stop in enumerate(CLUB_STOPS_DAYS_BEFORE, start=1):
+        mate = generate_history(
+            weeks=weeks, seed=seed + k, end=last - timedelta(days=stop), device=watch
+        )
+        name = mate.athlete.name if mate.athlete.name not in names else f"{mate.athlete.name} {k}"
+        names.append(name)
+        files = folder / f"{k}"
+        files.mkdir(parents=True)
+        write_history(mate, files, formats=("fit",))
+        replace(lib, athlete=name, profile=mate.athlete.profile()).import_paths([files])
+    rows = read_roster(
+        lib.db,
+        every_athlete(lib.db),
+        lib.settings,
+        lib.clock,
+        day=last,
+        profiles={lib.athlete: lib.profile},
+    )
+    console.print(
+        f"[bold]5. A coach's roster:[/] {len(names)} teammates ({', '.join(names)}) imported "
+        f"under their own names ({time.perf_counter() - t0:.1f} s); who needs a word first:"
+    )
+    render_roster(rows, you=lib.athlete)
 
 
 #: The structure the demo gives next week's first quality run, by its kind, in ``legday plan

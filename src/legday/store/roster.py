@@ -40,7 +40,7 @@ from .db import Database
 from .facts import activity_facts, strength_facts
 from .schema import ActivityRow, AthleteRow, FileRow, StrengthSessionRow
 
-__all__ = ["read_roster", "roster_facts"]
+__all__ = ["every_athlete", "read_roster", "roster_facts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,3 +274,10 @@ def read_roster(
     """The roster of ``athlete_ids``, the athlete most in need of attention first."""
     facts = roster_facts(db, athlete_ids, settings, clock(), day=day, profiles=profiles)
     return roster(facts, settings)
+
+
+def every_athlete(db: Database) -> list[int]:
+    """Every athlete stored, by id: the single-user home's owner sees all of them (a club's
+    runners imported under their names, ``Library(athlete=NAME)``)."""
+    with db.session() as s:
+        return list(s.scalars(select(AthleteRow.id).order_by(AthleteRow.id)))

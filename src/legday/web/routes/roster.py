@@ -4,24 +4,22 @@ first, as a page (``/roster``) and as JSON (``/api/roster``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
-from typing import Annotated, Any
-from urllib.parse import urlencode
+from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 
+from legday import serialise
 from legday.store.library import Library
-from legday.store.roster import read_roster
-from legday.store.schema import AthleteRow
+from legday.store.roster import every_athlete, read_roster
 from legday.week.roster import RosterRow
 
 from ..app import get_library
 from .api import json_response
 from .pages import _page
 
-__all__ = ["VisibleAthletes", "athlete_links", "router", "visible_athletes"]
+__all__ = ["VisibleAthletes", "router", "visible_athletes"]
 
 router = APIRouter()
 
@@ -37,25 +35,12 @@ VisibleAthletes = Callable[[Library], list[int]]
 
 def visible_athletes(lib: Library) -> list[int]:
     """Every athlete stored: the single-user dashboard is its owner's, who sees all of it."""
-    with lib.db.session() as s:
-        return list(s.scalars(select(AthleteRow.id).order_by(AthleteRow.id)))
+    return every_athlete(lib.db)
 
 
 def _visible(request: Request) -> VisibleAthletes:
     found: VisibleAthletes = getattr(request.app.state, "visible_athletes", visible_athletes)
     return found
-
-
-def athlete_links(row: RosterRow) -> dict[str, str]:
-    """Where a coach opens an athlete's week, activities and plan."""
-    who = {"athlete": row.name}
-    week = {**who, "date": row.monday.isoformat()}
-    plan = {**who, "date": (row.monday + timedelta(days=7)).isoformat()}
-    return {
-        "week": f"/?{urlencode(week)}",
-        "activities": f"/activities?{urlencode(who)}",
-        "plan": f"/plan?{urlencode(plan)}",
-    }
 
 
 def _rows(request: Request, lib: Library, day: date | None) -> list[RosterRow]:
@@ -64,13 +49,9 @@ def _rows(request: Request, lib: Library, day: date | None) -> list[RosterRow]:
     return read_roster(lib.db, ids, lib.settings, lib.clock, day=day, profiles=profiles)
 
 
-def roster_json(rows: list[RosterRow]) -> dict[str, Any]:
-    return {"athletes": [{**r.to_dict(), "links": athlete_links(r)} for r in rows]}
-
-
 @router.get("/api/roster", tags=["api"], summary="Every athlete's week, most in need first")
 def roster_api(request: Request, lib: Lib, date: DateQuery = None) -> Response:
-    return json_response(roster_json(_rows(request, lib, date)))
+    return json_response(serialise.roster(_rows(request, lib, date)))
 
 
 @router.get("/roster", response_class=HTMLResponse, include_in_schema=False)
@@ -81,7 +62,7 @@ def roster_page(request: Request, lib: Lib, date: DateQuery = None) -> Response:
         {
             "row": r,
             "data": r.to_dict(),
-            "links": athlete_links(r),
+            "links": serialise.athlete_links(r.name, r.monday),
             # the weekly-load bars, each as a share of the roster's biggest week
             "bars": [round(x / top, 3) for x in r.weekly_trimp],
         }
