@@ -95,7 +95,10 @@ def test_an_8_week_block_from_the_demo_passes_the_coach_checklist(
     from test_plan_sessions import CATALOG
 
     monkeypatch.setenv("LEGDAY_HOME", str(tmp_path))
-    assert runner.invoke(app, ["demo", "--weeks", "2", "--seed", "1"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["demo", "--weeks", "2", "--seed", "1", "--teammates", "0"]).exit_code
+        == 0
+    )
     home = {"LEGDAY_HOME": str(tmp_path / "demo" / "seed-1")}
     result = runner.invoke(app, ["plan", "--weeks", "8", "--json"], env=home)
     assert result.exit_code == 0, result.output

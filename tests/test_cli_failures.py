@@ -76,7 +76,7 @@ def _commands() -> dict[str, Any]:
 #: Typical arguments of each command (``{run}`` is a small GPX run). A new command needs a
 #: line here: the test below fails until it has one.
 TYPICAL: dict[str, list[str]] = {
-    "demo": ["--weeks", "1"],
+    "demo": ["--weeks", "1", "--teammates", "0"],
     "inspect": ["{run}"],
     "import": ["{run}"],
     "reanalyze": [],

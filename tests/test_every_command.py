@@ -72,7 +72,9 @@ def _commands() -> list[str]:
 Case = tuple[list[str], str]
 
 CASES: dict[str, Callable[[Demo], list[Case]]] = {
-    "demo": lambda d: [(["--weeks", "1", "--seed", "5"], "4. Next week's plan")],
+    "demo": lambda d: [
+        (["--weeks", "1", "--seed", "5", "--teammates", "0"], "4. Next week's plan")
+    ],
     "inspect": lambda d: [([str(d.fit)], "synthetic"), ([str(d.fit), "--json"], '"sport"')],
     "import": lambda d: [([str(d.files), "--workers", "1", *d.db], " duplicates, 0 failed")],
     "reanalyze": lambda d: [(d.db, "sessions.")],
@@ -226,7 +228,9 @@ def _study(d: Demo) -> str:
 def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``legday demo`` run once: its home holds the files, the profile and a SQLite database."""
     home = tmp_path_factory.mktemp("demo")
-    result = runner.invoke(app, ["demo", "--weeks", "3"], env={"LEGDAY_HOME": str(home)})
+    result = runner.invoke(
+        app, ["demo", "--weeks", "3", "--teammates", "0"], env={"LEGDAY_HOME": str(home)}
+    )
     assert result.exit_code == 0, result.output
     return home / "demo" / "seed-0"
 

@@ -110,7 +110,7 @@ def test_the_demo_archive_flags_its_overload_run(
     from legday.home import Home
 
     monkeypatch.setenv("LEGDAY_HOME", str(tmp_path))
-    result = CliRunner().invoke(app, ["demo", "--weeks", "4", "--seed", "1"])
+    result = CliRunner().invoke(app, ["demo", "--weeks", "4", "--seed", "1", "--teammates", "0"])
     assert result.exit_code == 0, result.output
     history = generate_history(weeks=4, seed=1)
     lib = Library.open(Home(tmp_path / "demo" / "seed-1"))

@@ -68,7 +68,9 @@ class Demo:
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     """``legday demo --weeks 3`` once; its home is a legday home of its own."""
     root = tmp_path_factory.mktemp("schemas-demo")
-    result = runner.invoke(app, ["demo", "--weeks", "3"], env={"LEGDAY_HOME": str(root)})
+    result = runner.invoke(
+        app, ["demo", "--weeks", "3", "--teammates", "0"], env={"LEGDAY_HOME": str(root)}
+    )
     assert result.exit_code == 0, result.output
     home = root / "demo" / "seed-0"
     lib = Library.open(Home(home))

@@ -27,7 +27,9 @@ runner = CliRunner()
 def home(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     root = tmp_path_factory.mktemp("named")
     result = runner.invoke(
-        app, ["demo", "--weeks", "2", "--seed", "2"], env={"LEGDAY_HOME": str(root)}
+        app,
+        ["demo", "--weeks", "2", "--seed", "2", "--teammates", "0"],
+        env={"LEGDAY_HOME": str(root)},
     )
     assert result.exit_code == 0, result.output
     return {"LEGDAY_HOME": str(root / "demo" / "seed-2")}

@@ -31,7 +31,7 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     root = tmp_path_factory.mktemp("web-demo-home")
     result = CliRunner().invoke(
         cli_app,
-        ["demo", "--weeks", "3", "--seed", "0"],
+        ["demo", "--weeks", "3", "--seed", "0", "--teammates", "0"],
         env={"LEGDAY_HOME": str(root)},
         terminal_width=200,
     )

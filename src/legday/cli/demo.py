@@ -37,12 +37,25 @@ EPILOG = example("legday demo", "legday demo --weeks 4 --seed 7")
 DEMO_WATCH = "synthetic gps watch"
 
 
+#: The demo's club: teammates drawn from the seeds after the runner's, each with how many days
+#: before the runner's last day their history stops (one has stopped logging this week).
+CLUB_STOPS_DAYS_BEFORE = (0, 12, 0)
+
+
 @guarded
 def demo(
     weeks: Annotated[int, typer.Option(min=1, max=52, help="Weeks of history to generate.")] = 8,
     seed: Annotated[
         int, typer.Option(help="Random seed: the same seed gives the same runner.")
     ] = 0,
+    teammates: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=len(CLUB_STOPS_DAYS_BEFORE),
+            help="Teammates imported beside the runner for the coach's roster (0: none).",
+        ),
+    ] = len(CLUB_STOPS_DAYS_BEFORE),
 ) -> None:
     """Generate a sample runner (FIT, GPX and TCX runs, a Strong CSV of lifts), import it into
     a demo database, judge every session, check the last week and plan the next one. No
@@ -99,7 +112,8 @@ def demo(
             console.print(escape(line))
         week = plan if isinstance(plan, Plan) else plan.plans[0]
         _write_workouts(lib, week, folder / "workouts")
-        _club(lib, weeks, seed, watch, folder / "club", last)
+        if teammates:
+            _club(lib, weeks, seed, watch, folder / "club", last, teammates)
     finally:
         lib.close()
     console.print(f"Done in {time.perf_counter() - t0:.1f} s.")
@@ -116,12 +130,9 @@ def demo(
     )
 
 
-#: The demo's club: teammates drawn from the seeds after the runner's, each with how many days
-#: before the runner's last day their history stops (one has stopped logging this week).
-CLUB_STOPS_DAYS_BEFORE = (0, 12, 0)
-
-
-def _club(lib: Library, weeks: int, seed: int, watch: Device, folder: Path, last: date) -> None:
+def _club(
+    lib: Library, weeks: int, seed: int, watch: Device, folder: Path, last: date, count: int
+) -> None:
     """Teammates imported under their own names into the demo's database, then the roster a
     coach reads: every athlete's week, the one most in need of attention first."""
     from dataclasses import replace
@@ -133,7 +144,7 @@ def _club(lib: Library, weeks: int, seed: int, watch: Device, folder: Path, last
 
     t0 = time.perf_counter()
     names = []
-    for k, stop in enumerate(CLUB_STOPS_DAYS_BEFORE, start=1):
+    for k, stop in enumerate(CLUB_STOPS_DAYS_BEFORE[:count], start=1):
         mate = generate_history(
             weeks=weeks, seed=seed + k, end=last - timedelta(days=stop), device=watch
         )
