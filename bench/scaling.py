@@ -82,7 +82,7 @@ def measure(runs: int, backend: str, seed: int, workers: int, repeat: int) -> Po
     step = run_legday(["import", "--workers", str(workers), str(archive.path)], env)
     print(
         f"{backend} {runs} runs: import {step.wall_s:.0f} s wall, {step.cpu_s:.0f} s CPU, "
-        f"peak RSS {step.peak_rss_mb:.0f} MB ({step.outcome.splitlines()[0][:80]})",
+        f"peak RSS {step.peak_rss_mb:.0f} MB ({' / '.join(step.outcome.splitlines()[-3:])})",
         flush=True,
     )
     size = _db_bytes(home, url)
