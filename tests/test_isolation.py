@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import itertools
+import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -52,7 +54,7 @@ CHEAP = Passwords(cheap=True)
 VICTIM = "victim"
 #: Text only the victim's data holds: a lift's notes, a load no generated lift has, the run's
 #: start (generated lifts are in October) and a removed session's notes.
-MARKERS = ("VICTIM-NOTE-7Q", "173.5", "2026-11-24T07:", "VICTIM-REMOVED-3Z")
+MARKERS = ("VICTIM-NOTE-7Q", "173.5", "2026-11-24T07:", "VICTIM-REMOVED-3Z", "victim-upload-Q9")
 #: Tables every probe adds the victim's rows to: the access log, and the links it revokes.
 GROWING = ("access_log", "coach_links")
 #: Statuses that give nothing away.
@@ -85,6 +87,8 @@ class World:
     run_id: int
     lift_id: int
     client: TestClient
+    job_id: str
+    """An import job of the victim's, uploaded through the API."""
     counts: dict[str, int]
     """The victim's rows per table, as the owner counts them, before any probe."""
 
@@ -129,6 +133,7 @@ def world(pg_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         multi_user=MultiUser(CHEAP, clock),
     )
     with TestClient(app, base_url=LOOPBACK) as client:
+        job_id = _upload(client, db, clock, tmp / "run.fit")
         yield World(
             url,
             db,
@@ -138,9 +143,28 @@ def world(pg_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
             run_id,
             lift.id,
             client,
+            job_id,
             _victim_counts(db, victim.athlete_id or 0),
         )
     db.dispose()
+
+
+def _upload(client: TestClient, db: Database, clock: Clock, path: Path) -> str:
+    """The victim uploads ``path`` again as ``victim-upload-Q9.fit``: the id of its import job,
+    once done (its report names the file)."""
+    _, token = create_token(db, VICTIM, "upload", clock)
+    headers = {"Authorization": f"Bearer {token}"}
+    files = {"files": ("victim-upload-Q9.fit", path.read_bytes(), "application/octet-stream")}
+    r = client.post("/api/import", files=files, headers=headers)
+    assert r.status_code == 202, r.text
+    job = r.json()
+    deadline = time.monotonic() + 120
+    while job["status"] not in ("done", "failed"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.2)
+        job = client.get(job["url"], headers=headers).json()
+    assert "victim-upload-Q9" in json.dumps(job), job
+    return str(job["id"])
 
 
 # -- the second line of defence: row-level security ---------------------------------------------
@@ -330,6 +354,7 @@ def _requests(world: World, method: str, path: str) -> list[dict[str, Any]]:
         path.replace("{activity_id}", str(world.run_id))
         .replace("{session_id}", str(world.lift_id))
         .replace("{name}", "x")
+        .replace("{job_id}", world.job_id)
     )
     while "{" in filled:  # a parameter this test does not know: the victim's run id
         start = filled.index("{")
