@@ -143,6 +143,8 @@ def test_accounts_links_and_revocation(db_url: str) -> None:
         al, bo = _user(db, "al"), _user(db, "bo")
         jo = _user(db, "jo", Role.COACH, club="Harriers")
         ad = _user(db, "ad", Role.CLUB_ADMIN, club="Harriers")
+        with pytest.raises(AccountError, match="a club admin needs a club"):
+            _user(db, "ae", Role.CLUB_ADMIN)
         assert al.athlete_id and bo.athlete_id and al.athlete_id != bo.athlete_id
         assert jo.athlete_id is None
         with pytest.raises(AccountError, match="exists already"):
@@ -198,6 +200,9 @@ def test_logins_sessions_and_tokens(db_url: str) -> None:
         clock.now += SESSION_LIFETIME
         with pytest.raises(AuthenticationError, match="expired"):
             session_user(db, cookie, clock)
+        start_session(db, al, clock)  # a new login clears the expired one away
+        with db.session() as s:
+            assert s.execute(sa.text("select count(*) from web_sessions")).scalar() == 1
         clock.now -= SESSION_LIFETIME
         end_session(db, cookie)
         with pytest.raises(AuthenticationError):

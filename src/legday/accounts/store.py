@@ -121,6 +121,8 @@ def add_user(
     (:data:`SINGLE_USER_ATHLETE`, with its history) when no user has it yet, else a new one
     named by the login."""
     check_login(login)
+    if role is Role.CLUB_ADMIN and not club:
+        raise AccountError(f"a club admin needs a club: add {login} with --club NAME")
     hashed = passwords.hash(check_password(password))
     club_id = add_club(db, club, clock) if club else None
     with db.session() as s:
@@ -279,6 +281,12 @@ def start_session(db: Database, user: User, clock: Clock) -> tuple[str, WebSessi
     secret, csrf = new_secret(), new_secret()
     now = clock()
     with db.session() as s:
+        # the user's expired sessions go now: the table holds live logins only
+        s.execute(
+            delete(WebSessionRow).where(
+                WebSessionRow.user_id == user.id, WebSessionRow.expires_at <= now
+            )
+        )
         s.add(
             WebSessionRow(
                 id_hash=secret_hash(secret),
