@@ -6,8 +6,6 @@ run); these tests run a smaller seeded sample so they take seconds.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import time
 import tomllib
 from datetime import UTC, datetime
@@ -17,6 +15,7 @@ from types import ModuleType
 import numpy as np
 import pytest
 
+from bench_modules import load_bench
 from conftest import ROOT, real_manifest
 from legday.analysis import RunKind, analyze
 
@@ -35,13 +34,7 @@ SPEED_CEILING_MS = 150.0
 
 
 def _bench() -> ModuleType:
-    path = ROOT / "bench" / "classify.py"
-    spec = importlib.util.spec_from_file_location("legday_bench_classify", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("classify")
 
 
 @pytest.fixture(scope="module")

@@ -5,26 +5,14 @@ browse. It asserts no error and that every page was asked; the timings are the b
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _bench() -> object:
-    path = ROOT / "bench" / "load_test.py"
-    spec = importlib.util.spec_from_file_location("legday_bench_load_test", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from bench_modules import load_bench
 
 
 def test_a_short_load_test_has_no_error(tmp_path: Path, pg_server_url: str) -> None:
-    bench = _bench()
-    result = bench.run(  # type: ignore[attr-defined]
+    bench = load_bench("load_test")
+    result = bench.run(
         pg_server_url,
         tmp_path,
         athletes=6,

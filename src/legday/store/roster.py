@@ -64,8 +64,20 @@ class _Row:
     """A lift's activity: a watch's strength workout, counted once, as its sets."""
 
 
-def _verdict(strength_load: float | None) -> dict[str, Any]:
-    return {"verdict": {"stimulus": {"strength": strength_load or 0.0}}}
+def _row(r: Any, **columns: Any) -> tuple[int, _Row]:
+    """A selected row (the columns every session has, and its strength load read by path) and
+    its athlete."""
+    verdict = {"verdict": {"stimulus": {"strength": r.strength or 0.0}}}
+    return r.athlete_id, _Row(
+        id=r.id,
+        start=r.start,
+        utc_offset_s=r.utc_offset_s,
+        duration_s=r.duration_s,
+        category=r.category,
+        counts_as_leg_day=r.counts_as_leg_day,
+        verdict=verdict,
+        **columns,
+    )
 
 
 def _profile(row: Any, given: Mapping[str, AthleteProfile]) -> AthleteProfile:
@@ -169,25 +181,16 @@ def _activities(s: Session, ids: list[int], lo: datetime, hi: datetime) -> list[
         ).where(a.athlete_id.in_(ids), a.start >= lo, a.start < hi)
     ).all()
     return [
-        (
-            r.athlete_id,
-            _Row(
-                id=r.id,
-                start=r.start,
-                utc_offset_s=r.utc_offset_s,
-                duration_s=r.duration_s,
-                category=r.category,
-                counts_as_leg_day=r.counts_as_leg_day,
-                trimp=r.trimp,
-                analysis={
-                    "hr": {"cardio_band_s": r.band, "above_band_s": r.above},
-                    "overload": bool(r.overload),
-                },
-                verdict=_verdict(r.strength),
-                sport=r.sport,
-                kind=r.kind,
-                distance_m=r.distance_m,
-            ),
+        _row(
+            r,
+            trimp=r.trimp,
+            analysis={
+                "hr": {"cardio_band_s": r.band, "above_band_s": r.above},
+                "overload": bool(r.overload),
+            },
+            sport=r.sport,
+            kind=r.kind,
+            distance_m=r.distance_m,
         )
         for r in rows
     ]
@@ -223,24 +226,8 @@ def _lifts(
             "and strength_sessions.start >= :near",
             params | {"hi": r.at(hi), "near": r.at(near_lo)},
         )
-    return [
-        (
-            r.athlete_id,
-            _Row(
-                id=r.id,
-                start=r.start,
-                utc_offset_s=r.utc_offset_s,
-                duration_s=r.duration_s,
-                category=r.category,
-                counts_as_leg_day=r.counts_as_leg_day,
-                trimp=None,
-                analysis={},
-                verdict=_verdict(r.strength),
-                activity_id=r.activity_id,
-            ),
-        )
-        for r in rows
-    ], {i: x.sets for i, x in near.items()}
+    found = [_row(r, trimp=None, analysis={}, activity_id=r.activity_id) for r in rows]
+    return found, {i: x.sets for i, x in near.items()}
 
 
 def _last_uploads(s: Session, ids: list[int]) -> dict[int, datetime]:
