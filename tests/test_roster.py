@@ -20,7 +20,7 @@ from legday.settings import Settings
 from legday.store.blobs import BlobStore
 from legday.store.db import Database, open_database
 from legday.store.library import Library
-from legday.store.roster import read_roster
+from legday.store.roster import RowCache, read_roster
 from legday.synth import generate_history, write_history
 from legday.week.roster import AthleteFacts, Signal, attention, roster, roster_row
 from legday.week.rules import Violation
@@ -115,6 +115,31 @@ def test_each_row_is_the_athletes_own_week_check(stored: Database, tmp_path: Pat
     some = read_roster(stored, ids.values(), Settings(), lambda: NOW, day=DAYS[0])
     assert any(r.spike for r in some) and any(r.score > 0 for r in some)
     assert [r.score for r in some] == sorted((r.score for r in some), reverse=True)
+
+
+def test_a_cached_row_is_kept_until_its_athletes_data_changes(
+    stored: Database, tmp_path: Path
+) -> None:
+    ids = _ids(stored)
+    cache = RowCache()
+    fresh = read_roster(stored, ids.values(), Settings(), lambda: NOW, day=DAYS[0])
+    first = read_roster(stored, ids.values(), Settings(), lambda: NOW, day=DAYS[0], cache=cache)
+    again = read_roster(stored, ids.values(), Settings(), lambda: NOW, day=DAYS[0], cache=cache)
+    assert first == fresh and again == fresh
+    assert all(a is b for a, b in zip(first, again, strict=True))  # from the cache
+    dee = _library(stored, tmp_path / "originals", "dee", "UTC")
+    dee.log("back squat 3x5 @ 100kg rir 2", datetime(2026, 11, 26, 18, 0, tzinfo=UTC))
+    changed = {
+        r.name: r
+        for r in read_roster(
+            stored, ids.values(), Settings(), lambda: NOW, day=DAYS[0], cache=cache
+        )
+    }
+    assert (
+        changed["dee"].strength_sessions == 2
+        and changed["dee"] != {r.name: r for r in again}["dee"]
+    )
+    assert all(changed[r.name] is r for r in again if r.name != "dee")
 
 
 def test_the_roster_reads_in_the_same_statements_for_any_number_of_athletes(

@@ -20,27 +20,29 @@ library uses (:func:`~legday.store.facts.activity_facts`,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from legday.errors import ConfigError
 from legday.model import AthleteProfile
 from legday.settings import Settings
-from legday.week.check import TREND_DAYS, SessionFacts, context_days, days_before, week_start
-from legday.week.roster import AthleteFacts, RosterRow, roster
+from legday.week.check import TREND_DAYS, context_days, days_before, week_start
+from legday.week.roster import AthleteFacts, RosterRow, roster_row, sort_roster
 
 from . import quick
 from .db import Database
 from .facts import activity_facts, strength_facts
 from .schema import ActivityRow, AthleteRow, FileRow, StrengthSessionRow
 
-__all__ = ["every_athlete", "read_roster", "roster_facts"]
+__all__ = ["RowCache", "every_athlete", "read_roster", "roster_facts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,18 +66,19 @@ class _Row:
     """A lift's activity: a watch's strength workout, counted once, as its sets."""
 
 
-def _row(r: Any, **columns: Any) -> tuple[int, _Row]:
-    """A selected row (the columns every session has, and its strength load read by path) and
-    its athlete."""
-    verdict = {"verdict": {"stimulus": {"strength": r.strength or 0.0}}}
-    return r.athlete_id, _Row(
+def _row(r: Any, **columns: Any) -> _Row:
+    """A selected row (the columns every session has, :func:`_common`) as the facts take it;
+    no verdict: the roster does not draw the strength-load line it holds."""
+    columns.setdefault("trimp", None)
+    columns.setdefault("analysis", {})
+    return _Row(
         id=r.id,
         start=r.start,
         utc_offset_s=r.utc_offset_s,
         duration_s=r.duration_s,
         category=r.category,
         counts_as_leg_day=r.counts_as_leg_day,
-        verdict=verdict,
+        verdict={},
         **columns,
     )
 
@@ -100,6 +103,97 @@ def _utc(day: date, shift_days: int) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=shift_days)
 
 
+@dataclass(frozen=True)
+class _Read:
+    """One athlete's rows as read, before they become facts."""
+
+    id: int
+    name: str
+    profile: AthleteProfile
+    day: date
+    window: tuple[date, date, date]
+    acts: tuple[Any, ...]
+    lifts: tuple[Any, ...]
+    sets: tuple[Any, ...]
+    last_upload: datetime | None
+
+    def facts(self, settings: Settings, now: datetime, sets: Mapping[int, Any]) -> AthleteFacts:
+        lifted = {r.activity_id for r in self.lifts if r.activity_id is not None}
+        found = [
+            activity_facts(_activity(r), self.profile) for r in self.acts if r.id not in lifted
+        ]
+        found += [
+            strength_facts(_row(r), self.profile, settings, sets.get(r.id, ())) for r in self.lifts
+        ]
+        first, _, last = self.window
+        return AthleteFacts(
+            athlete_id=self.id,
+            name=self.name,
+            day=self.day,
+            sessions=[f for f in found if first <= f.local_start.date() <= last],
+            last_upload=self.last_upload,
+            now=now,
+        )
+
+    def key(self, settings: Settings, now: datetime) -> Hashable:
+        """Everything the row depends on: equal keys, equal rows."""
+        days = None if self.last_upload is None else (now - self.last_upload).days
+        return (self.id, self.name, self.day, days, self.profile, settings, self.acts,
+                self.lifts, self.sets)  # fmt: skip
+
+
+def _read(
+    db: Database,
+    athlete_ids: Iterable[int],
+    settings: Settings,
+    now: datetime,
+    day: date | None,
+    profiles: Mapping[str, AthleteProfile] | None,
+) -> tuple[list[_Read], dict[int, Any]]:
+    ids = sorted(set(athlete_ids))
+    if not ids:
+        return [], {}
+    given = profiles or {}
+    with db.session() as s:
+        people = s.execute(
+            select(AthleteRow.id, AthleteRow.name, AthleteRow.profile).where(AthleteRow.id.in_(ids))
+        ).all()
+        if not people:
+            return [], {}
+        profile = {p.id: _profile(p, given) for p in people}
+        days = {
+            p.id: day or now.astimezone(ZoneInfo(profile[p.id].time_zone)).date() for p in people
+        }
+        windows = {i: _window(week_start(d), settings) for i, d in days.items()}
+        lo = _utc(min(w[0] for w in windows.values()), -1)
+        near_lo = _utc(min(w[1] for w in windows.values()), -1)
+        hi = _utc(max(w[2] for w in windows.values()), 2)
+        acts = _activities(s, ids, lo, near_lo, hi)
+        lifts = _lifts(s, ids, lo, hi)
+        sets = _sets(s, ids, near_lo, hi) if lifts else {}
+        uploads = _last_uploads(s, ids)
+    mine: dict[int, tuple[list[Any], list[Any]]] = {p.id: ([], []) for p in people}
+    for r in acts:
+        mine[r.athlete_id][0].append(r)
+    for r in lifts:
+        mine[r.athlete_id][1].append(r)
+    reads = [
+        _Read(
+            id=p.id,
+            name=p.name,
+            profile=profile[p.id],
+            day=days[p.id],
+            window=windows[p.id],
+            acts=tuple(mine[p.id][0]),
+            lifts=tuple(mine[p.id][1]),
+            sets=tuple(sets[r.id] for r in mine[p.id][1] if r.id in sets),
+            last_upload=uploads.get(p.id),
+        )
+        for p in people
+    ]
+    return reads, {i: x.sets for i, x in sets.items()}
+
+
 def roster_facts(
     db: Database,
     athlete_ids: Iterable[int],
@@ -113,121 +207,77 @@ def roster_facts(
     holding ``day``, or each athlete's own today (``now`` in their time zone). ``profiles``
     overrides the stored profile of some athletes, by name (the single-user library keeps its
     own in legday.toml)."""
-    ids = sorted(set(athlete_ids))
-    if not ids:
-        return []
-    given = profiles or {}
-    with db.session() as s:
-        people = s.execute(
-            select(AthleteRow.id, AthleteRow.name, AthleteRow.profile).where(AthleteRow.id.in_(ids))
-        ).all()
-        if not people:
-            return []
-        profile = {p.id: _profile(p, given) for p in people}
-        days = {
-            p.id: day or now.astimezone(ZoneInfo(profile[p.id].time_zone)).date() for p in people
-        }
-        windows = {i: _window(week_start(d), settings) for i, d in days.items()}
-        lo = _utc(min(w[0] for w in windows.values()), -1)
-        near_lo = _utc(min(w[1] for w in windows.values()), -1)
-        hi = _utc(max(w[2] for w in windows.values()), 2)
-        acts = _activities(s, ids, lo, hi)
-        lifts, sets = _lifts(s, ids, lo, hi, near_lo)
-        uploads = _last_uploads(s, ids)
-    lifted = {row.activity_id for _, row in lifts if row.activity_id is not None}
-    facts: dict[int, list[SessionFacts]] = {p.id: [] for p in people}
-    for athlete_id, row in acts:
-        if row.id not in lifted:
-            facts[athlete_id].append(activity_facts(row, profile[athlete_id]))
-    for athlete_id, row in lifts:
-        facts[athlete_id].append(
-            strength_facts(row, profile[athlete_id], settings, sets.get(row.id, ()))
-        )
-    out = []
-    for p in people:
-        first, _, last = windows[p.id]
-        out.append(
-            AthleteFacts(
-                athlete_id=p.id,
-                name=p.name,
-                day=days[p.id],
-                sessions=[f for f in facts[p.id] if first <= f.local_start.date() <= last],
-                last_upload=uploads.get(p.id),
-                now=now,
-            )
-        )
-    return out
+    reads, sets = _read(db, athlete_ids, settings, now, day, profiles)
+    return [r.facts(settings, now, sets) for r in reads]
 
 
-def _activities(s: Session, ids: list[int], lo: datetime, hi: datetime) -> list[tuple[int, _Row]]:
+def _common(table: Any) -> tuple[Any, ...]:
+    """The columns of a session every query reads."""
+    return (
+        table.athlete_id,
+        table.id,
+        table.start,
+        table.utc_offset_s,
+        table.duration_s,
+        table.category,
+        table.counts_as_leg_day,
+    )
+
+
+def _activities(
+    s: Session, ids: list[int], lo: datetime, near_lo: datetime, hi: datetime
+) -> list[Any]:
+    """The activities of the window: near the week with the two values its rules read from
+    the analysis; before it, only the load trend's columns."""
     a = ActivityRow
-    rows = s.execute(
+    plain = (*_common(a), a.sport, a.distance_m, a.kind, a.trimp)
+    near = s.execute(
         select(
-            a.athlete_id,
-            a.id,
-            a.start,
-            a.utc_offset_s,
-            a.sport,
-            a.duration_s,
-            a.distance_m,
-            a.kind,
-            a.category,
-            a.counts_as_leg_day,
-            a.trimp,
+            *plain,
             a.analysis[("hr", "cardio_band_s")].as_float().label("band"),
             a.analysis[("hr", "above_band_s")].as_float().label("above"),
             a.analysis[("overload",)].as_boolean().label("overload"),
-            a.verdict[("verdict", "stimulus", "strength")].as_float().label("strength"),
-        ).where(a.athlete_id.in_(ids), a.start >= lo, a.start < hi)
+        ).where(a.athlete_id.in_(ids), a.start >= near_lo, a.start < hi)
     ).all()
-    return [
-        _row(
-            r,
-            trimp=r.trimp,
-            analysis={
-                "hr": {"cardio_band_s": r.band, "above_band_s": r.above},
-                "overload": bool(r.overload),
-            },
-            sport=r.sport,
-            kind=r.kind,
-            distance_m=r.distance_m,
-        )
-        for r in rows
-    ]
+    far = s.execute(
+        select(*plain).where(a.athlete_id.in_(ids), a.start >= lo, a.start < near_lo)
+    ).all()
+    return [*far, *near]
 
 
-def _lifts(
-    s: Session, ids: list[int], lo: datetime, hi: datetime, near_lo: datetime
-) -> tuple[list[tuple[int, _Row]], dict[int, Any]]:
-    """The strength sessions of the window, and the sets of those from ``near_lo`` on (older
-    ones feed only the load trend, which needs no sets)."""
+def _activity(r: Any) -> _Row:
+    band = getattr(r, "band", None)
+    analysis = {
+        "hr": {"cardio_band_s": band, "above_band_s": getattr(r, "above", None)},
+        "overload": bool(getattr(r, "overload", False)),
+    }
+    return _row(r, trimp=r.trimp, analysis=analysis, sport=r.sport, kind=r.kind,
+                distance_m=r.distance_m)  # fmt: skip
+
+
+def _lifts(s: Session, ids: list[int], lo: datetime, hi: datetime) -> list[Any]:
     lift = StrengthSessionRow
-    span: tuple[ColumnElement[bool], ...] = (lift.athlete_id.in_(ids), lift.start < hi)
-    rows = s.execute(
-        select(
-            lift.athlete_id,
-            lift.id,
-            lift.start,
-            lift.utc_offset_s,
-            lift.duration_s,
-            lift.category,
-            lift.counts_as_leg_day,
-            lift.activity_id,
-            lift.verdict[("verdict", "stimulus", "strength")].as_float().label("strength"),
-        ).where(*span, lift.start >= lo)
-    ).all()
-    near = {}
-    if rows:  # their sets, as the week reads them (legday.store.quick)
-        r = quick.session_reads(s)
-        athletes, params = quick.among("athlete", ids)
-        near = quick.read_sessions(
-            r,
-            f"strength_sessions.athlete_id in {athletes} and strength_sessions.start < :hi "
-            "and strength_sessions.start >= :near",
-            params | {"hi": r.at(hi), "near": r.at(near_lo)},
-        )
-    found = [_row(r, trimp=None, analysis={}, activity_id=r.activity_id) for r in rows]
-    return found, {i: x.sets for i, x in near.items()}
+    return list(
+        s.execute(
+            select(*_common(lift), lift.activity_id).where(
+                lift.athlete_id.in_(ids), lift.start >= lo, lift.start < hi
+            )
+        ).all()
+    )
+
+
+def _sets(s: Session, ids: list[int], near_lo: datetime, hi: datetime) -> dict[int, Any]:
+    """The strength sessions near the week with their sets, as the week reads them
+    (legday.store.quick); older ones feed only the load trend, which needs no sets."""
+    r = quick.session_reads(s)
+    athletes, params = quick.among("athlete", ids)
+    found: dict[int, Any] = quick.read_sessions(
+        r,
+        f"strength_sessions.athlete_id in {athletes} and strength_sessions.start < :hi "
+        "and strength_sessions.start >= :near",
+        params | {"hi": r.at(hi), "near": r.at(near_lo)},
+    )
+    return found
 
 
 def _last_uploads(s: Session, ids: list[int]) -> dict[int, datetime]:
@@ -249,6 +299,32 @@ def _last_uploads(s: Session, ids: list[int]) -> dict[int, datetime]:
     return found
 
 
+class RowCache:
+    """The roster rows last computed, each with everything it was computed from (the rows
+    read, the day, profile and settings, the days since the last upload): a row is computed
+    again only when one of those changed. Holds at most ``size`` rows (the least recently
+    used go first); one per server process, shared by its requests."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._rows: OrderedDict[Hashable, RosterRow] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> RosterRow | None:
+        with self._lock:
+            row = self._rows.get(key)
+            if row is not None:
+                self._rows.move_to_end(key)
+            return row
+
+    def put(self, key: Hashable, row: RosterRow) -> None:
+        with self._lock:
+            self._rows[key] = row
+            self._rows.move_to_end(key)
+            while len(self._rows) > self.size:
+                self._rows.popitem(last=False)
+
+
 def read_roster(
     db: Database,
     athlete_ids: Iterable[int],
@@ -257,10 +333,22 @@ def read_roster(
     *,
     day: date | None = None,
     profiles: Mapping[str, AthleteProfile] | None = None,
+    cache: RowCache | None = None,
 ) -> list[RosterRow]:
-    """The roster of ``athlete_ids``, the athlete most in need of attention first."""
-    facts = roster_facts(db, athlete_ids, settings, clock(), day=day, profiles=profiles)
-    return roster(facts, settings)
+    """The roster of ``athlete_ids``, the athlete most in need of attention first; with a
+    ``cache``, only the rows of athletes whose data changed are computed."""
+    now = clock()
+    reads, sets = _read(db, athlete_ids, settings, now, day, profiles)
+    rows = []
+    for r in reads:
+        key = r.key(settings, now) if cache is not None else None
+        row = cache.get(key) if cache is not None else None
+        if row is None:
+            row = roster_row(r.facts(settings, now, sets), settings)
+            if cache is not None:
+                cache.put(key, row)
+        rows.append(row)
+    return sort_roster(rows)
 
 
 def every_athlete(db: Database) -> list[int]:

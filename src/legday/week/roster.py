@@ -28,6 +28,7 @@ __all__ = [
     "attention",
     "roster",
     "roster_row",
+    "sort_roster",
 ]
 
 #: The rules that keep hard days hard (R10) and leave recovery around them (R11).
@@ -218,8 +219,12 @@ def roster_row(facts: AthleteFacts, settings: Settings) -> RosterRow:
     )
 
 
-def roster(athletes: Iterable[AthleteFacts], settings: Settings) -> list[RosterRow]:
-    """Every athlete's row, the one most in need of attention first (then the higher load
-    ratio, then by name)."""
-    rows = [roster_row(a, settings) for a in athletes]
+def sort_roster(rows: Iterable[RosterRow]) -> list[RosterRow]:
+    """The rows, the athlete most in need of attention first (then the higher load ratio,
+    then by name)."""
     return sorted(rows, key=lambda r: (-r.score, -r.acwr, r.name.casefold(), r.athlete_id))
+
+
+def roster(athletes: Iterable[AthleteFacts], settings: Settings) -> list[RosterRow]:
+    """Every athlete's row, sorted (:func:`sort_roster`)."""
+    return sort_roster(roster_row(a, settings) for a in athletes)

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from legday import serialise
 from legday.store.library import Library
-from legday.store.roster import every_athlete, read_roster
+from legday.store.roster import RowCache, every_athlete, read_roster
 from legday.week.roster import RosterRow
 
 from ..app import get_library
@@ -46,7 +46,12 @@ def _visible(request: Request) -> VisibleAthletes:
 def _rows(request: Request, lib: Library, day: date | None) -> list[RosterRow]:
     ids = _visible(request)(lib)
     profiles = {lib.athlete: lib.profile}
-    return read_roster(lib.db, ids, lib.settings, lib.clock, day=day, profiles=profiles)
+    cache: RowCache | None = getattr(request.app.state, "roster_rows", None)
+    if cache is None:  # one per server process: each athlete's row until their data changes
+        cache = request.app.state.roster_rows = RowCache()
+    return read_roster(
+        lib.db, ids, lib.settings, lib.clock, day=day, profiles=profiles, cache=cache
+    )
 
 
 @router.get("/api/roster", tags=["api"], summary="Every athlete's week, most in need first")
