@@ -59,8 +59,9 @@ END = date(2026, 11, 29)
 #: Ids of a copied athlete's rows are the template's plus this many times their number (above
 #: any template's row count, and 200 athletes stay within PostgreSQL's integer).
 STRIDE = 100_000
-#: Share of an athlete's turns that upload a recording.
-UPLOAD_SHARE = 0.25
+#: Uploads of each simulated athlete in a run: one, at a moment in its first half (an athlete
+#: uploads after a session, not every few seconds).
+UPLOADS_PER_ATHLETE = 1
 #: Longest wait for an import job, s.
 JOB_PATIENCE_S = 120.0
 
@@ -292,9 +293,12 @@ def _athlete(
     base: str, token: str, record: Record, until: float, think: float, rng: random.Random
 ) -> None:
     headers = {"Authorization": f"Bearer {token}"}
+    half = (until - time.monotonic()) / 2
+    uploads = sorted(time.monotonic() + rng.uniform(0, half) for _ in range(UPLOADS_PER_ATHLETE))
     with httpx.Client(base_url=base, headers=headers, timeout=60) as c:
         while time.monotonic() < until:
-            if rng.random() < UPLOAD_SHARE:
+            if uploads and time.monotonic() >= uploads[0]:
+                uploads.pop(0)
                 start = datetime(2026, 11, 23, 6, tzinfo=UTC) + timedelta(
                     seconds=rng.randrange(6 * 86400)
                 )
@@ -307,7 +311,7 @@ def _athlete(
                     if time.monotonic() > deadline:
                         record.errors.append(f"import job never finished: {r.json()}")
                         break
-                    time.sleep(0.5)
+                    time.sleep(1.0)
                     r = _ask(c, record, "GET /api/imports/ID", "GET", r.json()["url"])
                 if r is not None and r.json()["status"] == "failed":
                     record.errors.append(f"import failed: {r.json()['error']}")
