@@ -15,10 +15,12 @@ import io
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator
+from contextlib import closing
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from conftest import _require_real, new_pg_database, real_files
 from legday.cli import app
 from legday.errors import (
     CorruptFileError,
+    DatabaseError,
     DatabaseNotEmptyError,
     NewerBackupError,
     ToolMissingError,
@@ -379,6 +382,38 @@ def _manifest_bytes(**change: Any) -> bytes:
         "format_version": 1,
     }
     return json.dumps(fields | change).encode()
+
+
+def test_a_damaged_database_inside_a_whole_archive_is_refused(tmp_path: Path) -> None:
+    """A database damaged before it was backed up: its SHA-256 matches, SQLite's check does
+    not."""
+    junk = b"SQLite format 3\x00" + b"\x07" * 8192
+    manifest = _manifest_bytes(
+        database_bytes=len(junk), database_sha256=hashlib.sha256(junk).hexdigest()
+    )
+    archive = _tar(tmp_path / "junk.tar", {MANIFEST: manifest, "database.sqlite": junk})
+    target = tmp_path / "t.sqlite"
+    with pytest.raises(CorruptFileError, match="its SQLite database is damaged"):
+        restore(archive, f"sqlite:///{target}", tmp_path / "h" / "originals")
+    assert not target.exists()
+
+
+def test_a_target_being_written_is_the_targets_fault(
+    archive: Path, source: tuple[str, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process writing the SQLite target: the restore says so, not "damaged"."""
+    if not source[0].startswith("sqlite"):
+        archive = tmp_path / "sqlite.tar"  # this case is SQLite's: back up an empty one
+        empty = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        Library.open(Home(tmp_path / "e"), empty).close()
+        backup(empty, tmp_path / "e" / "originals", archive)
+    target = tmp_path / "busy.sqlite"
+    Library.open(Home(tmp_path / "b"), f"sqlite:///{target}").close()
+    monkeypatch.setattr("legday.store.backup.SQLITE_BUSY_S", 0.2)
+    with closing(sqlite3.connect(target)) as writer:
+        writer.execute("begin immediate")
+        with pytest.raises(DatabaseError, match=r"cannot restore into .*locked"):
+            restore(archive, f"sqlite:///{target}", tmp_path / "b" / "originals")
 
 
 def test_a_newer_archive_format_is_refused(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ import re
 import sqlite3
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import closing
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -82,6 +82,9 @@ __all__ = [
 
 #: Tables that hold no one's data: a database with rows only there counts as empty.
 BOOKKEEPING = frozenset({"alembic_version", "legday_meta"})
+#: How long a restore waits for a SQLite database another process is writing, s (as the
+#: engine's busy timeout, legday.store.db).
+SQLITE_BUSY_S = 30.0
 
 
 def backend_of(url: str) -> Backend:
@@ -324,15 +327,34 @@ def _tables_with_data(url: str, backend: Backend) -> list[str]:
 def _sqlite_restore(copy: Path, target: Path, archive: Path) -> None:
     """Replace the database at ``target`` by ``copy``, with the backup API (one transaction on
     the target, whose other connections see the new content)."""
-    try:
-        with closing(sqlite3.connect(copy)) as src:
-            if src.execute("pragma quick_check").fetchone() != ("ok",):
-                raise CorruptFileError("its SQLite database is damaged", path=archive)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with closing(sqlite3.connect(target, timeout=30)) as dst:
-                src.backup(dst)
-    except sqlite3.DatabaseError as exc:
-        raise CorruptFileError(f"its SQLite database is damaged ({exc})", path=archive) from exc
+    with closing(sqlite3.connect(copy)) as src:
+        try:
+            checked = src.execute("pragma quick_check").fetchone()
+        except sqlite3.DatabaseError as exc:  # not a database at all
+            checked = (str(exc),)
+        if checked != ("ok",):
+            raise CorruptFileError(f"its SQLite database is damaged ({checked[0]})", path=archive)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with closing(sqlite3.connect(target, timeout=SQLITE_BUSY_S)) as dst:
+                src.backup(dst, progress=_deadline(target, time.monotonic() + SQLITE_BUSY_S))
+        except sqlite3.Error as exc:  # the target's fault: read-only, its disk full
+            raise DatabaseError(f"cannot restore into {target}: {exc}") from exc
+
+
+def _deadline(target: Path, deadline: float) -> Callable[[int, int, int], None]:
+    """A backup's progress callback that gives up on a target another process keeps locked:
+    sqlite3's backup() retries a busy step for ever."""
+
+    def progress(status: int, _remaining: int, _total: int) -> None:
+        busy = status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+        if busy and time.monotonic() > deadline:
+            raise DatabaseError(
+                f"cannot restore into {target}: the database is locked by another process "
+                f"(for {SQLITE_BUSY_S:g} s); stop legday serve or the import using it"
+            )
+
+    return progress
 
 
 def _pg_restore(dump: Path, url: str, env: Mapping[str, str] | None) -> None:
