@@ -59,8 +59,8 @@ END = date(2026, 11, 29)
 #: Ids of a copied athlete's rows are the template's plus this many times their number (above
 #: any template's row count, and 200 athletes stay within PostgreSQL's integer).
 STRIDE = 100_000
-#: Uploads of each simulated athlete in a run: one, at a moment in its first half (an athlete
-#: uploads after a session, not every few seconds).
+#: Uploads of each simulated athlete in a run (``--uploads``), each at a moment in the run's
+#: first half: an athlete uploads after a session, not every few seconds.
 UPLOADS_PER_ATHLETE = 1
 #: Longest wait for an import job, s.
 JOB_PATIENCE_S = 120.0
@@ -290,11 +290,17 @@ def _coach(
 
 
 def _athlete(
-    base: str, token: str, record: Record, until: float, think: float, rng: random.Random
+    base: str,
+    token: str,
+    record: Record,
+    until: float,
+    think: float,
+    rng: random.Random,
+    upload_count: int = UPLOADS_PER_ATHLETE,
 ) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     half = (until - time.monotonic()) / 2
-    uploads = sorted(time.monotonic() + rng.uniform(0, half) for _ in range(UPLOADS_PER_ATHLETE))
+    uploads = sorted(time.monotonic() + rng.uniform(0, half) for _ in range(upload_count))
     with httpx.Client(base_url=base, headers=headers, timeout=60) as c:
         while time.monotonic() < until:
             if uploads and time.monotonic() >= uploads[0]:
@@ -322,9 +328,16 @@ def _athlete(
 
 
 def simulate(
-    base: str, seeded: Seeded, users: int, seconds: float, think: float, coaches: int
+    base: str,
+    seeded: Seeded,
+    users: int,
+    seconds: float,
+    think: float,
+    coaches: int,
+    uploads: int = UPLOADS_PER_ATHLETE,
 ) -> Record:
-    """``users`` at once for ``seconds``: ``coaches`` of them coaches, the rest athletes."""
+    """``users`` at once for ``seconds``: ``coaches`` of them coaches, the rest athletes (each
+    uploading ``uploads`` times)."""
     record = Record()
     until = time.monotonic() + seconds
     coach_tokens = list(seeded.coaches.values())
@@ -333,12 +346,12 @@ def simulate(
     for i in range(users):
         rng = random.Random(i)
         if i < coaches:
-            target, token = _coach, coach_tokens[i % len(coach_tokens)]
+            token = coach_tokens[i % len(coach_tokens)]
+            args: tuple[Any, ...] = (_coach, base, token, record, until, think, rng)
         else:
-            target, token = _athlete, athlete_tokens[i % len(athlete_tokens)]
-        threads.append(
-            threading.Thread(target=target, args=(base, token, record, until, think, rng))
-        )
+            token = athlete_tokens[i % len(athlete_tokens)]
+            args = (_athlete, base, token, record, until, think, rng, uploads)
+        threads.append(threading.Thread(target=args[0], args=args[1:]))
     for t in threads:
         t.start()
     for t in threads:
@@ -362,6 +375,7 @@ def summary(record: Record) -> dict[str, Any]:
 def run(
     server_url: str, workdir: Path, *, athletes: int, coaches: int, users: int, coach_users: int,
     seconds: float, think: float, workers: int, weeks: int, templates: int,
+    uploads: int = UPLOADS_PER_ATHLETE,
 ) -> dict[str, Any]:  # fmt: skip
     """The whole test on a new database of the PostgreSQL server at ``server_url``."""
     import uuid
@@ -369,20 +383,23 @@ def run(
     import psycopg
 
     name = f"legday_load_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(
-        server_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
-    ) as conn:
+    admin = server_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     db_url = f"{server_url.rsplit('/', 1)[0]}/{name}"
-    started = time.perf_counter()
-    seeded = seed(db_url, workdir / "originals", athletes, coaches, weeks, templates)
-    seeding_s = time.perf_counter() - started
-    with server(db_url, workdir / "home", workers) as base:
-        record = simulate(base, seeded, users, seconds, think, coach_users)
+    try:
+        started = time.perf_counter()
+        seeded = seed(db_url, workdir / "originals", athletes, coaches, weeks, templates)
+        seeding_s = time.perf_counter() - started
+        with server(db_url, workdir / "home", workers) as base:
+            record = simulate(base, seeded, users, seconds, think, coach_users, uploads)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return {
         "athletes": athletes, "coaches": coaches, "users": users, "coach_users": coach_users,
-        "seconds": seconds, "think_s": think, "workers": workers, "weeks": weeks,
-        "seeding_s": round(seeding_s, 1), **summary(record),
+        "uploads_per_athlete": uploads, "seconds": seconds, "think_s": think, "workers": workers,
+        "weeks": weeks, "seeding_s": round(seeding_s, 1), **summary(record),
     }  # fmt: skip
 
 
@@ -399,6 +416,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--weeks", type=int, default=8, help="weeks of each generated history")
     parser.add_argument("--templates", type=int, default=4, help="distinct generated runners")
+    parser.add_argument(
+        "--uploads", type=int, default=UPLOADS_PER_ATHLETE, help="uploads of each athlete user"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     a = parser.parse_args()
     pg = os.environ.get("LEGDAY_TEST_PG_URL")
@@ -410,9 +430,10 @@ def main() -> None:
         result = run(
             pg, Path(tmp), athletes=a.athletes, coaches=a.coaches, users=a.users,
             coach_users=a.coach_users, seconds=a.seconds, think=a.think, workers=a.workers,
-            weeks=a.weeks, templates=a.templates,
+            weeks=a.weeks, templates=a.templates, uploads=a.uploads,
         )  # fmt: skip
-    print(f"{a.athletes} athletes, {a.users} users ({a.coach_users} coaches) for {a.seconds:g} s, "
+    print(f"{a.athletes} athletes, {a.users} users ({a.coach_users} coaches, {a.uploads} upload(s) "
+          f"per athlete) for {a.seconds:g} s, "
           f"{a.workers} workers; seeded in {result['seeding_s']} s")  # fmt: skip
     print(f"{'page':<24} {'n':>6} {'p50 ms':>8} {'p95 ms':>8}")
     for page, p in result["pages"].items():
