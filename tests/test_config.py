@@ -24,6 +24,7 @@ from legday.cli import app
 from legday.home import Home
 from legday.web import create_app
 from serving import free_port, serving
+from test_json_schemas import _commands
 from test_web_api import build_empty
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,17 +35,9 @@ runner = CliRunner()
 
 def _options() -> Iterator[tuple[str, Any]]:
     """Every option of every command, with the command's path (``serve``, ``labels export``)."""
-
-    def walk(command: Any, path: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
-        subcommands = getattr(command, "commands", None)
-        if subcommands:
-            for name, sub in subcommands.items():
-                yield from walk(sub, (*path, name))
-        else:
-            for param in command.params:
-                yield " ".join(path), param
-
-    yield from walk(typer.main.get_command(app), ())
+    for path, command in _commands().items():
+        for param in command.params:
+            yield path, param
 
 
 def test_the_documented_table_is_the_codes() -> None:
