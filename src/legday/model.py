@@ -438,7 +438,10 @@ class Race:
     def __str__(self) -> str:
         if self.distance_km is None:
             return self.day.isoformat()
-        return f"{self.day.isoformat()}:{self.distance_km:g}"
+        short = f"{self.distance_km:g}"
+        # the short form where it is exact, else every digit: the profile is stored as this text
+        km = short if float(short) == self.distance_km else repr(self.distance_km)
+        return f"{self.day.isoformat()}:{km}"
 
 
 def parse_race(raw: str) -> Race:
@@ -536,9 +539,13 @@ class AthleteProfile:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AthleteProfile:
-        """Build a profile from a TOML table, validating each value."""
+        """Build a profile from a TOML table or :meth:`to_dict`'s mapping (``athletes.profile``),
+        validating each value; ``from_dict(p.to_dict()) == p`` for every profile ``p``. A None
+        value is an unset one (the key's default where it has no "unset")."""
         profile = cls()
         for key, value in data.items():
+            if value is None:
+                value = "none" if key in _UNSETTABLE else getattr(cls(), key)
             if isinstance(value, list | tuple):
                 value = ",".join(str(v) for v in value)
             profile = profile.with_value(key, str(value))
@@ -564,6 +571,11 @@ PROFILE_KEYS: tuple[str, ...] = (
     "dumbbells",
     "kettlebells",
     "races",
+)
+
+#: The keys that may be unset (None).
+_UNSETTABLE = frozenset(
+    ("hr_max", "hr_rest", "lthr", "threshold_pace_s_per_km", "sex", "birth_year")
 )
 
 _INT_RANGES: dict[str, tuple[int, int]] = {

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from legday.errors import AccountError, AuthenticationError, NotFoundError
-from legday.store.db import Database, ensure_athlete
+from legday.store.db import Database, ensure_athlete, stored_profile
 from legday.store.schema import (
     AccessLogRow,
     ApiTokenRow,
@@ -30,6 +30,7 @@ from legday.store.schema import (
 )
 
 if TYPE_CHECKING:
+    from legday.model import AthleteProfile
     from legday.store.library import Library
 
 from .credentials import TOKEN_PREFIX, Passwords, new_secret, secret_hash
@@ -57,6 +58,7 @@ __all__ = [
     "list_tokens",
     "list_users",
     "open_access",
+    "owner_library",
     "revoke_coach",
     "revoke_token",
     "session_user",
@@ -116,10 +118,13 @@ def add_user(
     passwords: Passwords,
     clock: Clock,
     club: str | None = None,
+    profile: AthleteProfile | None = None,
 ) -> User:
     """Make a user. An athlete user gets an athlete of their own: the single-user database's
     (:data:`SINGLE_USER_ATHLETE`, with its history) when no user has it yet, else a new one
-    named by the login."""
+    named by the login. ``profile`` is the one single-user legday analysed that history with
+    (its legday.toml's): the first athlete keeps it as their stored profile, which the row may
+    hold only as it was at the first import; a new athlete starts with the defaults."""
     check_login(login)
     if role is Role.CLUB_ADMIN and not club:
         raise AccountError(f"a club admin needs a club: add {login} with --club NAME")
@@ -137,6 +142,12 @@ def add_user(
                 )
             )
             athlete_id = first if first is not None else ensure_athlete(s, login, {})
+            if first is not None and profile is not None:
+                s.execute(
+                    update(AthleteRow)
+                    .where(AthleteRow.id == first)
+                    .values(profile=profile.to_dict())
+                )
             if s.scalar(select(UserRow.id).where(UserRow.athlete_id == athlete_id)) is not None:
                 raise AccountError(f"the athlete {login!r} belongs to another user already")
         row = UserRow(
@@ -559,10 +570,21 @@ def athlete_library(
                 raise NotFoundError(f"no athlete {athlete!r} that {user.login} may see")
             nobody = Access(user.id, user.login, NO_ATHLETE, Right.READ)
             return replace(base, db=db, access=nobody, athlete="")
-        name = row.name
+        name, profile = row.name, stored_profile(row.name, row.profile)
         access = _open(s, user, row.id, what, clock)
-    # the server's profile and settings for now: a profile per athlete is not stored yet
-    return replace(base, db=db, access=access, athlete=name)
+    # the athlete's own profile (the server's settings): their zones, verdicts and plans
+    return replace(base, db=db, access=access, athlete=name, profile=profile)
+
+
+def owner_library(base: Library, login: str) -> Library:
+    """``base`` bound to the athlete of user ``login``, with their stored profile, acting as the
+    database's owner (the command line of the server's administrator, as ``users link``)."""
+    with base.db.session() as s:
+        row = s.get(AthleteRow, _athlete_of(s, login))
+        if row is None:  # pragma: no cover - users.athlete_id is a foreign key
+            raise NotFoundError(f"{login}'s athlete is gone")
+        name, profile = row.name, stored_profile(row.name, row.profile)
+    return replace(base, athlete=name, profile=profile, access=None)
 
 
 @dataclass(frozen=True)

@@ -99,9 +99,17 @@ def add(
         raise AccountError(
             f"unknown role {role!r}: use one of {', '.join(r.value for r in Role)}"
         ) from None
+    password = _password(login)
     with _database(db) as database:
         user = add_user(
-            database, login, _password(login), chosen, passwords=Passwords(), clock=_now, club=club
+            database,
+            login,
+            password,
+            chosen,
+            passwords=Passwords(),
+            clock=_now,
+            club=club,
+            profile=home().profile(),  # the single-user history's, should this athlete take it
         )
     console.print(f"Added {escape(user.login)} ({user.role.value})")
 

@@ -16,7 +16,7 @@ read only the rows of the athletes that user may see (migration 0010, docs/serve
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -29,10 +29,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from legday.errors import ConfigError, DatabaseError
+from legday.model import AthleteProfile
 
 from .schema import AthleteRow
 
-__all__ = ["APP_ROLE", "Database", "ensure_athlete", "lock_athlete", "open_database"]
+__all__ = [
+    "APP_ROLE",
+    "Database",
+    "ensure_athlete",
+    "lock_athlete",
+    "open_database",
+    "stored_profile",
+]
 
 #: The PostgreSQL role the multi-user server acts as: it owns no table, so row-level security
 #: applies to it (made by migration 0010).
@@ -217,6 +225,16 @@ def ensure_athlete(session: Session, name: str, profile: dict[str, Any]) -> int:
         session.flush()
     # inserted above, or by another process before us
     return session.scalars(select(AthleteRow.id).where(AthleteRow.name == name)).one()
+
+
+def stored_profile(name: str, data: Mapping[str, Any] | None) -> AthleteProfile:
+    """The profile stored for the athlete ``name`` (``athletes.profile``, as
+    :meth:`AthleteProfile.to_dict` wrote it; defaults when empty). :class:`ConfigError` naming
+    the athlete when a stored value is not valid."""
+    try:
+        return AthleteProfile.from_dict(data or {})
+    except ConfigError as exc:
+        raise ConfigError(f"athlete {name!r}'s stored profile: {exc}") from None
 
 
 def _shown(url: str) -> str:

@@ -627,6 +627,19 @@ class Library:
 
         return labelled_runs(self)
 
+    def save_profile(self, profile: AthleteProfile) -> None:
+        """Store ``profile`` as the athlete's own (``athletes.profile``): from now on their
+        imports, analysis, week and plans use it. Only the athlete may (the multi-user server;
+        single-user legday keeps its profile in legday.toml, :meth:`Home.save_profile`)."""
+        from .schema import AthleteRow
+
+        self._require("own")
+        with self.db.session() as s:
+            row = s.get(AthleteRow, self._ensure_athlete(s))
+            assert row is not None  # just ensured
+            row.profile = profile.to_dict()
+        self.profile = profile
+
     def _ensure_athlete(self, session: Session) -> int:
         if self.access is not None:
             return self.access.athlete_id

@@ -31,14 +31,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from legday.errors import ConfigError
 from legday.model import AthleteProfile
 from legday.settings import Settings
 from legday.week.check import TREND_DAYS, context_days, days_before, week_start
 from legday.week.roster import AthleteFacts, RosterRow, roster_row, sort_roster
 
 from . import quick
-from .db import Database
+from .db import Database, stored_profile
 from .facts import activity_facts, strength_facts
 from .schema import ActivityRow, AthleteRow, FileRow, StrengthSessionRow
 
@@ -84,12 +83,7 @@ def _row(r: Any, **columns: Any) -> _Row:
 
 
 def _profile(row: Any, given: Mapping[str, AthleteProfile]) -> AthleteProfile:
-    if row.name in given:
-        return given[row.name]
-    try:
-        return AthleteProfile.from_dict(row.profile or {})
-    except ConfigError as exc:
-        raise ConfigError(f"athlete {row.name!r}'s stored profile: {exc}") from None
+    return given[row.name] if row.name in given else stored_profile(row.name, row.profile)
 
 
 def _window(monday: date, settings: Settings) -> tuple[date, date, date]:
