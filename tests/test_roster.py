@@ -140,6 +140,21 @@ def test_a_cached_row_is_kept_until_its_athletes_data_changes(
         and changed["dee"] != {r.name: r for r in again}["dee"]
     )
     assert all(changed[r.name] is r for r in again if r.name != "dee")
+    # an update (a run labelled) is a change too
+    ana = _library(stored, tmp_path / "originals", "ana", "Europe/Berlin")
+    run = next(s for s in ana.week(DAYS[0]).sessions if s.type == "run")
+    ana.label(int(run.id), "race")
+    labelled = {
+        r.name: r
+        for r in read_roster(
+            stored, ids.values(), Settings(), lambda: NOW, day=DAYS[0], cache=cache
+        )
+    }
+    assert labelled["ana"] is not changed["ana"] and labelled["bo"] is changed["bo"]
+    assert (
+        labelled["ana"]
+        == read_roster(stored, [ids["ana"]], Settings(), lambda: NOW, day=DAYS[0])[0]
+    )
 
 
 def test_the_roster_reads_in_the_same_statements_for_any_number_of_athletes(

@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from legday.model import AthleteProfile
@@ -39,7 +39,7 @@ from legday.week.roster import AthleteFacts, RosterRow, roster_row, sort_roster
 from . import quick
 from .db import Database, stored_profile
 from .facts import activity_facts, strength_facts
-from .schema import ActivityRow, AthleteRow, FileRow, StrengthSessionRow
+from .schema import ActivityRow, AthleteRow, FileRow, SetRow, StrengthSessionRow
 
 __all__ = ["RowCache", "every_athlete", "read_roster", "roster_facts"]
 
@@ -131,9 +131,56 @@ class _Read:
 
     def key(self, settings: Settings, now: datetime) -> Hashable:
         """Everything the row depends on: equal keys, equal rows."""
-        days = None if self.last_upload is None else (now - self.last_upload).days
+        days = _days_since(self.last_upload, now)
         return (self.id, self.name, self.day, days, self.profile, settings, self.acts,
                 self.lifts, self.sets)  # fmt: skip
+
+
+def _people(
+    s: Session,
+    ids: list[int],
+    now: datetime,
+    day: date | None,
+    profiles: Mapping[str, AthleteProfile] | None,
+) -> tuple[list[Any], dict[int, AthleteProfile], dict[int, date]]:
+    """The athletes of ``ids`` (id, name), each one's profile, and the day of the week to
+    check for each (``day``, else their own today)."""
+    given = profiles or {}
+    people = s.execute(
+        select(AthleteRow.id, AthleteRow.name, AthleteRow.profile).where(AthleteRow.id.in_(ids))
+    ).all()
+    profile = {p.id: _profile(p, given) for p in people}
+    days = {p.id: day or now.astimezone(ZoneInfo(profile[p.id].time_zone)).date() for p in people}
+    return list(people), profile, days
+
+
+def _versions(s: Session, ids: list[int]) -> dict[int, tuple[Any, ...]]:
+    """PostgreSQL: each athlete's data version, per table the rows and the sum of their
+    inserting transactions' ids (``xmin``): any insert, update or delete of their sessions or
+    sets changes it, without reading the rows out."""
+    found: dict[int, tuple[Any, ...]] = {i: () for i in ids}
+    lift = StrengthSessionRow
+    xmin: Any
+    for table, name in ((ActivityRow, "activities"), (lift, "strength_sessions")):
+        xmin = literal_column(f"{name}.xmin::text::bigint")
+        rows = s.execute(
+            select(table.athlete_id, func.count(), func.sum(xmin))
+            .where(table.athlete_id.in_(ids))
+            .group_by(table.athlete_id)
+        )
+        for athlete_id, n, total in rows:
+            found[athlete_id] += (name, n, total)
+    xmin = literal_column("strength_sets.xmin::text::bigint")
+    rows = s.execute(
+        select(lift.athlete_id, func.count(), func.sum(xmin))
+        .select_from(SetRow)
+        .join(lift, SetRow.session_id == lift.id)
+        .where(lift.athlete_id.in_(ids))
+        .group_by(lift.athlete_id)
+    )
+    for athlete_id, n, total in rows:
+        found[athlete_id] += ("sets", n, total)
+    return found
 
 
 def _read(
@@ -147,17 +194,10 @@ def _read(
     ids = sorted(set(athlete_ids))
     if not ids:
         return [], {}
-    given = profiles or {}
     with db.session() as s:
-        people = s.execute(
-            select(AthleteRow.id, AthleteRow.name, AthleteRow.profile).where(AthleteRow.id.in_(ids))
-        ).all()
+        people, profile, days = _people(s, ids, now, day, profiles)
         if not people:
             return [], {}
-        profile = {p.id: _profile(p, given) for p in people}
-        days = {
-            p.id: day or now.astimezone(ZoneInfo(profile[p.id].time_zone)).date() for p in people
-        }
         windows = {i: _window(week_start(d), settings) for i, d in days.items()}
         lo = _utc(min(w[0] for w in windows.values()), -1)
         near_lo = _utc(min(w[1] for w in windows.values()), -1)
@@ -330,9 +370,45 @@ def read_roster(
     cache: RowCache | None = None,
 ) -> list[RosterRow]:
     """The roster of ``athlete_ids``, the athlete most in need of attention first; with a
-    ``cache``, only the rows of athletes whose data changed are computed."""
+    ``cache``, only the rows of athletes whose data changed are computed (on PostgreSQL, only
+    their rows are read: the others' data versions say they did not change)."""
     now = clock()
-    reads, sets = _read(db, athlete_ids, settings, now, day, profiles)
+    ids = sorted(set(athlete_ids))
+    if cache is None or db.engine.dialect.name != "postgresql":
+        return _computed(db, ids, settings, now, day, profiles, cache)
+    with db.session() as s:
+        people, profile, days = _people(s, ids, now, day, profiles)
+        versions = _versions(s, [p.id for p in people])
+    kept: list[RosterRow] = []
+    keys: dict[int, Hashable] = {}
+    for p in people:
+        keys[p.id] = ("version", p.id, p.name, days[p.id], profile[p.id], settings, versions[p.id])
+        row = cache.get(keys[p.id])
+        if row is not None and row.days_since_upload == _days_since(row.last_upload, now):
+            kept.append(row)
+    done = {r.athlete_id for r in kept}
+    stale = [p.id for p in people if p.id not in done]
+    fresh = _computed(db, stale, settings, now, day, profiles, None)
+    for row in fresh:
+        cache.put(keys[row.athlete_id], row)
+    return sort_roster([*kept, *fresh])
+
+
+def _days_since(moment: datetime | None, now: datetime) -> int | None:
+    return None if moment is None else max(0, (now - moment).days)
+
+
+def _computed(
+    db: Database,
+    ids: list[int],
+    settings: Settings,
+    now: datetime,
+    day: date | None,
+    profiles: Mapping[str, AthleteProfile] | None,
+    cache: RowCache | None,
+) -> list[RosterRow]:
+    """The rows of ``ids`` from their rows read, each kept in ``cache`` with its inputs."""
+    reads, sets = _read(db, ids, settings, now, day, profiles)
     rows = []
     for r in reads:
         key = r.key(settings, now) if cache is not None else None
