@@ -101,18 +101,23 @@ def test_a_group_goes_on_once_its_last_chunk_is_done_and_straight_to_its_rows_wh
     assert rows.stage is Stage.WRITE and rows.histories is not None
 
 
-def test_a_resumed_plan_takes_the_summaries_a_run_before_wrote() -> None:
-    """Files scanned by a run before are skipped by the scan and their summaries still make
-    the athlete's history."""
+def test_a_resumed_plan_takes_the_summaries_and_kinds_a_run_before_wrote() -> None:
+    """Files scanned by a run before are skipped by the scan, and those it judged by the
+    judging; their summaries and kinds still make the athlete's history."""
     sources = _files("ann", 3)
     before = _scan(sources[:2]).rows
-    plan = Plan(
-        sources, 3, SHARED, scanned=frozenset(r["sha256"] for r in before), prior_scan=before
-    )
+    kinds = [{"sha256": "/a/ann/001.fit", "index": 0, "kind": "long"}]
+    scanned = frozenset(r["sha256"] for r in before)
+    plan = Plan(sources, 3, SHARED, scanned=scanned, prior_scan=before, prior_judged=kinds)
     [scan] = plan.start()
     assert scan.shared.done == {"/a/ann/000.fit", "/a/ann/001.fit"}
     [judge] = plan.finished(scan, _scan(sources[2:]))
     assert len((judge.histories or {})["ann"]) == 3
+    assert [s.name for c in judge.chunks for s in c] == ["/a/ann/002.fit"]
+    judged = [{"sha256": "/a/ann/002.fit", "index": 0, "kind": "tempo"}]
+    [rows] = plan.finished(judge, Summaries(ChunkResult(files=1), judged))
+    history = sorted((rows.histories or {})["ann"], key=lambda h: h["start"])
+    assert [h["kind"] for h in history] == ["easy", "long", "tempo"]
 
 
 def test_without_history_each_group_has_its_rows_pass_only() -> None:

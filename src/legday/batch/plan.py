@@ -60,6 +60,7 @@ class _Group:
     scan: list[dict[str, Any]] = field(default_factory=list)
     """The scan's summaries of the group's sessions: a run before this one's, then this one's."""
     judged: list[dict[str, Any]] = field(default_factory=list)
+    """The kinds the judging gave the group's runs, likewise."""
 
 
 class Plan:
@@ -84,12 +85,17 @@ class Plan:
         self.write_shared = shared
         self.scan_shared = replace(shared, done=scanned)
         self.groups = [_Group(chunks, athletes) for chunks, athletes in groups(sources, size)]
-        self.prior_judged = list(prior_judged)
-        self.judged_keys = frozenset(r["sha256"] for r in self.prior_judged)
         where = {a: g for g in self.groups for a in g.athletes}
+        holders: dict[str, list[_Group]] = {}  # the groups whose summaries name a file
         for row in prior_scan:
             if (group := where.get(row.get("athlete") or "")) is not None:
                 group.scan.append(row)
+                holders.setdefault(row["sha256"], []).append(group)
+        judged = list(prior_judged)
+        for row in judged:
+            for group in holders.get(row["sha256"], []):
+                group.judged.append(row)
+        self.judged_keys = frozenset(r["sha256"] for r in judged)
         self.counts = dict.fromkeys(Stage, ChunkResult())
 
     def start(self) -> list[Pass]:
@@ -129,7 +135,8 @@ class Plan:
                 return [self._pass(Stage.JUDGE, index, todo, first, shared)]
             stage = Stage.JUDGE  # nothing to judge again: straight on to the rows
         if stage is Stage.JUDGE:
-            found = histories(group.scan, [*self.prior_judged, *group.judged])
+            found = histories(group.scan, group.judged)
+            group.scan, group.judged = [], []  # reduced: the client keeps what is still to do
             return [self._pass(Stage.WRITE, index, group.chunks, found)]
         return []
 
