@@ -69,6 +69,11 @@ def _database(db_url: str | None) -> Iterator[Database]:
         db.dispose()
 
 
+def _stamp(moment: datetime) -> str:
+    """A stored time with its UTC offset (SQLite gives it back without one; it was UTC)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
 def _password(login: str) -> str:
     given = os.environ.get(PASSWORD_ENV)
     if given:
@@ -89,7 +94,8 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Make a user. The password comes from $LEGDAY_PASSWORD, else one line of standard input,
-    else a prompt. The first athlete made takes over the single-user history."""
+    else a prompt. The first athlete made takes over the single-user history. No --json: it
+    says in one line what it made (`legday users list --json` gives the accounts)."""
     from legday.accounts import Passwords, Role, add_user
     from legday.errors import AccountError
 
@@ -123,7 +129,7 @@ def list_(json_out: JsonOut = False, db: DbOption = None) -> None:
     with _database(db) as database:
         users = list_users(database)
     if json_out:
-        print_json([{**u, "created_at": u["created_at"].isoformat()} for u in users])
+        print_json([{**u, "created_at": _stamp(u["created_at"])} for u in users])
         return
     for u in users:
         off = " [red]disabled[/]" if u["disabled"] else ""
@@ -134,7 +140,8 @@ def list_(json_out: JsonOut = False, db: DbOption = None) -> None:
 @app.command(name="disable", epilog=example("legday users disable alice"))
 @guarded
 def disable(login: Login, db: DbOption = None) -> None:
-    """Disable a user: their sessions end and their tokens stop working at once."""
+    """Disable a user: their sessions end and their tokens stop working at once. No --json:
+    it says in one line what it changed."""
     from legday.accounts import disable_user
 
     with _database(db) as database:
@@ -152,7 +159,8 @@ def link(
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Let a coach see an athlete's data, on the athlete's behalf (read-only unless --edit)."""
+    """Let a coach see an athlete's data, on the athlete's behalf (read-only unless --edit).
+    No --json: it says in one line what it changed."""
     from legday.accounts import link_coach
 
     with _database(db) as database:
@@ -167,7 +175,8 @@ def unlink(
     coach: CoachLogin,
     db: DbOption = None,
 ) -> None:
-    """Revoke a coach's link to an athlete: from the next request on, they see nothing."""
+    """Revoke a coach's link to an athlete: from the next request on, they see nothing. No
+    --json: it says in one line what it changed."""
     from legday.accounts import revoke_coach
 
     with _database(db) as database:
@@ -209,7 +218,7 @@ def token_list(login: Login, json_out: JsonOut = False, db: DbOption = None) -> 
                 {
                     "id": t.id,
                     "name": t.name,
-                    "created_at": t.created_at.isoformat(),
+                    "created_at": _stamp(t.created_at),
                     "revoked": t.revoked,
                 }
                 for t in found
@@ -228,7 +237,8 @@ def token_revoke(
     token_id: Annotated[int, typer.Argument(help="The token's id, as `token list` shows it.")],
     db: DbOption = None,
 ) -> None:
-    """Revoke a token: it stops working at once."""
+    """Revoke a token: it stops working at once. No --json: it says in one line what it
+    changed (`legday users token list --json` gives the tokens)."""
     from legday.accounts import revoke_token
 
     with _database(db) as database:
