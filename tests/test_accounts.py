@@ -29,6 +29,7 @@ from legday.accounts.store import (
     start_session,
     token_user,
     visible_athletes,
+    visible_ids,
 )
 from legday.cli import app
 from legday.errors import AccountError, AuthenticationError, ForbiddenError, NotFoundError
@@ -181,6 +182,28 @@ def test_accounts_links_and_revocation(db_url: str) -> None:
         assert [(v.login, v.access.right) for v in visible_athletes(db, ad)] == [("cy", Right.READ)]
         with pytest.raises(AccountError, match="is an athlete, not a coach"):
             link_coach(db, "al", "bo", clock)
+    finally:
+        db.dispose()
+
+
+def test_a_roster_view_is_in_each_athletes_access_log(db_url: str) -> None:
+    """A coach's roster shows every linked athlete's week: one access-log row each, the coach's
+    own look at nobody's data logged nowhere, an unlinked athlete's log untouched."""
+    db = open_database(db_url)
+    clock = Clock()
+    try:
+        al, bo, cy = _user(db, "al"), _user(db, "bo"), _user(db, "cy")
+        jo = _user(db, "jo", Role.COACH)
+        link_coach(db, "al", "jo", clock)
+        link_coach(db, "bo", "jo", clock, can_edit=True)
+        assert set(visible_ids(db, jo.id, "GET /roster", clock)) == {al.athlete_id, bo.athlete_id}
+        assert [(e.login, e.what, e.can_edit) for e in access_log(db, al.athlete_id)] == [
+            ("jo", "GET /roster", False)
+        ]
+        assert [(e.login, e.can_edit) for e in access_log(db, bo.athlete_id)] == [("jo", True)]
+        assert access_log(db, cy.athlete_id) == []
+        assert visible_ids(db, al.id, "GET /roster", clock) == [al.athlete_id]  # own: no row
+        assert len(access_log(db, al.athlete_id)) == 1
     finally:
         db.dispose()
 
