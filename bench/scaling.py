@@ -22,6 +22,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -68,9 +69,36 @@ def _db_bytes(home: Path, url: str | None) -> int:
     return size
 
 
-def measure(runs: int, backend: str, seed: int, workers: int, repeat: int) -> Point:
+def _pages(home: Path, archive: Any, repeat: int, url: str | None) -> dict[str, Any]:
+    """Every page's p50, p95 and server CPU on the home (its database at ``url`` if given)."""
+    saved = os.environ.pop("LEGDAY_DB", None)
+    if url is not None:
+        os.environ["LEGDAY_DB"] = url  # the server measure_pages starts reads the environment
+    try:
+        return measure_pages(home, archive, repeat)
+    finally:
+        os.environ.pop("LEGDAY_DB", None)
+        if saved is not None:
+            os.environ["LEGDAY_DB"] = saved
+
+
+def _pages_only(runs: int, backend: str, home: Path, archive: Any, repeat: int) -> Point:
+    """The pages of a home an earlier run imported (its import not measured again)."""
+    server = os.environ.get("LEGDAY_TEST_PG_URL", "")
+    url = _pg_url(server, f"legday_scaling_{runs}") if backend == "pg" else None
+    pages = _pages(home, archive, repeat, url)
+    for label, (p50, p95, cpu) in pages.items():
+        print(f"{backend} {runs} runs: {label}: p50 {p50:.0f}, p95 {p95:.0f}, CPU {cpu:.0f} ms")
+    return Point(archive.runs, backend, Step(0.0, 0.0, 0.0, "not measured"), 0, pages)
+
+
+def measure(
+    runs: int, backend: str, seed: int, workers: int, repeat: int, pages_only: bool = False
+) -> Point:
     archive = build_archive(runs, seed, workers)
     home = HOMES / f"{backend}-{archive.path.name}"
+    if pages_only:
+        return _pages_only(runs, backend, home, archive, repeat)
     shutil.rmtree(home, ignore_errors=True)
     Home(home).save_profile(_athlete(seed).profile())
     url = None
@@ -86,15 +114,7 @@ def measure(runs: int, backend: str, seed: int, workers: int, repeat: int) -> Po
         flush=True,
     )
     size = _db_bytes(home, url)
-    saved = os.environ.get("LEGDAY_DB")
-    if url is not None:
-        os.environ["LEGDAY_DB"] = url  # the server measure_pages starts reads the environment
-    try:
-        pages = measure_pages(home, archive, repeat)
-    finally:
-        os.environ.pop("LEGDAY_DB", None)
-        if saved is not None:
-            os.environ["LEGDAY_DB"] = saved
+    pages = _pages(home, archive, repeat, url)
     worst = max(pages.items(), key=lambda kv: kv[1][1])
     print(
         f"{backend} {runs} runs: database {size / 1e6:.0f} MB, "
@@ -137,13 +157,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--pages-only", action="store_true", help="measure the pages of homes imported before"
+    )
     args = parser.parse_args()
     backends = list(args.backend)
     if "pg" in backends and not os.environ.get("LEGDAY_TEST_PG_URL"):
         print("no $LEGDAY_TEST_PG_URL: PostgreSQL left out")
         backends.remove("pg")
     points = [
-        measure(runs, backend, args.seed, args.workers, args.repeat)
+        measure(runs, backend, args.seed, args.workers, args.repeat, args.pages_only)
         for runs in sorted(args.runs)
         for backend in backends
     ]
