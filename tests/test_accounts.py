@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -298,18 +299,24 @@ def _to_revision(url: str, revision: str) -> None:
         engine.dispose()
 
 
-def test_a_single_user_database_becomes_its_first_athletes(db_url: str, tmp_path: Path) -> None:
-    """Issue 20, item 6: a database at 0009 with a run and a lifting session upgrades; the first
-    athlete user made owns that history (and the second does not), single-user mode reads it as
-    before, and the downgrade takes every account table away again."""
+def single_user_history(db_url: str, tmp_path: Path) -> tuple[Home, dict[str, Any]]:
+    """A single-user home whose database at ``db_url`` holds a run (``run.fit`` in
+    ``tmp_path``) and a lifting session; the week of 25 November 2026 as it reads it."""
     home = Home(tmp_path / "home")
     lib = Library.open(home, db_url)
     try:
         assert lib.import_paths([easy_run(tmp_path / "run.fit", seed=1)], workers=1).ok
         lib.log("back squat 3x5 @ 60kg", date(2026, 11, 25))
-        before = lib.week(date(2026, 11, 25)).to_dict()
+        return home, lib.week(date(2026, 11, 25)).to_dict()
     finally:
         lib.close()
+
+
+def test_a_single_user_database_becomes_its_first_athletes(db_url: str, tmp_path: Path) -> None:
+    """Issue 20, item 6: a database at 0009 with a run and a lifting session upgrades; the first
+    athlete user made owns that history (and the second does not), single-user mode reads it as
+    before, and the downgrade takes every account table away again."""
+    home, before = single_user_history(db_url, tmp_path)
     _to_revision(db_url, "0009")
     engine = sa.create_engine(db_url)
     with engine.connect() as c:

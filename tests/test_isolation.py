@@ -71,6 +71,7 @@ OWNED_SQL = {
     "access_log": "athlete_id = :a",
     "coach_links": "athlete_id = :a",
     "plans": "athlete_id = :a",
+    "files": "athlete_id = :a",
     "laps": "activity_id in (select id from activities where athlete_id = :a)",
     "segments": "activity_id in (select id from activities where athlete_id = :a)",
     "strength_sets": "session_id in (select id from strength_sessions where athlete_id = :a)",

@@ -71,8 +71,8 @@ def one_row(db: Database) -> int:
     with db.session() as s:
         athlete = ensure_athlete(s, "samples", {})
         file = FileRow(
-            sha256="0" * 64, name="x.fit", size=0, kind="activity", format="fit",
-            imported_at=datetime.now(UTC),
+            athlete_id=athlete, sha256="0" * 64, name="x.fit", size=0, kind="activity",
+            format="fit", imported_at=datetime.now(UTC),
         )  # fmt: skip
         s.add(file)
         s.flush()

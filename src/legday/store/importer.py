@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import Dialect, insert, select
+from sqlalchemy import Dialect, Select, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -124,6 +124,16 @@ class ImportSummary:
 
 
 ProgressFn = Callable[[int, int, str], None]
+
+
+def _digests(athlete_id: int) -> Select[str]:
+    """The contents ``athlete_id`` imported: each athlete's duplicates are their own."""
+    return select(FileRow.sha256).where(FileRow.athlete_id == athlete_id)
+
+
+def _file(athlete_id: int, digest: str) -> Select[int]:
+    """``athlete_id``'s file of these bytes (another athlete's is not theirs)."""
+    return select(FileRow.id).where(FileRow.athlete_id == athlete_id, FileRow.sha256 == digest)
 
 
 class Importer:
@@ -234,7 +244,7 @@ class Importer:
         self.blobs.sweep()  # what an import killed mid-write left behind
         with self.db.session() as session:
             athlete_id = self._athlete_id(session)
-            known = set() if self.restore_removed else set(session.scalars(select(FileRow.sha256)))
+            known = set() if self.restore_removed else set(session.scalars(_digests(athlete_id)))
         history = self._history = stored_history(self.db, athlete_id)
         e1rm = self._e1rm = stored_e1rm(self.db, athlete_id)
         count = {"found": 0, "done": 0}
@@ -309,10 +319,11 @@ class Importer:
                 # One import at a time checks for the same session and stores it: another
                 # process importing the same runs from another source waits here.
                 lock_athlete(session, athlete_id)
-                file_id = session.scalar(select(FileRow.id).where(FileRow.sha256 == decoded.sha256))
+                file_id = session.scalar(_file(athlete_id, decoded.sha256))
                 if file_id is not None and not self.restore_removed:
                     return FileReport(decoded.name, "duplicate", kind=decoded.kind)
                 file_row = FileRow(
+                    athlete_id=athlete_id,
                     sha256=decoded.sha256,
                     name=decoded.name,
                     size=len(decoded.data),
@@ -345,7 +356,7 @@ class Importer:
             return FileReport(decoded.name, "failed", kind=decoded.kind, error=str(exc))
         except (SQLAlchemyError, OverflowError) as exc:  # the transaction was rolled back
             # (sqlite3 raises a bare OverflowError for an integer past 64 bits)
-            if isinstance(exc, IntegrityError) and self._stored(decoded.sha256):
+            if isinstance(exc, IntegrityError) and self._stored(athlete_id, decoded.sha256):
                 # another process stored this file while we decoded it
                 return FileReport(decoded.name, "duplicate", kind=decoded.kind)
             cause = getattr(exc, "orig", None) or exc  # the driver's message, without the SQL
@@ -373,9 +384,9 @@ class Importer:
         zone = self.profile.time_zone
         report.removed += [r.to_dict(zone, "restored") for r in removals]
 
-    def _stored(self, digest: str) -> bool:
+    def _stored(self, athlete_id: int, digest: str) -> bool:
         with self.db.session() as session:
-            return session.scalar(select(FileRow.id).where(FileRow.sha256 == digest)) is not None
+            return session.scalar(_file(athlete_id, digest)) is not None
 
     def _same_session(
         self, session: Session, athlete_id: int, activity: Activity

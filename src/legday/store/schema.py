@@ -89,12 +89,17 @@ class AthleteRow(Base):
 
 
 class FileRow(Base):
-    """An imported file, by content hash. Its original bytes live in the blob store."""
+    """A file an athlete imported, by content hash: each athlete has their own row for the
+    same bytes (migration 0011). Its original bytes live in the blob store, which is shared."""
 
     __tablename__ = "files"
+    __table_args__ = (UniqueConstraint("athlete_id", "sha256", name="uq_file_athlete_sha256"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE", name="fk_files_athlete_id")
+    )
+    sha256: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(Text)
     size: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(20))
