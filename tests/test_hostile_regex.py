@@ -19,6 +19,7 @@ import ast
 import contextlib
 import math
 import signal
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -56,6 +57,8 @@ MAX_LENGTH = 1 << 22
 ATTEMPTS = 3
 
 SRC = Path(legday.__file__).parent
+#: Where the import-job case's folder is made (the pattern is checked before any file is read).
+JOBS = Path(tempfile.gettempdir()) / "legday-hostile-regex-jobs"
 #: The packages whose regular expressions see user bytes.
 SCANNED = ("io", "web", "strength")
 
@@ -264,6 +267,12 @@ def _upload(name: str) -> object:
     return safe_name(name)
 
 
+def _job(job_id: str) -> object:
+    from legday.web.uploads import _Jobs
+
+    return _Jobs(JOBS).path(job_id)  # NotFoundError (a LegdayError) for an id it refuses
+
+
 def _member(name: str) -> object:
     from legday.io.archive import _safe_name
 
@@ -386,6 +395,7 @@ CASES = [
         _dev,
     ),
     Case("upload-name", ("web/uploads.py:_UNSAFE",), lambda n: "a<b>" * n + ".fit", _upload),
+    Case("job-id", ('web/uploads.py:r"[A-Za-z0-9_-]{8,64}"',), lambda n: "a-" * n + "!", _job),
     Case("member-name", ('io/archive.py:r"^[A-Za-z]:"',), lambda n: "C" * n + ":", _member),
 ]
 

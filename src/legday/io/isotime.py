@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -57,7 +58,15 @@ def _all_zulu(texts: Sequence[str | None]) -> list[str] | None:
 
 
 def _datetime64_seconds(texts: list[str]) -> FloatArray:
-    stamps = np.array(texts, dtype="datetime64[us]")
+    """numpy's parse of plain ISO times; ValueError for any it would not read as written: numpy
+    takes a trailing zone-like text (``14:52:40 000``) with a UserWarning (deprecated time
+    zones), which the caller's one-by-one path reads as it should (here: unreadable, NaN)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        try:
+            stamps = np.array(texts, dtype="datetime64[us]")
+        except UserWarning as exc:
+            raise ValueError(str(exc)) from None
     return stamps.astype(np.int64).astype(np.float64) / 1e6
 
 
