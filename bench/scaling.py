@@ -31,6 +31,8 @@ from import_speed import Step, run_legday
 from legday.home import DB_NAME, Home
 from web_speed import GOAL_P95_MS, measure_pages
 
+#: The outcome of an import that ``--pages-only`` did not run.
+NOT_MEASURED = "not measured"
 #: Where the homes the curves import into are kept (one per back end and size).
 HOMES = CACHE.parent / "scaling"
 
@@ -89,7 +91,7 @@ def _pages_only(runs: int, backend: str, home: Path, archive: Any, repeat: int) 
     pages = _pages(home, archive, repeat, url)
     for label, (p50, p95, cpu) in pages.items():
         print(f"{backend} {runs} runs: {label}: p50 {p50:.0f}, p95 {p95:.0f}, CPU {cpu:.0f} ms")
-    return Point(archive.runs, backend, Step(0.0, 0.0, 0.0, "not measured"), 0, pages)
+    return Point(archive.runs, backend, Step(0.0, 0.0, 0.0, NOT_MEASURED), 0, pages)
 
 
 def measure(
@@ -132,6 +134,8 @@ def report(points: list[Point]) -> None:
     )
     print("|---" * 8 + "|")
     for p in points:
+        if p.imported.outcome == NOT_MEASURED:  # --pages-only: its import is an earlier run's
+            continue
         page, (_, p95, _) = max(p.pages.items(), key=lambda kv: kv[1][1])
         print(
             f"| {p.backend} | {p.runs} | {p.imported.wall_s:.0f} | {p.imported.cpu_s:.0f} "

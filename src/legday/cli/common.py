@@ -257,6 +257,17 @@ class OneLineErrors(TyperGroup):
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
+def parse_day(value: str | None) -> date | None:
+    """``--date`` as a day (YYYY-MM-DD): the week it falls in, for ``week`` and ``roster``;
+    None when not given."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from None
+
+
 def parse_when(value: str | None) -> datetime | date | None:
     """``--date`` as a person types it: YYYY-MM-DD (a date) or YYYY-MM-DDTHH:MM (a local time,
     or with an offset); None when not given."""

@@ -9,8 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from .common import DbOption, console, example, guarded, library, print_json
-from .week import _parse_date
+from .common import DbOption, console, example, guarded, library, parse_day, print_json
 
 if TYPE_CHECKING:
     from legday.week.roster import RosterRow
@@ -40,7 +39,7 @@ def roster(
             every_athlete(lib.db),
             lib.settings,
             lib.clock,
-            day=_parse_date(date_),
+            day=parse_day(date_),
             profiles={lib.athlete: lib.profile},
         )
     finally:

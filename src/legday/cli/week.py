@@ -11,18 +11,18 @@ from rich.markup import escape
 from legday.model import WEEKDAYS
 from legday.week.check import WeekReport
 
-from .common import DbOption, console, example, fmt_duration, guarded, library, print_json
+from .common import (
+    DbOption,
+    console,
+    example,
+    fmt_duration,
+    guarded,
+    library,
+    parse_day,
+    print_json,
+)
 
 EPILOG = example("legday week", "legday week --date 2026-11-23 --json")
-
-
-def _parse_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from None
 
 
 @guarded
@@ -37,7 +37,7 @@ def week(
     sessions, coverage, placement around hard runs, recovery, cardio minutes and load."""
     lib = library(db)
     try:
-        report = lib.week(_parse_date(date_))
+        report = lib.week(parse_day(date_))
     finally:
         lib.close()
     if json_out:
